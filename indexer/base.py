@@ -1,0 +1,59 @@
+"""The Index protocol every backend implements, and the factory that picks one."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Protocol, runtime_checkable
+from urllib.parse import urlparse
+
+from indexer.errors import BadIndexURL
+from indexer.query import Query, Results
+from nlp.records import Article
+
+
+@runtime_checkable
+class Index(Protocol):
+    def upsert(self, articles: Iterable[Article]) -> int:
+        """Insert or replace articles by id; returns how many were new or changed.
+
+        An article whose content_hash is unchanged keeps its indexed_at, so the
+        alerts watermark does not see it again.
+        """
+
+    def get(self, article_id: str) -> Article | None: ...
+
+    def search(self, query: Query) -> Results: ...
+
+    def count(self, query: Query | None = None) -> int: ...
+
+    def delete(self, ids: Iterable[str]) -> int: ...
+
+    def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
+        """Articles matching query indexed strictly after watermark, oldest first."""
+
+    def has(self, ids: Iterable[str]) -> set[str]:
+        """Which of these ids are already indexed (the crawler skips them)."""
+
+    def same_story(self, story_id: str, exclude_id: str | None = None) -> list[Article]: ...
+
+    def close(self) -> None: ...
+
+
+def open_index(url: str, **options) -> Index:
+    """Open the index named by URL: sqlite:///path.db or http(s)://host:port."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        from indexer.sqlite import SQLiteIndex
+
+        # sqlite:///abs/path.db is absolute; sqlite://rel.db is relative to the cwd
+        path = url[len("sqlite://"):] if url.startswith("sqlite://") else url[len("sqlite:"):]
+        if not path or path == "/":
+            raise BadIndexURL(f"--index {url!r} names no file: use sqlite:///path/to/index.db")
+        return SQLiteIndex(path, **options)
+    if parsed.scheme in ("http", "https"):
+        if not parsed.hostname:
+            raise BadIndexURL(f"--index {url!r} has no host: use http://host:9200")
+        from indexer.elastic import ElasticIndex
+
+        return ElasticIndex(url, **options)
+    raise BadIndexURL(
+        f"--index {url!r} is not understood: use sqlite:///path.db or http(s)://host:port")

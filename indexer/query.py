@@ -1,0 +1,362 @@
+"""Engine-neutral search requests and results.
+
+A user's query string is parsed here, once, into a small tree; each backend
+compiles the tree to its own syntax (FTS5 MATCH, Elasticsearch query DSL). That
+is what lets both engines agree on what a query means, and lets a syntax error
+become one clear message before any engine sees it.
+
+Query language (documented in README.md):
+    scam centre          both words (AND is the default)
+    "scam centre"        the exact phrase
+    scam OR fraud        either word
+    -crypto, NOT crypto  exclude
+    (a OR b) c           grouping
+    traffick*            prefix
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Union
+
+from indexer.errors import QuerySyntaxError
+
+# --------------------------------------------------------------------- tree
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # lower-cased, one word
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: "Node"
+
+
+Node = Union[Term, Phrase, And, Or, Not]
+
+# Scripts written without spaces between words. Both backends index and query
+# them one character at a time (a phrase of characters), so a search for
+# "诈骗园区" finds it inside a longer run of Chinese text.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Burmese, Khmer
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"  # kana, CJK, Hangul
+)
+_WORD = re.compile(r"[\w\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip Latin diacritics, the way both indexes fold text."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch) or _UNSPACED.match(ch))
+
+
+def words_of(text: str) -> list[str]:
+    """Split text into index words: runs of letters/digits, unspaced scripts per character."""
+    out: list[str] = []
+    for match in _WORD.finditer(fold(text)):
+        chunk = match.group(0)
+        if _UNSPACED.search(chunk):
+            buf = ""
+            for ch in chunk:
+                if _UNSPACED.match(ch):
+                    if buf:
+                        out.append(buf)
+                        buf = ""
+                    out.append(ch)
+                elif unicodedata.category(ch).startswith("M") and out and not buf:
+                    # a combining mark belongs to the character before it
+                    out[-1] += ch
+                else:
+                    buf += ch
+            if buf:
+                out.append(buf)
+        else:
+            out.append(chunk)
+    return out
+
+
+# ------------------------------------------------------------------- parser
+
+_TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<lpar>\()|(?P<rpar>\))|(?P<word>[^\s()"]+))')
+
+
+def parse_query(text: str | None) -> Node | None:
+    """Parse a user's query string; None means "match everything".
+
+    Raises QuerySyntaxError with a message meant for the user.
+    """
+    if text is None or not text.strip():
+        return None
+    tokens = _tokenize(text)
+    parser = _Parser(tokens)
+    node = parser.parse_or()
+    if parser.pos < len(tokens):
+        kind, value = tokens[parser.pos]
+        if kind == "rpar":
+            raise QuerySyntaxError("unbalanced ')' in query: remove it or add a matching '('")
+        raise QuerySyntaxError(f"unexpected {value!r} in query")
+    if node is None:
+        return None
+    if _only_negative(node):
+        raise QuerySyntaxError(
+            "a query cannot only exclude words: add a word to search for, or use filters alone")
+    return node
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if not match or match.end() == pos:
+            break
+        pos = match.end()
+        if match.group("quote") is not None:
+            raw = match.group("quote")
+            if len(raw) < 2 or not raw.endswith('"'):
+                raise QuerySyntaxError('unclosed quote in query: add the closing "')
+            tokens.append(("phrase", raw[1:-1]))
+        elif match.group("lpar"):
+            tokens.append(("lpar", "("))
+        elif match.group("rpar"):
+            tokens.append(("rpar", ")"))
+        else:
+            word = match.group("word")
+            if word in ("AND", "OR", "NOT"):
+                tokens.append((word.lower(), word))
+            elif word.startswith("-") and len(word) > 1:
+                tokens.append(("not", "-"))
+                tokens.append(("word", word[1:]))
+            elif word == "-":
+                tokens.append(("not", "-"))
+            else:
+                tokens.append(("word", word))
+    # "-" directly before a quote or a parenthesis
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]):
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
+
+    def parse_or(self) -> Node | None:
+        parts = [self.parse_and()]
+        while self.peek() == "or":
+            self.pos += 1
+            if self.peek() in (None, "rpar", "or", "and"):
+                raise QuerySyntaxError("OR needs a word after it")
+            parts.append(self.parse_and())
+        if parts[0] is None and len(parts) > 1:
+            raise QuerySyntaxError("OR needs a word before it")
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def parse_and(self) -> Node | None:
+        parts: list[Node] = []
+        while self.peek() not in (None, "rpar", "or"):
+            if self.peek() == "and":
+                self.pos += 1
+                if not parts or self.peek() in (None, "rpar", "or", "and"):
+                    raise QuerySyntaxError("AND needs a word on both sides")
+                continue
+            node = self.parse_unary()
+            if node is not None:
+                parts.append(node)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def parse_unary(self) -> Node | None:
+        kind = self.peek()
+        if kind == "not":
+            self.pos += 1
+            if self.peek() in (None, "rpar", "or", "and", "not"):
+                raise QuerySyntaxError("NOT (or '-') needs a word after it")
+            child = self.parse_unary()
+            return Not(child) if child is not None else None
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node | None:
+        kind, value = self.tokens[self.pos]
+        self.pos += 1
+        if kind == "lpar":
+            node = self.parse_or()
+            if self.peek() != "rpar":
+                raise QuerySyntaxError("unbalanced '(' in query: add the closing ')'")
+            self.pos += 1
+            if node is None:
+                raise QuerySyntaxError("empty parentheses in query")
+            return node
+        if kind == "phrase":
+            words = words_of(value)
+            if not words:
+                return None
+            return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
+        if kind == "word":
+            prefix = value.endswith("*")
+            words = words_of(value.rstrip("*"))
+            if not words:
+                if prefix:
+                    raise QuerySyntaxError("'*' must follow at least one letter, as in traffick*")
+                return None  # lone punctuation
+            if len(words) == 1:
+                return Term(words[0], prefix=prefix)
+            return Phrase(tuple(words))
+        raise QuerySyntaxError(f"unexpected {value!r} in query")
+
+
+def _only_negative(node: Node) -> bool:
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, And):
+        return all(_only_negative(c) for c in node.children)
+    if isinstance(node, Or):
+        return any(_only_negative(c) for c in node.children)
+    return False
+
+
+def positive_terms(node: Node | None) -> list[str]:
+    """Words a match must have contained; used to explain matches in digests."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Term):
+        return [node.text]
+    if isinstance(node, Phrase):
+        return list(node.words)
+    out: list[str] = []
+    for child in node.children:
+        out.extend(positive_terms(child))
+    return out
+
+
+# ------------------------------------------------------------ request/result
+
+FACETS = ("country", "place", "org", "lang", "source")
+SORTS = ("relevance", "date", "indexed")
+
+
+@dataclass
+class Query:
+    """A search request. Values within one filter are OR-ed; filters are AND-ed."""
+
+    text: str | None = None
+    countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
+    places: list[str] = field(default_factory=list)  # canonical names, case-insensitive
+    orgs: list[str] = field(default_factory=list)  # canonical names, case-insensitive
+    langs: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    min_usd: float | None = None  # the article mentions at least this much money
+    min_relevance: float | None = None
+    since: datetime | None = None  # article date (published, else fetched) >= since
+    until: datetime | None = None  # article date <= until
+    indexed_after: datetime | None = None  # alerts watermark: strictly after
+    story_id: str | None = None
+    sort: str = "relevance"  # relevance | date (newest first) | indexed (oldest first)
+    limit: int = 20
+    offset: int = 0
+    facets: bool = True
+    facet_size: int = 10
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise QuerySyntaxError(f"unknown sort {self.sort!r}: use one of {', '.join(SORTS)}")
+        if self.limit < 0 or self.offset < 0:
+            raise QuerySyntaxError("limit and offset must not be negative")
+        self.countries = [c.upper() for c in self.countries]
+        self.langs = [lang.lower() for lang in self.langs]
+
+    def parsed(self) -> Node | None:
+        return parse_query(self.text)
+
+    def to_json(self) -> dict[str, Any]:
+        from nlp.records import iso
+
+        return {
+            "text": self.text, "countries": self.countries, "places": self.places,
+            "orgs": self.orgs, "langs": self.langs, "sources": self.sources,
+            "min_usd": self.min_usd, "min_relevance": self.min_relevance,
+            "since": iso(self.since), "until": iso(self.until), "sort": self.sort,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Query":
+        from nlp.records import parse_iso
+
+        return cls(
+            text=data.get("text"), countries=list(data.get("countries") or []),
+            places=list(data.get("places") or []), orgs=list(data.get("orgs") or []),
+            langs=list(data.get("langs") or []), sources=list(data.get("sources") or []),
+            min_usd=data.get("min_usd"), min_relevance=data.get("min_relevance"),
+            since=parse_iso(data.get("since")), until=parse_iso(data.get("until")),
+            sort=data.get("sort") or "relevance",
+        )
+
+
+@dataclass
+class Hit:
+    id: str
+    url: str
+    title: str
+    published: str | None  # ISO 8601 UTC
+    lang: str | None
+    source: str
+    # HTML-escaped text with matched terms wrapped in <mark>...</mark>
+    snippet: str
+    entities: dict[str, Any]
+    score: float = 0.0
+    relevance: float = 0.0
+    story_id: str = ""
+    indexed_at: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, "title": self.title,
+                "published": self.published, "lang": self.lang, "source": self.source,
+                "snippet": self.snippet, "entities": self.entities,
+                "relevance": self.relevance, "story_id": self.story_id}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {name: [{"value": f.value, "count": f.count} for f in values]
+                       for name, values in self.facets.items()},
+        }

@@ -1,0 +1,3 @@
+"""scamscope: monitor news about scam centres."""
+
+__version__ = "0.1.0"

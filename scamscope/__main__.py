@@ -1,0 +1,3 @@
+from scamscope.cli import entry_point
+
+entry_point()

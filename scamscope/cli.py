@@ -1,0 +1,123 @@
+"""The `scamscope` command line: parsing, logging, and turning errors into one-line messages.
+
+Each subcommand lives in scamscope/commands/<name>.py with two functions:
+    register(subparsers, parents) -> argparse.ArgumentParser   (adds its parser)
+    run(args, settings) -> int                                  (exit code)
+Exit codes: 0 ok, 1 the job failed, 2 usage or configuration error.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+from scamscope import errors
+from scamscope.commands import COMMANDS
+from scamscope.config import ConfigError, load_settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--config", metavar="FILE", default=default,
+                        help="TOML settings file (env SCAMSCOPE_CONFIG)")
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="state, embedded index and schedule (env SCAMSCOPE_DATA_DIR)")
+    parser.add_argument("--index", metavar="URL", default=default,
+                        help="sqlite:///path.db or http(s)://host:port")
+    parser.add_argument("--smtp", metavar="URL", default=default,
+                        help="smtp[s]://user@host:port (password from SCAMSCOPE_SMTP_PASSWORD)")
+    parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
+                        help="more log output (repeat for debug)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="only errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="scamscope",
+                     description="Monitor news about scam centres: crawl, extract, index, "
+                                 "search and alert.")
+    _global_options(parser, suppress=False)
+    # Global options are accepted after the subcommand too.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"scamscope.commands.{name}")
+        sub = module.register(subparsers, [common])
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
+    if quiet:
+        level = logging.ERROR
+    elif verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    else:
+        level = getattr(logging, level_name, logging.INFO)
+        # Third-party chatter (Scrapy logs every request at INFO) stays out of
+        # the default output; -v brings it back.
+        level = max(level, logging.WARNING)
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlelang", "elastic_transport",
+                  "opensearch", "urllib3", "apscheduler", "mail.log", "httpx", "uvicorn.access"):
+        if verbose < 2:
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        overrides = {"data_dir": args.data_dir, "index": args.index, "smtp": args.smtp}
+        settings = load_settings(args.config, overrides=overrides)
+    except ConfigError as exc:
+        sys.stderr.write(f"scamscope: {exc}\n")
+        return EXIT_USAGE
+    configure_logging(args.verbose, args.quiet, settings.log_level)
+    try:
+        return int(args._run(args, settings) or 0)
+    except errors.UserError as exc:
+        sys.stderr.write(f"scamscope {args.command}: {exc}\n")
+        return exc.exit_code
+    except ConfigError as exc:
+        sys.stderr.write(f"scamscope {args.command}: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("scamscope: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        translated = errors.translate(exc)
+        if translated is None:
+            raise
+        sys.stderr.write(f"scamscope {args.command}: {translated}\n")
+        return translated.exit_code
+
+
+def entry_point() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()
