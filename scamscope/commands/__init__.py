@@ -1,10 +1,9 @@
-"""Subcommands; each module has register(subparsers, parents) and run(args, settings)."""
+"""Subcommands; each module has register(subparsers, parents) and run(args, settings).
 
-# Order is the order of `scamscope --help`.
+Add a module's name here once the module exists; order is the order of `scamscope --help`.
+"""
+
 COMMANDS = [
-    "run",
-    "crawl",
-    "extract",
     "search",
     "demo",
     "config",
