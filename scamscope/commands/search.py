@@ -1,0 +1,84 @@
+"""`scamscope search`: full text plus entity filters over the index."""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+
+from indexer.query import Results
+from scamscope.config import Settings
+from scamscope.errors import UserError
+from scamscope.filters import add_filter_arguments, query_from_mapping
+from scamscope.indexing import open_configured_index
+
+
+def register(subparsers, parents) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("search", parents=parents, help="search indexed articles",
+                                   description="Search indexed articles. Filters combine with AND; "
+                                               "repeated values of one filter with OR.")
+    add_filter_arguments(parser)
+    parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    parser.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N hits")
+    parser.add_argument("--json", action="store_true",
+                        help="print {total, hits: [...], facets} (see README)")
+    return parser
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit < 0 or args.offset < 0:
+        raise UserError("--limit and --offset must not be negative")
+    query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset, sort=args.sort)
+    query.parsed()  # a syntax error is reported before the index is opened
+    index = open_configured_index(settings, must_exist=True)
+    try:
+        results = index.search(query)
+    finally:
+        index.close()
+    if args.json:
+        json.dump(results.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_human(results, query.offset, color=sys.stdout.isatty())
+    return 0
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def plain_snippet(snippet: str, color: bool) -> str:
+    on, off = ("\033[1m", "\033[0m") if color else ("[", "]")
+    return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet))
+
+
+def print_human(results: Results, offset: int, *, color: bool) -> None:
+    shown = len(results.hits)
+    if not results.total:
+        print("No articles match.")
+        return
+    print(f"{results.total} article(s); showing {offset + 1}-{offset + shown}\n")
+    for n, hit in enumerate(results.hits, start=offset + 1):
+        date = (hit.published or "")[:10] or "undated"
+        print(f"{n}. {hit.title or hit.url}")
+        print(f"   {hit.source} · {date} · {hit.lang or '?'} · {hit.url}")
+        if hit.snippet:
+            print("   " + plain_snippet(hit.snippet, color).replace("\n", " "))
+        ents = hit.entities or {}
+        countries = sorted({p.get("country") for p in ents.get("places", []) if p.get("country")})
+        orgs = sorted({o.get("name") for o in ents.get("orgs", [])})
+        money = [m.get("text") for m in ents.get("money", [])][:3]
+        bits = []
+        if countries:
+            bits.append("countries: " + ", ".join(countries))
+        if orgs:
+            bits.append("orgs: " + ", ".join(orgs[:5]))
+        if money:
+            bits.append("money: " + ", ".join(money))
+        if bits:
+            print("   " + " | ".join(bits))
+        print()
+    for name, values in results.facets.items():
+        if values:
+            print(f"{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))

@@ -1,0 +1,39 @@
+"""Open the configured index with the options the settings give it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.base import Index, open_index
+from scamscope.config import ConfigError, Settings
+from scamscope.errors import JobFailed
+
+
+def index_options(settings: Settings) -> dict:
+    if settings.index_url.startswith(("http://", "https://")):
+        return {"index_name": settings.index_name, "username": settings.index_username or None,
+                "password": settings.index_password or None,
+                "api_key": settings.index_api_key or None,
+                "ca_certs": settings.index_ca_certs or None,
+                "verify_certs": settings.index_verify_certs}
+    return {}
+
+
+def sqlite_path(settings: Settings) -> Path | None:
+    url = settings.index_url
+    if not url.startswith("sqlite:"):
+        return None
+    return Path(url[len("sqlite://"):] if url.startswith("sqlite://") else url[len("sqlite:"):])
+
+
+def open_configured_index(settings: Settings, *, must_exist: bool = False) -> Index:
+    """The settings' index; with must_exist, a missing embedded index is a clear error."""
+    path = sqlite_path(settings)
+    if path is not None:
+        if must_exist and not path.exists():
+            raise JobFailed(f"no index at {path} yet: crawl something first "
+                            "(scamscope crawl), or point --index at an existing one")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create {path.parent} for the index: {exc.strerror}") from exc
+    return open_index(settings.index_url, **index_options(settings))
