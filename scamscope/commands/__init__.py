@@ -5,6 +5,5 @@ Add a module's name here once the module exists; order is the order of `scamscop
 
 COMMANDS = [
     "search",
-    "demo",
     "config",
 ]
