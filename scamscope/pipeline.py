@@ -133,3 +133,19 @@ class IngestSink:
         self.counts["replayed"] += len(pending)
         self.counts["indexed"] += changed
         log.info("replayed %d spooled articles into the index", len(pending))
+
+
+def build_sink(settings, index: Index | None = None) -> IngestSink:
+    """The sink `scamscope crawl` (and the demo) hands the crawler, built from settings."""
+    from nlp.analyze import Analyzer
+    from scamscope.indexing import open_configured_index
+    from scamscope.understanding import nlp_options
+
+    settings.ensure_data_dir()
+    return IngestSink(
+        index if index is not None else open_configured_index(settings),
+        Analyzer(nlp_options(settings)),
+        spool=Spool(settings.data_path / "spool" / "articles.jsonl"),
+        batch_size=settings.nlp_batch_size,
+        revisit_days=settings.revisit_days,
+    )
