@@ -1,0 +1,305 @@
+"""Digests: the outbox rows of one subscription, made into one e-mail.
+
+    from alerts.digest import DigestOptions, create_due_digests, build_message
+    ids = create_due_digests(subs, now=now, max_articles=50)   # assigns queued rows
+    message = build_message(subs, digest_id, options)            # EmailMessage, ready to send
+
+A digest is created (rows assigned, subscription's last_digest_at set) in one
+transaction, and is rendered from those stored rows every time it is sent, so a retry
+sends the same content under the same Message-ID (<digest-ID@domain>): a copy that a
+crash made us send twice is recognisable as the same message.
+
+A subscription has at most one unsent digest at a time: while one is pending (SMTP down),
+new articles wait in the outbox and go in the next digest.
+
+The message is multipart/alternative (plain text, then HTML from Jinja2 templates in
+alerts/templates/ with autoescaping, so crawled titles and text can never inject markup).
+Each article shows title, source, date, link, the snippet with the matched terms
+highlighted, and why it matched: the query's words and the countries, places,
+organisations and amounts in the article that the saved filters asked for.
+Headers include List-Unsubscribe (the signed one-click link,
+{public_url}/unsubscribe?token=...) and List-Unsubscribe-Post: List-Unsubscribe=One-Click
+(RFC 8058).
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from alerts import db
+from alerts.subscriptions import Subscription, Subscriptions, is_due
+from alerts.tokens import unsubscribe_token
+from indexer.query import Query, fold, positive_terms
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class DigestOptions:
+    mail_from: str = "scamscope <alerts@localhost>"
+    public_url: str = "http://127.0.0.1:8000"
+    secret: bytes = b""
+    max_articles: int = 50
+
+
+# ------------------------------------------------------------------ creating
+
+
+def create_due_digests(subs: Subscriptions, *, now: datetime, max_articles: int = 50,
+                       mail_from: str = "scamscope <alerts@localhost>",
+                       frequencies: Iterable[str] | None = None,
+                       daily_at: tuple[int, int] = (7, 0),
+                       hour: timedelta = timedelta(hours=1)) -> list[str]:
+    """Create one digest for each due subscription with queued articles; returns their ids."""
+    wanted = set(frequencies) if frequencies is not None else None
+    waiting = {row[0] for row in subs.conn.execute(
+        "SELECT DISTINCT subscription_id FROM outbox WHERE digest_id IS NULL")}
+    created = []
+    for sub in subs.list(active_only=True):
+        if sub.id not in waiting or (wanted is not None and sub.frequency not in wanted):
+            continue
+        if not is_due(sub, now, daily_at=daily_at, hour=hour):
+            continue
+        digest_id = _create(subs, sub, now=now, max_articles=max_articles, mail_from=mail_from)
+        if digest_id:
+            created.append(digest_id)
+    return created
+
+
+def _create(subs: Subscriptions, sub: Subscription, *, now: datetime,
+            max_articles: int, mail_from: str) -> str | None:
+    conn = subs.conn
+    digest_id = uuid.uuid4().hex
+    with db.transaction(conn):
+        if conn.execute("SELECT 1 FROM digests WHERE subscription_id = ? AND status = 'pending'",
+                        (sub.id,)).fetchone():
+            return None
+        rows = conn.execute(
+            "SELECT article_id FROM outbox WHERE subscription_id = ? AND digest_id IS NULL "
+            "ORDER BY queued_at, rowid LIMIT ?", (sub.id, max_articles)).fetchall()
+        if not rows:
+            return None
+        conn.execute(
+            "INSERT INTO digests (id, subscription_id, email, frequency, created, status, "
+            "next_attempt, message_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            (digest_id, sub.id, sub.email, sub.frequency, db.ts(now), db.ts(now),
+             message_id(digest_id, mail_from)))
+        conn.executemany("UPDATE outbox SET digest_id = ? WHERE subscription_id = ? "
+                         "AND article_id = ?", [(digest_id, sub.id, r[0]) for r in rows])
+        conn.execute("UPDATE subscriptions SET last_digest_at = ? WHERE id = ?",
+                     (db.ts(now), sub.id))
+    return digest_id
+
+
+# ----------------------------------------------------------------- rendering
+
+_MARK = re.compile(r"(<mark>.*?</mark>)", re.S)
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """The index's snippet (escaped text with <mark>) re-escaped: only <mark> survives."""
+    out = []
+    for part in _MARK.split(snippet or ""):
+        if part.startswith("<mark>") and part.endswith("</mark>"):
+            out.append(Markup("<mark>%s</mark>") % html.unescape(part[6:-7]))
+        else:
+            out.append(escape(html.unescape(part)))
+    return Markup("").join(out)
+
+
+def plain_snippet(snippet: str) -> str:
+    return html.unescape(_MARK.sub(lambda m: "*" + m.group(1)[6:-7] + "*", snippet or ""))
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """Escape text, wrapping whole-word (or prefix) matches of the query's terms in <mark>."""
+    if not text or not terms:
+        return escape(text or "")
+    wanted = {fold(t) for t in terms if t}
+    out, pos = [], 0
+    for match in re.finditer(r"\w+", text):
+        word = fold(match.group(0))
+        if word in wanted or any(word.startswith(t) and len(t) >= 4 for t in wanted):
+            out.append(escape(text[pos:match.start()]))
+            out.append(Markup("<mark>%s</mark>") % match.group(0))
+            pos = match.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code.upper())
+    except (ImportError, LookupError, KeyError):
+        country = None
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def _usd(value: float | None) -> str:
+    if value is None:
+        return ""
+    for size, suffix in ((1e9, " billion"), (1e6, " million")):
+        if value >= size:
+            return f"US${value / size:,.1f}{suffix}".replace(".0 ", " ")
+    return f"US${value:,.0f}"
+
+
+def explain(query: Query, entities: dict[str, Any]) -> list[dict[str, Any]]:
+    """Why an article matched: one row per kind, the items the saved filters asked for
+    (matched=True), or, for kinds the query did not filter on, what the article mentions."""
+    entities = entities or {}
+    places = entities.get("places") or []
+    orgs = entities.get("orgs") or []
+    money = entities.get("money") or []
+    rows: list[dict[str, Any]] = []
+
+    codes = sorted({p.get("country") for p in places if p.get("country")})
+    if query.countries:
+        codes = [c for c in codes if c in set(query.countries)]
+    if codes:
+        rows.append({"label": "Countries", "matched": bool(query.countries),
+                     "values": [f"{country_name(c)} ({c})" for c in codes]})
+
+    if query.places:
+        wanted = {p.lower() for p in query.places}
+        names = sorted({p.get("name") for p in places if (p.get("name") or "").lower() in wanted})
+        if names:
+            rows.append({"label": "Places", "matched": True, "values": names})
+
+    names = sorted({o.get("name") or o.get("text") for o in orgs if o.get("name") or o.get("text")})
+    if query.orgs:
+        wanted = {o.lower() for o in query.orgs}
+        names = [n for n in names if n.lower() in wanted]
+    if names:
+        rows.append({"label": "Organisations", "matched": bool(query.orgs), "values": names[:8]})
+
+    amounts = [m for m in money if m.get("text")]
+    if query.min_usd is not None:
+        amounts = [m for m in amounts if (m.get("usd") or 0) >= query.min_usd]
+    amounts.sort(key=lambda m: -(m.get("usd") or 0))
+    values = []
+    for m in amounts[:5]:
+        usd = _usd(m.get("usd"))
+        text = m["text"]
+        values.append(f"{text} (≈ {usd})" if usd and m.get("currency") != "USD" else text)
+    if values:
+        rows.append({"label": "Amounts", "matched": query.min_usd is not None, "values": values})
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",),
+                                                   default_for_string=True, default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    return env
+
+
+def _date(value: str | None) -> str:
+    return (value or "")[:10] or "undated"
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and re.match(r"^https?://", url, re.I) else None
+
+
+def digest_context(sub: Subscription, rows: list[dict], options: DigestOptions,
+                   token: str) -> dict[str, Any]:
+    query = sub.query
+    try:
+        terms = positive_terms(query.parsed())
+    except ValueError:
+        terms = []
+    articles = []
+    for hit in rows:
+        snippet = hit.get("snippet") or ""
+        articles.append({
+            "title": hit.get("title") or hit.get("url") or "(untitled)",
+            "title_html": highlight(hit.get("title") or hit.get("url") or "(untitled)", terms),
+            "url": _safe_url(hit.get("url")),
+            "raw_url": hit.get("url") or "",
+            "source": hit.get("source") or "",
+            "date": _date(hit.get("published")),
+            "lang": hit.get("lang") or "",
+            "snippet_html": safe_snippet(snippet),
+            "snippet_text": plain_snippet(snippet),
+            "why": explain(query, hit.get("entities") or {}),
+        })
+    base = options.public_url.rstrip("/")
+    return {
+        "subscription": sub,
+        "search": sub.describe_query(),
+        "terms": terms,
+        "articles": articles,
+        "count": len(articles),
+        "frequency": sub.frequency,
+        "unsubscribe_url": f"{base}/unsubscribe?token={token}",
+        "public_url": base,
+    }
+
+
+def subject(sub: Subscription, count: int) -> str:
+    search = sub.describe_query()
+    if len(search) > 60:
+        search = search[:57] + "..."
+    noun = "article" if count == 1 else "articles"
+    return f"scamscope: {count} new {noun} for {search}"
+
+
+def build_message(subs: Subscriptions, digest_id: str, options: DigestOptions) -> EmailMessage:
+    """The e-mail for a stored digest; the same bytes every time it is built."""
+    conn = subs.conn
+    digest = conn.execute("SELECT * FROM digests WHERE id = ?", (digest_id,)).fetchone()
+    if digest is None:
+        raise LookupError(f"no digest {digest_id}")
+    sub = subs.get(digest["subscription_id"])
+    rows = [json.loads(r[0]) for r in conn.execute(
+        "SELECT hit FROM outbox WHERE digest_id = ? ORDER BY queued_at, rowid", (digest_id,))]
+    token = unsubscribe_token(options.secret, sub.id)
+    context = digest_context(sub, rows, options, token)
+    env = _environment()
+    text = env.get_template("digest.txt.j2").render(context)
+    body = env.get_template("digest.html.j2").render(context)
+
+    message = EmailMessage()
+    message["Subject"] = subject(sub, len(rows))
+    message["From"] = options.mail_from
+    message["To"] = Address(addr_spec=digest["email"])
+    message["Date"] = format_datetime(db.parse_ts(digest["created"]))
+    message["Message-ID"] = digest["message_id"]
+    message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Scamscope-Digest"] = digest["id"]
+    message.set_content(text)
+    message.add_alternative(body, subtype="html")
+    return message
+
+
+def message_id(digest_id: str, mail_from: str) -> str:
+    """<digest-ID@domain of the From address>: fixed when the digest is created."""
+    address = parseaddr(mail_from)[1]
+    domain = address.rpartition("@")[2] or "localhost"
+    if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+        domain = "localhost"
+    return f"<digest-{digest_id}@{domain}>"

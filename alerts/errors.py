@@ -1,0 +1,44 @@
+"""Typed errors raised by alerts/; the CLI and the web turn them into user messages."""
+from __future__ import annotations
+
+
+class AlertError(Exception):
+    """Base class of every error alerts/ raises. The message is meant for the user."""
+
+
+class InvalidSubscription(AlertError, ValueError):
+    """A subscription cannot be stored: bad e-mail address, query or frequency."""
+
+
+class InvalidEmail(InvalidSubscription):
+    """The e-mail address is not a deliverable-looking address."""
+
+
+class UnknownSubscription(AlertError, LookupError):
+    """No subscription has this id."""
+
+
+class BadToken(AlertError, ValueError):
+    """An unsubscribe token is malformed, tampered with or signed with another key."""
+
+
+class MailConfigError(AlertError, ValueError):
+    """The SMTP settings cannot be used (bad --smtp URL, none configured)."""
+
+
+class DeliveryError(AlertError):
+    """The SMTP server did not accept a message.
+
+    permanent: the server said 5xx about this recipient or message; retrying will not help.
+    connection: the failure concerns the connection (refused, timed out, auth), not one message,
+    so every other message in the same pass would fail the same way.
+    recipient: the server refused the recipient address (RCPT TO), not the message.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, connection: bool = False,
+                 recipient: bool = False, code: int | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.connection = connection
+        self.recipient = recipient
+        self.code = code
