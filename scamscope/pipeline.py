@@ -18,6 +18,7 @@ from indexer.base import Index
 from indexer.errors import IndexUnavailable
 from nlp.identity import article_id
 from nlp.records import Article, Page, utcnow
+from scamscope.stories import StoryGrouper
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ class IngestSink:
     """Implements the crawler's PageSink: seen_recently, accept, stats, close."""
 
     def __init__(self, index: Index, analyzer, *, spool: Spool, batch_size: int = 32,
-                 revisit_days: float = 7.0):
+                 revisit_days: float = 7.0, stories: StoryGrouper | None = None):
         self.index = index
+        self.stories = stories
         self.analyzer = analyzer
         self.spool = spool
         self.batch_size = max(1, batch_size)
@@ -89,6 +91,8 @@ class IngestSink:
 
     def close(self) -> None:
         self.flush()
+        if self.stories is not None:
+            self.stories.close()
 
     # -- work ------------------------------------------------------------
     def flush(self) -> None:
@@ -103,6 +107,8 @@ class IngestSink:
                 self.counts[f"not_article:{result.reason}"] += 1
                 log.info("not an article: %s (%s)", result.url, result.reason)
         self.counts["extracted"] += len(articles)
+        if self.stories is not None:
+            self.stories.assign(articles)
         self._write(articles)
 
     def _write(self, articles: list[Article]) -> None:
@@ -148,4 +154,5 @@ def build_sink(settings, index: Index | None = None) -> IngestSink:
         spool=Spool(settings.data_path / "spool" / "articles.jsonl"),
         batch_size=settings.nlp_batch_size,
         revisit_days=settings.revisit_days,
+        stories=StoryGrouper(settings.data_path / "stories.db"),
     )
