@@ -23,6 +23,7 @@ Headers include List-Unsubscribe (the signed one-click link,
 """
 from __future__ import annotations
 
+import email.policy
 import html
 import json
 import re
@@ -45,6 +46,7 @@ from alerts.tokens import unsubscribe_token
 from indexer.query import Query, fold, positive_terms
 
 TEMPLATES = Path(__file__).parent / "templates"
+_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 @dataclass
@@ -207,9 +209,11 @@ def explain(query: Query, entities: dict[str, Any]) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    # HTML templates (*.html.j2) autoescape everything; the plain-text part is not HTML,
+    # so escaping it would only show "&lt;" to the reader.
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(enabled_extensions=("html.j2",),
-                                                   default_for_string=True, default=True),
+                                                   default_for_string=True, default=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     return env
@@ -291,8 +295,11 @@ def build_message(subs: Subscriptions, digest_id: str, options: DigestOptions) -
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message["X-Scamscope-Digest"] = digest["id"]
-    message.set_content(text)
-    message.add_alternative(body, subtype="html")
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(body, subtype="html", cte="quoted-printable")
+    # Headers are folded at 998 characters, not 78: a long List-Unsubscribe URL must stay
+    # one plain token, never become an RFC 2047 encoded word that mail clients cannot use.
+    message.policy = _HEADER_POLICY
     return message
 
 

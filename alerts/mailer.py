@@ -339,7 +339,7 @@ def _failed(subs: Subscriptions, digest, exc: DeliveryError, now: datetime,
     if exc.permanent or give_up:
         report.parked.append(Parked(digest["id"], digest["email"], digest["subscription_id"],
                                     reason))
-        log.warning("parked digest %s to %s: %s", digest["id"], digest["email"], reason)
+        log.info("parked digest %s to %s: %s", digest["id"], digest["email"], reason)
     else:
         errors[reason] = errors.get(reason, 0) + 1
         log.info("digest %s to %s still pending: %s", digest["id"], digest["email"], reason)

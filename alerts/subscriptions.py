@@ -105,9 +105,9 @@ def describe_query(query: Query) -> str:
         parts.extend(f"{flag} {json.dumps(v, ensure_ascii=False) if ' ' in v else v}"
                      for v in values)
     if query.min_usd is not None:
-        parts.append(f"--min-usd {query.min_usd:g}")
+        parts.append(f"--min-usd {query.min_usd:.15g}")
     if query.min_relevance is not None:
-        parts.append(f"--min-relevance {query.min_relevance:g}")
+        parts.append(f"--min-relevance {query.min_relevance:.15g}")
     return " ".join(parts) or "(every article)"
 
 

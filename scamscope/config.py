@@ -87,6 +87,8 @@ class Settings:
     alerts_instant_minutes: int = _s(5, "Minutes between runs of 'instant' alerts.")
     alerts_daily_at: str = _s("07:00", "Local time (HH:MM) when daily digests go out.")
     send_retry_max_hours: float = _s(48.0, "Hours a digest keeps being retried before it is parked.")
+    schedule_minute_seconds: float = _s(60.0, "Seconds in one minute of the schedule (crawl and "
+                                              "alert intervals, 'hourly'). Only tests lower it.")
 
     # --- web -------------------------------------------------------------
     web_host: str = _s("127.0.0.1", "Address the web UI binds to.")

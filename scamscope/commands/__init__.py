@@ -5,5 +5,8 @@ Add a module's name here once the module exists; order is the order of `scamscop
 
 COMMANDS = [
     "search",
+    "subscribe",
+    "subscriptions",
+    "alerts",
     "config",
 ]
