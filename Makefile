@@ -32,7 +32,7 @@ demo: install
 # pass or fail. If it cannot start, the cluster tests fail under CI=true and
 # skip elsewhere, saying why.
 TEST_CLUSTER_DIR := $(CURDIR)/.cluster/test
-test: install
+test: install browser
 	@set -o pipefail; rc=0; \
 	trap '$(PY) cluster/ctl.py stop --dir "$(TEST_CLUSTER_DIR)" >/dev/null 2>&1 || true' EXIT; \
 	if url=$$($(PY) cluster/ctl.py start --fresh --dir "$(TEST_CLUSTER_DIR)" | tail -n 1) && [ -n "$$url" ]; then \
@@ -42,6 +42,14 @@ test: install
 	fi; \
 	$(PY) -m pytest -q || rc=$$?; \
 	exit $$rc
+
+# Debian's Chromium for the one real-browser test (tests/test_web_browser.py drives it
+# with Playwright's Python package; Playwright's own browser download is never used).
+# Installs only when /usr/bin/chromium is missing.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/bin/chromium
 
 # make cluster [NODES=3]: start a local search cluster in the background; the
 # last line printed is its base URL (use it as --index). make cluster-stop stops it.

@@ -8,5 +8,6 @@ COMMANDS = [
     "subscribe",
     "subscriptions",
     "alerts",
+    "serve",
     "config",
 ]

@@ -61,11 +61,15 @@ class SearchParams:
             return str(values[-1]).strip() if values else ""
 
         def many(name: str) -> tuple[str, ...]:
+            # repeated and comma-separated values both work, as on the command line
             out: list[str] = []
             for value in get_list(name):
-                value = str(value or "").strip()
-                if value and value not in out:
-                    out.append(value)
+                for part in str(value or "").split(","):
+                    part = part.strip()
+                    if name in ("country", "lang"):
+                        part = part.upper() if name == "country" else part.lower()
+                    if part and part not in out:
+                        out.append(part)
             return tuple(out)
 
         problems: list[str] = []

@@ -1,0 +1,260 @@
+"""JSON API: search, articles, subscriptions, exports. Described by /openapi.json."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Query as Param
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from indexer.query import Hit
+from scamscope.web.params import MAX_LIMIT, BadSearch, SearchParams
+from scamscope.web.security import token_matches
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+EXPORT_MAX = 10_000
+EXPORT_PAGE = 500
+
+
+def state_of(request: Request):
+    return request.app.state.web
+
+
+# ------------------------------------------------------------ parameters
+
+def _search_dependency(max_limit: int):
+    def search_params(
+        request: Request,
+        q: Annotated[str | None, Param(description='Full text: words, "phrases", OR, '
+                                                   "-exclude, (groups), prefix*")] = None,
+        country: Annotated[list[str] | None, Param(
+            description="ISO 3166 country code, e.g. MM (repeatable or comma-separated)")] = None,
+        place: Annotated[list[str] | None, Param(
+            description="Place by canonical name, e.g. KK Park (repeatable)")] = None,
+        org: Annotated[list[str] | None, Param(
+            description="Organisation by canonical name (repeatable)")] = None,
+        min_usd: Annotated[str | None, Param(
+            description="The article mentions at least this many US dollars")] = None,
+        since: Annotated[str | None, Param(
+            description="From date: YYYY-MM-DD, ISO timestamp or an age such as 7d")] = None,
+        until: Annotated[str | None, Param(description="To date, inclusive")] = None,
+        lang: Annotated[list[str] | None, Param(description="Language code (repeatable)")] = None,
+        source: Annotated[list[str] | None, Param(description="Source name (repeatable)")] = None,
+        min_relevance: Annotated[str | None, Param(
+            description="Relevance to scam centres, 0..1")] = None,
+        sort: Annotated[Literal["relevance", "date", "indexed"] | None, Param()] = None,
+        page: Annotated[str | None, Param(description="Page number, from 1")] = None,
+        limit: Annotated[str | None, Param(
+            description="Hits per page (default 20, at most 100); for exports, how many "
+                        "to export (default and most 10000)")] = None,
+    ) -> SearchParams:
+        # The declared parameters document the API; the values are read once,
+        # the same way for pages and API, from the raw query string.
+        return SearchParams.from_multi(request.query_params.getlist, max_limit=max_limit)
+
+    return search_params
+
+
+search_params = _search_dependency(MAX_LIMIT)
+export_params = _search_dependency(EXPORT_MAX)
+
+
+def bad_request(exc: BadSearch) -> HTTPException:
+    return HTTPException(status_code=400, detail=str(exc))
+
+
+# --------------------------------------------------------------- search
+
+@router.get("/search", summary="Search articles",
+            description="Same parameters and the same JSON as `scamscope search --json`: "
+                        "{total, hits: [{id, url, title, published, lang, source, snippet, "
+                        "entities}], facets}. Snippets are HTML-escaped text with "
+                        "<mark> around matched words.")
+def api_search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
+    try:
+        query = params.to_query()
+    except BadSearch as exc:
+        raise bad_request(exc) from None
+    return state_of(request).search(query).to_json()
+
+
+@router.get("/articles/{article_id}", summary="One article with entities and provenance",
+            description="The stored article record, plus `same_story`: other copies of the "
+                        "same wire story.")
+def api_article(request: Request, article_id: str):
+    state = state_of(request)
+    article = state.get(article_id)
+    if article is None:
+        raise HTTPException(status_code=404, detail=f"no article with id {article_id!r}")
+    data = article.to_json()
+    data["same_story"] = [
+        {"id": a.id, "url": a.url, "title": a.title, "source": a.source,
+         "published": a.to_json()["published"]} for a in state.same_story(article)]
+    return data
+
+
+# --------------------------------------------------------------- export
+
+def _all_hits(request: Request, params: SearchParams) -> tuple[int, list[Hit], dict]:
+    """Every hit of the search (at most `limit` if given, else EXPORT_MAX), page by page."""
+    wanted = params.limit if "limit" in request.query_params else EXPORT_MAX
+    try:
+        query = params.to_query(limit=min(EXPORT_PAGE, wanted), offset=0, facets=False)
+    except BadSearch as exc:
+        raise bad_request(exc) from None
+    state = state_of(request)
+    results = state.search(query)
+    hits = list(results.hits)
+    while len(hits) < min(wanted, results.total):
+        more = state.search(params.to_query(limit=min(EXPORT_PAGE, wanted - len(hits)),
+                                            offset=len(hits), facets=False))
+        if not more.hits:
+            break
+        hits.extend(more.hits)
+    return results.total, hits[:wanted], query.to_json()
+
+
+_TAGS = re.compile(r"</?mark>")
+
+
+def plain(snippet: str) -> str:
+    return html.unescape(_TAGS.sub("", snippet or ""))
+
+
+def _filename(ext: str) -> str:
+    return f"scamscope-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.{ext}"
+
+
+@router.get("/export.json", summary="Export a result set as JSON",
+            description=f"Every matching article (at most {EXPORT_MAX}, or `limit`), "
+                        "same filters as /api/search.")
+def export_json(request: Request, params: Annotated[SearchParams, Depends(export_params)]):
+    total, hits, query = _all_hits(request, params)
+    body = {"query": query, "total": total, "exported": len(hits),
+            "exported_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+            "hits": [h.to_json() for h in hits]}
+    return Response(json.dumps(body, ensure_ascii=False, indent=1),
+                    media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename("json")}"'})
+
+
+CSV_COLUMNS = ("id", "published", "source", "lang", "title", "url", "countries", "places",
+               "orgs", "max_usd", "relevance", "story_id", "snippet")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: formulas from crawled content are defused."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def hit_row(hit: Hit) -> list[str]:
+    ents = hit.entities or {}
+    places = ents.get("places") or []
+    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
+    values = {
+        "id": hit.id, "published": hit.published, "source": hit.source, "lang": hit.lang,
+        "title": hit.title, "url": hit.url,
+        "countries": " ".join(sorted({p.get("country") for p in places if p.get("country")})),
+        "places": "; ".join(sorted({p.get("name") for p in places if p.get("name")})),
+        "orgs": "; ".join(sorted({o.get("name") for o in ents.get("orgs") or [] if o.get("name")})),
+        "max_usd": f"{max(usd):.0f}" if usd else "",
+        "relevance": f"{hit.relevance:.3f}", "story_id": hit.story_id,
+        "snippet": plain(hit.snippet),
+    }
+    return [csv_cell(values[c]) for c in CSV_COLUMNS]
+
+
+@router.get("/export.csv", summary="Export a result set as CSV",
+            description=f"One row per matching article (at most {EXPORT_MAX}, or `limit`), "
+                        "same filters as /api/search.",
+            response_class=Response)
+def export_csv(request: Request, params: Annotated[SearchParams, Depends(export_params)]):
+    _, hits, _ = _all_hits(request, params)
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        writer.writerow(hit_row(hit))
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename("csv")}"'})
+
+
+# -------------------------------------------------------- subscriptions
+
+bearer = HTTPBearer(auto_error=False, description="settings.web_token (SCAMSCOPE_WEB_TOKEN)")
+
+
+def require_token(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
+    expected = state_of(request).settings.web_token
+    if not expected:
+        raise HTTPException(status_code=403, detail="write actions are disabled: start the "
+                                                    "server with SCAMSCOPE_WEB_TOKEN set")
+    given = credentials.credentials if credentials else None
+    if not token_matches(given, expected):
+        raise HTTPException(status_code=401, detail="missing or wrong token: send "
+                                                    "'Authorization: Bearer <web token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+class SubscriptionIn(BaseModel):
+    email: str = Field(description="Where digests go")
+    every: Literal["instant", "hourly", "daily"] = "daily"
+    q: str | None = None
+    country: list[str] = []
+    place: list[str] = []
+    org: list[str] = []
+    lang: list[str] = []
+    source: list[str] = []
+    min_usd: str | float | None = None
+    min_relevance: str | float | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+@router.get("/subscriptions", summary="List saved searches (needs the token)",
+            dependencies=[Depends(require_token)])
+def api_subscriptions(request: Request):
+    from scamscope.web import subs
+
+    return {"subscriptions": [subs.to_json(s) for s in subs.list_all(state_of(request))]}
+
+
+@router.post("/subscriptions", status_code=201, summary="Save a search for an e-mail address",
+             dependencies=[Depends(require_token)])
+def api_subscribe(request: Request, body: SubscriptionIn):
+    from scamscope.web import subs
+
+    data = body.model_dump(exclude={"email", "every"})
+    params = SearchParams.from_mapping({k: v for k, v in data.items() if v not in (None, [])})
+    try:
+        query = params.to_query(facets=False)
+    except BadSearch as exc:
+        raise bad_request(exc) from None
+    try:
+        sub = subs.create(state_of(request), body.email, query, body.every)
+    except subs.Invalid as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return JSONResponse(subs.to_json(sub), status_code=201)
+
+
+@router.delete("/subscriptions/{sub_id}", status_code=204, summary="Remove a saved search",
+               dependencies=[Depends(require_token)], response_class=Response)
+def api_unsubscribe(request: Request, sub_id: int):
+    from scamscope.web import subs
+
+    if not subs.remove(state_of(request), sub_id):
+        raise HTTPException(status_code=404, detail=f"no subscription {sub_id}")
+    return Response(status_code=204)

@@ -1,0 +1,117 @@
+"""Small server-rendered SVG charts of a result set: articles over time, by country.
+
+No JavaScript and no inline style (the CSP forbids both): shapes carry classes
+that the stylesheet colours, and every label is escaped.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Sequence
+
+from markupsafe import Markup, escape
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str  # shown under the bar / in the tooltip
+    start: date
+    end: date  # inclusive
+    count: int
+
+
+def time_buckets(dates: Iterable[datetime | date], *, most: int = 24) -> list[Bucket]:
+    """Count dates per day, week or month, whichever gives at most `most` bars."""
+    days = sorted(d.date() if isinstance(d, datetime) else d for d in dates if d is not None)
+    if not days:
+        return []
+    first, last = days[0], days[-1]
+    span = (last - first).days + 1
+    if span <= most:
+        counts = Counter(days)
+        return [Bucket(d.isoformat(), d, d, counts.get(d, 0))
+                for d in (first + timedelta(n) for n in range(span))]
+    if span <= most * 7:
+        start = first - timedelta(days=first.weekday())
+        counts = Counter((d - timedelta(days=d.weekday())) for d in days)
+        out = []
+        week = start
+        while week <= last:
+            out.append(Bucket(f"week of {week.isoformat()}", week, week + timedelta(6),
+                              counts.get(week, 0)))
+            week += timedelta(7)
+        return out
+    counts = Counter((d.year, d.month) for d in days)
+    months = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    step = max(1, -(-len(months) // most))  # several months per bar for long ranges
+    out = []
+    for i in range(0, len(months), step):
+        group = months[i:i + step]
+        (y0, m0), (y1, m1) = group[0], group[-1]
+        end = (date(y1 + (m1 == 12), m1 % 12 + 1, 1) - timedelta(1))
+        label = f"{y0}-{m0:02d}" if step == 1 else f"{y0}-{m0:02d} – {y1}-{m1:02d}"
+        out.append(Bucket(label, date(y0, m0, 1), end, sum(counts.get(k, 0) for k in group)))
+    return out
+
+
+def timeline_svg(buckets: Sequence[Bucket], *, link=None, width: int = 360,
+                 height: int = 120) -> Markup:
+    """Column chart of buckets; link(bucket) -> URL makes each column a link."""
+    if not buckets:
+        return Markup("")
+    top = max(b.count for b in buckets) or 1
+    pad_bottom, pad_top = 18, 14
+    plot = height - pad_bottom - pad_top
+    slot = width / len(buckets)
+    bar = max(1.0, slot * 0.8)
+    parts = [f'<svg class="chart chart-time" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="articles over time" xmlns="http://www.w3.org/2000/svg">']
+    parts.append(f'<line class="axis" x1="0" y1="{height - pad_bottom}" x2="{width}" '
+                 f'y2="{height - pad_bottom}"/>')
+    for i, b in enumerate(buckets):
+        h = plot * b.count / top
+        x = i * slot + (slot - bar) / 2
+        y = height - pad_bottom - h
+        rect = (f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}">'
+                f"<title>{escape(b.label)}: {b.count}</title></rect>")
+        if link and b.count:
+            rect = f'<a href="{escape(link(b))}">{rect}</a>'
+        parts.append(rect)
+    parts.append(f'<text class="tick" x="0" y="{height - 4}">{escape(buckets[0].label)}</text>')
+    if len(buckets) > 1:
+        parts.append(f'<text class="tick" x="{width}" y="{height - 4}" text-anchor="end">'
+                     f"{escape(buckets[-1].label)}</text>")
+    parts.append(f'<text class="tick" x="0" y="10">max {top}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bars_svg(rows: Sequence[tuple[str, int]], *, link=None, width: int = 360,
+             row_height: int = 16) -> Markup:
+    """Horizontal bars of (label, count); link(label) -> URL makes each row a link."""
+    if not rows:
+        return Markup("")
+    top = max(c for _, c in rows) or 1
+    label_w, count_w = 44, 40
+    plot = width - label_w - count_w
+    height = row_height * len(rows) + 4
+    parts = [f'<svg class="chart chart-bars" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="articles by country" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, count) in enumerate(rows):
+        y = i * row_height + 2
+        w = max(1.0, plot * count / top)
+        row = (f'<text class="label" x="0" y="{y + row_height - 4}">{escape(label)}</text>'
+               f'<rect class="bar" x="{label_w}" y="{y + 2}" width="{w:.1f}" '
+               f'height="{row_height - 4}"><title>{escape(label)}: {count}</title></rect>'
+               f'<text class="count" x="{label_w + w + 4:.1f}" y="{y + row_height - 4}">'
+               f"{count}</text>")
+        if link:
+            row = f'<a href="{escape(link(label))}">{row}</a>'
+        parts.append(row)
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,338 @@
+"""Server-rendered pages: search, article, saved searches, login, unsubscribe."""
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Mapping
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from indexer.query import FACETS
+from nlp.records import iso
+from scamscope.web import charts, render
+from scamscope.web.api import search_params
+from scamscope.web.params import FACET_PARAMS, BadSearch, SearchParams, iter_pages
+from scamscope.web.security import (CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SESSION_MAX_AGE,
+                                    Csrf, token_matches)
+
+router = APIRouter(include_in_schema=False)
+
+FACET_LABELS = {"country": "Country", "place": "Place", "org": "Organisation",
+                "lang": "Language", "source": "Source"}
+FREQUENCIES = ("daily", "hourly", "instant")
+
+
+def state_of(request: Request):
+    return request.app.state.web
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        import pycountry
+
+        found = pycountry.countries.get(alpha_2=code.upper())
+    except (ImportError, LookupError, KeyError):
+        return code
+    if found is None:
+        return code
+    return getattr(found, "common_name", None) or found.name
+
+
+def logged_in(request: Request) -> bool:
+    return state_of(request).sessions.valid(request.cookies.get(SESSION_COOKIE))
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def render_page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
+                status: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """Render a template with the CSRF form token (setting its cookie when new)."""
+    state = state_of(request)
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    fresh = not (8 <= len(cookie) <= 64 and cookie.replace("-", "").replace("_", "").isalnum())
+    if fresh:
+        cookie = Csrf.new_cookie()
+    page = state.templates.get_template(name).render(
+        request=request, csrf_field=CSRF_FIELD, csrf_token=state.csrf.form_token(cookie),
+        logged_in=logged_in(request), country_name=country_name, **(context or {}))
+    response = HTMLResponse(page, status_code=status, headers=dict(headers or {}))
+    if fresh:
+        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict",
+                            secure=_secure(request), path="/")
+    return response
+
+
+def error_page(request: Request, status: int, message: str, *,
+               headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    return render_page(request, "error.html", {"status": status, "message": message},
+                       status=status, headers=headers)
+
+
+# ---------------------------------------------------------------- search
+
+def _facet_rows(params: SearchParams, results) -> list[dict[str, Any]]:
+    rows = []
+    for name in FACETS:
+        values = results.facets.get(name) or []
+        param = FACET_PARAMS.get(name)
+        if not values or not param:
+            continue
+        items = []
+        for fv in values:
+            label = fv.value
+            if name == "country":
+                label = f"{fv.value} · {country_name(fv.value)}"
+            items.append({"value": fv.value, "label": label, "count": fv.count,
+                          "active": params.has(param, fv.value),
+                          "url": params.toggled(param, fv.value).url("/")})
+        rows.append({"name": name, "label": FACET_LABELS.get(name, name), "entries": items})
+    return rows
+
+
+def _charts(state, params: SearchParams, query, results) -> dict[str, Any]:
+    buckets, counted = state.timeline(query)
+
+    def bucket_link(bucket: charts.Bucket) -> str:
+        narrowed = params.toggled("since", bucket.start.isoformat())
+        narrowed = narrowed.toggled("until", bucket.end.isoformat()) \
+            if narrowed.until != bucket.end.isoformat() else narrowed
+        return narrowed.url("/")
+
+    countries = [(fv.value, fv.count) for fv in results.facets.get("country") or []]
+    return {
+        "timeline": charts.timeline_svg(buckets, link=bucket_link),
+        "timeline_partial": counted < results.total,
+        "timeline_counted": counted,
+        "countries": charts.bars_svg(countries,
+                                     link=lambda code: params.toggled("country", code).url("/")),
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
+    state = state_of(request)
+    context: dict[str, Any] = {"params": params, "error": None, "results": None,
+                               "frequencies": FREQUENCIES, "email": "", "every": "daily"}
+    try:
+        query = params.to_query()
+    except BadSearch as exc:
+        context["error"] = str(exc)
+        return render_page(request, "search.html", context, status=400)
+    results = state.search(query)
+    last = max(1, math.ceil(results.total / params.limit))
+    hits = [{"hit": hit, "chips": render.chips(hit.entities),
+             "chip_url": lambda chip, p=params: p.toggled(chip.param, chip.value).url("/")}
+            for hit in results.hits]
+    context.update(
+        results=results, hits=hits, facets=_facet_rows(params, results),
+        first=query.offset + 1, last_shown=query.offset + len(results.hits),
+        pages=[(n, params.with_page(n).url("/") if n else None) for n in iter_pages(params.page,
+                                                                                   last)],
+        prev_url=params.with_page(params.page - 1).url("/") if params.page > 1 else None,
+        next_url=params.with_page(params.page + 1).url("/") if params.page < last else None,
+        active=[{"name": n, "value": v, "url": params.without(n, v).url("/")}
+                for n, v in params.active_filters()],
+        clear_url=SearchParams(q=params.q, sort=params.sort).url("/"),
+        api_url=params.url("/api/search"),
+        csv_url=params.url("/api/export.csv", with_page=False),
+        json_url=params.url("/api/export.json", with_page=False),
+        hidden=[(n, v) for n, v in params.items(with_page=False) if n not in ("limit", "sort")],
+        **_charts(state, params, query, results),
+    )
+    return render_page(request, "search.html", context)
+
+
+# --------------------------------------------------------------- article
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str):
+    state = state_of(request)
+    article = state.get(article_id)
+    if article is None:
+        return error_page(request, 404, f"no article with id {article_id!r}")
+    ents = article.entities
+    context = {
+        "article": article,
+        "published": iso(article.published),
+        "fetched_at": iso(article.fetched_at),
+        "indexed_at": iso(article.indexed_at),
+        "body": render.highlight_text(article.text, ents),
+        "chips": render.chips(ents, most=40),
+        "places": ents.places, "orgs": ents.orgs, "people": ents.people, "money": ents.money,
+        "copies": [{"article": a, "published": iso(a.published)}
+                   for a in state.same_story(article)],
+        "country_url": lambda code: SearchParams(country=(code,)).url("/"),
+        "org_url": lambda name: SearchParams(org=(name,)).url("/"),
+        "place_url": lambda name: SearchParams(place=(name,)).url("/"),
+    }
+    return render_page(request, "article.html", context)
+
+
+# ---------------------------------------------------------- write access
+
+async def _form(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form.keys():
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        data[key] = values if len(values) > 1 else (values[0] if values else "")
+    return data
+
+
+def _csrf_ok(request: Request, form: Mapping[str, Any]) -> bool:
+    value = form.get(CSRF_FIELD)
+    return isinstance(value, str) and state_of(request).csrf.valid(
+        request.cookies.get(CSRF_COOKIE), value)
+
+
+def _login(response: Response, request: Request) -> None:
+    response.set_cookie(SESSION_COOKIE, state_of(request).sessions.issue(), httponly=True,
+                        samesite="strict", secure=_secure(request), max_age=SESSION_MAX_AGE,
+                        path="/")
+
+
+def _check_write(request: Request, form: Mapping[str, Any]) -> tuple[str | None, int, bool]:
+    """(error message or None, HTTP status, whether the password logged the user in now)."""
+    if not _csrf_ok(request, form):
+        return ("this form has expired or did not come from this site: reload the page "
+                "and try again"), 403, False
+    token = state_of(request).settings.web_token
+    if not token:
+        return ("write actions are disabled: start the server with SCAMSCOPE_WEB_TOKEN set"), \
+            403, False
+    if logged_in(request):
+        return None, 200, False
+    password = form.get("password")
+    if token_matches(password if isinstance(password, str) else None, token):
+        return None, 200, True
+    return "wrong or missing password", 401, False
+
+
+def _safe_next(value: Any) -> str:
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") \
+            and "\\" not in value:
+        return value
+    return "/subscriptions"
+
+
+@router.post("/login")
+async def login(request: Request):
+    form = await _form(request)
+    error, status, fresh = _check_write(request, form)
+    if error:
+        return render_page(request, "login.html", {"error": error, "next": _safe_next(
+            form.get("next"))}, status=status)
+    response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    if fresh:
+        _login(response, request)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    form = await _form(request)
+    if not _csrf_ok(request, form):
+        return error_page(request, 403, "this form has expired: reload the page and try again")
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/subscriptions", response_class=HTMLResponse)
+def subscriptions_page(request: Request):
+    from scamscope.web import subs
+
+    context: dict[str, Any] = {"error": None, "next": "/subscriptions", "rows": [],
+                               "created": request.query_params.get("created"),
+                               "removed": request.query_params.get("removed")}
+    if not logged_in(request):
+        return render_page(request, "login.html", context)
+    context["rows"] = [{"sub": s, "description": subs.describe_query(s.query),
+                        "url": subs.search_params(s.query).url("/")}
+                       for s in subs.list_all(state_of(request))]
+    return render_page(request, "subscriptions.html", context)
+
+
+@router.post("/subscriptions")
+async def subscribe(request: Request):
+    from scamscope.web import subs
+
+    form = await _form(request)
+    params = SearchParams.from_mapping(form)
+    error, status, fresh = _check_write(request, form)
+    every = form.get("every") or "daily"
+    email = (form.get("email") or "").strip() if isinstance(form.get("email"), str) else ""
+    if error is None:
+        try:
+            query = params.to_query(facets=False)
+            sub = await run_in_threadpool(subs.create, state_of(request), email, query,
+                                          str(every))
+        except (BadSearch, subs.Invalid) as exc:
+            error, status = str(exc), 400
+    if error is not None:
+        return render_page(request, "subscribe_failed.html",
+                           {"error": error, "params": params, "email": email,
+                            "hidden": params.items(with_page=False), "every": every,
+                            "frequencies": FREQUENCIES}, status=status)
+    response = RedirectResponse(f"/subscriptions?created={sub.id}", status_code=303)
+    if fresh:
+        _login(response, request)
+    return response
+
+
+@router.post("/subscriptions/{sub_id}/delete")
+async def unsubscribe_form(request: Request, sub_id: int):
+    from scamscope.web import subs
+
+    form = await _form(request)
+    error, status, fresh = _check_write(request, form)
+    if error:
+        return error_page(request, status, error)
+    removed = await run_in_threadpool(subs.remove, state_of(request), sub_id)
+    if not removed:
+        return error_page(request, 404, f"there is no subscription {sub_id}")
+    response = RedirectResponse(f"/subscriptions?removed={sub_id}", status_code=303)
+    if fresh:
+        _login(response, request)
+    return response
+
+
+# -------------------------------------------------- one-click unsubscribe
+
+@router.get("/unsubscribe", response_class=HTMLResponse)
+def unsubscribe_confirm(request: Request, token: str = ""):
+    """The link in a digest: confirm first (mail scanners follow GET links)."""
+    from scamscope.web import subs
+
+    try:
+        sub_id, sub = subs.from_token(state_of(request), token)
+    except subs.BadToken as exc:
+        return error_page(request, 400, str(exc))
+    return render_page(request, "unsubscribe.html",
+                       {"token": token, "sub": sub, "sub_id": sub_id, "done": False,
+                        "description": subs.describe_query(sub.query) if sub else ""})
+
+
+@router.post("/unsubscribe", response_class=HTMLResponse)
+async def unsubscribe_now(request: Request):
+    """RFC 8058 one-click: POST with List-Unsubscribe=One-Click; the signed token is the
+    authority, so no session or CSRF token is needed (or possible, from a mail client)."""
+    from scamscope.web import subs
+
+    token = request.query_params.get("token") or ""
+    if not token:
+        form = await _form(request)
+        token = form.get("token") if isinstance(form.get("token"), str) else ""
+    try:
+        sub = await run_in_threadpool(subs.unsubscribe, state_of(request), token)
+    except subs.BadToken as exc:
+        return error_page(request, 400, str(exc))
+    return render_page(request, "unsubscribe.html",
+                       {"token": token, "sub": sub, "sub_id": None, "done": True,
+                        "description": subs.describe_query(sub.query) if sub else ""})
+

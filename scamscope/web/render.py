@@ -1,0 +1,153 @@
+"""Turning crawled content into safe markup: snippets, entity chips, highlighted text.
+
+Everything that comes from a crawled page is escaped here or by Jinja's
+autoescape; the only markup we let through is what we build ourselves.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from nlp.records import Entities
+
+_MARK_TAG = re.compile(r"</?mark>")
+
+
+def safe_snippet(snippet: str | None) -> Markup:
+    """Hit.snippet is escaped text with <mark> tags; trust that only if it holds no other tag."""
+    if not snippet:
+        return Markup("")
+    if "<" in _MARK_TAG.sub("", snippet) or ">" in _MARK_TAG.sub("", snippet):
+        # Not what the contract promises: show it as text rather than run it.
+        return escape(_MARK_TAG.sub("", snippet))
+    opened = 0
+    for tag in _MARK_TAG.findall(snippet):
+        opened += 1 if tag == "<mark>" else -1
+        if opened not in (0, 1):
+            return escape(_MARK_TAG.sub("", snippet))
+    if opened:
+        snippet += "</mark>"
+    return Markup(snippet)
+
+
+def safe_href(url: str | None) -> str | None:
+    """A crawled URL fit for an href: http(s) only, so no javascript: or data: links."""
+    if not url:
+        return None
+    text = str(url).strip()
+    if text.lower().startswith(("http://", "https://")):
+        return text
+    return None
+
+
+def fmt_usd(value: float | None) -> str:
+    if value is None:
+        return "?"
+    value = float(value)
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            number = value / limit
+            text = f"{number:.1f}".rstrip("0").rstrip(".") if number < 100 else f"{number:.0f}"
+            return f"${text}{suffix}"
+    return f"${value:,.0f}"
+
+
+@dataclass(frozen=True)
+class Chip:
+    kind: str  # country | place | org | money | person
+    label: str  # what is shown
+    param: str | None  # search parameter this chip filters on, if any
+    value: str | None  # its value
+    title: str = ""
+
+
+def chips(entities: dict[str, Any] | Entities | None, *, most: int = 12) -> list[Chip]:
+    """Entity chips of a hit or article: countries, organisations, amounts."""
+    if isinstance(entities, Entities):
+        entities = entities.to_json()
+    entities = entities or {}
+    out: list[Chip] = []
+    countries: dict[str, list[str]] = {}
+    for place in entities.get("places") or []:
+        code = place.get("country")
+        if code:
+            countries.setdefault(code, [])
+            name = place.get("name")
+            if name and name not in countries[code]:
+                countries[code].append(name)
+    for code in sorted(countries):
+        out.append(Chip("country", code, "country", code, ", ".join(countries[code][:5])))
+    seen: set[str] = set()
+    for org in entities.get("orgs") or []:
+        name = org.get("name") or org.get("text")
+        if name and name not in seen:
+            seen.add(name)
+            out.append(Chip("org", name, "org", name, org.get("text") or ""))
+    amounts: dict[float, str] = {}
+    for money in entities.get("money") or []:
+        usd = money.get("usd")
+        if usd is not None:
+            amounts.setdefault(float(usd), money.get("text") or "")
+    for usd, text in sorted(amounts.items(), reverse=True)[:3]:
+        # min_usd just below the figure, so the article stays in the results
+        out.append(Chip("money", fmt_usd(usd), "min_usd", f"{int(usd)}", text))
+    return out[:most]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    title: str
+
+
+def entity_spans(text: str, entities: Entities) -> list[Span]:
+    """Non-overlapping entity spans that really point into text (offsets checked)."""
+    candidates: list[Span] = []
+
+    def add(start: int, end: int, surface: str, kind: str, title: str) -> None:
+        if not (0 <= start < end <= len(text)):
+            return
+        if surface and text[start:end] != surface:
+            return  # offsets from another version of the text
+        candidates.append(Span(start, end, kind, title))
+
+    for p in entities.places:
+        title = p.name + (f" ({p.country})" if p.country else "") + f" · {p.kind}"
+        add(p.start, p.end, p.text, "place", title)
+    for o in entities.orgs:
+        add(o.start, o.end, o.text, "org", o.name)
+    for person in entities.people:
+        add(person.start, person.end, person.text, "person", person.name)
+    for m in entities.money:
+        approx = "≈ " if m.approx else ""
+        title = f"{approx}{m.amount:,.0f} {m.currency}"
+        if m.usd is not None and m.currency != "USD":
+            title += f" = {approx}{fmt_usd(m.usd)}"
+        add(m.start, m.end, m.text, "money", title)
+    # earliest first; of two starting together, the longer
+    candidates.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    last_end = 0
+    for span in candidates:
+        if span.start >= last_end:
+            out.append(span)
+            last_end = span.end
+    return out
+
+
+def highlight_text(text: str, entities: Entities) -> Markup:
+    """The article text, escaped, with each entity wrapped in <mark class="ent ent-KIND">."""
+    parts: list[str] = []
+    pos = 0
+    for span in entity_spans(text, entities):
+        parts.append(str(escape(text[pos:span.start])))
+        parts.append(f'<mark class="ent ent-{span.kind}" title="{escape(span.title)}">'
+                     f"{escape(text[span.start:span.end])}</mark>")
+        pos = span.end
+    parts.append(str(escape(text[pos:])))
+    return Markup("".join(parts))

@@ -1,0 +1,27 @@
+"""`scamscope serve`: binds 127.0.0.1 by default; a port in use is one line and exit 1."""
+from __future__ import annotations
+
+import socket
+
+from scamscope.cli import build_parser
+from scamscope.config import Settings
+
+
+def test_serve_binds_loopback_by_default():
+    args = build_parser().parse_args(["serve"])
+    assert args.host is None and args.port is None  # so the settings decide
+    assert (Settings().web_host, Settings().web_port) == ("127.0.0.1", 8000)
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(cli, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = cli("--index", f"sqlite://{tmp_path / 'index.db'}", "serve", "--port", str(port))
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines()
+             if line.strip() and "SCAMSCOPE_WEB_TOKEN" not in line]
+    assert lines == [f"scamscope serve: port {port} on 127.0.0.1 is already in use: stop the "
+                     "other server or choose another with --port"]
+    assert "Traceback" not in result.err
