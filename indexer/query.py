@@ -64,35 +64,66 @@ _UNSPACED = re.compile(
 _WORD = re.compile(r"[\w\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]+", re.UNICODE)
 
 
+# Combining marks fold() strips: every mark outside the unspaced scripts (no
+# combining marks exist above the SMP).
+_MARKS = frozenset(chr(code) for code in range(0x20000)
+                   if unicodedata.combining(chr(code)) and not _UNSPACED.match(chr(code)))
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip Latin diacritics, the way both indexes fold text."""
+    """Lower-case and strip Latin diacritics, the way both indexes fold text.
+
+    The result is NFC, so Hangul syllables stay whole (and are indexed one per
+    character like the other unspaced scripts) instead of becoming jamo runs.
+    """
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch) or _UNSPACED.match(ch))
+    for mark in _MARKS.intersection(text):  # set lookups beat a regex class here
+        text = text.replace(mark, "")
+    return unicodedata.normalize("NFC", text)
+
+
+def word_spans(folded: str) -> list[tuple[str, int, int]]:
+    """Index words of already folded text with their [start, end) offsets in it."""
+    if not _UNSPACED.search(folded):
+        return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(folded)]
+    out: list[tuple[str, int, int]] = []
+    for match in _WORD.finditer(folded):
+        chunk, base = match.group(0), match.start()
+        if not _UNSPACED.search(chunk):
+            out.append((chunk, base, match.end()))
+            continue
+        start = -1  # start of a pending run of spaced letters inside the chunk
+        for i, ch in enumerate(chunk):
+            if _UNSPACED.match(ch):
+                if start >= 0:
+                    out.append((chunk[start:i], base + start, base + i))
+                    start = -1
+                out.append((ch, base + i, base + i + 1))
+            elif unicodedata.category(ch).startswith("M") and out and start < 0 \
+                    and out[-1][2] == base + i:
+                # a combining mark belongs to the character before it
+                word, s, _ = out[-1]
+                out[-1] = (word + ch, s, base + i + 1)
+            elif start < 0:
+                start = i
+        if start >= 0:
+            out.append((chunk[start:], base + start, match.end()))
+    return out
 
 
 def words_of(text: str) -> list[str]:
     """Split text into index words: runs of letters/digits, unspaced scripts per character."""
-    out: list[str] = []
-    for match in _WORD.finditer(fold(text)):
-        chunk = match.group(0)
-        if _UNSPACED.search(chunk):
-            buf = ""
-            for ch in chunk:
-                if _UNSPACED.match(ch):
-                    if buf:
-                        out.append(buf)
-                        buf = ""
-                    out.append(ch)
-                elif unicodedata.category(ch).startswith("M") and out and not buf:
-                    # a combining mark belongs to the character before it
-                    out[-1] += ch
-                else:
-                    buf += ch
-            if buf:
-                out.append(buf)
-        else:
-            out.append(chunk)
-    return out
+    folded = fold(text)
+    if not _UNSPACED.search(folded):
+        return _WORD.findall(folded)
+    return [word for word, _, _ in word_spans(folded)]
+
+
+def name_key(name: str) -> str:
+    """How canonical names (places, orgs) are matched: folded, spaces collapsed."""
+    return " ".join(fold(name).split())
 
 
 # ------------------------------------------------------------------- parser

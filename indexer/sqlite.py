@@ -1,0 +1,669 @@
+"""The embedded index: one SQLite file with FTS5, zero setup.
+
+Layout (schema version in `meta`, upgraded by MIGRATIONS on open):
+    documents      one narrow row per article: id, date, indexed_at, lang, source,
+                   relevance, max_usd, story_id, content_hash... (filters and sorts
+                   read only this table, so it stays small and cache-friendly)
+    contents       the wide part: url, title, raw text, and the rest of the
+                   article (provenance, entities) as JSON
+    doc_countries  ISO codes per article        } matched on `key` (name_key: folded),
+    doc_places     canonical place names        } faceted on `name`, the display form
+    doc_orgs       canonical organisation names }
+    fts            FTS5 over title and text, fed with words_of() output joined by
+                   spaces (the tokenizer only splits on spaces), so this index and
+                   the cluster's tokenise alike, incl. per-character CJK/Thai
+    facet_totals   facet counts over the whole index, kept by triggers, so the
+                   unfiltered page (the most common one) does not rescan
+Every stored time is an integer of microseconds since the epoch, UTC.
+
+Several processes (crawler, web, alerts) may share the file: WAL mode, a busy
+timeout, and every write in a BEGIN IMMEDIATE transaction. indexed_at is
+assigned inside that transaction as max(now, last + 1µs), so it is unique and
+increases in commit order: "new since watermark" never misses or repeats.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from indexer.errors import IndexUnavailable, QuerySyntaxError
+from indexer.query import (FACETS, And, FacetValue, Hit, Node, Not, Or, Phrase, Query,
+                           Results, Term, name_key, words_of)
+from indexer.snippet import snippet
+from nlp.identity import content_hash as hash_text
+from nlp.records import Article, iso
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+TITLE_WEIGHT = 10.0  # bm25 weight of the title column against the text's 1.0
+WRITE_BATCH = 500  # articles per write transaction (bounds how long others wait)
+_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'"
+# Strings whose tokens fingerprint words_of(): if it changes, the FTS table is rebuilt.
+_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    date INTEGER NOT NULL,
+    indexed_at INTEGER NOT NULL,
+    lang TEXT,
+    source TEXT NOT NULL,
+    relevance REAL NOT NULL,
+    max_usd REAL,
+    story_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    published INTEGER,
+    fetched_at INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_indexed ON documents(indexed_at);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date DESC, id);
+CREATE INDEX IF NOT EXISTS documents_relevance ON documents(relevance DESC, date DESC, id);
+CREATE INDEX IF NOT EXISTS documents_story ON documents(story_id) WHERE story_id != '';
+CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_usd ON documents(max_usd) WHERE max_usd IS NOT NULL;
+CREATE TABLE IF NOT EXISTS contents (
+    n INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    article TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS facet_totals (
+    facet TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (facet, value)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, text, tokenize="{_TOKENIZER}", prefix='2 3', detail=full);
+"""
+
+_SIDES = {"country": "doc_countries", "place": "doc_places", "org": "doc_orgs"}
+for _facet, _table in _SIDES.items():
+    _SCHEMA += f"""
+CREATE TABLE IF NOT EXISTS {_table} (
+    n INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (n, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS {_table}_key ON {_table}(key, n);
+CREATE TRIGGER IF NOT EXISTS {_table}_ins AFTER INSERT ON {_table} BEGIN
+    INSERT INTO facet_totals VALUES ('{_facet}', NEW.name, 1)
+        ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS {_table}_del AFTER DELETE ON {_table} BEGIN
+    UPDATE facet_totals SET count = count - 1 WHERE facet = '{_facet}' AND value = OLD.name;
+    DELETE FROM facet_totals WHERE facet = '{_facet}' AND value = OLD.name AND count <= 0;
+END;
+"""
+for _col in ("lang", "source"):
+    _SCHEMA += f"""
+CREATE TRIGGER IF NOT EXISTS documents_{_col}_ins AFTER INSERT ON documents
+WHEN NEW.{_col} IS NOT NULL AND NEW.{_col} != '' BEGIN
+    INSERT INTO facet_totals VALUES ('{_col}', NEW.{_col}, 1)
+        ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS documents_{_col}_del AFTER DELETE ON documents
+WHEN OLD.{_col} IS NOT NULL AND OLD.{_col} != '' BEGIN
+    UPDATE facet_totals SET count = count - 1 WHERE facet = '{_col}' AND value = OLD.{_col};
+    DELETE FROM facet_totals WHERE facet = '{_col}' AND value = OLD.{_col} AND count <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS documents_{_col}_upd AFTER UPDATE OF {_col} ON documents
+WHEN OLD.{_col} IS NOT NEW.{_col} BEGIN
+    UPDATE facet_totals SET count = count - 1 WHERE facet = '{_col}' AND value = OLD.{_col};
+    DELETE FROM facet_totals WHERE facet = '{_col}' AND value = OLD.{_col} AND count <= 0;
+    INSERT INTO facet_totals SELECT '{_col}', NEW.{_col}, 1
+        WHERE NEW.{_col} IS NOT NULL AND NEW.{_col} != ''
+        ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+"""
+
+# Schema upgrades: MIGRATIONS[v] takes a version-v file to version v+1, inside
+# one write transaction. Add an entry and bump SCHEMA_VERSION to change the schema.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+_DOC_COLUMNS = ("n, id, date, indexed_at, lang, source, relevance, max_usd, story_id, "
+                "content_hash, published, fetched_at")
+
+
+class SQLiteIndex:
+    """The Index protocol on one SQLite file (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
+                 cache_mb: int = 64) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self._lock = threading.RLock()
+        if self.path.is_dir():
+            raise IndexUnavailable(f"index path {self.path} is a directory: "
+                                   "point --index at a file, e.g. sqlite:///data/index.db")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise self._unavailable(exc) from exc
+        try:
+            self._db.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
+            self._db.execute("PRAGMA temp_store = MEMORY")
+            self._db.execute("PRAGMA mmap_size = 268435456")
+            if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._open_schema()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise self._unavailable(exc) from exc
+
+    # ------------------------------------------------------------ lifecycle
+
+    def _open_schema(self) -> None:
+        version = self._version()
+        if version == SCHEMA_VERSION and self._meta("tokenizer") == _tokenizer_fingerprint():
+            return
+        with self._write() as db:
+            version = self._version()  # again, under the write lock
+            if version == 0:
+                for statement in _statements(_SCHEMA):
+                    db.execute(statement)
+                db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)",
+                           (f"bm25({TITLE_WEIGHT}, 1.0)",))
+                self._set_meta("schema_version", str(SCHEMA_VERSION))
+                self._set_meta("tokenizer", _tokenizer_fingerprint())
+                self._set_meta("last_indexed_at", "0")
+                return
+            if version > SCHEMA_VERSION:
+                raise IndexUnavailable(
+                    f"index {self.path} was written by a newer scamscope (schema {version}, "
+                    f"this one knows {SCHEMA_VERSION}): upgrade scamscope or use another file")
+            while version < SCHEMA_VERSION:
+                log.info("upgrading index %s from schema %d", self.path, version)
+                MIGRATIONS[version](db)
+                version += 1
+                self._set_meta("schema_version", str(version))
+            if self._meta("tokenizer") != _tokenizer_fingerprint():
+                log.info("tokenizer changed: rebuilding the full-text index of %s", self.path)
+                self._rebuild_fts(db)
+                self._set_meta("tokenizer", _tokenizer_fingerprint())
+
+    def _version(self) -> int:
+        has_meta = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        if not has_meta:
+            if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise IndexUnavailable(
+                    f"{self.path} is an SQLite file but not a scamscope index: "
+                    "point --index at another file")
+            return 0
+        value = self._meta("schema_version")
+        return int(value) if value else 0
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _rebuild_fts(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM fts")
+        rows = db.execute("SELECT n, title, text FROM contents").fetchall()
+        db.executemany("INSERT INTO fts(rowid, title, text) VALUES (?, ?, ?)",
+                       ((n, _tokens(title), _tokens(text)) for n, title, text in rows))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                try:
+                    self._db.close()
+                finally:
+                    self._db = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "SQLiteIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteIndex({str(self.path)!r})"
+
+    # ---------------------------------------------------------- transactions
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = self._conn()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._unavailable(exc) from exc
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self._unavailable(exc) from exc
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One snapshot for all the statements of a search (count, page, facets agree)."""
+        with self._lock:
+            db = self._conn()
+            try:
+                db.execute("BEGIN")
+                yield db
+            except sqlite3.OperationalError as exc:
+                if "fts5: syntax error" in str(exc) or "malformed MATCH" in str(exc):
+                    raise QuerySyntaxError(f"the index cannot run this query: {exc}") from exc
+                raise self._unavailable(exc) from exc
+            except sqlite3.Error as exc:
+                raise self._unavailable(exc) from exc
+            finally:
+                if db.in_transaction:
+                    db.execute("COMMIT")
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise IndexUnavailable(f"index {self.path} is closed")
+        return self._db
+
+    def _unavailable(self, exc: BaseException) -> IndexUnavailable:
+        if isinstance(exc, IndexUnavailable):
+            return exc
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            return IndexUnavailable(
+                f"index {self.path} stayed locked by another process for {self.timeout:g}s: "
+                "wait for the other crawl/import to finish, or stop it, then retry")
+        if "not a database" in message or "malformed" in message or "corrupt" in message:
+            return IndexUnavailable(
+                f"index {self.path} is not a readable scamscope index ({message}): move the "
+                "file aside (the next crawl rebuilds it) or restore it from a backup")
+        if "readonly" in message or "read-only" in message:
+            return IndexUnavailable(
+                f"index {self.path} is read-only: give this user write permission "
+                "on the file and its directory")
+        if "unable to open" in message or isinstance(exc, OSError):
+            return IndexUnavailable(
+                f"cannot open index {self.path} ({message}): check that the directory exists "
+                "and that this user may read and write it")
+        return IndexUnavailable(f"index {self.path} failed: {message}")
+
+    # ---------------------------------------------------------------- writes
+
+    def upsert(self, articles: Iterable[Article]) -> int:
+        changed = 0
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= WRITE_BATCH:
+                changed += self._upsert_batch(batch)
+                batch = []
+        if batch:
+            changed += self._upsert_batch(batch)
+        return changed
+
+    def _upsert_batch(self, articles: list[Article]) -> int:
+        prepared = [_prepare(a) for a in articles]
+        changed = 0
+        with self._write() as db:
+            last = int(self._meta("last_indexed_at") or 0)
+            for row in prepared:
+                old = db.execute("SELECT n, content_hash, fingerprint, indexed_at, fetched_at "
+                                 "FROM documents WHERE id = ?", (row["id"],)).fetchone()
+                if old is not None and old[1] == row["content_hash"]:
+                    if old[2] == row["fingerprint"]:
+                        continue  # nothing new at all: a re-crawl
+                    # Same content, better metadata (entities, relevance...): store it,
+                    # but keep the first sighting so alerts and dates do not move.
+                    row["indexed_at"], row["fetched_at"] = old[3], old[4]
+                    if row["published"] is None:
+                        row["date"] = old[4]
+                else:
+                    last = max(_now_us(), last + 1)
+                    row["indexed_at"] = last
+                    changed += 1
+                self._store(db, row, old[0] if old is not None else None)
+            self._set_meta("last_indexed_at", str(last))
+        return changed
+
+    def _store(self, db: sqlite3.Connection, row: dict[str, Any], n: int | None) -> None:
+        values = (row["id"], row["date"], row["indexed_at"], row["lang"], row["source"],
+                  row["relevance"], row["max_usd"], row["story_id"], row["content_hash"],
+                  row["fingerprint"], row["published"], row["fetched_at"])
+        if n is None:
+            n = db.execute(
+                "INSERT INTO documents (id, date, indexed_at, lang, source, relevance, max_usd, "
+                "story_id, content_hash, fingerprint, published, fetched_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values).lastrowid
+            db.execute("INSERT INTO contents VALUES (?,?,?,?,?)",
+                       (n, row["url"], row["title"], row["text"], row["article"]))
+            db.execute("INSERT INTO fts(rowid, title, text) VALUES (?,?,?)",
+                       (n, row["fts_title"], row["fts_text"]))
+        else:
+            db.execute(
+                "UPDATE documents SET id=?, date=?, indexed_at=?, lang=?, source=?, relevance=?, "
+                "max_usd=?, story_id=?, content_hash=?, fingerprint=?, published=?, "
+                "fetched_at=? WHERE n=?", (*values, n))
+            db.execute("UPDATE contents SET url=?, title=?, text=?, article=? WHERE n=?",
+                       (row["url"], row["title"], row["text"], row["article"], n))
+            db.execute("UPDATE fts SET title=?, text=? WHERE rowid=?",
+                       (row["fts_title"], row["fts_text"], n))
+            for table in _SIDES.values():
+                db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
+        for facet, table in _SIDES.items():
+            db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?,?,?)",
+                           [(n, key, name) for key, name in row[facet]])
+
+    def delete(self, ids: Iterable[str]) -> int:
+        deleted = 0
+        with self._write() as db:
+            for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+                marks = ",".join("?" * len(chunk))
+                ns = [r[0] for r in db.execute(
+                    f"SELECT n FROM documents WHERE id IN ({marks})", chunk)]
+                for n in ns:
+                    for table in ("documents", "contents", *_SIDES.values()):
+                        db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
+                    db.execute("DELETE FROM fts WHERE rowid = ?", (n,))
+                deleted += len(ns)
+        return deleted
+
+    # ----------------------------------------------------------------- reads
+
+    def get(self, article_id: str) -> Article | None:
+        with self._read() as db:
+            rows = self._articles(db, "d.id = ?", (article_id,))
+        return rows[0] if rows else None
+
+    def has(self, ids: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        with self._read() as db:
+            for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+                marks = ",".join("?" * len(chunk))
+                found.update(r[0] for r in db.execute(
+                    f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+        return found
+
+    def same_story(self, story_id: str, exclude_id: str | None = None) -> list[Article]:
+        if not story_id:
+            return []
+        with self._read() as db:
+            return self._articles(db, "d.story_id = ? AND d.id != ?",
+                                  (story_id, exclude_id or ""), order="d.date, d.id")
+
+    def count(self, query: Query | None = None) -> int:
+        query = query or Query()
+        node = query.parsed()
+        with self._read() as db:
+            plan = _Plan(query, node)
+            if plan.everything:
+                return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            return db.execute(f"SELECT count(*) {plan.from_where}", plan.params).fetchone()[0]
+
+    def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
+        after = query.indexed_after
+        if watermark is not None and (after is None or watermark > after):
+            after = watermark
+        return self.search(dataclasses.replace(query, indexed_after=after, sort="indexed",
+                                               limit=limit, offset=0, facets=False))
+
+    def search(self, query: Query) -> Results:
+        node = query.parsed()
+        plan = _Plan(query, node)
+        with self._read() as db:
+            if plan.everything:
+                total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            else:
+                total = db.execute(f"SELECT count(*) {plan.from_where}", plan.params).fetchone()[0]
+            page: list[tuple[int, float]] = []
+            if total and query.limit and query.offset < total:
+                page = db.execute(
+                    f"SELECT d.n, {plan.score} {plan.from_where} ORDER BY {plan.order} "
+                    "LIMIT ? OFFSET ?", (*plan.params, query.limit, query.offset)).fetchall()
+            hits = self._hits(db, page, node)
+            facets: dict[str, list[FacetValue]] = {}
+            if query.facets:
+                facets = self._facets(db, plan, query.facet_size, total)
+        return Results(total=total, hits=hits, facets=facets)
+
+    def _hits(self, db: sqlite3.Connection, page: list[tuple[int, float]],
+              node: Node | None) -> list[Hit]:
+        if not page:
+            return []
+        marks = ",".join("?" * len(page))
+        rows = {r[0]: r for r in db.execute(
+            f"SELECT d.n, d.id, c.url, c.title, c.text, c.article, d.published, d.lang, "
+            f"d.source, d.relevance, d.story_id, d.indexed_at FROM documents d "
+            f"JOIN contents c ON c.n = d.n WHERE d.n IN ({marks})", [n for n, _ in page])}
+        hits = []
+        for n, score in page:
+            _, id_, url, title, text, extra, published, lang, source, relevance, story, \
+                indexed = rows[n]
+            hits.append(Hit(
+                id=id_, url=url, title=title, published=iso(_from_us(published)), lang=lang,
+                source=source, snippet=snippet(text, node),
+                entities=json.loads(extra).get("entities") or {}, score=float(score),
+                relevance=relevance, story_id=story, indexed_at=iso(_from_us(indexed))))
+        return hits
+
+    def _facets(self, db: sqlite3.Connection, plan: "_Plan", size: int,
+                total: int) -> dict[str, list[FacetValue]]:
+        counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+        if total == 0:
+            return {name: [] for name in FACETS}
+        if plan.everything:
+            rows = db.execute("SELECT facet, value, count FROM facet_totals")
+        else:
+            parts = [f"SELECT '{facet}', name, count(*) FROM {table} JOIN m ON m.n = {table}.n "
+                     f"GROUP BY name" for facet, table in _SIDES.items()]
+            parts += [f"SELECT '{col}', d.{col}, count(*) FROM documents d JOIN m ON m.n = d.n "
+                      f"WHERE d.{col} IS NOT NULL AND d.{col} != '' GROUP BY d.{col}"
+                      for col in ("lang", "source")]
+            rows = db.execute(f"WITH m AS MATERIALIZED (SELECT d.n AS n {plan.from_where}) "
+                              + " UNION ALL ".join(parts), plan.params)
+        for facet, value, count in rows:
+            counts[facet].append((value, count))
+        return {name: [FacetValue(v, c) for v, c in
+                       sorted(values, key=lambda vc: (-vc[1], vc[0]))[:size]]
+                for name, values in counts.items()}
+
+    def _articles(self, db: sqlite3.Connection, where: str, params: tuple,
+                  order: str = "d.n") -> list[Article]:
+        out = []
+        for row in db.execute(
+                f"SELECT d.id, c.url, c.title, c.text, c.article, d.indexed_at, d.fetched_at, "
+                f"d.content_hash FROM documents d JOIN contents c ON c.n = d.n "
+                f"WHERE {where} ORDER BY {order}", params):
+            id_, url, title, text, extra, indexed, fetched, chash = row
+            data = json.loads(extra)
+            data.update(id=id_, url=url, title=title, text=text, content_hash=chash,
+                        indexed_at=iso(_from_us(indexed)), fetched_at=iso(_from_us(fetched)))
+            out.append(Article.from_json(data))
+        return out
+
+
+# ------------------------------------------------------------------ queries
+
+
+class _Plan:
+    """A Query compiled to SQL: FROM/WHERE, parameters, score and order."""
+
+    def __init__(self, query: Query, node: Node | None) -> None:
+        where: list[str] = []
+        params: list[Any] = []
+        match = compile_match(node) if node is not None else None
+        if match is not None and not match[1]:
+            source = "FROM fts JOIN documents d ON d.n = fts.rowid"
+            where.append("fts MATCH ?")
+            params.append(match[0])
+        else:
+            source = "FROM documents d"
+            if match is not None:  # a negated tree: everything except what matches
+                where.append("d.n NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(match[0])
+        for values, table, key in ((query.countries, "doc_countries", str.upper),
+                                   (query.places, "doc_places", name_key),
+                                   (query.orgs, "doc_orgs", name_key)):
+            if values:
+                keys = sorted({key(v) for v in values})
+                where.append(f"d.n IN (SELECT n FROM {table} WHERE key IN "
+                             f"({','.join('?' * len(keys))}))")
+                params.extend(keys)
+        for values, column in ((query.langs, "lang"), (query.sources, "source")):
+            if values:
+                where.append(f"d.{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        for value, test in ((query.min_usd, "d.max_usd >= ?"),
+                            (query.min_relevance, "d.relevance >= ?"),
+                            (_us(query.since), "d.date >= ?"),
+                            (_us(query.until), "d.date <= ?"),
+                            (_us(query.indexed_after), "d.indexed_at > ?"),
+                            (query.story_id, "d.story_id = ?")):
+            if value is not None:
+                where.append(test)
+                params.append(value)
+        self.everything = not where
+        self.from_where = source + (" WHERE " + " AND ".join(where) if where else "")
+        self.params = tuple(params)
+        ranked = match is not None and not match[1]
+        if query.sort == "date":
+            self.order = "d.date DESC, d.id"
+        elif query.sort == "indexed":
+            self.order = "d.indexed_at"
+        elif ranked:
+            self.order = "fts.rank, d.id"
+        else:
+            self.order = "d.relevance DESC, d.date DESC, d.id"
+        self.score = "-fts.rank" if ranked else "d.relevance"
+
+
+def compile_match(node: Node) -> tuple[str, bool]:
+    """The tree as an FTS5 MATCH expression, and whether it is negated.
+
+    FTS5 has only a binary NOT, so a NOT below an AND/OR is folded into its
+    parent (a AND NOT b -> a NOT b; a OR NOT b -> NOT (b NOT a)). A negated
+    result means "every document except those matching the expression".
+    """
+    if isinstance(node, Term):
+        return _quote(node.text) + ("*" if node.prefix else ""), False
+    if isinstance(node, Phrase):
+        return _quote(" ".join(node.words)), False
+    if isinstance(node, Not):
+        expr, negated = compile_match(node.child)
+        return expr, not negated
+    if isinstance(node, (And, Or)):
+        parts = [compile_match(child) for child in node.children]
+        pos = [f"({e})" for e, neg in parts if not neg]
+        neg = [f"({e})" for e, neg in parts if neg]
+        if isinstance(node, And):
+            if not pos:
+                return " OR ".join(neg), True
+            expr = " AND ".join(pos)
+            return (f"({expr}) NOT ({' OR '.join(neg)})" if neg else expr), False
+        if not neg:
+            return " OR ".join(pos), False
+        expr = " AND ".join(neg)
+        return (f"({expr}) NOT ({' OR '.join(pos)})" if pos else expr), True
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _prepare(article: Article) -> dict[str, Any]:
+    """Everything stored for one article, computed before the write lock is taken."""
+    data = article.to_json()
+    chash = article.content_hash or hash_text(article.text)
+    for key in ("id", "url", "title", "text", "indexed_at", "fetched_at", "content_hash"):
+        data.pop(key, None)
+    extra = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    fingerprint = hashlib.sha1("\x00".join(
+        (chash, article.url, article.title, extra)).encode("utf-8")).hexdigest()
+    published = _us(article.published)
+    fetched = _us(article.fetched_at)
+    ents = article.entities
+    return {
+        "id": article.id, "url": article.url, "title": article.title, "text": article.text,
+        "article": extra, "content_hash": chash, "fingerprint": fingerprint,
+        "published": published, "fetched_at": fetched,
+        "date": published if published is not None else (fetched or 0),
+        "lang": (article.lang or "").lower() or None, "source": article.source or "",
+        "relevance": float(article.relevance or 0.0), "max_usd": ents.max_usd(),
+        "story_id": article.story_id or "",
+        "fts_title": _tokens(article.title), "fts_text": _tokens(article.text),
+        "country": [(c.upper(), c.upper()) for c in ents.countries()],
+        "place": _keyed(ents.place_names()), "org": _keyed(ents.org_names()),
+    }
+
+
+def _keyed(names: list[str]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name_key(name)
+        if key:
+            seen.setdefault(key, name)
+    return list(seen.items())
+
+
+def _tokens(text: str) -> str:
+    return " ".join(words_of(text or ""))
+
+
+def _tokenizer_fingerprint() -> str:
+    return hashlib.sha1(f"{_TOKENIZER}|{_tokens(_PROBE)}".encode("utf-8")).hexdigest()[:16]
+
+
+def _us(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _from_us(value: int | None) -> datetime | None:
+    if value is None:
+        return None
+    return _EPOCH + timedelta(microseconds=value)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _now_us() -> int:
+    return _us(datetime.now(timezone.utc))  # type: ignore[return-value]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (executescript would commit our transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
