@@ -51,7 +51,8 @@ except ImportError:  # pragma: no cover - older query module
 
 DEFAULT_INDEX_NAME = "scamscope-articles"
 BULK_DOCS = 500  # documents per bulk request
-BULK_RETRIES = 8  # rounds of retrying items the cluster could not take yet
+BULK_RETRIES = 8  # rounds of retrying items the cluster could not take yet (~40 s)
+UNREACHABLE_RETRIES = 3  # rounds of retrying a bulk when no node answers (~4 s)
 RETRYABLE_STATUS = {429, 502, 503, 504}
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 FACET_FIELDS = {"country": "countries", "place": "places.keyword", "org": "orgs.keyword",
@@ -85,7 +86,14 @@ class ElasticIndex:
                  username: str | None = None, password: str | None = None,
                  api_key: str | None = None, ca_certs: str | None = None,
                  verify_certs: bool = True, timeout: float = 30.0, refresh: bool = True,
-                 **_ignored: Any):
+                 mapping: dict[str, Any] | None = None, **_ignored: Any):
+        """Connect, detect the engine, and make sure template, index and alias exist.
+
+        mapping replaces the packaged indexer/mappings/articles.json (same shape:
+        {"settings": ..., "mappings": ...}); a mapping that differs from the one the
+        alias points at is migrated by reindexing into a new concrete index.
+        refresh=True makes every write visible to the next search.
+        """
         self.url = url
         self.hosts = [h.strip().rstrip("/") for h in url.split(",") if h.strip()]
         self.alias = index_name or DEFAULT_INDEX_NAME
@@ -98,7 +106,7 @@ class ElasticIndex:
         self.server_version = str(version.get("number") or "?")
         self.client = self._make_client(username, password, api_key, ca_certs, verify_certs, timeout)
         self._last_ts: datetime | None = None
-        self._mapping = load_mapping()
+        self._mapping = mapping if mapping is not None else load_mapping()
         self.concrete = f"{self.alias}-v{mapping_version(self._mapping)}"
         self._ensure_index()
 
@@ -215,6 +223,8 @@ class ElasticIndex:
         log.info("migrated %d articles into %s", copied, self.concrete)
 
     def _alias_targets(self) -> list[str]:
+        if not self._call(self.client.indices.exists_alias, name=self.alias):
+            return []
         try:
             resp = self._call(self.client.indices.get_alias, name=self.alias)
         except self._not_found:
@@ -302,7 +312,6 @@ class ElasticIndex:
             else:
                 doc["indexed_at"] = iso(self._next_ts())
                 changed += 1
-            article.indexed_at = parse_iso(doc["indexed_at"])
             docs.append(doc)
         for start in range(0, len(docs), BULK_DOCS):
             self._bulk(self.alias, [("index", d["id"], d) for d in docs[start:start + BULK_DOCS]])
@@ -332,7 +341,8 @@ class ElasticIndex:
         results: dict[int, dict] = {}
         todo = list(range(len(ops)))
         delay = 0.5
-        for attempt in range(BULK_RETRIES + 1):
+        unreachable = rounds = 0
+        while todo:
             body: list[dict] = []
             for n in todo:
                 action, doc_id, doc = ops[n]
@@ -342,25 +352,25 @@ class ElasticIndex:
             try:
                 resp = self._call(self.client.bulk, body=body)
             except IndexUnavailable:
-                if attempt == BULK_RETRIES:
+                unreachable += 1
+                if unreachable > UNREACHABLE_RETRIES:
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 8.0)
                 continue
+            rounds += 1
             retry = []
             for n, item in zip(todo, resp["items"]):
                 result = next(iter(item.values()))
-                status = int(result.get("status", 500))
-                if status in RETRYABLE_STATUS and attempt < BULK_RETRIES:
+                if int(result.get("status", 500)) in RETRYABLE_STATUS and rounds <= BULK_RETRIES:
                     retry.append(n)
                 else:
                     results[n] = result
-            if not retry:
-                break
-            log.info("bulk: %d items not accepted yet, retrying", len(retry))
+            if retry:
+                log.info("bulk: %d items not accepted yet, retrying", len(retry))
+                time.sleep(delay)
+                delay = min(delay * 2, 8.0)
             todo = retry
-            time.sleep(delay)
-            delay = min(delay * 2, 8.0)
         failed = [r for r in results.values()
                   if int(r.get("status", 500)) >= 300 and not (
                       int(r.get("status", 0)) == 404 and r.get("result") == "not_found")]
