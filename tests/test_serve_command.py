@@ -25,3 +25,16 @@ def test_a_port_in_use_is_one_line_and_exit_1(cli, tmp_path):
     assert lines == [f"scamscope serve: port {port} on 127.0.0.1 is already in use: stop the "
                      "other server or choose another with --port"]
     assert "Traceback" not in result.err
+
+
+def test_served_search_page_and_api_agree_on_the_first_hit(served_web):
+    import re
+
+    import httpx
+
+    with httpx.Client(base_url=served_web, trust_env=False) as client:
+        api = client.get("/api/search", params={"q": "scam"}).json()
+        page = client.get("/", params={"q": "scam"}).text
+        assert client.get("/openapi.json").status_code == 200
+    first = re.search(r'<h2><a href="/articles/([0-9a-f]+)">', page).group(1)
+    assert api["total"] > 0 and first == api["hits"][0]["id"]

@@ -153,3 +153,9 @@ def test_an_empty_result_set_says_so(web):
     page = web.get("/?q=zzzznotawordanywhere").text
     assert "No articles match." in page
     assert "<svg" not in page
+
+
+def test_relative_dates_stay_in_the_form(web, web_index):
+    page = web.get("/?since=10000d").text
+    assert 'type="text" name="since" value="10000d"' in page  # a date picker could not hold it
+    assert f"<strong>{web_index.count(Query()):,}</strong>" in page

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.base import Index
-from indexer.errors import IndexUnavailable
+from indexer.errors import IndexUnavailable, QuerySyntaxError
 from scamscope import __version__
 from scamscope.config import Settings
 from scamscope.web import api, pages
@@ -82,6 +82,13 @@ def create_app(settings: Settings, index: Index | None = None, *,
             return JSONResponse({"detail": message, "errors": jsonable_encoder(errors)},
                                 status_code=422)
         return pages.error_page(request, 422, message)
+
+    @app.exception_handler(QuerySyntaxError)
+    async def query_error(request: Request, exc: QuerySyntaxError):
+        # what the parser let through but the engine refused
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return pages.error_page(request, 400, str(exc))
 
     @app.exception_handler(IndexUnavailable)
     async def index_down(request: Request, exc: IndexUnavailable):

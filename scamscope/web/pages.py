@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from indexer.errors import QuerySyntaxError
 from indexer.query import FACETS
 from nlp.records import iso
 from scamscope.web import charts, render
@@ -120,10 +121,10 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
                                "frequencies": FREQUENCIES, "email": "", "every": "daily"}
     try:
         query = params.to_query()
-    except BadSearch as exc:
+        results = state.search(query)
+    except (BadSearch, QuerySyntaxError) as exc:
         context["error"] = str(exc)
         return render_page(request, "search.html", context, status=400)
-    results = state.search(query)
     last = max(1, math.ceil(results.total / params.limit))
     hits = [{"hit": hit, "chips": render.chips(hit.entities),
              "chip_url": lambda chip, p=params: p.toggled(chip.param, chip.value).url("/")}
@@ -166,6 +167,7 @@ def article_page(request: Request, article_id: str):
         "places": ents.places, "orgs": ents.orgs, "people": ents.people, "money": ents.money,
         "copies": [{"article": a, "published": iso(a.published)}
                    for a in state.same_story(article)],
+        "chip_url": lambda chip: SearchParams().toggled(chip.param, chip.value).url("/"),
         "country_url": lambda code: SearchParams(country=(code,)).url("/"),
         "org_url": lambda name: SearchParams(org=(name,)).url("/"),
         "place_url": lambda name: SearchParams(place=(name,)).url("/"),

@@ -28,8 +28,9 @@ class WebState:
         self.settings = settings
         self._index = index
         self.owns_index = index is None
-        # One request at a time talks to the index: an embedded SQLite index
-        # is one connection, and the web UI is a small local tool.
+        # alerts.Subscriptions is one connection not meant for concurrent threads.
+        # (Index backends guard themselves: SQLiteIndex locks, the cluster clients are
+        # thread-safe.)
         self.lock = threading.RLock()
         self._subscriptions = subscriptions
         # The alerts' key: it verifies unsubscribe links; web cookies use a key derived from it.
@@ -81,18 +82,15 @@ class WebState:
 
     # ---------------------------------------------------------- the index
     def search(self, query: Query) -> Results:
-        with self.lock:
-            return self.index.search(query)
+        return self.index.search(query)
 
     def get(self, article_id: str) -> Article | None:
-        with self.lock:
-            return self.index.get(article_id)
+        return self.index.get(article_id)
 
     def same_story(self, article: Article) -> list[Article]:
         if not article.story_id:
             return []
-        with self.lock:
-            return self.index.same_story(article.story_id, exclude_id=article.id)
+        return self.index.same_story(article.story_id, exclude_id=article.id)
 
     def timeline(self, query: Query) -> tuple[list[charts.Bucket], int]:
         """Buckets of the newest TIMELINE_MAX matches, and how many matches were counted."""
