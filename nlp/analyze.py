@@ -1,0 +1,140 @@
+"""The nlp stage's entry point: fetched pages in, understood articles (or reasons) out.
+
+    analyzer = Analyzer(NlpOptions(...))
+    for result in analyzer.analyze(pages):      # list[Page]
+        Article -> index it;  Rejected -> count result.reason
+
+Per batch: extract every page (trafilatura fast mode), then run spaCy NER once
+per language over all of the batch's texts (nlp.pipe), then the gazetteers,
+money, relevance and the near-duplicate signature.
+
+Identity (documented choice):
+- Article.id is article_id(page.url), the URL we asked for (as the feed or
+  sitemap listed it). Re-crawls of the same listing and the crawler's
+  "already indexed?" check (which only knows the listed URL) land on the same id.
+- Article.url is the canonical final URL after redirects when the redirect stayed
+  on the same site (www. ignored) and did not end on the site's front page
+  (a consent wall, a removed article); otherwise the canonical requested URL.
+- fetched_url / final_url keep both raw URLs for provenance.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Sequence
+from urllib.parse import urlsplit
+
+from nlp.dedupe import StoryIndex, simhash
+from nlp.entities import EntityExtractor
+from nlp.errors import ExtractionError
+from nlp.extract import Extracted, extract_page, extract_plain
+from nlp.gazetteer import tokenize
+from nlp.identity import article_id, canonical_url, content_hash
+from nlp.options import NlpOptions
+from nlp.records import Article, Page, utcnow
+from nlp.relevance import default_lexicon
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Rejected:
+    """A page that is not an article, and why (ExtractionError reasons)."""
+
+    url: str
+    reason: str
+    detail: str = ""
+    final_url: str = ""
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def article_url(requested: str, final: str | None) -> str:
+    """The canonical URL an article is shown under (see the module docstring)."""
+    if not final or final == requested:
+        return canonical_url(requested)
+    final_path = urlsplit(final).path.strip("/")
+    requested_path = urlsplit(requested).path.strip("/")
+    if _site(final) == _site(requested) and (final_path or not requested_path):
+        return canonical_url(final)
+    return canonical_url(requested)
+
+
+class Analyzer:
+    """Pages -> Articles. Holds the loaded models and gazetteers; reuse one per process."""
+
+    def __init__(self, options: NlpOptions | None = None, *,
+                 stories: StoryIndex | None = None) -> None:
+        self.options = options or NlpOptions()
+        self.entities = EntityExtractor(self.options)
+        self.lexicon = default_lexicon()
+        self.stories = stories if stories is not None else StoryIndex()
+
+    def warm_up(self) -> None:
+        """Load every configured model now rather than on the first page."""
+        for lang in self.options.models:
+            self.entities.model(lang)
+
+    # -- entry points ----------------------------------------------------
+    def analyze(self, pages: Sequence[Page], lang: str | None = None) -> list[Article | Rejected]:
+        """One result per page, in order. lang forces the language of every page."""
+        extracted: list[Extracted | Rejected] = []
+        for page in pages:
+            try:
+                extracted.append(extract_page(page, min_chars=self.options.min_text_chars,
+                                              lang=lang))
+            except ExtractionError as exc:
+                log.debug("not an article: %s (%s)", page.url, exc)
+                extracted.append(Rejected(page.url, exc.reason, exc.detail, page.final_url))
+        good = [(i, e) for i, e in enumerate(extracted) if isinstance(e, Extracted)]
+        articles = self._understand([(pages[i], e) for i, e in good])
+        results: list[Article | Rejected] = list(extracted)  # type: ignore[arg-type]
+        for (i, _), article in zip(good, articles):
+            results[i] = article
+        return results
+
+    def analyze_text(self, text: str, *, url: str, title: str = "", lang: str | None = None,
+                     published: datetime | None = None, source: str = "adhoc") -> Article:
+        """A plain-text article (raises ExtractionError when it is empty or too short)."""
+        extracted = extract_plain(text, min_chars=self.options.min_text_chars, lang=lang,
+                                  hint_title=title or None, hint_published=published)
+        page = Page(url=url, final_url=url, status=200, body=b"", source=source)
+        return self._understand([(page, extracted)])[0]
+
+    def analyze_extracted(self, page: Page, extracted: Extracted) -> Article:
+        return self._understand([(page, extracted)])[0]
+
+    # -- work ------------------------------------------------------------
+    def _understand(self, items: list[tuple[Page, Extracted]]) -> list[Article]:
+        if not items:
+            return []
+        limit = self.options.max_text_chars
+        tokens = [tokenize(e.text[:limit]) for _, e in items]
+        all_entities = self.entities.extract_many([(e.text, e.lang) for _, e in items], tokens)
+        articles = []
+        for (page, ext), toks, entities in zip(items, tokens, all_entities):
+            aid = article_id(page.url)
+            signature = simhash(ext.text[:limit])
+            articles.append(Article(
+                id=aid,
+                url=article_url(page.url, page.final_url),
+                title=ext.title,
+                text=ext.text,
+                lang=ext.lang,
+                published=ext.published,
+                source=page.source,
+                fetched_url=page.url,
+                final_url=page.final_url or page.url,
+                fetched_at=page.fetched_at or utcnow(),
+                status=page.status,
+                content_hash=content_hash(ext.text),
+                simhash=signature,
+                story_id=self.stories.assign(aid, signature),
+                entities=entities,
+                relevance=self.lexicon.score(ext.text[:limit], ext.title, toks),
+            ))
+        return articles

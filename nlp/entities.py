@@ -1,0 +1,333 @@
+"""Entities: spaCy NER (en, fr) combined with the place/organisation gazetteers and money rules.
+
+spaCy models are loaded with only the NER component (the sm models' NER has its
+own tok2vec, so tok2vec, tagger, parser, lemmatizer... are excluded: 1.5-2x
+faster than the full pipeline), once per process, and run with nlp.pipe over
+batches of texts of one language. Every language gets gazetteer places,
+alias organisations and money; en and fr also get model NER, which adds
+unknown organisations, people and places, and whose known errors the
+gazetteers correct:
+- demonyms tagged as places or organisations ("Malaisiens", "Ugandan") are
+  nationalities, never places;
+- spans cut short ("Amérique" of "Amérique latine") lose to the longer
+  gazetteer match;
+- a place inside a longer organisation name ("Bangkok Post") is not a place;
+- small towns from geonames need spaCy to agree they are places.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from nlp.errors import ModelUnavailable
+from nlp.gazetteer import Match, is_unspaced, tokenize
+from nlp.options import NlpOptions
+from nlp.orgs import OrgTable, clean_org_surface, default_orgs
+from nlp.places import FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places
+from nlp.records import Entities, Org, Person, Place
+
+from nlp.money import find_money
+
+log = logging.getLogger(__name__)
+
+# Everything in the sm pipelines except NER (whose tok2vec is internal to it).
+NON_NER_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer",
+                      "morphologizer", "senter", "sentencizer", "trainable_lemmatizer"]
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ORG_LABELS = {"ORG"}
+PERSON_LABELS = {"PERSON", "PER"}
+NORP_LABELS = {"NORP"}
+
+_PLACE_JUNK = {"Etat", "État", "Sud", "Nord", "Est", "Ouest", "North", "South", "East", "West",
+               "Earth", "Internet", "Web", "Capitol", "City", "Province", "State", "Région",
+               "Region", "Zone", "Park", "Central", "Pays", "Ville", "Mairie"}
+_PERSON_JUNK = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "God", "Allah", "Buddha", "Selon",
+                "Según", "Photo", "Reuters", "AFP", "AP"}
+
+
+@lru_cache(maxsize=None)
+def load_model(name: str):
+    """The spaCy model `name` with only NER enabled (cached per process)."""
+    import spacy
+
+    return spacy.load(name, exclude=NON_NER_COMPONENTS)
+
+
+def installed_model(names: Sequence[str]) -> str | None:
+    """The first name in names that is an installed spaCy package."""
+    import spacy.util
+
+    for name in names:
+        if spacy.util.is_package(name):
+            return name
+    return None
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _inside(inner_start: int, inner_end: int, outer_start: int, outer_end: int) -> bool:
+    return outer_start <= inner_start and inner_end <= outer_end and \
+        (outer_end - outer_start) > (inner_end - inner_start)
+
+
+def _strip_possessive(text: str, start: int, end: int) -> tuple[str, int, int]:
+    for suffix in ("'s", "’s", "'", "’"):
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            cut = len(suffix)
+            return text[:-cut], start, end - cut
+    for prefix in ("the ", "The "):
+        if text.startswith(prefix) and len(text) > len(prefix) + 1:
+            return text[len(prefix):], start + len(prefix), end
+    return text, start, end
+
+
+class EntityExtractor:
+    """Finds places, organisations, people and money in texts of any language."""
+
+    def __init__(self, options: NlpOptions | None = None, places: PlaceGazetteer | None = None,
+                 orgs: OrgTable | None = None) -> None:
+        self.options = options or NlpOptions()
+        self.places = places or default_places()
+        self.orgs = orgs or default_orgs()
+        self._models: dict[str, Any] = {}
+        self._warned: set[str] = set()
+
+    # -- models ----------------------------------------------------------
+    def model_name(self, lang: str | None) -> str | None:
+        names = self.options.models.get(lang or "")
+        if not names:
+            return None
+        return installed_model(names)
+
+    def model(self, lang: str | None):
+        """The NER-only spaCy pipeline for lang, or None when lang has no model configured.
+
+        A configured language whose models are all missing is logged once and gets
+        gazetteer entities only (require_model() raises instead).
+        """
+        if not lang or lang not in self.options.models:
+            return None
+        if lang not in self._models:
+            name = self.model_name(lang)
+            if name is None:
+                if lang not in self._warned:
+                    self._warned.add(lang)
+                    log.warning("%s", ModelUnavailable(lang, self.options.models[lang]))
+                self._models[lang] = None
+            else:
+                self._models[lang] = load_model(name)
+        return self._models[lang]
+
+    def require_model(self, lang: str):
+        if self.model(lang) is None:
+            raise ModelUnavailable(lang, self.options.models.get(lang, ()))
+        return self._models[lang]
+
+    # -- extraction ------------------------------------------------------
+    def extract(self, text: str, lang: str | None) -> Entities:
+        return self.extract_many([(text, lang)])[0]
+
+    def extract_many(self, items: Sequence[tuple[str, str | None]],
+                     tokens: Sequence[list] | None = None) -> list[Entities]:
+        """Entities of each (text, lang); spaCy runs batched per language."""
+        limit = self.options.max_text_chars
+        texts = [text[:limit] for text, _ in items]
+        docs: list[Any] = [None] * len(items)
+        by_lang: dict[str, list[int]] = {}
+        for i, (_, lang) in enumerate(items):
+            if lang and self.model(lang) is not None:
+                by_lang.setdefault(lang, []).append(i)
+        for lang, idxs in by_lang.items():
+            nlp = self._models[lang]
+            for i, doc in zip(idxs, nlp.pipe((texts[i] for i in idxs),
+                                             batch_size=self.options.batch_size)):
+                docs[i] = doc
+        out = []
+        for i, (text, lang) in enumerate(zip(texts, (lang for _, lang in items))):
+            toks = tokens[i] if tokens is not None else None
+            out.append(self.combine(text, lang, docs[i], toks))
+        return out
+
+    def combine(self, text: str, lang: str | None, doc=None, tokens=None) -> Entities:
+        """Merge gazetteer matches, spaCy entities of doc (if any) and money into Entities."""
+        if tokens is None:
+            tokens = tokenize(text)
+        gaz_places = self.places.find(text, tokens)
+        gaz_orgs = self.orgs.find(text, tokens)
+        spans = [_Span(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents] if doc else []
+        has_ner = doc is not None
+
+        entities = Entities()
+        nationalities: dict[str, None] = {}
+        org_spans = [(m.start, m.end) for m in gaz_orgs]
+        ner_org_spans = [(s.start, s.end) for s in spans if s.label in ORG_LABELS]
+        ner_person_spans = [(s.start, s.end) for s in spans if s.label in PERSON_LABELS]
+        ner_place_spans = [(s.start, s.end) for s in spans if s.label in PLACE_LABELS]
+
+        # 1. gazetteer places and nationalities
+        place_spans: list[tuple[int, int]] = []
+        for m in gaz_places:
+            value = m.value
+            if isinstance(value, Nationality):
+                nationalities[value.name] = None
+                place_spans.append((m.start, m.end))  # blocks spaCy LOC/ORG on a demonym
+                continue
+            if not self._keep_gazetteer_place(m, value, has_ner, org_spans, ner_org_spans,
+                                              ner_person_spans, ner_place_spans, lang):
+                continue
+            place_spans.append((m.start, m.end))
+            entities.places.append(Place(m.text, value.name, value.country, m.start, m.end,
+                                         value.kind, value.lat, value.lon))
+
+        # 2. alias organisations (not those that are exactly a place name)
+        for m in gaz_orgs:
+            if any(_overlaps(m.start, m.end, s, e) and (e - s) >= (m.end - m.start)
+                   for s, e in place_spans):
+                continue
+            entities.orgs.append(Org(m.text, m.value, m.start, m.end))
+        taken_orgs = [(o.start, o.end) for o in entities.orgs]
+
+        # 3. spaCy entities the gazetteers did not cover
+        for span in spans:
+            if span.label in PLACE_LABELS:
+                self._ner_place(span, entities, nationalities, place_spans, taken_orgs)
+            elif span.label in ORG_LABELS:
+                self._ner_org(span, entities, nationalities, place_spans, taken_orgs)
+            elif span.label in PERSON_LABELS:
+                self._ner_person(span, entities, place_spans, taken_orgs)
+            elif span.label in NORP_LABELS:
+                value = self.places.lookup(span.text)
+                if isinstance(value, Nationality):
+                    nationalities[value.name] = None
+
+        # 4. money
+        entities.money = list(find_money(text, lang))
+
+        entities.places = _dedupe(entities.places, lambda p: (p.name, p.text))
+        entities.orgs = _dedupe(entities.orgs, lambda o: (o.name, o.text))
+        entities.people = _dedupe(entities.people, lambda p: (p.name,))
+        entities.nationalities = sorted(nationalities)
+        return entities
+
+    # -- rules -----------------------------------------------------------
+    def _keep_gazetteer_place(self, m: Match, place: PlaceInfo, has_ner: bool, org_spans,
+                              ner_org_spans, ner_person_spans, ner_place_spans,
+                              lang: str | None) -> bool:
+        strong = place.kind in ("country", "hub", "region") or place.population == 0
+        # inside a known organisation's name ("Royal Thai Police", ตำรวจไทย), except a
+        # country named first as in "Myanmar junta"
+        for s, e in org_spans:
+            country_first = (place.kind == "country" and m.start == s and m.end < e
+                             and not is_unspaced(m.text))
+            if _inside(m.start, m.end, s, e) and not country_first:
+                return False
+        if has_ner:
+            if any(_inside(m.start, m.end, s, e) for s, e in ner_org_spans) \
+                    and place.kind not in ("country", "hub"):
+                return False
+            if not strong:
+                # geonames town: spaCy must agree it is a place, unless it is a big or
+                # regional one that spaCy did not tag as something else
+                if any(_overlaps(m.start, m.end, s, e) for s, e in ner_place_spans):
+                    return True
+                if any(_overlaps(m.start, m.end, s, e) for s, e in ner_person_spans + ner_org_spans):
+                    return False
+                return place.population >= 1_000_000 or (
+                    place.country in FOCUS_COUNTRIES and place.population >= 50_000)
+            if any(_inside(m.start, m.end, s, e) for s, e in ner_person_spans) \
+                    and place.kind == "city":
+                return False
+            return True
+        if not strong:
+            return place.population >= 100_000 or place.country in FOCUS_COUNTRIES
+        return True
+
+    def _ner_place(self, span: _Span, entities: Entities, nationalities, place_spans,
+                   taken_orgs) -> None:
+        if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
+            return
+        text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
+        value = self.places.lookup(text)
+        if isinstance(value, Nationality):
+            nationalities[value.name] = None
+            return
+        if isinstance(value, PlaceInfo):
+            entities.places.append(Place(text, value.name, value.country, start, end, value.kind,
+                                         value.lat, value.lon))
+            place_spans.append((start, end))
+            return
+        org = self.orgs.lookup(text)
+        if org:
+            entities.orgs.append(Org(text, org, start, end))
+            taken_orgs.append((start, end))
+            return
+        if not _good_name(text) or text in _PLACE_JUNK:
+            return
+        entities.places.append(Place(text, text, None, start, end, "place"))
+        place_spans.append((start, end))
+
+    def _ner_org(self, span: _Span, entities: Entities, nationalities, place_spans,
+                 taken_orgs) -> None:
+        if any(_overlaps(span.start, span.end, s, e) for s, e in taken_orgs):
+            return
+        text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
+        # exactly a place or a demonym: spaCy's ORG is wrong ("Ugandan", "Myanmar")
+        value = self.places.lookup(text)
+        if isinstance(value, Nationality):
+            nationalities[value.name] = None
+            return
+        if isinstance(value, PlaceInfo):
+            return
+        if any(s <= start and end <= e for s, e in place_spans):
+            return
+        name = self.orgs.lookup(text)
+        if name is None:
+            name = clean_org_surface(text)
+            if name is None:
+                return
+        entities.orgs.append(Org(text, name, start, end))
+        taken_orgs.append((start, end))
+
+    def _ner_person(self, span: _Span, entities: Entities, place_spans, taken_orgs) -> None:
+        if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
+            return
+        text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
+        text = text.strip(" -–,.;:\"'«»“”()[]")
+        if not _good_name(text) or text in _PERSON_JUNK or "\n" in text:
+            return
+        if self.places.lookup(text) is not None or self.orgs.lookup(text) is not None:
+            return
+        entities.people.append(Person(text, text, start, start + len(text)))
+
+
+def _good_name(text: str) -> bool:
+    if len(text) < 2 or len(text) > 80 or "\n" in text:
+        return False
+    if not text[0].isupper() or any(c.isdigit() for c in text):
+        return False
+    return len(text.split()) <= 8
+
+
+def _dedupe(items: Iterable, key) -> list:
+    seen = set()
+    out = []
+    for item in sorted(items, key=lambda x: x.start):
+        k = key(item)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(item)
+    return out

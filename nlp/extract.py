@@ -1,0 +1,312 @@
+"""Article extraction: a fetched page's bytes -> clean text, title, date, language.
+
+The body is decoded here, not by lxml or trafilatura, because pages lie about
+their charset: valid UTF-8 is taken as UTF-8 whatever the page declares, and a
+declared charset is only believed when charset_normalizer finds it plausible.
+The decoded text is parsed once with lxml (which then cannot re-read a wrong
+<meta charset>), the page's own metadata is read from that tree, and the tree
+goes to trafilatura in fast mode (no readability/jusText fallbacks); the slow
+path with fallbacks runs only when fast mode finds no article text.
+
+Every failure is an ExtractionError with a short reason; nothing else escapes.
+"""
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from nlp.errors import ExtractionError
+from nlp.language import detect_language, normalise_tag
+from nlp.records import Page
+
+log = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 200
+
+_HTML_TYPES = ("text/html", "application/xhtml", "application/xml", "text/xml")
+_TEXT_TYPES = ("text/plain",)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_LOOKS_LIKE_MARKUP = re.compile(r"<\s*(!doctype|html|head|body|p|div|article|title|meta|br|h[1-6])\b",
+                                re.I)
+_FEED = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b",
+                   re.S)
+_PARSER = HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+
+_DATE_XPATHS = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@name='article:published_time']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//meta[@name='pubdate' or @name='publishdate' or @name='date' or @name='DC.date.issued'"
+    " or @name='dcterms.date' or @name='parsely-pub-date' or @name='sailthru.date']/@content",
+    "//time[@itemprop='datePublished']/@datetime",
+    "//article//time[@datetime][1]/@datetime",
+)
+_LANG_XPATHS = (
+    "/html/@lang",
+    "/html/@xml:lang",
+    "//meta[translate(@http-equiv,'CONTENLAGU','contenlagu')='content-language']/@content",
+    "//meta[@property='og:locale']/@content",
+    "//meta[@name='language' or @name='Language' or @name='dc.language' "
+    "or @name='DC.language']/@content",
+)
+
+
+@dataclass
+class Extracted:
+    text: str
+    title: str
+    published: datetime | None
+    lang: str | None
+    declared_lang: str | None = None  # what the page said, before checking it
+    encoding: str = "utf-8"
+    description: str = ""
+
+
+# --- decoding --------------------------------------------------------------
+
+def _charset_from_headers(headers: dict[str, str]) -> str | None:
+    ctype = _header(headers, "content-type")
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.\-]+)", ctype, re.I)
+    return match.group(1) if match else None
+
+
+def _header(headers: dict[str, str] | None, name: str) -> str:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value or ""
+    return ""
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def decode_body(body: bytes, declared: list[str | None] | tuple = ()) -> tuple[str, str]:
+    """(text, encoding) of body; declared charsets are hints, tried only when plausible."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            try:
+                return body.decode(enc).lstrip("\ufeff"), enc
+            except UnicodeDecodeError:
+                break
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    hints = [c for c in dict.fromkeys(_codec(d) for d in declared) if c and c != "utf-8"]
+    from charset_normalizer import from_bytes
+
+    sample = body if len(body) <= 40_000 else body[:20_000] + body[-20_000:]
+    best = from_bytes(sample).best()
+    plausible = set()
+    if best is not None:
+        plausible = {_codec(c) for c in best.could_be_from_charset} | {_codec(best.encoding)}
+    for enc in hints:
+        if best is not None and enc not in plausible:
+            continue  # the page's claim is contradicted by its bytes
+        try:
+            return body.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if best is not None:
+        enc = _codec(best.encoding) or best.encoding
+        try:
+            return body.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # Mostly UTF-8 with a few broken bytes: keep what is readable.
+    text = body.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(10, len(text) // 50):
+        raise ExtractionError("bad_encoding", "cannot tell how the page is encoded")
+    return text, "utf-8"
+
+
+# --- metadata --------------------------------------------------------------
+
+def _first(tree: HtmlElement, xpaths) -> str | None:
+    for xp in xpaths:
+        try:
+            values = tree.xpath(xp)
+        except etree.XPathError:
+            continue
+        for value in values:
+            value = str(value).strip()
+            if value:
+                return value
+    return None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An ISO-ish date or datetime string -> aware datetime (UTC when no zone)."""
+    if not value:
+        return None
+    value = value.strip()
+    match = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?"
+                     r"(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?", value)
+    if not match:
+        match8 = re.match(r"(\d{4})(\d{2})(\d{2})$", value)
+        if not match8:
+            return None
+        match_groups = (*match8.groups(), None, None, None, None)
+    else:
+        match_groups = match.groups()
+    year, month, day, hour, minute, second, zone = match_groups
+    try:
+        dt = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                      int(second or 0))
+    except ValueError:
+        return None
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        from datetime import timedelta
+
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return dt.replace(tzinfo=timezone(sign * offset)).astimezone(timezone.utc)
+    return dt.replace(tzinfo=timezone.utc)
+
+
+def _clean_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _clean_title(title: str | None, site: str | None = None) -> str:
+    title = " ".join((title or "").split())
+    return title
+
+
+# --- extraction ------------------------------------------------------------
+
+def parse_html(html: str) -> HtmlElement:
+    html = _XML_DECL.sub("", html, count=1)
+    try:
+        tree = document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError("no_text", f"unparseable HTML ({exc})") from exc
+    if tree is None:
+        raise ExtractionError("no_text", "unparseable HTML")
+    return tree
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, fast: bool):
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        tree, url=url, fast=fast, with_metadata=True, include_comments=False,
+        include_images=False, include_links=False, include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+
+
+def extract_html(html: str, *, url: str | None = None, declared_lang: str | None = None,
+                 min_chars: int = MIN_TEXT_CHARS, lang: str | None = None,
+                 hint_title: str | None = None,
+                 hint_published: datetime | None = None) -> Extracted:
+    """Extract an article from decoded HTML."""
+    tree = parse_html(html)
+    page_lang = _first(tree, _LANG_XPATHS)
+    declared_lang = normalise_tag(page_lang) or normalise_tag(declared_lang)
+    meta_date = parse_date(_first(tree, _DATE_XPATHS))
+
+    document = None
+    try:
+        document = _trafilatura(tree, url, fast=True)
+        text = _clean_text(document.text or "") if document is not None else ""
+        if len(text) < min_chars:
+            # Fast mode found little; the fallbacks sometimes do better.
+            slow = _trafilatura(tree, url, fast=False)
+            slow_text = _clean_text(slow.text or "") if slow is not None else ""
+            if len(slow_text) > len(text):
+                document, text = slow, slow_text
+    except ExtractionError:
+        raise
+    except Exception as exc:  # trafilatura/lxml on hostile markup: never crash the crawl
+        log.debug("trafilatura failed on %s: %r", url, exc)
+        raise ExtractionError("no_text", f"extraction failed ({type(exc).__name__})") from exc
+
+    if not text:
+        raise ExtractionError("no_text", "no article text found")
+    if len(text) < min_chars:
+        raise ExtractionError("too_short", f"{len(text)} characters of text")
+    title = _clean_title(getattr(document, "title", None)) or _clean_title(hint_title)
+    published = meta_date or parse_date(getattr(document, "date", None)) or hint_published
+    language = normalise_tag(lang) or detect_language(text, declared_lang)
+    return Extracted(text=text, title=title, published=published, lang=language,
+                     declared_lang=declared_lang,
+                     description=" ".join((getattr(document, "description", "") or "").split()))
+
+
+def extract_plain(text: str, *, min_chars: int = MIN_TEXT_CHARS, lang: str | None = None,
+                  declared_lang: str | None = None, hint_title: str | None = None,
+                  hint_published: datetime | None = None) -> Extracted:
+    """A plain-text article: the first short line is its title when no title is given."""
+    text = _clean_text(text)
+    title = _clean_title(hint_title)
+    if not title:
+        first, _, rest = text.partition("\n")
+        if 0 < len(first) <= 200 and rest.strip():
+            title, text = first.strip(), rest.strip()
+    if not text:
+        raise ExtractionError("no_text", "the text is empty")
+    if len(text) < min_chars:
+        raise ExtractionError("too_short", f"{len(text)} characters of text")
+    return Extracted(text=text, title=title, published=hint_published,
+                     lang=normalise_tag(lang) or detect_language(text, declared_lang),
+                     declared_lang=normalise_tag(declared_lang))
+
+
+def looks_like_markup(text: str) -> bool:
+    return bool(_LOOKS_LIKE_MARKUP.search(text[:5000]))
+
+
+def extract_page(page: Page, *, min_chars: int = MIN_TEXT_CHARS,
+                 lang: str | None = None) -> Extracted:
+    """Extract the article in a fetched page; raises ExtractionError with a reason."""
+    if page.status and page.status >= 400:
+        raise ExtractionError("http_status", f"HTTP {page.status}")
+    body = page.body or b""
+    if not body.strip():
+        raise ExtractionError("empty", "empty response body")
+    ctype = _header(page.headers, "content-type").split(";")[0].strip().lower()
+    if ctype and not ctype.startswith(_HTML_TYPES + _TEXT_TYPES) and not ctype.endswith("+xml"):
+        raise ExtractionError("not_html", f"content type {ctype}")
+    if b"\x00" in body[:2048] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ExtractionError("not_html", "binary content")
+    meta = _META_CHARSET.search(body[:4096])
+    declared = [_charset_from_headers(page.headers), page.encoding,
+                meta.group(1).decode("ascii", "ignore") if meta else None]
+    html, encoding = decode_body(body, declared)
+    header_lang = _header(page.headers, "content-language") or page.hint_lang
+    url = page.final_url or page.url
+    if ctype.startswith(_TEXT_TYPES) or (not ctype and not looks_like_markup(html)):
+        result = extract_plain(html, min_chars=min_chars, lang=lang, declared_lang=header_lang,
+                               hint_title=page.hint_title, hint_published=page.hint_published)
+    else:
+        if _FEED.match(html):
+            raise ExtractionError("not_html", "a feed or sitemap, not a page")
+        result = extract_html(html, url=url, declared_lang=header_lang, min_chars=min_chars,
+                              lang=lang, hint_title=page.hint_title,
+                              hint_published=page.hint_published)
+    result.encoding = encoding
+    return result

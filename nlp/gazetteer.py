@@ -1,0 +1,199 @@
+"""Fast multi-name matching in any script, shared by places, organisations and relevance.
+
+Two mechanisms behind one `find`:
+- spaced scripts (Latin, Cyrillic...): the text is split once into word and
+  punctuation tokens; names are token tuples in a dict keyed by their first
+  token, so matching costs a dict lookup per token (longest match wins);
+- unspaced scripts (Thai, Lao, Burmese, Khmer, Chinese, Japanese; Korean, whose
+  particles glue onto names): one regex compiled from a character trie over the
+  names, run only when the text contains such characters.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Generic, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+_LATIN = "0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f"
+TOKEN = re.compile(rf"[{_LATIN}]+|[^\W{_LATIN}_]+|[^\w\s]", re.UNICODE)
+UNSPACED_CHARS = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff")
+_UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+# Stretches of text the unspaced-name regex is run on (with a Latin prefix such as "KK园区").
+_UNSPACED_RUN = re.compile(f"(?:[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b ]*"
+                           f"[{UNSPACED_CHARS}])?")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
+                              "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2212": "-"})
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    start: int
+    end: int
+    text: str
+    value: T
+
+
+def normalise_token(token: str) -> str:
+    return token.translate(_APOSTROPHES)
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """Case- and accent-insensitive form of a token."""
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_unspaced(name: str) -> bool:
+    return bool(_UNSPACED.search(name))
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) of every word and punctuation mark; apostrophes/dashes unified."""
+    text = text.translate(_APOSTROPHES)  # one-to-one, so offsets are unchanged
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not end:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if end else body
+
+    return build(trie)
+
+
+class Gazetteer(Generic[T]):
+    """Names -> values. Add names, then find() them in texts (longest, leftmost, no overlaps)."""
+
+    def __init__(self) -> None:
+        self._exact: dict[tuple[str, ...], T] = {}
+        self._folded: dict[tuple[str, ...], T] = {}
+        self._max_len: dict[str, int] = {}  # first token (exact or folded) -> longest name
+        self._unspaced: dict[str, T] = {}
+        self._unspaced_re: re.Pattern | None = None
+        self._dirty = False
+
+    def __len__(self) -> int:
+        return len(self._exact) + len(self._folded) + len(self._unspaced)
+
+    def add(self, name: str, value: T, *, case_sensitive: bool = True,
+            replace: bool = False) -> None:
+        """Register name. Case-insensitive names also ignore accents."""
+        name = unicodedata.normalize("NFC", name.strip())
+        if not name:
+            return
+        if is_unspaced(name):
+            if replace or name not in self._unspaced:
+                self._unspaced[name] = value
+                self._dirty = True
+            return
+        tokens = tuple(t for t, _, _ in tokenize(name))
+        if not tokens:
+            return
+        if case_sensitive:
+            table, key = self._exact, tokens
+        else:
+            table, key = self._folded, tuple(fold(t) for t in tokens)
+        if replace or key not in table:
+            table[key] = value
+        first = key[0]
+        self._max_len[first] = max(self._max_len.get(first, 0), len(key))
+
+    def get(self, name: str, default: Any = None) -> T | None:
+        """The value of a name given exactly as a whole (no search inside it)."""
+        name = unicodedata.normalize("NFC", name.strip())
+        if is_unspaced(name):
+            return self._unspaced.get(name, default)
+        tokens = tuple(t for t, _, _ in tokenize(name))
+        if tokens in self._exact:
+            return self._exact[tokens]
+        return self._folded.get(tuple(fold(t) for t in tokens), default)
+
+    def _compiled(self) -> re.Pattern | None:
+        if self._dirty or (self._unspaced_re is None and self._unspaced):
+            self._unspaced_re = re.compile(_trie_pattern(self._unspaced)) if self._unspaced else None
+            self._dirty = False
+        return self._unspaced_re
+
+    def find(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> list[Match[T]]:
+        """All names in text; pass tokens=tokenize(text) to share one tokenisation."""
+        found: list[Match[T]] = []
+        if tokens is None:
+            tokens = tokenize(text)
+        exact, folded, max_len = self._exact, self._folded, self._max_len
+        n = len(tokens)
+        words = [t[0] for t in tokens]
+        fwords = [fold(w) for w in words] if folded else words
+        i = 0
+        while i < n:
+            longest = max_len.get(words[i], 0)
+            if folded:
+                longest = max(longest, max_len.get(fwords[i], 0))
+            hit = None
+            if longest:
+                for size in range(min(longest, n - i), 0, -1):
+                    value = exact.get(tuple(words[i:i + size]))
+                    if value is None and folded:
+                        value = folded.get(tuple(fwords[i:i + size]))
+                    if value is not None:
+                        hit = (size, value)
+                        break
+            if hit:
+                size, value = hit
+                start, end = tokens[i][1], tokens[i + size - 1][2]
+                found.append(Match(start, end, text[start:end], value))
+                i += size
+            else:
+                i += 1
+        pattern = self._compiled()
+        if pattern is not None and _UNSPACED.search(text):
+            names = self._unspaced
+            for run in _UNSPACED_RUN.finditer(text):
+                for m in pattern.finditer(text, run.start(), run.end()):
+                    found.append(Match(m.start(), m.end(), m.group(), names[m.group()]))
+            found.sort(key=lambda m: m.start)
+        return found
+
+
+def data_rows(path) -> Iterator[list[str]]:
+    """Tab-separated rows of a data file, skipping blank lines and # comments."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.strip() and not line.startswith("#"):
+                yield line.split("\t")
+
+
+def remove_overlaps(spans: list, key=lambda s: (s.start, s.end)) -> list:
+    """Keep the longest of overlapping spans (earlier wins ties), in text order."""
+    ordered = sorted(spans, key=lambda s: (-(key(s)[1] - key(s)[0]), key(s)[0]))
+    kept: list = []
+    taken: list[tuple[int, int]] = []
+    for span in ordered:
+        start, end = key(span)
+        if any(start < e and s < end for s, e in taken):
+            continue
+        kept.append(span)
+        taken.append((start, end))
+    kept.sort(key=lambda s: key(s)[0])
+    return kept

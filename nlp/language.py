@@ -1,0 +1,97 @@
+"""The language of an article: what the page declares where credible, else py3langid.
+
+Unambiguous scripts (Thai, Burmese, Khmer, Lao, Hangul, kana, Han) decide on
+their own and cheaply; py3langid (restricted to the languages this tool cares
+about, so it cannot answer "Latin" or "Volapük") handles the rest.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Languages the identifier may answer; declared languages outside this set are
+# still accepted when the text agrees.
+LANGUAGES = ("en", "fr", "es", "pt", "de", "it", "nl", "id", "ms", "vi", "tl", "th", "zh",
+             "ja", "ko", "km", "lo", "ru", "ar", "hi", "bn", "tr")
+
+_SCRIPTS = [  # (language, character class); first with enough characters wins
+    ("my", "\u1000-\u109f"),
+    ("km", "\u1780-\u17ff"),
+    ("th", "\u0e00-\u0e7f"),
+    ("lo", "\u0e80-\u0eff"),
+    ("ko", "\uac00-\ud7af"),
+    ("ja", "\u3040-\u30ff"),
+]
+_SCRIPT_RES = [(lang, re.compile(f"[{cls}]")) for lang, cls in _SCRIPTS]
+_HAN = re.compile("[\u4e00-\u9fff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_SAMPLE = 3000  # characters looked at; more does not change the answer
+
+
+def normalise_tag(tag: str | None) -> str | None:
+    """'en-US', 'fr_FR', 'zh-Hant' -> 'en', 'fr', 'zh'; junk -> None."""
+    if not tag:
+        return None
+    primary = re.split(r"[-_;,\s]", tag.strip().lower(), maxsplit=1)[0]
+    if primary in ("iw",):
+        return "he"
+    if primary in ("in",):
+        return "id"
+    if primary in ("fil",):
+        return "tl"
+    if primary in ("bur", "mya"):
+        return "my"
+    return primary if re.fullmatch(r"[a-z]{2}", primary) else None
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages([lang for lang in LANGUAGES if lang in ident.nb_classes])
+    return ident
+
+
+def script_language(text: str) -> str | None:
+    """The language a non-Latin script gives away, or None (Latin, Cyrillic, mixed...)."""
+    sample = text[:_SAMPLE]
+    letters = max(1, len(sample) - sample.count(" "))
+    for lang, pattern in _SCRIPT_RES:
+        if len(pattern.findall(sample)) > 0.2 * letters:
+            if lang == "ja":
+                return "ja"
+            return lang
+    han = len(_HAN.findall(sample))
+    if han > 0.2 * letters:
+        return "zh"
+    return None
+
+
+def identify(text: str) -> tuple[str | None, float]:
+    """(language, confidence 0..1) of text, from its script or py3langid."""
+    sample = text[:_SAMPLE]
+    if not sample.strip():
+        return None, 0.0
+    lang = script_language(sample)
+    if lang:
+        return lang, 1.0
+    label, prob = _identifier().classify(sample)
+    return label, float(prob)
+
+
+def detect_language(text: str, declared: str | None = None) -> str | None:
+    """The article's language: the declared one unless the text clearly says otherwise."""
+    declared = normalise_tag(declared)
+    guessed, confidence = identify(text)
+    if declared is None:
+        return guessed
+    if guessed is None or guessed == declared:
+        return declared
+    # Templates often declare the site's main language on every page; believe
+    # the text when it is unambiguous about being something else.
+    if script_language(text) is not None:
+        return guessed
+    if len(text) >= 200 and confidence >= 0.9:
+        return guessed
+    return declared

