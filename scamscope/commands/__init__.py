@@ -8,6 +8,7 @@ COMMANDS = [
     "subscribe",
     "subscriptions",
     "alerts",
+    "run",
     "serve",
     "config",
 ]

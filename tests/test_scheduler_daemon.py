@@ -1,0 +1,98 @@
+"""`scamscope run`: real jobs on short intervals, one daemon per data dir, clean stop on
+SIGTERM/SIGINT, and a restart that resumes the stored schedule without losing or repeating
+mail."""
+from __future__ import annotations
+
+import signal
+import sqlite3
+from pathlib import Path
+
+from alerts.subscriptions import Subscriptions
+from indexer.query import Query
+from tests.fixtures.smtp import free_port
+
+
+def write_config(data_dir: Path, *, sources: list[str] = ("local-feed",)) -> Path:
+    catalogue = data_dir.parent / "catalogue.toml"
+    port = free_port()  # nothing listens there: the crawl fails, cleanly, every time
+    catalogue.write_text("".join(
+        f'[[sources]]\nname = "{name}"\ntype = "feed"\n'
+        f'url = "http://127.0.0.1:{port}/{name}.xml"\ninterval_minutes = 4\n\n'
+        for name in sources))
+    config = data_dir.parent / "scamscope.toml"
+    config.write_text(f'sources_file = "{catalogue}"\n'
+                      "web_in_daemon = false\n"
+                      "schedule_minute_seconds = 0.25\n"  # instant alerts every 0.25 s
+                      "alerts_instant_minutes = 1\n")
+    return config
+
+
+def stored_jobs(data_dir: Path) -> list[str]:
+    with sqlite3.connect(data_dir / "schedule.db") as conn:
+        return sorted(r[0] for r in conn.execute("SELECT id FROM apscheduler_jobs"))
+
+
+def test_daemon_sends_digests_stops_cleanly_and_resumes_without_duplicates(
+        daemon_runner, alerts_env, smtp_server):
+    config = write_config(alerts_env.data_dir)
+    env = {"SCAMSCOPE_SMTP": smtp_server.url}
+    alerts_env.add(title="Myanmar scam compound raided", countries=("MM",))
+    with Subscriptions(alerts_env.data_dir) as subs:
+        subs.subscribe("analyst@example.org", Query(countries=["MM"]), "instant")
+
+    daemon = daemon_runner(config, env)
+    daemon.wait_line("alerts instant: sent digest to analyst@example.org: 1 article")
+    alerts_env.add(title="Second Myanmar story", countries=("MM",))
+    daemon.wait_line("alerts instant: sent digest to analyst@example.org: 1 article")
+    daemon.wait_line("crawl local-feed:")  # the crawl job runs too, and fails cleanly
+    assert daemon.terminate() == 0
+    assert "stopped" in daemon.output()
+    assert stored_jobs(alerts_env.data_dir) == ["alerts:daily", "alerts:hourly",
+                                                "alerts:instant", "crawl:local-feed"]
+
+    # While the daemon is down, an article arrives; the restarted daemon resumes the
+    # stored jobs and delivers it once.
+    alerts_env.add(title="Third Myanmar story, while the daemon was down", countries=("MM",))
+    again = daemon_runner(config, env, wait=False)
+    assert "(4 resumed, 0 new)" in again.wait_line("scamscope run:")
+    again.wait_line("alerts instant: sent digest to analyst@example.org: 1 article")
+    alerts_env.add(title="Fourth Myanmar story", countries=("MM",))
+    again.wait_line("alerts instant: sent digest to analyst@example.org: 1 article")
+    again.signal(signal.SIGINT)
+    assert again.terminate() == 0
+
+    bodies = [m.get_body(("plain",)).get_content() for m in smtp_server.messages]
+    assert len(bodies) == 4
+    for n, title in enumerate(["Myanmar scam compound raided", "Second Myanmar story",
+                               "Third Myanmar story", "Fourth Myanmar story"]):
+        assert title in bodies[n]
+        assert sum(title in b for b in bodies) == 1
+    assert len({m["Message-ID"] for m in smtp_server.messages}) == 4
+
+
+def test_second_daemon_on_the_same_data_dir_is_refused(daemon_runner, cli, data_dir):
+    config = write_config(data_dir)
+    first = daemon_runner(config)
+    second = cli("--config", str(config), "run")
+    assert second.code == 2
+    assert second.err.count("\n") == 1
+    assert "another 'scamscope run' (pid" in second.err and "already using" in second.err
+    once = cli("--config", str(config), "run", "--once")
+    assert once.code == 2
+    assert first.terminate() == 0
+    # the lock goes with the process: a new daemon starts fine
+    third = daemon_runner(config)
+    assert third.terminate() == 0
+
+
+def test_restart_follows_the_configured_sources(daemon_runner, data_dir):
+    config = write_config(data_dir, sources=["feed-a", "feed-b"])
+    assert daemon_runner(config).terminate() == 0
+    assert "crawl:feed-b" in stored_jobs(data_dir)
+    config = write_config(data_dir, sources=["feed-a", "feed-c"])
+    daemon = daemon_runner(config, wait=False)
+    line = daemon.wait_line("scamscope run:")
+    assert "2 crawl job(s)" in line and "(4 resumed, 1 new)" in line
+    assert daemon.terminate() == 0
+    jobs = stored_jobs(data_dir)
+    assert "crawl:feed-c" in jobs and "crawl:feed-b" not in jobs
