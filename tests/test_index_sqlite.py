@@ -1,0 +1,193 @@
+"""What only the embedded index does: one file shared by processes, clear errors, schema upkeep."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import indexer.sqlite as sqlite_backend
+from indexer.base import open_index
+from indexer.errors import IndexUnavailable, QuerySyntaxError
+from indexer.query import Query, parse_query
+from indexer.sample import sample_articles
+from indexer.sqlite import SQLiteIndex, compile_match
+from nlp.records import parse_iso
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_open_index_url_gives_a_wal_file_that_survives_reopening(tmp_path):
+    path = tmp_path / "deep" / "dir" / "index.db"
+    index = open_index(f"sqlite://{path}")
+    assert isinstance(index, SQLiteIndex)
+    index.upsert(sample_articles(20))
+    index.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw.close()
+    with SQLiteIndex(path) as again:
+        assert again.count() == 20
+        assert again.search(Query(text="police")).total > 0
+
+
+def test_two_connections_share_the_file_and_indexed_at_keeps_increasing(sqlite_index_path):
+    articles = sample_articles(40, seed=7)
+    one, two = SQLiteIndex(sqlite_index_path), SQLiteIndex(sqlite_index_path)
+    try:
+        for i in range(0, 40, 5):
+            (one if i % 10 else two).upsert(articles[i:i + 5])
+        assert one.count() == two.count() == 40
+        hits = two.new_since(None, Query(), limit=100).hits
+        assert [h.id for h in hits] == [a.id for a in articles]
+        stamps = [parse_iso(h.indexed_at) for h in hits]
+        assert all(a < b for a, b in zip(stamps, stamps[1:]))
+    finally:
+        one.close()
+        two.close()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from indexer.sample import sample_articles
+    from indexer.sqlite import SQLiteIndex
+    path, seed = sys.argv[1], int(sys.argv[2])
+    articles = sample_articles(150, seed=seed)
+    index = SQLiteIndex(path)
+    for i in range(0, len(articles), 10):
+        index.upsert(articles[i:i + 10])
+    index.close()
+""")
+
+
+def test_two_processes_writing_at_once_lose_nothing(sqlite_index_path, sqlite_index):
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(sqlite_index_path), str(seed)],
+                                cwd=REPO, env={"PYTHONPATH": str(REPO)}, stderr=subprocess.PIPE,
+                                text=True) for seed in (11, 12)]
+    for proc in writers:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+    expected = {a.id for seed in (11, 12) for a in sample_articles(150, seed=seed)}
+    assert sqlite_index.count() == len(expected)
+    seen: list[str] = []
+    watermark = None
+    while batch := sqlite_index.new_since(watermark, Query(), limit=40).hits:
+        seen += [h.id for h in batch]
+        watermark = parse_iso(batch[-1].indexed_at)
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+
+
+def test_a_lock_held_too_long_is_index_unavailable(sqlite_index_path, sqlite_index):
+    blocker = sqlite3.connect(sqlite_index_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        impatient = SQLiteIndex(sqlite_index_path, timeout=0.05)
+        with pytest.raises(IndexUnavailable, match="locked by another process"):
+            impatient.upsert(sample_articles(2))
+        # readers are not blocked by a writer (WAL)
+        assert impatient.count() == 0
+        impatient.close()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert sqlite_index.upsert(sample_articles(2)) == 2
+
+
+def test_a_corrupt_file_is_index_unavailable_saying_what_to_do(tmp_path):
+    path = tmp_path / "index.db"
+    path.write_bytes(b"this is not an sqlite database at all, just bytes " * 100)
+    with pytest.raises(IndexUnavailable) as caught:
+        SQLiteIndex(path)
+    message = str(caught.value)
+    assert str(path) in message and "move the file aside" in message
+
+
+def test_another_applications_database_is_not_taken_over(tmp_path):
+    path = tmp_path / "other.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE accounts (id INTEGER)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(IndexUnavailable, match="not a scamscope index"):
+        SQLiteIndex(path)
+
+
+def test_unusable_paths_are_index_unavailable(tmp_path):
+    with pytest.raises(IndexUnavailable, match="is a directory"):
+        SQLiteIndex(tmp_path)
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("x")
+    with pytest.raises(IndexUnavailable, match="cannot open index"):
+        SQLiteIndex(blocker / "index.db")
+
+
+def test_a_closed_index_says_so(sqlite_index):
+    sqlite_index.close()
+    with pytest.raises(IndexUnavailable, match="closed"):
+        sqlite_index.count()
+
+
+def test_a_newer_schema_is_refused(sqlite_index_path, sqlite_index):
+    sqlite_index.close()
+    raw = sqlite3.connect(sqlite_index_path)
+    raw.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    raw.commit()
+    raw.close()
+    with pytest.raises(IndexUnavailable, match="newer scamscope"):
+        SQLiteIndex(sqlite_index_path)
+
+
+def test_migrations_run_in_order_on_open(sqlite_index_path, sqlite_index, monkeypatch):
+    sqlite_index.upsert(sample_articles(5))
+    sqlite_index.close()
+    current = sqlite_backend.SCHEMA_VERSION
+    monkeypatch.setattr(sqlite_backend, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(sqlite_backend.MIGRATIONS, current, lambda db: db.execute(
+        "ALTER TABLE documents ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0"))
+    with SQLiteIndex(sqlite_index_path) as upgraded:
+        assert upgraded.count() == 5
+    raw = sqlite3.connect(sqlite_index_path)
+    assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(current + 1),)
+    assert raw.execute("SELECT sum(reviewed) FROM documents").fetchone() == (0,)
+    raw.close()
+
+
+def test_a_changed_tokenizer_rebuilds_the_full_text_index(sqlite_index_path, sqlite_index):
+    sqlite_index.upsert(sample_articles(30))
+    before = sqlite_index.search(Query(text="police OR 警方", limit=100))
+    sqlite_index.close()
+    raw = sqlite3.connect(sqlite_index_path)
+    raw.execute("UPDATE meta SET value = 'older' WHERE key = 'tokenizer'")
+    raw.execute("DELETE FROM fts")  # as if built by another words_of()
+    raw.commit()
+    raw.close()
+    with SQLiteIndex(sqlite_index_path) as rebuilt:
+        after = rebuilt.search(Query(text="police OR 警方", limit=100))
+    assert before.total > 0
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+
+
+def test_bad_queries_are_query_syntax_errors(sqlite_index):
+    sqlite_index.upsert(sample_articles(5))
+    for text in ("(scam", 'scam "centre', "NOT", "scam AND", "OR scam", "()", "*"):
+        with pytest.raises(QuerySyntaxError):
+            sqlite_index.search(Query(text=text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("scam", ('"scam"', False)),
+    ("traffick*", ('"traffick"*', False)),
+    ('"scam centre"', ('"scam centre"', False)),
+    ("诈骗", ('"诈 骗"', False)),
+    ("a b", ('("a") AND ("b")', False)),
+    ("a -b", ('(("a")) NOT (("b"))', False)),
+    ("a OR b", ('("a") OR ("b")', False)),
+    ("a (b OR -c)", ('(("a")) NOT (((("c")) NOT (("b"))))', False)),
+    ("(-a OR -b) c", ('(("c")) NOT ((("a") AND ("b")))', False)),
+])
+def test_queries_compile_to_fts5_with_binary_not(text, expected):
+    assert compile_match(parse_query(text)) == expected
