@@ -95,3 +95,12 @@ def test_exports_refuse_a_bad_search(web):
         response = web.get(path, params={"q": "scam AND"})
         assert response.status_code == 400
         assert "AND" in response.json()["detail"]
+
+
+def test_openapi_describes_the_search_response(web):
+    doc = web.get("/openapi.json").json()
+    get = doc["paths"]["/api/search"]["get"]
+    ref = get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(schema["properties"]) == {"total", "hits", "facets"}
+    assert "400" in get["responses"]

@@ -153,3 +153,15 @@ def test_a_wrong_password_is_refused_and_a_right_one_logs_in(web):
     # a tampered session cookie is worth nothing
     web.cookies.set("scamscope_session", web.cookies["scamscope_session"][:-2] + "xx")
     assert 'name="password"' in web.get("/subscriptions").text
+
+
+def test_other_host_names_are_refused_against_dns_rebinding(web, web_settings, web_index):
+    assert web.get("/api/search", headers={"host": "attacker.example"}).status_code == 400
+    assert web.get("/api/search", headers={"host": "localhost:8000"}).status_code == 200
+    from dataclasses import replace
+
+    from scamscope.web.app import allowed_hosts
+
+    assert allowed_hosts(replace(web_settings, public_url="https://scams.example.org/")) == \
+        ["127.0.0.1", "localhost", "scams.example.org"]
+    assert allowed_hosts(replace(web_settings, web_host="0.0.0.0")) == ["*"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import socket
 import sys
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write("scamscope serve: SCAMSCOPE_WEB_TOKEN is not set, so saved searches "
                          "cannot be created or removed\n")
     try:
-        serve(settings, sock)
+        serve(dataclasses.replace(settings, web_host=host, web_port=actual), sock)
     finally:
         sock.close()
     return 0

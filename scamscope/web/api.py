@@ -74,7 +74,40 @@ def bad_request(exc: BadSearch) -> HTTPException:
 
 # --------------------------------------------------------------- search
 
+class HitOut(BaseModel):
+    id: str
+    url: str
+    title: str
+    published: str | None = Field(description="ISO 8601 UTC")
+    lang: str | None
+    source: str
+    snippet: str = Field(description="HTML-escaped text, matched words in <mark>...</mark>")
+    entities: dict = Field(description="places, orgs, people, money, nationalities "
+                                       "(see `scamscope extract --json`)")
+    relevance: float
+    story_id: str
+
+
+class FacetValueOut(BaseModel):
+    value: str
+    count: int
+
+
+class SearchOut(BaseModel):
+    total: int
+    hits: list[HitOut]
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="country, place, org, lang, source: the most frequent values")
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+ERRORS = {400: {"model": ErrorOut, "description": "The search cannot run (the message says why)"}}
+
 @router.get("/search", summary="Search articles",
+            responses={200: {"model": SearchOut}, **ERRORS},
             description="Same parameters and the same JSON as `scamscope search --json`: "
                         "{total, hits: [{id, url, title, published, lang, source, snippet, "
                         "entities}], facets}. Snippets are HTML-escaped text with "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from indexer.base import Index
 from indexer.errors import IndexUnavailable, QuerySyntaxError
@@ -23,6 +25,18 @@ from scamscope.config import Settings
 from scamscope.web import api, pages
 from scamscope.web.security import SECURITY_HEADERS
 from scamscope.web.state import HERE, WebState
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """Host names the app answers to: loopback, the bound address, public_url's host.
+    Bound to every address (0.0.0.0), any name goes."""
+    if settings.web_host in ("", "0.0.0.0", "::", "*"):
+        return ["*"]
+    names = ["127.0.0.1", "localhost", settings.web_host]
+    public = urlsplit(settings.public_url).hostname
+    if public:
+        names.append(public)
+    return sorted(set(names))
 
 
 def create_app(settings: Settings, index: Index | None = None, *,
@@ -48,6 +62,8 @@ def create_app(settings: Settings, index: Index | None = None, *,
         lifespan=lifespan,
     )
     app.state.web = state
+    # DNS rebinding: a web page elsewhere must not reach this local server under its own name.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
