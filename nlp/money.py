@@ -88,6 +88,7 @@ PREFIXES: dict[str, str] = {
     "₫": "VND", "VND": "VND", "KHR": "KHR", "MMK": "MMK", "LAK": "LAK", "₭": "LAK",
     "KSh": "KES", "Ksh": "KES", "KShs": "KES", "KES": "KES", "USh": "UGX", "UGX": "UGX",
     "₦": "NGN", "NGN": "NGN", "₩": "KRW", "KRW": "KRW", "USDT": "USDT", "USDC": "USDC",
+    "泰达币": "USDT", "泰達幣": "USDT", "COP": "COP", "ARS": "ARS", "CLP": "CLP",
 }
 # Prefixes that are also ordinary letters: only directly before a digit, and
 # only when the figure has a magnitude or grouped thousands ("P1.2 billion",
@@ -131,6 +132,9 @@ SUFFIX_WORDS: dict[str, str] = {
     "pesos": "PHP", "peso": "PHP", "philippine pesos": "PHP", "pesos filipinos": "PHP",
     "pesos philippins": "PHP", "菲律宾比索": "PHP", "比索": "PHP", "เปโซ": "PHP",
     "pesos mexicanos": "MXN", "mexican pesos": "MXN", "pesos mexicains": "MXN",
+    "pesos colombianos": "COP", "colombian pesos": "COP", "pesos colombiens": "COP",
+    "pesos argentinos": "ARS", "argentine pesos": "ARS", "pesos chilenos": "CLP",
+    "chilean pesos": "CLP",
     "rupiah": "IDR", "rupiahs": "IDR", "indonesian rupiah": "IDR", "印尼盾": "IDR",
     "รูเปียห์": "IDR",
     "kyat": "MMK", "kyats": "MMK", "myanmar kyat": "MMK", "缅币": "MMK", "缅元": "MMK",
@@ -138,7 +142,7 @@ SUFFIX_WORDS: dict[str, str] = {
     "riel": "KHR", "riels": "KHR", "cambodian riel": "KHR", "瑞尔": "KHR", "柬埔寨瑞尔": "KHR",
     "เรียล": "KHR", "រៀល": "KHR",
     "dong": "VND", "đồng": "VND", "vietnamese dong": "VND", "越南盾": "VND", "ด่ง": "VND",
-    "kip": "LAK", "lao kip": "LAK", "基普": "LAK", "กีบ": "LAK",
+    "kip": "LAK", "kips": "LAK", "lao kip": "LAK", "基普": "LAK", "กีบ": "LAK",
     "rupees": "INR", "rupee": "INR", "indian rupees": "INR", "roupies": "INR",
     "rupias": "INR", "卢比": "INR", "รูปี": "INR",
     "nepalese rupees": "NPR", "sri lankan rupees": "LKR", "pakistani rupees": "PKR",
@@ -153,7 +157,8 @@ SUFFIX_CODES: dict[str, str] = {
     code: code for code in (
         "USD", "EUR", "GBP", "THB", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "TWD", "JPY",
         "KRW", "MYR", "PHP", "IDR", "MMK", "KHR", "VND", "LAK", "INR", "KES", "UGX", "NGN",
-        "USDT", "USDC", "CHF", "AED", "BDT", "PKR", "LKR", "NPR", "BRL", "MXN", "ZAR")
+        "USDT", "USDC", "CHF", "AED", "BDT", "PKR", "LKR", "NPR", "BRL", "MXN", "ZAR", "COP",
+        "ARS", "CLP")
 } | {"RMB": "CNY", "USDt": "USDT", "€": "EUR", "$": "USD", "$US": "USD", "$ US": "USD",
      "US$": "USD", "£": "GBP", "₫": "VND", "฿": "THB", "₱": "PHP", "¥": "CNY"}
 # Ambiguous words that are money only after a magnitude ("5 million pounds",
@@ -497,7 +502,25 @@ def find_money(text: str, lang: str | None = None) -> list[Money]:
     results.sort(key=lambda m: m.start)
     for money in results:
         money.text = text[money.start:money.end]
+    _bare_pesos_follow_context(results)
     return results
+
+
+_BARE_PESO = re.compile(r"(?i)pesos?\W*$")
+
+
+def _bare_pesos_follow_context(results: list[Money]) -> None:
+    """Bare "pesos" take the currency of the qualified pesos in the same text
+    ("20 billones de pesos colombianos ... 150.000 millones de pesos")."""
+    qualified = {m.currency for m in results
+                 if m.currency != "PHP" and "peso" in m.text.lower() and not _BARE_PESO.search(m.text)}
+    if len(qualified) != 1:
+        return
+    (currency,) = qualified
+    for m in results:
+        if m.currency == "PHP" and _BARE_PESO.search(m.text):
+            m.currency = currency
+            m.usd = to_usd(m.amount, currency)
 
 
 def _figures(text: str, lang: str | None) -> list[_Figure]:

@@ -38,6 +38,7 @@ EN = [
     ("Rp 50 billion", [("Rp 50 billion", 5e10, "IDR", False)]),
     ("20 billion kyat", [("20 billion kyat", 2e10, "MMK", False)]),
     ("4,000 riel", [("4,000 riel", 4000, "KHR", False)]),
+    ("30,000 kips", [("30,000 kips", 30000, "LAK", False)]),
     ("2 billion dong", [("2 billion dong", 2e9, "VND", False)]),
     ("HK$3 million", [("HK$3 million", 3e6, "HKD", False)]),
     ("S$2m", [("S$2m", 2e6, "SGD", False)]),
@@ -121,6 +122,9 @@ ES = [
     ("20 millones de pesos filipinos", [("20 millones de pesos filipinos", 2e7, "PHP", False)]),
     ("50.000 dólares estadounidenses", [("50.000 dólares estadounidenses", 5e4, "USD", False)]),
     ("un millón de dólares", [("un millón de dólares", 1e6, "USD", False)]),
+    ("20 billones de pesos colombianos y 150.000 millones de pesos",
+     [("20 billones de pesos colombianos", 2e13, "COP", False),
+      ("150.000 millones de pesos", 1.5e11, "COP", False)]),
 ]
 
 TH = [
@@ -151,6 +155,7 @@ ZH = [
     ("500万泰达币", [("500万泰达币", 5e6, "USDT", False)]),
     ("800万港元", [("800万港元", 8e6, "HKD", False)]),
     ("RMB 3亿", [("RMB 3亿", 3e8, "CNY", False)]),
+    ("查扣泰达币800万枚", [("泰达币800万", 8e6, "USDT", False)]),
 ]
 
 ID_VI_OTHERS = [
