@@ -1,0 +1,52 @@
+"""nlp/evaluate.py: the scorer behind the entity quality gate and bench/entities.py."""
+from __future__ import annotations
+
+import pytest
+
+from nlp.evaluate import Counts, score, score_article
+from nlp.records import Entities, Money, Org, Place
+
+GOLD = {
+    "id": "g1",
+    "places": [{"text": "Birmanie", "name": "Myanmar", "country": "MM"},
+               {"text": "Tak province", "name": "Tak", "country": "TH"},
+               {"text": "Southeast Asia", "name": "Southeast Asia", "country": None}],
+    "orgs": [{"text": "United Nations Office on Drugs and Crime", "name": "UNODC", "also": ["ONUDC"]},
+             {"text": "Border Guard Force", "name": "Border Guard Force"}],
+    "money": [{"text": "300 million baht", "amount": 3e8, "currency": "THB", "approx": False},
+              {"text": "billions of dollars", "amount": 1e9, "currency": "USD", "approx": True}],
+}
+
+
+def test_names_match_on_canonical_name_or_surface_case_insensitively():
+    pred = Entities(
+        places=[Place("Birmanie", "myanmar", "MM"), Place("Tak", "Tak", "TH"),
+                Place("Tak province", "Tak Province", "TH"),  # same gold entity again: ignored
+                Place("Celles", "Celles", "FR")],  # spurious
+        orgs=[Org("ONUDC", "Office des Nations unies"), Org("BGF", "Border Guard Force")])
+    result = score_article(pred, GOLD)
+    assert result["places"][0] == Counts(tp=2, fp=1, fn=1)
+    assert result["places"][1] == ["Southeast Asia"]
+    assert result["orgs"][0] == Counts(tp=2, fp=0, fn=0)
+    assert result["countries"][0] == Counts(tp=2, fp=1, fn=0)
+
+
+def test_money_needs_exact_currency_and_amount_within_ten_percent():
+    pred = Entities(money=[
+        Money("", 3.2e8, "THB", None), Money("", 3.2e8, "THB", None),  # duplicate: once
+        Money("", 1.2e9, "USD", None),  # 20 % off: spurious, and the gold one missed
+        Money("", 3e8, "USD", None)])  # wrong currency: spurious
+    counts, missed, spurious = score_article(pred, GOLD)["money"]
+    assert counts == Counts(tp=1, fp=2, fn=1)
+    assert missed == ["billions of dollars = 1e+09 USD"]
+
+
+def test_totals_and_prf_over_articles():
+    perfect = {"places": [{"text": "Laos", "name": "Laos", "country": "LA"}], "orgs": [],
+               "money": []}
+    report = score([Entities(places=[Place("Laos", "Laos", "LA")]), {"places": []}],
+                   [dict(perfect, id="a"), dict(perfect, id="b")])
+    assert report.prf("places") == pytest.approx((1.0, 0.5, 2 / 3))
+    assert report.prf("orgs") == (1.0, 1.0, 1.0)  # nothing to find, nothing found
+    with pytest.raises(ValueError):
+        score([], [perfect])
