@@ -138,3 +138,4 @@ class Analyzer:
                 relevance=self.lexicon.score(ext.text[:limit], ext.title, toks),
             ))
         return articles
+

@@ -44,6 +44,11 @@ NORP_LABELS = {"NORP"}
 _PLACE_JUNK = {"Etat", "État", "Sud", "Nord", "Est", "Ouest", "North", "South", "East", "West",
                "Earth", "Internet", "Web", "Capitol", "City", "Province", "State", "Région",
                "Region", "Zone", "Park", "Central", "Pays", "Ville", "Mairie"}
+# Not names, whatever spaCy says: currency codes and tickers, common acronyms.
+_NOT_NAMES = {"USD", "USDT", "US$", "BTC", "ETH", "THB", "CNY", "RMB", "PHP", "EUR", "KHR",
+              "MMK", "IDR", "VND", "MYR", "SGD", "HKD", "LAK", "SIM", "AI", "CEO", "GDP", "IT",
+              "ATM", "VPN", "SMS", "OTP", "KYC", "ID", "PDF", "TV", "CCTV", "GPS", "NGO", "NGOS",
+              "TEL", "FAX", "VIP", "Q1", "Q2", "Q3", "Q4"}
 _PERSON_JUNK = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "God", "Allah", "Buddha", "Selon",
                 "Según", "Photo", "Reuters", "AFP", "AP"}
 
@@ -72,6 +77,10 @@ class _Span:
     end: int
     text: str
     label: str
+
+
+def _hits(start: int, end: int, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -171,6 +180,12 @@ class EntityExtractor:
         has_ner = doc is not None
 
         entities = Entities()
+        entities.money = list(find_money(text, lang))
+        money_spans = [(m.start, m.end) for m in entities.money]
+        gaz_places = [m for m in gaz_places if not _hits(m.start, m.end, money_spans)]
+        gaz_orgs = [m for m in gaz_orgs if not _hits(m.start, m.end, money_spans)]
+        spans = [s for s in spans if not _hits(s.start, s.end, money_spans)
+                 and s.text.strip().upper() not in _NOT_NAMES]
         nationalities: dict[str, None] = {}
         org_spans = [(m.start, m.end) for m in gaz_orgs]
         ner_org_spans = [(s.start, s.end) for s in spans if s.label in ORG_LABELS]
@@ -185,7 +200,7 @@ class EntityExtractor:
                 nationalities[value.name] = None
                 place_spans.append((m.start, m.end))  # blocks spaCy LOC/ORG on a demonym
                 continue
-            if not self._keep_gazetteer_place(m, value, has_ner, org_spans, ner_org_spans,
+            if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang):
                 continue
             place_spans.append((m.start, m.end))
@@ -203,7 +218,7 @@ class EntityExtractor:
         # 3. spaCy entities the gazetteers did not cover
         for span in spans:
             if span.label in PLACE_LABELS:
-                self._ner_place(span, entities, nationalities, place_spans, taken_orgs)
+                self._ner_place(span, entities, nationalities, place_spans, taken_orgs, lang)
             elif span.label in ORG_LABELS:
                 self._ner_org(span, entities, nationalities, place_spans, taken_orgs)
             elif span.label in PERSON_LABELS:
@@ -213,9 +228,6 @@ class EntityExtractor:
                 if isinstance(value, Nationality):
                     nationalities[value.name] = None
 
-        # 4. money
-        entities.money = list(find_money(text, lang))
-
         entities.places = _dedupe(entities.places, lambda p: (p.name, p.text))
         entities.orgs = _dedupe(entities.orgs, lambda o: (o.name, o.text))
         entities.people = _dedupe(entities.people, lambda p: (p.name,))
@@ -223,7 +235,8 @@ class EntityExtractor:
         return entities
 
     # -- rules -----------------------------------------------------------
-    def _keep_gazetteer_place(self, m: Match, place: PlaceInfo, has_ner: bool, org_spans,
+    def _keep_gazetteer_place(self, text: str, m: Match, place: PlaceInfo, has_ner: bool,
+                              org_spans,
                               ner_org_spans, ner_person_spans, ner_place_spans,
                               lang: str | None) -> bool:
         strong = place.kind in ("country", "hub", "region") or place.population == 0
@@ -235,8 +248,10 @@ class EntityExtractor:
             if _inside(m.start, m.end, s, e) and not country_first:
                 return False
         if has_ner:
+            # inside a longer organisation name spaCy found ("Taiwan Semiconductor",
+            # "Bangkok Post"), unless possessive ("Thailand's Department of ...")
             if any(_inside(m.start, m.end, s, e) for s, e in ner_org_spans) \
-                    and place.kind not in ("country", "hub"):
+                    and place.kind != "hub" and text[m.end:m.end + 1] not in ("'", "’"):
                 return False
             if not strong:
                 # geonames town: spaCy must agree it is a place, unless it is a big or
@@ -256,7 +271,7 @@ class EntityExtractor:
         return True
 
     def _ner_place(self, span: _Span, entities: Entities, nationalities, place_spans,
-                   taken_orgs) -> None:
+                   taken_orgs, lang: str | None) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
@@ -274,7 +289,7 @@ class EntityExtractor:
             entities.orgs.append(Org(text, org, start, end))
             taken_orgs.append((start, end))
             return
-        if not _good_name(text) or text in _PLACE_JUNK:
+        if not _good_name(text) or text in _PLACE_JUNK or _is_stop_word(text, lang):
             return
         entities.places.append(Place(text, text, None, start, end, "place"))
         place_spans.append((start, end))
@@ -311,6 +326,22 @@ class EntityExtractor:
         if self.places.lookup(text) is not None or self.orgs.lookup(text) is not None:
             return
         entities.people.append(Person(text, text, start, start + len(text)))
+
+
+@lru_cache(maxsize=8)
+def _stop_words(lang: str | None) -> frozenset[str]:
+    if not lang:
+        return frozenset()
+    try:
+        import spacy.util
+
+        return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
+    except Exception:  # no spaCy language data for lang
+        return frozenset()
+
+
+def _is_stop_word(text: str, lang: str | None) -> bool:
+    return text.lower() in _stop_words(lang) or text.lower() in _stop_words("en")
 
 
 def _good_name(text: str) -> bool:

@@ -89,6 +89,10 @@ class PlaceGazetteer:
     # -- loading ---------------------------------------------------------
     def _add(self, name: str, value: PlaceInfo | Nationality) -> None:
         self.gazetteer.add(name, value)
+        # datelines and headlines: "YANGON —", "CIUDAD DE MÉXICO —"
+        if isinstance(value, PlaceInfo) and len(name) >= 4 and not is_unspaced(name) \
+                and name.upper() != name:
+            self.gazetteer.add(name.upper(), value)
 
     def _load_places(self, path: Path) -> None:
         for row in data_rows(path):
@@ -143,7 +147,7 @@ class PlaceGazetteer:
             for translator in translators:
                 for name in english:
                     local = translator.gettext(name)
-                    if local != name and _acceptable_name(local, min_latin=5):
+                    if local != name and _acceptable_name(local):
                         self._add(local, info)
                         if local.endswith("နိုင်ငံ"):  # Burmese "... country"
                             self._add(local[: -len("နိုင်ငံ")], info)
