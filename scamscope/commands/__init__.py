@@ -4,11 +4,14 @@ Add a module's name here once the module exists; order is the order of `scamscop
 """
 
 COMMANDS = [
+    "crawl",
+    "extract",
     "search",
     "subscribe",
     "subscriptions",
     "alerts",
     "run",
+    "sources",
     "serve",
     "config",
 ]

@@ -1,0 +1,18 @@
+"""What the spiders pass around: links found in feeds, sitemaps and listing pages.
+
+The item a crawl yields for each fetched article is nlp.records.Page itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class Link:
+    """An article link as a feed entry, sitemap <url> or listing page showed it."""
+
+    url: str
+    title: str | None = None
+    published: datetime | None = None
+    lang: str | None = None

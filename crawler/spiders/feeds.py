@@ -1,0 +1,91 @@
+"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds → article Links with title/date/language hints.
+
+News-search feeds are feeds too; Bing's click-tracking links are unwrapped to
+the article's own URL.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from crawler.items import Link
+from crawler.spiders._xml import (XML_NS, NotXML, child_text, children, local, norm_lang,
+                                  parse_date, parse_xml)
+
+
+class NotAFeed(ValueError):
+    """The document is not an RSS or Atom feed."""
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Link]:
+    try:
+        root = parse_xml(body)
+    except NotXML as exc:
+        raise NotAFeed(str(exc)) from exc
+    kind = local(root)
+    if kind == "rss":
+        channel = next(iter(children(root, "channel")), root)
+        return _rss_items(channel.iter(), channel, base_url)
+    if kind == "rdf":
+        channel = next(iter(children(root, "channel")), root)
+        return _rss_items(root, channel, base_url)
+    if kind == "feed":
+        return _atom_entries(root, base_url)
+    raise NotAFeed(f"root element is <{kind or '?'}>, not <rss> or <feed>")
+
+
+def _rss_items(elements, channel, base_url: str) -> list[Link]:
+    channel_lang = norm_lang(child_text(channel, "language"))
+    out: list[Link] = []
+    for item in elements:
+        if local(item) != "item":
+            continue
+        url = child_text(item, "link")
+        if not url:
+            for guid in children(item, "guid"):
+                if guid.get("isPermaLink", "true").lower() != "false" and guid.text:
+                    url = guid.text.strip()
+        if not url:
+            url = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
+        if not url:
+            continue
+        out.append(Link(
+            url=unwrap(urljoin(base_url, url.strip())),
+            title=child_text(item, "title"),
+            published=parse_date(child_text(item, "pubdate", "date", "published", "issued")),
+            lang=norm_lang(child_text(item, "language")) or channel_lang,
+        ))
+    return out
+
+
+def _atom_entries(feed, base_url: str) -> list[Link]:
+    feed_lang = norm_lang(feed.get(XML_NS + "lang"))
+    out: list[Link] = []
+    for entry in feed.iter():
+        if local(entry) != "entry":
+            continue
+        href = None
+        for link in children(entry, "link"):
+            rel = (link.get("rel") or "alternate").lower()
+            if rel == "alternate" and link.get("href"):
+                href = link.get("href")
+                break
+        if not href:
+            continue
+        out.append(Link(
+            url=unwrap(urljoin(base_url, href.strip())),
+            title=child_text(entry, "title"),
+            published=parse_date(child_text(entry, "published", "issued", "updated")),
+            lang=norm_lang(entry.get(XML_NS + "lang")) or feed_lang,
+        ))
+    return out
+
+
+def unwrap(url: str) -> str:
+    """Bing News wraps article links in a click tracker: return the article's own URL."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.endswith("bing.com") and "apiclick" in parts.path.lower():
+        target = parse_qs(parts.query).get("url", [""])[0]
+        if target.startswith(("http://", "https://")):
+            return target
+    return url

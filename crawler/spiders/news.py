@@ -1,0 +1,315 @@
+"""The one spider: feeds, news-search feeds, sitemaps, listing pages and single URLs.
+
+Discovery documents (feeds, sitemaps, listings) are fetched first, with
+conditional GETs; every article link they list is checked against the sink
+(already indexed recently? then not fetched), the per-source cap and the
+links already requested in this crawl, then fetched (conditionally, when the
+crawl state knows it) and handed on as an nlp.records.Page.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from typing import Any, AsyncIterator, Sequence
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
+                               DownloadConnectionRefusedError, DownloadFailedError,
+                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as twisted_errors
+from twisted.internet.defer import CancelledError
+from twisted.python.failure import Failure
+
+from crawler.items import Link
+from crawler.middlewares import BlockedAddress, RobotsDenied
+from crawler.options import CrawlOptions
+from crawler.pipelines import body_hash
+from crawler.settings import MAX_DOCUMENT_BYTES
+from crawler.sources import Source
+from crawler.spiders.feeds import NotAFeed, parse_feed
+from crawler.spiders.listings import parse_listing
+from crawler.spiders.sitemaps import NotASitemap, parse_sitemap
+from crawler.summary import SourceCheck, Tally
+from nlp.identity import canonical_url
+from nlp.records import Page, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_SITEMAP_DEPTH = 3
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+
+
+def declared_charset(content_type: str | None) -> str | None:
+    match = _CHARSET.search(content_type or "")
+    return match.group(1).lower() if match else None
+
+
+def is_html(response: Response) -> bool:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if ctype:
+        return "html" in ctype.split(";")[0]
+    head = response.body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def classify(failure: Failure) -> tuple[str, str]:
+    """(reason, detail) of a failed request, the reason being a short stable word."""
+    exc = failure.value
+    detail = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, RobotsDenied):
+        return "robots_denied", detail
+    if isinstance(exc, BlockedAddress):
+        return "blocked_address", detail
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"http_{status}", f"HTTP {status}"
+    if isinstance(exc, (CannotResolveHostError, twisted_errors.DNSLookupError)):
+        return "dns", detail
+    if isinstance(exc, (DownloadTimeoutError, twisted_errors.TimeoutError,
+                        twisted_errors.TCPTimedOutError)):
+        return "timeout", detail
+    if isinstance(exc, (DownloadConnectionRefusedError, twisted_errors.ConnectionRefusedError)):
+        return "connection_refused", detail
+    if isinstance(exc, (DownloadCancelledError, CancelledError)):
+        return "too_large", detail
+    if isinstance(exc, ResponseDataLossError):
+        return "data_loss", detail
+    if isinstance(exc, IgnoreRequest):
+        return "ignored", detail
+    name = type(exc).__name__.lower()
+    if "ssl" in name or "tls" in name or "certificate" in detail.lower():
+        return "tls", detail
+    if isinstance(exc, (DownloadFailedError, twisted_errors.ConnectError,
+                        twisted_errors.ConnectionLost, twisted_errors.ConnectionDone)):
+        return "connection", detail
+    return "error", f"{type(exc).__name__}: {detail}"
+
+
+class NewsSpider(scrapy.Spider):
+    name = "scamscope"
+
+    def __init__(self, targets: Sequence[Source] = (), sink: Any = None,
+                 tally: Tally | None = None, state: Any = None,
+                 options: CrawlOptions | None = None, check: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.targets = list(targets)
+        self.sources = {s.name: s for s in self.targets}
+        self.sink = sink
+        self.tally = tally or Tally()
+        self.state = state
+        self.options = options or CrawlOptions()
+        self.check = check
+        self.checks: dict[str, SourceCheck] = {}
+        self.scheduled: Counter[str] = Counter()
+        self.requested: set[str] = set()
+        self.pending_validators: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    # -- requests ------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for source in self.targets:
+            if source.type == "url":
+                request = self.article_request(source, Link(source.url, lang=source.lang or None))
+            else:
+                request = self.document_request(source, source.url, kind=source.type, depth=0)
+            if request is not None:
+                yield request
+
+    def _meta(self, source: Source, url: str, kind: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {"ss_source": source.name, "ss_kind": kind, "ss_listed_url": url,
+                                "ss_conditional": not self.check,
+                                "handle_httpstatus_list": [304]}
+        if self.check:
+            meta["dont_retry"] = True
+        return meta
+
+    def document_request(self, source: Source, url: str, *, kind: str, depth: int) -> Request:
+        meta = self._meta(source, url, kind)
+        meta["ss_depth"] = depth
+        meta["download_maxsize"] = max(MAX_DOCUMENT_BYTES, self.options.max_page_bytes)
+        # dont_filter: the spider keeps its own record of what it asked for, so
+        # that a redirect to a URL fetched already is still seen and counted.
+        return Request(url, callback=self.parse_document, errback=self.on_error, meta=meta,
+                       priority=10, dont_filter=True)
+
+    def article_request(self, source: Source, link: Link) -> Request | None:
+        key = canonical_url(link.url)
+        if key in self.requested:
+            return None
+        self.requested.add(key)
+        meta = self._meta(source, link.url, "article")
+        meta["ss_hint"] = link
+        return Request(link.url, callback=self.parse_article, errback=self.on_error, meta=meta,
+                       dont_filter=True)
+
+    def _new_documents(self, urls: Sequence[str]) -> list[str]:
+        out = []
+        for url in urls:
+            key = "doc:" + canonical_url(url)
+            if key not in self.requested:
+                self.requested.add(key)
+                out.append(url)
+        return out
+
+    def _limit(self, source: Source) -> int:
+        return source.max_pages or self.options.max_pages_per_source
+
+    def _known(self, url: str) -> bool:
+        if self.sink is None:
+            return False
+        try:
+            return bool(self.sink.seen_recently(url))
+        except Exception as exc:  # the sink's own trouble must not stop the crawl
+            log.warning("could not ask the pipeline whether %s is known: %s", url, exc)
+            return False
+
+    def follow_links(self, source: Source, links: Sequence[Link]) -> list[Request]:
+        out = []
+        for link in links:
+            if canonical_url(link.url) in self.requested:
+                continue
+            if self._known(link.url):
+                self.tally.add(source.name, "skipped_known")
+                continue
+            if self.scheduled[source.name] >= self._limit(source):
+                self.tally.add(source.name, "capped")
+                continue
+            if link.lang is None and source.lang:
+                link.lang = source.lang
+            request = self.article_request(source, link)
+            if request is not None:
+                self.scheduled[source.name] += 1
+                out.append(request)
+        return out
+
+    # -- callbacks -------------------------------------------------------------
+    def parse_document(self, response: Response) -> Any:
+        meta = response.meta
+        source = self.sources[meta["ss_source"]]
+        listed = meta["ss_listed_url"]
+        kind = meta["ss_kind"]
+        depth = meta.get("ss_depth", 0)
+        if response.status == 304:
+            self.tally.add(source.name, "documents_not_modified")
+            if self.state is not None:
+                self.state.touch(listed)
+            self._checked(source, True, "ok", "not modified since the last crawl")
+            return
+        follow: list[Request] = []
+        try:
+            if kind in ("feed", "search"):
+                links = parse_feed(response.body, response.url)
+                what = f"{len(links)} entries"
+            elif kind == "sitemap":
+                sitemap = parse_sitemap(response.body, response.url)
+                links = sitemap.links
+                what = (f"sitemap index of {len(sitemap.sitemaps)} sitemaps"
+                        if sitemap.kind == "index" else f"{len(links)} URLs")
+                if depth + 1 <= MAX_SITEMAP_DEPTH:
+                    follow = [self.document_request(source, url, kind="sitemap", depth=depth + 1)
+                              for url in self._new_documents(sitemap.sitemaps)]
+            else:  # listing
+                if not isinstance(response, TextResponse) or not is_html(response):
+                    raise NotAListing("not an HTML page")
+                links, next_url = parse_listing(
+                    response.text, response.url, link_css=source.link_css,
+                    link_xpath=source.link_xpath, next_css=source.next_css,
+                    next_xpath=source.next_xpath)
+                what = f"{len(links)} article links"
+                if next_url and depth + 1 < self.options.max_listing_pages:
+                    follow = [self.document_request(source, url, kind="listing", depth=depth + 1)
+                              for url in self._new_documents([next_url])]
+        except (NotAFeed, NotASitemap, NotAListing) as exc:
+            reason = {NotAFeed: "not_a_feed", NotASitemap: "not_a_sitemap",
+                      NotAListing: "not_html"}[type(exc)]
+            self._failed(source, response.url, reason, str(exc))
+            return
+        self.tally.add(source.name, "documents")
+        self.tally.add(source.name, "links", len(links))
+        self._checked(source, True, "ok", what, links=len(links))
+        if self.check:
+            return
+        self.pending_validators[listed] = {
+            "etag": response.headers.get(b"ETag", b"").decode("latin-1") or None,
+            "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
+            "content_hash": body_hash(response.body), "status": response.status}
+        yield from follow
+        yield from self.follow_links(source, links)
+
+    def parse_article(self, response: Response) -> Any:
+        meta = response.meta
+        source = self.sources[meta["ss_source"]]
+        listed = meta["ss_listed_url"]
+        if response.status == 304:
+            self.tally.add(source.name, "not_modified")
+            if self.state is not None:
+                self.state.touch(listed)
+            self._checked(source, True, "ok", "not modified since the last crawl")
+            return
+        if not is_html(response):
+            ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no type"
+            self._failed(source, response.url, "not_html", ctype)
+            return
+        self.tally.add(source.name, "fetched")
+        self._checked(source, True, "ok", f"HTML page, {len(response.body)} bytes")
+        if self.check:
+            return
+        headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                   for k, v in response.headers.items()}
+        hint: Link = meta.get("ss_hint") or Link(listed)
+        yield Page(url=listed, final_url=response.url, status=response.status,
+                   body=response.body, headers=headers,
+                   encoding=declared_charset(headers.get("content-type")),
+                   source=source.name, fetched_at=utcnow(), hint_title=hint.title,
+                   hint_published=hint.published, hint_lang=hint.lang or source.lang or None)
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        source = self.sources.get(request.meta.get("ss_source", ""))
+        name = source.name if source else "?"
+        reason, detail = classify(failure)
+        if reason == "robots_denied":
+            self.tally.add(name, "robots_denied")
+            log.info("%s: %s not fetched: robots.txt disallows it", name, request.url)
+            if source is not None:
+                self._checked(source, False, reason, "robots.txt disallows it")
+            return
+        self._failed(source, request.url, reason, detail)
+
+    # -- bookkeeping -------------------------------------------------------------
+    def _failed(self, source: Source | None, url: str, reason: str, detail: str) -> None:
+        name = source.name if source else "?"
+        self.tally.fail(name, reason)
+        if self.check:
+            log.debug("%s: %s failed: %s (%s)", name, url, reason, detail)
+        else:
+            log.warning("%s: %s failed: %s (%s)", name, url, reason, detail)
+        if source is not None:
+            self._checked(source, False, reason, detail)
+
+    def _checked(self, source: Source, ok: bool, reason: str, detail: str, links: int = 0) -> None:
+        if self.check and source.name not in self.checks:
+            self.checks[source.name] = SourceCheck(source.name, source.url, ok, reason, detail,
+                                                   links)
+
+    def on_closed(self, spider: Any, reason: str) -> None:
+        # Validators of feeds and sitemaps are kept only when the crawl ran to its
+        # end, so an interrupted crawl does not leave their articles unfetched.
+        if self.state is None or reason != "finished":
+            return
+        for url, values in self.pending_validators.items():
+            self.state.record(url, **values)
+        self.pending_validators.clear()
+
+
+class NotAListing(ValueError):
+    pass

@@ -1,0 +1,110 @@
+"""Feeds, sitemaps, listing pages and single URLs on the local test site become Pages."""
+from __future__ import annotations
+
+import urllib.request
+from datetime import datetime
+
+import pytest
+
+from crawler.spiders.feeds import parse_feed, unwrap
+from crawler.spiders.listings import parse_listing
+from crawler.spiders.sitemaps import parse_sitemap
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@pytest.mark.parametrize("path", ["/feed.xml", "/atom.xml"])
+def test_feed_parsers_read_entries_with_hints(test_site, path):
+    links = parse_feed(fetch(test_site.url(path)), test_site.url(path))
+    expected = {test_site.url(a.path): a for a in test_site.articles()}
+    assert sorted(link.url for link in links) == sorted(expected)
+    for link in links:
+        article = expected[link.url]
+        assert (link.title, link.lang, link.published) == (article.title, article.lang,
+                                                          article.published)
+
+
+def test_sitemap_parsers_read_urlsets_news_sitemaps_and_indexes(test_site):
+    urls = sorted(test_site.article_urls())
+    plain = parse_sitemap(fetch(test_site.url("/sitemap.xml")), test_site.url("/"))
+    news = parse_sitemap(fetch(test_site.url("/news-sitemap.xml")), test_site.url("/"))
+    index = parse_sitemap(fetch(test_site.url("/sitemap-index.xml")), test_site.url("/"))
+    assert plain.kind == news.kind == "urlset"
+    assert sorted(link.url for link in plain.links) == urls
+    assert sorted(link.url for link in news.links) == urls
+    assert all(link.title and link.lang and link.published for link in news.links)
+    assert index.kind == "index"
+    assert index.sitemaps == [test_site.url("/sitemap.xml"), test_site.url("/news-sitemap.xml")]
+
+
+def test_listing_parser_applies_the_rules(test_site):
+    html = fetch(test_site.url("/list/1.html")).decode("utf-8")
+    links, next_url = parse_listing(html, test_site.url("/list/1.html"),
+                                    link_css="a.story", next_css="a[rel=next]")
+    assert len(links) == 5 and all("/articles/" in link.url for link in links)
+    assert next_url == test_site.url("/list/2.html")
+    xlinks, _ = parse_listing(html, test_site.url("/list/1.html"),
+                              link_xpath="//ul[@class='articles']//a/@href")
+    assert [link.url for link in xlinks] == [link.url for link in links]
+
+
+def test_news_search_click_trackers_are_unwrapped():
+    wrapped = ("http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1"
+               "&url=https%3a%2f%2fexample.org%2fnews%2fscam-centre.html&c=1")
+    assert unwrap(wrapped) == "https://example.org/news/scam-centre.html"
+    assert unwrap("https://example.org/a") == "https://example.org/a"
+
+
+def test_feed_crawl_fetches_every_article_once_with_hints(crawl, test_site):
+    run = crawl({"name": "wire", "type": "feed", "url": test_site.url("/feed.xml")})
+    articles = {test_site.url(a.path): a for a in test_site.articles()}
+    assert sorted(run.urls()) == sorted(articles)
+    assert run.summary["fetched"] == run.summary["passed"] == len(articles)
+    assert run.summary["documents"] == 1 and run.summary["failed_total"] == 0
+    for page in run.pages:
+        article = articles[page["url"]]
+        assert page["source"] == "wire" and page["status"] == 200
+        assert page["hint_title"] == article.title and page["hint_lang"] == article.lang
+        assert when(page["hint_published"]) == article.published
+
+
+def test_sitemap_index_crawl_follows_child_sitemaps(crawl, test_site):
+    run = crawl({"name": "maps", "type": "sitemap", "url": test_site.url("/sitemap-index.xml")})
+    assert sorted(run.urls()) == sorted(test_site.article_urls())
+    assert run.summary["documents"] == 3  # the index and its two sitemaps
+    assert run.summary["failed_total"] == 0
+
+
+def test_listing_crawl_follows_rules_and_next_links_and_identifies_itself(crawl, test_site):
+    test_site.reset()
+    ua = "scamscope-test/1.0 (+https://example.org/about-our-crawler)"
+    run = crawl({"name": "latest", "type": "listing", "url": test_site.url("/list/1.html"),
+                 "link_css": "ul.articles a.story", "next_css": "a[rel='next']", "lang": "en"},
+                user_agent=ua)
+    assert sorted(run.urls()) == sorted(test_site.article_urls())
+    assert run.summary["documents"] == -(-len(test_site.articles()) // 5)
+    # Navigation links of the listing pages are not articles and are not fetched.
+    assert not [e for e in test_site.log.entries() if e.path in ("/", "/feed.xml")]
+    assert {e.user_agent for e in test_site.log.entries()} == {ua}
+
+
+def test_listing_cap_and_single_urls_and_a_wrong_type(crawl, test_site):
+    first, second = test_site.article_urls()[:2]
+    run = crawl({"name": "capped", "type": "listing", "url": test_site.url("/list/1.html"),
+                 "link_xpath": "//ul[@class='articles']//a", "max_pages": 3},
+                {"name": "redirected", "type": "url", "url": test_site.url("/redirect")},
+                {"name": "wrong", "type": "feed", "url": test_site.url("/list/2.html")})
+    capped = [p for p in run.pages if p["source"] == "capped"]
+    assert len(capped) == 3 and run.summary["capped"] == 2
+    redirected = [p for p in run.pages if p["source"] == "redirected"]
+    assert [(p["url"], p["final_url"]) for p in redirected] == [(test_site.url("/redirect"),
+                                                                 first)]
+    assert run.failed == {"not_a_feed": 1}
+    assert second in run.urls()
