@@ -1,0 +1,154 @@
+"""Entities: raw spaCy against scamscope on the labelled gold set (tests/data/gold).
+
+Prints precision, recall and F1 per entity type for both, side by side, and the
+articles per second of both measured in the same run (with their ratio).
+
+- raw spaCy: the en/fr small models (NER only, as the nlp stage loads them),
+  labels taken straight: GPE/LOC -> places (surface as name, no country),
+  ORG -> orgs, MONEY -> money with the least parse that makes an amount
+  comparable (first number x million/billion/thousand, currency from "$", "€",
+  "£" or the word after the number). Languages without a model get nothing.
+- scamscope: nlp.entities.EntityExtractor.extract_many, the entity step of the
+  nlp stage (gazetteers + spaCy NER for en/fr + money rules).
+
+Scoring as in nlp/evaluate.py (canonical name or surface, money: currency exact
+and amount within 10 %).
+
+    .venv/bin/python bench/entities.py [--rounds 3] [--by-lang] [--errors]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlp.entities import EntityExtractor, installed_model, load_model  # noqa: E402
+from nlp.evaluate import TYPES, Report, errors_text, load_gold, score  # noqa: E402
+from nlp.options import DEFAULT_MODELS  # noqa: E402
+from nlp.records import Entities, Money, Org, Place  # noqa: E402
+
+GOLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold"
+
+_NUMBER = re.compile(r"\d[\d,.\s]*")
+_SCALE = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "billion": 1e9,
+          "billions": 1e9, "bn": 1e9, "milliard": 1e9, "milliards": 1e9, "trillion": 1e12}
+_CURRENCY = [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("dollar", "USD"), ("euro", "EUR"),
+             ("baht", "THB"), ("yuan", "CNY"), ("peso", "PHP"), ("pound", "GBP")]
+
+
+def naive_money(text: str) -> Money | None:
+    """spaCy gives a MONEY span, not a value: the least parse to compare amounts."""
+    number = _NUMBER.search(text)
+    if not number:
+        return None
+    digits = number.group().strip().replace(",", "").replace(" ", "")
+    try:
+        amount = float(digits.rstrip("."))
+    except ValueError:
+        return None
+    low = text.lower()
+    for word, factor in _SCALE.items():
+        if re.search(rf"\d\s*{word}\b", low):
+            amount *= factor
+            break
+    currency = next((code for mark, code in _CURRENCY if mark in low), None)
+    if currency is None:
+        return None
+    return Money(text, amount, currency, None)
+
+
+class RawSpacy:
+    """spaCy NER labels straight, no gazetteer, no normalisation."""
+
+    def __init__(self) -> None:
+        self.models = {}
+        for lang, names in DEFAULT_MODELS.items():
+            name = installed_model(names)
+            if name:
+                self.models[lang] = load_model(name)
+
+    def extract_many(self, items: list[tuple[str, str | None]]) -> list[Entities]:
+        out = [Entities() for _ in items]
+        by_lang: dict[str, list[int]] = {}
+        for i, (_, lang) in enumerate(items):
+            if lang in self.models:
+                by_lang.setdefault(lang, []).append(i)
+        for lang, idxs in by_lang.items():
+            for i, doc in zip(idxs, self.models[lang].pipe(items[i][0] for i in idxs)):
+                ents = out[i]
+                for e in doc.ents:
+                    if e.label_ in ("GPE", "LOC"):
+                        ents.places.append(Place(e.text, e.text, None, e.start_char, e.end_char))
+                    elif e.label_ == "ORG":
+                        ents.orgs.append(Org(e.text, e.text, e.start_char, e.end_char))
+                    elif e.label_ == "MONEY":
+                        money = naive_money(e.text)
+                        if money:
+                            ents.money.append(money)
+        return out
+
+
+def timed(extract, items, rounds: int) -> tuple[list[Entities], float]:
+    """Predictions and the best articles/s over rounds (after one warm-up pass)."""
+    preds = extract(items)
+    best = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        extract(items)
+        elapsed = time.perf_counter() - start
+        best = max(best, len(items) / elapsed if elapsed > 0 else float("inf"))
+    return preds, best
+
+
+def side_by_side(raw: Report, ours: Report) -> str:
+    head = (f"{'type':<10} | {'spaCy P':>7} {'R':>6} {'F1':>6} | "
+            f"{'scamscope P':>11} {'R':>6} {'F1':>6}")
+    lines = [head, "-" * len(head)]
+    for kind in TYPES:
+        rp, rr, rf = raw.prf(kind)
+        sp, sr, sf = ours.prf(kind)
+        lines.append(f"{kind:<10} | {rp:7.3f} {rr:6.3f} {rf:6.3f} | {sp:11.3f} {sr:6.3f} {sf:6.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", default=str(GOLD_DIR), help="gold set directory")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes (best is kept)")
+    parser.add_argument("--by-lang", action="store_true", help="also print scores per language")
+    parser.add_argument("--errors", action="store_true", help="print scamscope's misses")
+    args = parser.parse_args(argv)
+
+    gold = load_gold(args.gold)
+    items = [(a["text"], a["lang"]) for a in gold]
+    raw = RawSpacy()
+    ours = EntityExtractor()
+
+    raw_preds, raw_rate = timed(raw.extract_many, items, args.rounds)
+    our_preds, our_rate = timed(ours.extract_many, items, args.rounds)
+    raw_report, our_report = score(raw_preds, gold), score(our_preds, gold)
+
+    langs = sorted({a["lang"] for a in gold})
+    print(f"gold set: {len(gold)} articles ({', '.join(langs)}); "
+          f"raw spaCy models: {', '.join(sorted(raw.models)) or 'none'}")
+    print(side_by_side(raw_report, our_report))
+    if args.by_lang:
+        for lang in langs:
+            idx = [i for i, a in enumerate(gold) if a["lang"] == lang]
+            sub = [gold[i] for i in idx]
+            print(f"\n[{lang}] {len(sub)} articles")
+            print(side_by_side(score([raw_preds[i] for i in idx], sub),
+                               score([our_preds[i] for i in idx], sub)))
+    print(f"\narticles/s: raw spaCy {raw_rate:.1f}, scamscope {our_rate:.1f}, "
+          f"ratio scamscope/spaCy {our_rate / raw_rate:.2f}")
+    if args.errors:
+        print("\n" + errors_text(our_report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
