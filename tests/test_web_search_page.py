@@ -159,3 +159,11 @@ def test_relative_dates_stay_in_the_form(web, web_index):
     page = web.get("/?since=10000d").text
     assert 'type="text" name="since" value="10000d"' in page  # a date picker could not hold it
     assert f"<strong>{web_index.count(Query()):,}</strong>" in page
+
+
+def test_a_page_past_the_end_links_back_to_the_last_page(web, web_index):
+    total = web_index.count(Query())
+    last = -(-total // 20)
+    page = web.get("/?page=999").text
+    assert hit_ids(page) == []
+    assert f'href="/?page={last}">go to the last page</a>' in page

@@ -136,6 +136,7 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
                                                                                    last)],
         prev_url=params.with_page(params.page - 1).url("/") if params.page > 1 else None,
         next_url=params.with_page(params.page + 1).url("/") if params.page < last else None,
+        last_url=params.with_page(last).url("/"),
         active=[{"name": n, "value": v, "url": params.without(n, v).url("/")}
                 for n, v in params.active_filters()],
         clear_url=SearchParams(q=params.q, sort=params.sort).url("/"),
