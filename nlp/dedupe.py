@@ -25,8 +25,15 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u4
 _BIT_WEIGHTS = (1 << np.arange(64, dtype=np.uint64)).astype(np.uint64)
 
 
+def _body(text: str) -> str:
+    """The paragraphs: short lines (headline, byline, dateline, credits) differ between copies."""
+    long_lines = [line for line in text.splitlines() if len(line) >= 80]
+    body = "\n".join(long_lines)
+    return body if len(body) >= 0.5 * len(text) else text
+
+
 def _features(text: str) -> list[str]:
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(_body(text).lower())
     if _UNSPACED.search(text):
         # Thai/Chinese/...: words are not spaced, use character 4-grams of the runs.
         chars = "".join(words)

@@ -109,19 +109,22 @@ def decode_body(body: bytes, declared: list[str | None] | tuple = ()) -> tuple[s
         pass
     hints = [c for c in dict.fromkeys(_codec(d) for d in declared) if c and c != "utf-8"]
     from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
 
     sample = body if len(body) <= 40_000 else body[:20_000] + body[-20_000:]
     best = from_bytes(sample).best()
-    plausible = set()
-    if best is not None:
-        plausible = {_codec(c) for c in best.could_be_from_charset} | {_codec(best.encoding)}
+    best_chaos = best.chaos if best is not None else 1.0
     for enc in hints:
-        if best is not None and enc not in plausible:
-            continue  # the page's claim is contradicted by its bytes
+        # The page's claim holds if it decodes and reads no worse than the best guess.
         try:
-            return body.decode(enc), enc
+            decoded = sample.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+        if mess_ratio(decoded, 0.5) <= max(best_chaos + 0.02, 0.05):
+            try:
+                return body.decode(enc), enc
+            except (UnicodeDecodeError, LookupError):
+                continue
     if best is not None:
         enc = _codec(best.encoding) or best.encoding
         try:

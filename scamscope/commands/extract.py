@@ -1,0 +1,133 @@
+"""`scamscope extract FILE|URL`: run the nlp stage on one page and show what it understood.
+
+FILE is an HTML page or a plain-text article; URL (http/https) is fetched once.
+--json prints {url, title, lang, published, text, entities: {places, orgs, people, money}, ...}.
+Exit codes: 0 ok, 1 nothing extractable or the fetch failed, 2 usage (missing file...).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from nlp.analyze import Analyzer, Rejected
+from nlp.records import Article, Page, iso
+from scamscope.config import Settings
+from scamscope.errors import JobFailed, UserError
+from scamscope.understanding import nlp_options
+
+
+def register(subparsers, parents) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "extract", parents=parents,
+        help="extract text, metadata and entities from one page (file or URL)")
+    parser.add_argument("source", metavar="FILE|URL", help="HTML or text file, or an http(s) URL")
+    parser.add_argument("--url", help="the page's URL when extracting from a file "
+                                      "(sets the article id and resolves relative links)")
+    parser.add_argument("--lang", metavar="LL", help="force the language (ISO 639-1, e.g. en, fr, th)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _fetch(url: str, settings: Settings) -> Page:
+    request = urllib.request.Request(url, headers={"User-Agent": settings.effective_user_agent,
+                                                   "Accept": "text/html,*/*;q=0.5"})
+    try:
+        with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:
+            body = response.read(settings.max_page_bytes + 1)
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            status, final = response.status, response.geturl()
+    except urllib.error.HTTPError as exc:
+        raise JobFailed(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise JobFailed(f"cannot fetch {url}: {getattr(exc.reason, 'strerror', None) or exc.reason}") \
+            from exc
+    except (TimeoutError, OSError, ValueError) as exc:
+        raise JobFailed(f"cannot fetch {url}: {exc}") from exc
+    if len(body) > settings.max_page_bytes:
+        raise JobFailed(f"cannot fetch {url}: larger than max_page_bytes ({settings.max_page_bytes})")
+    return Page(url=url, final_url=final, status=status, body=body, headers=headers,
+                source="adhoc")
+
+
+def _read(path_text: str, url: str | None) -> Page:
+    path = Path(path_text)
+    try:
+        body = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path_text}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path_text}: is a directory, not a file") from None
+    except OSError as exc:
+        raise UserError(f"{path_text}: cannot read ({exc.strerror})") from None
+    page_url = url or path.resolve().as_uri()
+    return Page(url=page_url, final_url=page_url, status=200, body=body, source="adhoc")
+
+
+def to_json(article: Article) -> dict:
+    entities = article.entities.to_json()
+    return {
+        "url": article.url,
+        "title": article.title,
+        "lang": article.lang,
+        "published": iso(article.published),
+        "text": article.text,
+        "entities": entities,
+        "id": article.id,
+        "relevance": article.relevance,
+        "simhash": article.simhash,
+        "content_hash": article.content_hash,
+        "fetched_url": article.fetched_url,
+        "final_url": article.final_url,
+    }
+
+
+def _print_human(article: Article) -> None:
+    out = sys.stdout.write
+    out(f"{article.title or '(no title)'}\n")
+    out(f"  url:        {article.url}\n")
+    out(f"  language:   {article.lang or '?'}\n")
+    out(f"  published:  {iso(article.published) or '?'}\n")
+    out(f"  relevance:  {article.relevance:.2f}\n")
+    ents = article.entities
+
+    def section(label: str, rows: list[str]) -> None:
+        if rows:
+            out(f"{label}:\n")
+            for row in dict.fromkeys(rows):
+                out(f"  {row}\n")
+
+    section("Places", [f"{p.name} ({p.country or '-'})" + (f"  \"{p.text}\"" if p.text != p.name else "")
+                       for p in ents.places])
+    section("Organisations", [o.name + (f"  \"{o.text}\"" if o.text != o.name else "")
+                              for o in ents.orgs])
+    section("People", [p.name for p in ents.people])
+    section("Money", [f"{m.text}  = {m.amount:,.0f} {m.currency}"
+                      + (f" ≈ US${m.usd:,.0f}" if m.usd is not None else "")
+                      + (" (approx.)" if m.approx else "") for m in ents.money])
+    if ents.nationalities:
+        out(f"Nationalities: {', '.join(ents.nationalities)}\n")
+    text = article.text
+    out(f"Text ({len(text)} characters):\n  {text[:400]}{'…' if len(text) > 400 else ''}\n")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    source = args.source
+    if source.startswith(("http://", "https://")):
+        page = _fetch(source, settings)
+    elif "://" in source:
+        raise UserError(f"{source}: only http(s) URLs and local files can be extracted")
+    else:
+        page = _read(source, args.url)
+    result = Analyzer(nlp_options(settings)).analyze([page], lang=args.lang)[0]
+    if isinstance(result, Rejected):
+        detail = f" ({result.detail})" if result.detail else ""
+        raise JobFailed(f"nothing to extract from {source}: {result.reason}{detail}")
+    if args.json:
+        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_human(result)
+    return 0

@@ -1,0 +1,45 @@
+"""Organisations get one canonical name across languages and acronyms; unknown ones keep their name."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The United Nations said thousands were held.", "en"),
+    ("The UN said thousands were held.", "en"),
+    ("Selon les Nations unies, des milliers de personnes sont retenues.", "fr"),
+    ("Según las Naciones Unidas, miles de personas están retenidas.", "es"),
+    ("Menurut PBB, ribuan orang ditahan.", "id"),
+    ("据联合国估计，数以万计的人被困。", "zh"),
+    ("สหประชาชาติระบุว่ามีผู้ถูกกักตัวหลายพันคน", "th"),
+])
+def test_united_nations_in_every_language(entity_extractor, text, lang):
+    assert "United Nations" in {o.name for o in entity_extractor.extract(text, lang).orgs}
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("The United Nations Office on Drugs and Crime (UNODC) published a report.", "en", "UNODC"),
+    ("Interpol coordinated the operation.", "en", "INTERPOL"),
+    ("Le Trésor américain a sanctionné le groupe.", "fr", "US Treasury"),
+    ("The Office of Foreign Assets Control designated the network.", "en", "OFAC"),
+    ("Fighters of the BGF guarded the compound.", "en", "Border Guard Force"),
+    ("The Democratic Karen Buddhist Army denied involvement.", "en", "DKBA"),
+    ("Le ministère chinois de la Sécurité publique a annoncé des arrestations.", "fr",
+     "Chinese Ministry of Public Security"),
+    ("The Presidential Anti-Organized Crime Commission raided the hub.", "en", "PAOCC"),
+    ("美国财政部制裁了太子集团。", "zh", "Prince Group"),
+    ("The State Administration Council denied the report.", "en", "State Administration Council"),
+])
+def test_aliases_are_canonicalised(entity_extractor, text, lang, name):
+    assert name in {o.name for o in entity_extractor.extract(text, lang).orgs}
+
+
+def test_unknown_organisation_keeps_its_surface_name(entity_extractor):
+    orgs = {o.name for o in entity_extractor.extract(
+        "Analysts at the Mekong Freedom Foundation said the compound had reopened.", "en").orgs}
+    assert any("Mekong Freedom Foundation" in name for name in orgs)
+
+
+def test_demonym_is_not_an_organisation(entity_extractor):
+    entities = entity_extractor.extract("Ugandan workers said they were trafficked.", "en")
+    assert "Ugandan" not in {o.name for o in entities.orgs}
