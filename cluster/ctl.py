@@ -16,6 +16,7 @@ ports on 127.0.0.1 and writes DIR/state.json when the cluster is healthy.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -121,7 +122,7 @@ def status(directory: Path = DEFAULT_DIR) -> dict | None:
         return None
     try:
         return _get(state["control"] + "/state")
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
         return None
 
 
@@ -193,8 +194,8 @@ def stop(directory: Path = DEFAULT_DIR) -> bool:
     if state:
         try:
             _post(state["control"] + "/shutdown", timeout=10)
-        except OSError:
-            pass
+        except (OSError, ValueError, http.client.HTTPException):
+            pass  # it may close before answering; the pid is watched below
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.2)

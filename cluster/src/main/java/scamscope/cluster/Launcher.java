@@ -175,12 +175,13 @@ public final class Launcher {
         String method = exchange.getRequestMethod();
         int status = 200;
         String body;
+        boolean shutdown = false;
         try {
             if (path.equals("/state")) {
                 body = state();
             } else if (path.equals("/shutdown") && method.equals("POST")) {
                 body = "{\"ok\": true}";
-                done.countDown();
+                shutdown = true;
             } else if (path.matches("/nodes/\\d+/(stop|start)") && method.equals("POST")) {
                 String[] parts = path.split("/");
                 int i = Integer.parseInt(parts[2]);
@@ -216,6 +217,9 @@ public final class Launcher {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+        if (shutdown) {
+            done.countDown(); // only after the caller has its answer
         }
     }
 
