@@ -148,6 +148,10 @@ SUFFIX_WORDS: dict[str, str] = {
     "nepalese rupees": "NPR", "sri lankan rupees": "LKR", "pakistani rupees": "PKR",
     "taka": "BDT", "won": "KRW", "south korean won": "KRW", "korean won": "KRW", "韩元": "KRW",
     "kenyan shillings": "KES", "ugandan shillings": "UGX", "tanzanian shillings": "TZS",
+    "shillings": "KES", "shilling": "KES", "肯尼亚先令": "KES", "乌干达先令": "UGX",
+    "坦桑尼亚先令": "TZS", "先令": "KES",
+    "sri lankan rupees": "LKR", "roupies srilankaises": "LKR", "roupies sri-lankaises": "LKR",
+    "nepali rupees": "NPR",
     "naira": "NGN", "rand": "ZAR", "dirhams": "AED",
     # crypto
     "tether": "USDT", "tethers": "USDT", "泰达币": "USDT", "泰達幣": "USDT",
@@ -502,25 +506,35 @@ def find_money(text: str, lang: str | None = None) -> list[Money]:
     results.sort(key=lambda m: m.start)
     for money in results:
         money.text = text[money.start:money.end]
-    _bare_pesos_follow_context(results)
+    _bare_words_follow_context(results)
     return results
 
 
-_BARE_PESO = re.compile(r"(?i)pesos?\W*$")
+# Currency words shared by several countries: bare, they mean the default
+# currency; when the same text names a qualified one ("pesos colombianos",
+# "Ugandan shillings", "Sri Lankan rupees"), the bare ones follow it.
+_FAMILIES = {"peso": "PHP", "shilling": "KES", "rupee": "INR", "roupie": "INR", "rupia": "INR",
+             "先令": "KES"}
+_QUALIFIED = {root: tuple(k for k in _SUFFIX_LOOKUP if root in k and k.rstrip("s") != root)
+              for root in _FAMILIES}
 
 
-def _bare_pesos_follow_context(results: list[Money]) -> None:
-    """Bare "pesos" take the currency of the qualified pesos in the same text
-    ("20 billones de pesos colombianos ... 150.000 millones de pesos")."""
-    qualified = {m.currency for m in results
-                 if m.currency != "PHP" and "peso" in m.text.lower() and not _BARE_PESO.search(m.text)}
-    if len(qualified) != 1:
-        return
-    (currency,) = qualified
-    for m in results:
-        if m.currency == "PHP" and _BARE_PESO.search(m.text):
-            m.currency = currency
-            m.usd = to_usd(m.amount, currency)
+def _bare_words_follow_context(results: list[Money]) -> None:
+    """Bare "pesos"/"shillings"/"rupees" take the currency of the qualified ones
+    in the same text ("20 billones de pesos colombianos ... 150.000 millones de pesos")."""
+    for root, default in _FAMILIES.items():
+        family = [(m, m.text.casefold()) for m in results if root in m.text.casefold()]
+        if len(family) < 2:
+            continue
+        qualified = {m.currency for m, low in family if any(k in low for k in _QUALIFIED[root])}
+        if len(qualified) != 1:
+            continue
+        (currency,) = qualified
+        for m, low in family:
+            if m.currency == default and currency != default and not any(
+                    k in low for k in _QUALIFIED[root]):
+                m.currency = currency
+                m.usd = to_usd(m.amount, currency)
 
 
 def _figures(text: str, lang: str | None) -> list[_Figure]:

@@ -20,13 +20,16 @@ from nlp.evaluate import TYPES, errors_text, load_gold, score
 
 GOLD_DIR = Path(__file__).parent / "data" / "gold"
 
-# type: (precision, recall, F1). Measured when pinned (34 articles, en fr es id
-# th zh): places .984/.975/.979, countries .987/1.0/.994, orgs .973/.827/.894,
-# money 1.0/1.0/1.0. The gazetteers have since been tuned with this set in
-# view, so these are regression floors, not estimates of quality on unseen news.
+# type: (precision, recall, F1). Measured when pinned (44 articles, en fr es id
+# th zh vi): places .978/.975/.976, countries .970/1.0/.985, orgs .966/.830/.893,
+# money .992/.992/.992. The gazetteers were tuned with the first 34 articles in
+# view, so these are regression floors, not estimates on unseen news; the 10
+# articles added last (en-13..15, fr-07/08, es-06, id-04, th-05, zh-05, vi-01)
+# scored places .955/.977/.966, countries .911/1.0/.953, orgs .941/.842/.889,
+# money .966/.933/.949 before anything was tuned on them.
 FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.95, 0.94, 0.95),
-    "countries": (0.95, 0.97, 0.96),
+    "countries": (0.94, 0.97, 0.96),
     "orgs": (0.93, 0.79, 0.86),
     "money": (0.97, 0.97, 0.97),
 }

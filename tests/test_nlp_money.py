@@ -49,6 +49,13 @@ EN = [
     ("Rs 5 lakh", [("Rs 5 lakh", 5e5, "INR", False)]),
     ("₹2 crore", [("₹2 crore", 2e7, "INR", False)]),
     ("KSh 500,000", [("KSh 500,000", 5e5, "KES", False)]),
+    ("100,000 Kenyan shillings, then between 50,000 and 80,000 shillings",
+     [("100,000 Kenyan shillings", 1e5, "KES", False),
+      ("between 50,000 and 80,000 shillings", 5e4, "KES", False, 8e4)]),
+    ("2 million Ugandan shillings and 500,000 shillings",
+     [("2 million Ugandan shillings", 2e6, "UGX", False), ("500,000 shillings", 5e5, "UGX", False)]),
+    ("5 million Sri Lankan rupees and 3 million rupees",
+     [("5 million Sri Lankan rupees", 5e6, "LKR", False), ("3 million rupees", 3e6, "LKR", False)]),
     ("$500k", [("$500k", 5e5, "USD", False)]),
     ("$1.5B", [("$1.5B", 1.5e9, "USD", False)]),
     ("$2.5 bn", [("$2.5 bn", 2.5e9, "USD", False)]),
@@ -156,6 +163,7 @@ ZH = [
     ("800万港元", [("800万港元", 8e6, "HKD", False)]),
     ("RMB 3亿", [("RMB 3亿", 3e8, "CNY", False)]),
     ("查扣泰达币800万枚", [("泰达币800万", 8e6, "USDT", False)]),
+    ("冻结约2000万肯尼亚先令", [("2000万肯尼亚先令", 2e7, "KES", True)]),
 ]
 
 ID_VI_OTHERS = [
