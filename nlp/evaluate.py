@@ -38,9 +38,13 @@ class Counts:
         self.fp += other.fp
         self.fn += other.fn
 
+    # Nothing predicted and nothing to find is perfect; nothing predicted when
+    # there was something to find scores 0 (not an undefined precision of 1).
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        if self.tp + self.fp:
+            return self.tp / (self.tp + self.fp)
+        return 1.0 if self.fn == 0 else 0.0
 
     @property
     def recall(self) -> float:

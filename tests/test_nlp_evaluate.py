@@ -50,3 +50,9 @@ def test_totals_and_prf_over_articles():
     assert report.prf("orgs") == (1.0, 1.0, 1.0)  # nothing to find, nothing found
     with pytest.raises(ValueError):
         score([], [perfect])
+
+
+def test_predicting_nothing_when_there_is_something_to_find_scores_zero():
+    report = score([Entities()], [GOLD])
+    assert report.prf("places") == (0.0, 0.0, 0.0)
+    assert report.prf("money") == (0.0, 0.0, 0.0)
