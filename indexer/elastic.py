@@ -572,6 +572,7 @@ def _document(article: Article) -> dict[str, Any]:
     doc["fingerprint"] = hashlib.sha1("\x00".join((
         doc["content_hash"], article.url, article.title,
         json.dumps(extra, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
+    doc["simhash"] = str(article.simhash or 0)  # a signed or unsigned 64-bit value
     doc["title_words"] = " ".join(words_of(article.title or ""))
     doc["text_words"] = " ".join(words_of(article.text or ""))
     doc["date"] = doc["published"] or doc["fetched_at"] or iso(datetime(1970, 1, 1, tzinfo=timezone.utc))
