@@ -73,7 +73,7 @@ def to_usd(amount: float, currency: str) -> float | None:
 # Currency written before the number. Case-sensitive: "RM", "Rp", "USD".
 PREFIXES: dict[str, str] = {
     "US$": "USD", "U.S.$": "USD", "U.S. $": "USD", "US $": "USD", "USD$": "USD",
-    "USD": "USD", "$US": "USD", "$": "USD",
+    "USD": "USD", "$US": "USD", "$": "USD", "ဒေါ်လာ": "USD", "ကျပ်": "MMK",
     "HK$": "HKD", "HKD": "HKD", "S$": "SGD", "SG$": "SGD", "SGD": "SGD",
     "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "NZ$": "NZD", "NZD": "NZD",
     "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "NT$": "TWD", "TWD": "TWD",
@@ -142,6 +142,8 @@ SUFFIX_WORDS: dict[str, str] = {
     "riel": "KHR", "riels": "KHR", "cambodian riel": "KHR", "瑞尔": "KHR", "柬埔寨瑞尔": "KHR",
     "เรียล": "KHR", "រៀល": "KHR",
     "dong": "VND", "đồng": "VND", "vietnamese dong": "VND", "越南盾": "VND", "ด่ง": "VND",
+    "vnđ": "VND", "đ": "VND",
+    "ដុល្លារ": "USD", "ໂດລາ": "USD", "ກີບ": "LAK", "ဒေါ်လာ": "USD",
     "kip": "LAK", "kips": "LAK", "lao kip": "LAK", "基普": "LAK", "กีบ": "LAK",
     "rupees": "INR", "rupee": "INR", "indian rupees": "INR", "roupies": "INR",
     "rupias": "INR", "卢比": "INR", "รูปี": "INR",
@@ -182,6 +184,9 @@ MAGNITUDES: dict[str, float] = {
     "bilion": 1e9, "trilion": 1e12, "milyon": 1e6, "bilyon": 1e9,
     "nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
     "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
+    "ពាន់": 1e3, "ម៉ឺន": 1e4, "សែន": 1e5, "លាន": 1e6, "ប៊ីលាន": 1e9,  # Khmer
+    "ພັນ": 1e3, "ລ້ານ": 1e6, "ຕື້": 1e9,  # Lao
+    "ထောင်": 1e3, "သောင်း": 1e4, "သိန်း": 1e5, "သန်း": 1e6, "ဘီလီယံ": 1e9,  # Burmese
     "พัน": 1e3, "หมื่น": 1e4, "แสน": 1e5, "ล้าน": 1e6,
     "十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
 }
@@ -191,6 +196,7 @@ ABBREVIATIONS: dict[str, float] = {
     "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "mln": 1e6, "MM": 1e6,
     "b": 1e9, "B": 1e9, "bn": 1e9, "Bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12,
     "Md": 1e9, "Mds": 1e9, "Mrd": 1e9, "Mrds": 1e9, "Mio": 1e6, "cr": 1e7,
+    "bil": 1e9, "mil": 1e6,  # Malaysian press: "RM1.2bil", "RM500mil" (spaced "mil" is Spanish 1e3)
 }
 SPACED_ABBREVIATIONS = {"mn", "mln", "bn", "Bn", "bln", "tn", "trn", "Mds", "Mrd", "Mrds", "Mio", "cr", "MM", "Md"}
 
@@ -276,6 +282,9 @@ _LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _END = rf"(?![{_LETTER}])"  # a Latin word ends here
 _SP = "[ \u00a0\u202f\u2009]"  # one space of any width
 _DIGIT_MAP = str.maketrans({**{chr(0x0E50 + i): str(i) for i in range(10)},  # Thai
+                            **{chr(0x0ED0 + i): str(i) for i in range(10)},  # Lao
+                            **{chr(0x1040 + i): str(i) for i in range(10)},  # Burmese
+                            **{chr(0x17E0 + i): str(i) for i in range(10)},  # Khmer
                             **{chr(0xFF10 + i): str(i) for i in range(10)}})  # full width
 
 
@@ -313,9 +322,13 @@ NUMBER_SPACED_RE = _number_re(space_groups=True)  # French "5 000 euros"
 
 _HEDGE_SUFFIX = "|".join(re.escape(s) for s in HEDGE_SUFFIXES if s not in ("+", "-odd"))
 MAGNITUDE_WORD_RE = re.compile(
-    rf"{_SP}?(?P<hedge>{_HEDGE_SUFFIX})?{_SP}?(?P<mag>(?i:{_words_pattern(MAGNITUDES)}))")
+    rf"(?:{_SP}|-)?(?P<hedge>{_HEDGE_SUFFIX})?{_SP}?(?P<mag>(?i:{_words_pattern(MAGNITUDES)}))")
 ABBREVIATION_RE = re.compile(
     rf"(?P<space>{_SP})?(?P<abbr>{_alt(ABBREVIATIONS)})(?:(?![{_LETTER}])|(?=[€$]))")
+# Units that carry their own scale: Mexican "mdd" (millones de dólares),
+# "mdp" (millones de pesos), "mmdd" (miles de millones de dólares).
+SCALED_UNITS = {"mdd": ("USD", 1e6), "mdp": ("MXN", 1e6), "mmdd": ("USD", 1e9)}
+SCALED_UNIT_RE = re.compile(rf"{_SP}?(?P<unit>(?i:mmdd|mdd|mdp)){_END}")
 HEDGE_AFTER_RE = re.compile(rf"{_SP}?(?:{_HEDGE_SUFFIX})|\+|-odd{_END}")
 
 # A code or symbol followed by digits belongs to the next figure ("2023 USD 5m").
@@ -575,8 +588,15 @@ def _figures(text: str, lang: str | None) -> list[_Figure]:
             mult2, end2, _ = _magnitude(text, end, lang)  # "3000多万"
             if end2 > end:
                 mult, end, scaled = mult * mult2, end2, True
+        unit = SCALED_UNIT_RE.match(text, end)
+        if unit:
+            code, factor = SCALED_UNITS[unit.group("unit").lower()]
+            mult, scaled = mult * factor, True
         value = raw * mult
-        cur, suffix_end = _suffix(text, end, scaled or kind in ("cjk", "thai"))
+        if unit:
+            cur, suffix_end = code, unit.end()
+        else:
+            cur, suffix_end = _suffix(text, end, scaled or kind in ("cjk", "thai"))
         start = n.start()
         pcur, pstart = _prefix(text, start, scaled, grouped, lang, consumed)
         if pcur and (cur is None or cur == pcur):
