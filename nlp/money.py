@@ -520,7 +520,20 @@ def find_money(text: str, lang: str | None = None) -> list[Money]:
     for money in results:
         money.text = text[money.start:money.end]
     _bare_words_follow_context(results)
+    _yen_sign_follows_context(results)
     return results
+
+
+def _yen_sign_follows_context(results: list[Money]) -> None:
+    """"¥" means yen in a text whose other sums are in yen ("¥500 billion ... 3 trillion yen")."""
+    signs = [m for m in results if m.currency == "CNY" and m.text.startswith("¥")]
+    if not signs:
+        return
+    others = {m.currency for m in results if not m.text.startswith("¥")}
+    if "JPY" in others and "CNY" not in others:
+        for m in signs:
+            m.currency = "JPY"
+            m.usd = to_usd(m.amount, "JPY")
 
 
 # Currency words shared by several countries: bare, they mean the default

@@ -265,6 +265,9 @@ def test_lang_decides_french_billion_and_japanese_yen():
     assert find_money("2 billions de dollars", "fr")[0].amount == 2e12
     assert find_money("¥500 million", "zh")[0].currency == "CNY"
     assert find_money("¥500 million", "ja")[0].currency == "JPY"
+    assert [m.currency for m in find_money("Toyota's ¥5 trillion plan, or 5 trillion yen")] == [
+        "JPY", "JPY"]
+    assert [m.currency for m in find_money("¥5 million, or 5 million yuan")] == ["CNY", "CNY"]
 
 
 def test_mixed_article_keeps_every_sum_in_order():
