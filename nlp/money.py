@@ -154,7 +154,9 @@ SUFFIX_WORDS: dict[str, str] = {
     "坦桑尼亚先令": "TZS", "先令": "KES",
     "sri lankan rupees": "LKR", "roupies srilankaises": "LKR", "roupies sri-lankaises": "LKR",
     "nepali rupees": "NPR",
-    "naira": "NGN", "rand": "ZAR", "dirhams": "AED",
+    "naira": "NGN", "rand": "ZAR", "dirhams": "AED", "dirham": "AED", "dírhams": "AED",
+    "dírham": "AED", "uae dirhams": "AED", "emirati dirhams": "AED", "迪拉姆": "AED",
+    "soles": "PEN", "nuevos soles": "PEN", "reales": "BRL", "reais": "BRL",
     # crypto
     "tether": "USDT", "tethers": "USDT", "泰达币": "USDT", "泰達幣": "USDT",
     "usdt": "USDT", "usdc": "USDC",
@@ -164,7 +166,7 @@ SUFFIX_CODES: dict[str, str] = {
         "USD", "EUR", "GBP", "THB", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "TWD", "JPY",
         "KRW", "MYR", "PHP", "IDR", "MMK", "KHR", "VND", "LAK", "INR", "KES", "UGX", "NGN",
         "USDT", "USDC", "CHF", "AED", "BDT", "PKR", "LKR", "NPR", "BRL", "MXN", "ZAR", "COP",
-        "ARS", "CLP")
+        "ARS", "CLP", "PEN")
 } | {"RMB": "CNY", "USDt": "USDT", "€": "EUR", "$": "USD", "$US": "USD", "$ US": "USD",
      "US$": "USD", "£": "GBP", "₫": "VND", "฿": "THB", "₱": "PHP", "¥": "CNY"}
 # Ambiguous words that are money only after a magnitude ("5 million pounds",

@@ -131,6 +131,8 @@ ES = [
     ("20 millones de pesos filipinos", [("20 millones de pesos filipinos", 2e7, "PHP", False)]),
     ("50.000 dólares estadounidenses", [("50.000 dólares estadounidenses", 5e4, "USD", False)]),
     ("un millón de dólares", [("un millón de dólares", 1e6, "USD", False)]),
+    ("45 millones de dírhams", [("45 millones de dírhams", 4.5e7, "AED", False)]),
+    ("500 soles", [("500 soles", 500, "PEN", False)]),
     ("20 billones de pesos colombianos y 150.000 millones de pesos",
      [("20 billones de pesos colombianos", 2e13, "COP", False),
       ("150.000 millones de pesos", 1.5e11, "COP", False)]),
