@@ -141,7 +141,8 @@ def test_a_query_syntax_error_is_one_line_on_the_page(web):
 def test_bad_filter_values_are_messages_not_crashes(web):
     for params, words in (({"min_usd": "lots"}, "number"), ({"since": "yesterday-ish"}, "date"),
                           ({"country": "Myanmar"}, "two-letter"), ({"page": "two"}, "page"),
-                          ({"q": "scam OR"}, "OR"), ({"limit": "100000"}, "limit")):
+                          ({"q": "scam OR"}, "OR"), ({"limit": "100000"}, "limit"),
+                          ({"sort": "popular"}, "sort")):
         page = web.get("/", params=params)
         assert page.status_code == 400, params
         assert words in unescape(page.text), params
@@ -167,3 +168,15 @@ def test_a_page_past_the_end_links_back_to_the_last_page(web, web_index):
     page = web.get("/?page=999").text
     assert hit_ids(page) == []
     assert f'href="/?page={last}">go to the last page</a>' in page
+
+
+def test_a_timeline_column_narrows_the_search_to_its_dates(web, web_index):
+    page = web.get("/?q=scam").text
+    chart = page.split('class="chart chart-time"', 1)[1].split("</svg>", 1)[0]
+    href = unescape(re.search(r'<a href="([^"]+)"><rect', chart).group(1))
+    params = parse_qs(urlsplit(href).query)
+    assert params["q"] == ["scam"] and set(params) == {"q", "since", "until"}
+    narrowed = web.get("/api/search", params={k: v[0] for k, v in params.items()}).json()
+    assert 0 < narrowed["total"] < web_index.count(Query(text="scam"))
+    assert all(params["since"][0] <= h["published"][:10] <= params["until"][0]
+               for h in narrowed["hits"] if h["published"])

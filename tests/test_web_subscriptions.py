@@ -126,3 +126,11 @@ def test_a_forged_unsubscribe_token_is_refused(web, web_settings):
         assert response.status_code == 400
         assert "unsubscribe link" in response.text
     assert len(stored(web_settings)) == 1
+
+
+def test_saving_the_same_search_twice_keeps_one(web, web_settings):
+    body = {"email": "a@example.org", "q": "scam", "every": "daily"}
+    first = web.post("/api/subscriptions", json=body, headers=AUTH)
+    again = web.post("/api/subscriptions", json=body, headers=AUTH)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and len(stored(web_settings)) == 1

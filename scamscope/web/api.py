@@ -51,7 +51,8 @@ def _search_dependency(max_limit: int):
         source: Annotated[list[str] | None, Param(description="Source name (repeatable)")] = None,
         min_relevance: Annotated[str | None, Param(
             description="Relevance to scam centres, 0..1")] = None,
-        sort: Annotated[Literal["relevance", "date", "indexed"] | None, Param()] = None,
+        sort: Annotated[str | None, Param(
+            description="relevance (default), date (newest first) or indexed")] = None,
         page: Annotated[str | None, Param(description="Page number, from 1")] = None,
         limit: Annotated[str | None, Param(
             description="Hits per page (default 20, at most 100); for exports, how many "
@@ -266,6 +267,8 @@ def api_subscriptions(request: Request):
 
 
 @router.post("/subscriptions", status_code=201, summary="Save a search for an e-mail address",
+             description="201 with the new subscription; 200 with the existing one when "
+                         "the same address already has the same search and frequency.",
              dependencies=[Depends(require_token)])
 def api_subscribe(request: Request, body: SubscriptionIn):
     from scamscope.web import subs
@@ -277,10 +280,10 @@ def api_subscribe(request: Request, body: SubscriptionIn):
     except BadSearch as exc:
         raise bad_request(exc) from None
     try:
-        sub = subs.create(state_of(request), body.email, query, body.every)
+        sub, created = subs.create(state_of(request), body.email, query, body.every)
     except subs.Invalid as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return JSONResponse(subs.to_json(sub), status_code=201)
+    return JSONResponse(subs.to_json(sub), status_code=201 if created else 200)
 
 
 @router.delete("/subscriptions/{sub_id}", status_code=204, summary="Remove a saved search",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Annotated, Any, Mapping
 
 from fastapi import APIRouter, Depends, Request
@@ -99,10 +100,8 @@ def _charts(state, params: SearchParams, query, results) -> dict[str, Any]:
     buckets, counted = state.timeline(query)
 
     def bucket_link(bucket: charts.Bucket) -> str:
-        narrowed = params.toggled("since", bucket.start.isoformat())
-        narrowed = narrowed.toggled("until", bucket.end.isoformat()) \
-            if narrowed.until != bucket.end.isoformat() else narrowed
-        return narrowed.url("/")
+        return replace(params, since=bucket.start.isoformat(), until=bucket.end.isoformat(),
+                       page=1).url("/")
 
     countries = [(fv.value, fv.count) for fv in results.facets.get("country") or []]
     return {
@@ -273,8 +272,8 @@ async def subscribe(request: Request):
     if error is None:
         try:
             query = params.to_query(facets=False)
-            sub = await run_in_threadpool(subs.create, state_of(request), email, query,
-                                          str(every))
+            sub, _ = await run_in_threadpool(subs.create, state_of(request), email, query,
+                                             str(every))
         except (BadSearch, subs.Invalid) as exc:
             error, status = str(exc), 400
     if error is not None:

@@ -32,10 +32,10 @@ def list_all(state) -> list[Subscription]:
         return state.subscriptions.list()
 
 
-def create(state, email: str, query: Query, every: str) -> Subscription:
+def create(state, email: str, query: Query, every: str) -> tuple[Subscription, bool]:
+    """(subscription, created); the same address, search and frequency again is not new."""
     with state.lock:
-        sub, _created = state.subscriptions.subscribe(email, query, every)
-    return sub
+        return state.subscriptions.subscribe(email, query, every)
 
 
 def remove(state, sub_id: int) -> bool:
