@@ -150,7 +150,10 @@ SUFFIX_WORDS: dict[str, str] = {
     "nepalese rupees": "NPR", "sri lankan rupees": "LKR", "pakistani rupees": "PKR",
     "taka": "BDT", "won": "KRW", "south korean won": "KRW", "korean won": "KRW", "韩元": "KRW",
     "kenyan shillings": "KES", "ugandan shillings": "UGX", "tanzanian shillings": "TZS",
-    "shillings": "KES", "shilling": "KES", "肯尼亚先令": "KES", "乌干达先令": "UGX",
+    "shillings": "KES", "shilling": "KES", "shillings ougandais": "UGX", "shillings kényans": "KES",
+    "shillings kenyans": "KES", "shillings tanzaniens": "TZS", "chelines ugandeses": "UGX",
+    "chelines kenianos": "KES", "chelines": "KES", "roupies indiennes": "INR", "rupias indias": "INR",
+    "ringgits": "MYR", "bahts thaïlandais": "THB", "baht thaïlandais": "THB", "yuans chinois": "CNY", "肯尼亚先令": "KES", "乌干达先令": "UGX",
     "坦桑尼亚先令": "TZS", "先令": "KES",
     "sri lankan rupees": "LKR", "roupies srilankaises": "LKR", "roupies sri-lankaises": "LKR",
     "nepali rupees": "NPR",
@@ -541,8 +544,8 @@ def _yen_sign_follows_context(results: list[Money]) -> None:
 # Currency words shared by several countries: bare, they mean the default
 # currency; when the same text names a qualified one ("pesos colombianos",
 # "Ugandan shillings", "Sri Lankan rupees"), the bare ones follow it.
-_FAMILIES = {"peso": "PHP", "shilling": "KES", "rupee": "INR", "roupie": "INR", "rupia": "INR",
-             "先令": "KES"}
+_FAMILIES = {"peso": "PHP", "shilling": "KES", "chelin": "KES", "rupee": "INR", "roupie": "INR",
+             "rupia": "INR", "先令": "KES"}
 _QUALIFIED = {root: tuple(k for k in _SUFFIX_LOOKUP if root in k and k.rstrip("s") != root)
               for root in _FAMILIES}
 

@@ -117,6 +117,7 @@ FR = [
     ("plus de 40 millions de dollars", [("40 millions de dollars", 4e7, "USD", True)]),
     ("5 millions de dollars de Hong Kong", [("5 millions de dollars de Hong Kong", 5e6, "HKD", False)]),
     ("deux billions d'euros", [("deux billions d'euros", 2e12, "EUR", False)]),
+    ("4 millions de shillings ougandais", [("4 millions de shillings ougandais", 4e6, "UGX", False)]),
 ]
 
 ES = [
