@@ -76,3 +76,15 @@ def test_search_urls_round_trip():
         "/?q=scam+centre&country=KH&place=KK+Park&min_usd=1000&sort=date"
     assert SearchParams.from_mapping({"country": "mm, th"}).country == ("MM", "TH")
     assert list(iter_pages(5, 10)) == [1, None, 3, 4, 5, 6, 7, None, 10]
+
+
+def test_paragraphs_keep_their_entities():
+    from scamscope.web.render import highlight_paragraphs
+
+    text = "Raid in Myawaddy.\n\n<i>KK Park</i> next."
+    ents = Entities(places=[Place("Myawaddy", "Myawaddy", "MM", 8, 16),
+                            Place("KK Park", "KK Park", "MM", 22, 29)])
+    assert [str(p) for p in highlight_paragraphs(text, ents)] == [
+        'Raid in <mark class="ent ent-place" title="Myawaddy (MM) · place">Myawaddy</mark>.',
+        '&lt;i&gt;<mark class="ent ent-place" title="KK Park (MM) · place">KK Park</mark>'
+        '&lt;/i&gt; next.']

@@ -162,7 +162,7 @@ def article_page(request: Request, article_id: str):
         "published": iso(article.published),
         "fetched_at": iso(article.fetched_at),
         "indexed_at": iso(article.indexed_at),
-        "body": render.highlight_text(article.text, ents),
+        "paragraphs": render.highlight_paragraphs(article.text, ents),
         "chips": render.chips(ents, most=40),
         "places": ents.places, "orgs": ents.orgs, "people": ents.people, "money": ents.money,
         "copies": [{"article": a, "published": iso(a.published)}

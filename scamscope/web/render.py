@@ -140,14 +140,33 @@ def entity_spans(text: str, entities: Entities) -> list[Span]:
     return out
 
 
-def highlight_text(text: str, entities: Entities) -> Markup:
-    """The article text, escaped, with each entity wrapped in <mark class="ent ent-KIND">."""
+def _marked(text: str, spans: list[Span], start: int, end: int) -> Markup:
     parts: list[str] = []
-    pos = 0
-    for span in entity_spans(text, entities):
+    pos = start
+    for span in spans:
+        if span.start < start or span.end > end:
+            continue
         parts.append(str(escape(text[pos:span.start])))
         parts.append(f'<mark class="ent ent-{span.kind}" title="{escape(span.title)}">'
                      f"{escape(text[span.start:span.end])}</mark>")
         pos = span.end
-    parts.append(str(escape(text[pos:])))
+    parts.append(str(escape(text[pos:end])))
     return Markup("".join(parts))
+
+
+def highlight_text(text: str, entities: Entities) -> Markup:
+    """The article text, escaped, with each entity wrapped in <mark class="ent ent-KIND">."""
+    return _marked(text, entity_spans(text, entities), 0, len(text))
+
+
+def highlight_paragraphs(text: str, entities: Entities) -> list[Markup]:
+    """highlight_text, one item per line of the text (an entity never spans two)."""
+    spans = entity_spans(text, entities)
+    out: list[Markup] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            out.append(_marked(text, spans, start, end))
+        start = end + 1
+    return out
