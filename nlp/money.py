@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -360,9 +361,6 @@ VAGUE_RE = re.compile(
 ADJECTIVE_RE = re.compile(
     rf"(?i:(?<![{_LETTER}])(?:multi-?|multi{_SP})(?P<mag>million|billion|trillion)[- ]dollar)")
 
-# Characters that can start a digit number, for a cheap pre-check.
-_ANY_DIGIT = re.compile(r"[\d\u0e50-\u0e59\uff10-\uff19]")
-
 _PREFIX_WINDOW = 8
 _HEDGE_WINDOW = 24
 _LEAD_WINDOW = 12
@@ -434,18 +432,33 @@ def _thai_value(s: str) -> float:
     return _parse_numeral(s, THAI_DIGITS, THAI_SMALL, THAI_BIG)
 
 
+@dataclass(slots=True)
 class _Figure:
     """A number with what was read around it (currency may still be None)."""
 
-    __slots__ = ("start", "end", "value", "raw", "scaled", "currency", "approx",
-                 "num_start", "grouped", "weak")
+    start: int
+    end: int
+    value: float  # raw x magnitude
+    raw: float  # the number as written
+    scaled: bool  # a magnitude word followed it
+    currency: str | None
+    approx: bool
+    grouped: bool  # written with thousands separators
 
-    def __init__(self, start: int, end: int, value: float, raw: float, scaled: bool,
-                 currency: str | None, approx: bool, num_start: int, grouped: bool):
-        self.start, self.end = start, end
-        self.value, self.raw, self.scaled = value, raw, scaled
-        self.currency, self.approx = currency, approx
-        self.num_start, self.grouped = num_start, grouped
+
+def _number_value(n: re.Match[str]) -> tuple[float, int, bool] | None:
+    """Value of a NUMBER_RE match, where it ends, and whether it had grouped thousands."""
+    kind = n.lastgroup
+    raw_text = n.group(kind)
+    if kind == "digits":
+        return parse_digits(raw_text), n.end(), bool(n.group("sep")) or " " in raw_text
+    if kind == "word":
+        raw, end = _NUMWORD_LOOKUP[_key(raw_text)], n.start() + len(raw_text.rstrip())
+    elif kind == "cjk":
+        raw, end = _cjk_value(raw_text), n.end()
+    else:
+        raw, end = _thai_value(raw_text), n.end()
+    return (raw, end, False) if raw > 0 else None
 
 
 def _magnitude(text: str, pos: int, lang: str | None) -> tuple[float, int, bool]:
@@ -576,24 +589,11 @@ def _figures(text: str, lang: str | None) -> list[_Figure]:
         if n.start() < consumed:
             continue
         kind = n.lastgroup
-        raw_text = n.group(kind)
-        grouped = False
-        if kind == "digits":
-            raw = parse_digits(raw_text)
-            grouped = bool(n.group("sep")) or " " in raw_text
-            end = n.end()
-        elif kind == "word":
-            raw = _NUMWORD_LOOKUP[_key(raw_text)]
-            end = n.start() + len(raw_text.rstrip())
-        elif kind == "cjk":
-            raw = _cjk_value(raw_text)
-            end = n.end()
-        else:
-            raw = _thai_value(raw_text)
-            end = n.end()
-        if raw <= 0 and kind != "digits":
+        number = _number_value(n)
+        if number is None:
             continue
-        approx = kind == "word" and _key(raw_text) in VAGUE_PREFIX_WORDS
+        raw, end, grouped = number
+        approx = kind == "word" and _key(n.group(kind)) in VAGUE_PREFIX_WORDS
         mult, end2, hedge = _magnitude(text, end, lang)
         scaled = end2 > end or kind in ("cjk", "thai") and raw >= 1e4
         if kind == "word" and end2 == end:
@@ -633,7 +633,7 @@ def _figures(text: str, lang: str | None) -> list[_Figure]:
                 if h:
                     start = h.start()
         consumed = end
-        figures.append(_Figure(start, end, value, raw, scaled, cur, approx, n.start(), grouped))
+        figures.append(_Figure(start, end, value, raw, scaled, cur, approx, grouped))
     return figures
 
 
