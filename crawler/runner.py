@@ -68,6 +68,16 @@ def private_sources(targets: Sequence[Source]) -> set[str]:
 
 
 _LOGGERS = ("scrapy", "twisted", "filelock", "hpack", "py.warnings", "asyncio")
+_BANNER = ("scrapy.utils.log", "scrapy.crawler", "scrapy.addons")
+
+
+class _BelowLevel(logging.Filter):
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
 
 
 def run_crawl(targets: Sequence[Source], options: CrawlOptions, sink: PageSink, *,
@@ -99,9 +109,18 @@ def run_crawl(targets: Sequence[Source], options: CrawlOptions, sink: PageSink, 
     # Scrapy sets levels on its loggers (scrapy: DEBUG); logging is the
     # application's business, so put back what the caller had.
     levels = {name: logging.getLogger(name).level for name in _LOGGERS}
+    # Scrapy's start-up banner goes out before we can put the levels back: filter
+    # it at the level the caller gave "scrapy" while the process is built.
+    quiet = _BelowLevel(logging.getLogger("scrapy").getEffectiveLevel())
+    for name in _BANNER:
+        logging.getLogger(name).addFilter(quiet)
     spider = None
     try:
-        process = CrawlerProcess(settings)
+        try:
+            process = CrawlerProcess(settings)
+        finally:
+            for name in _BANNER:
+                logging.getLogger(name).removeFilter(quiet)
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
         crawler = process.create_crawler(NewsSpider)

@@ -120,8 +120,11 @@ class CrawlSummary:
 
     def lines(self) -> list[str]:
         """A short human summary."""
-        out = [f"crawled {self.sources} source(s) in {self.elapsed:.1f}s: "
-               f"{self.documents} feed/sitemap/listing page(s), {self.links} link(s) found"]
+        docs = f"{self.documents} feed/sitemap/listing page(s)"
+        if self.documents_not_modified:
+            docs += f" (+{self.documents_not_modified} not modified since the last crawl)"
+        out = [f"crawled {self.sources} source(s) in {self.elapsed:.1f}s: {docs}, "
+               f"{self.links} link(s) found"]
         out.append(f"articles: {self.fetched} fetched, {self.not_modified} not modified (304), "
                    f"{self.unchanged} unchanged, {self.skipped_known} already known, "
                    f"{self.robots_denied} denied by robots.txt"

@@ -52,7 +52,7 @@ class JsonLinesSink:
 
 def main(argv: list[str]) -> int:
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+    logging.basicConfig(level=logging.DEBUG if "-v" in argv else logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     targets = [Source(**t) for t in spec["targets"]]
     options = CrawlOptions(**spec.get("options", {}))

@@ -153,7 +153,7 @@ class SiteServer:
         self._hits_lock = threading.Lock()
         self._articles: tuple[tuple, list[ArticleInfo]] | None = None
         handler = type("Handler", (_Handler,), {"site": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = _Server((host, port), handler)
         self.httpd.daemon_threads = True
         self.host, self.port = self.httpd.server_address[:2]
         self._thread: threading.Thread | None = None
@@ -307,6 +307,11 @@ class SiteServer:
                if number < pages else "")
         return self.page(f"Latest news, page {number}",
                          f'<h1>Latest news</h1><ul class="articles">{items}</ul>{nxt}')
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a crawler opens connections in bursts
 
 
 class _Handler(BaseHTTPRequestHandler):
