@@ -9,10 +9,15 @@ keyed by (subscription, article) with INSERT OR IGNORE, and the watermark moves 
 newest of them in the same transaction: a crash either keeps both or neither, and an
 article is queued at most once per subscription however often matching runs.
 
-A new subscription (no watermark yet) first receives the `first_digest` newest matching
+Each pass queues at most what the subscription's next digest can hold (max_articles,
+less what already waits); the watermark covers exactly what was queued, so the rest is
+queued by later passes and nothing is skipped. That bounds a pass's work and the outbox
+however broad a subscription is. Articles sharing one indexed_at are never split across
+the watermark.
+
+A new subscription (no watermark yet) first receives the max_articles newest matching
 articles already in the index, not the whole back catalogue; from then on, everything
-new. Articles sharing one indexed_at are never split across the watermark (the page is
-cut before the tied group, and a page made only of one tied group is fetched larger).
+new.
 """
 from __future__ import annotations
 
@@ -31,8 +36,7 @@ from nlp.records import parse_iso
 
 log = logging.getLogger(__name__)
 
-PAGE = 1000
-
+COMMIT_EVERY = 200  # subscriptions whose matches are written in one transaction
 
 @dataclass
 class MatchReport:
@@ -48,9 +52,21 @@ def alert_query(query: Query, *, limit: int, sort: str = "indexed") -> Query:
 
 
 def hit_record(hit: Hit, indexed_at: datetime) -> dict:
-    record = hit.to_json()
-    record["indexed_at"] = db.ts(indexed_at)
-    return record
+    """What a digest shows of a hit, frozen at match time (the article may change later)."""
+    entities = hit.entities or {}
+    return {
+        "id": hit.id, "url": hit.url, "title": hit.title, "published": hit.published,
+        "lang": hit.lang, "source": hit.source, "snippet": hit.snippet,
+        "indexed_at": db.ts(indexed_at),
+        "entities": {
+            "places": [{"name": p.get("name"), "country": p.get("country")}
+                       for p in entities.get("places") or []],
+            "orgs": [{"name": o.get("name"), "text": o.get("text")}
+                     for o in entities.get("orgs") or []],
+            "money": [{"text": m.get("text"), "usd": m.get("usd"), "currency": m.get("currency")}
+                      for m in entities.get("money") or []],
+        },
+    }
 
 
 def _indexed_at(index: Index, hit: Hit) -> datetime:
@@ -63,35 +79,57 @@ def _indexed_at(index: Index, hit: Hit) -> datetime:
     return value
 
 
-def new_matches(index: Index, sub: Subscription, *, first_digest: int = 50,
-                page: int = PAGE) -> Iterable[tuple[list[tuple[Hit, datetime]], datetime]]:
-    """Yield (hits, new watermark) pages of articles the subscription has not seen."""
+def new_matches(index: Index, sub: Subscription, *, budget: int = 50,
+                first_digest: int = 50) -> tuple[list[tuple[Hit, datetime]], datetime] | None:
+    """The next (at most budget) articles the subscription has not seen, oldest first, and
+    the watermark that covers exactly them; None when there are none."""
     watermark = parse_iso(sub.watermark)
     if watermark is None:
         results = index.search(alert_query(sub.query, limit=first_digest, sort="date"))
-        hits = [(h, _indexed_at(index, h)) for h in results.hits]
-        if hits:
-            hits.sort(key=lambda pair: pair[1])
-            yield hits, hits[-1][1]
-            watermark = hits[-1][1]
-        else:
-            return
-    limit = page
+        hits = sorted(((h, _indexed_at(index, h)) for h in results.hits), key=lambda p: p[1])
+        return (hits, hits[-1][1]) if hits else None
+    if budget <= 0:
+        return None
+    limit = budget + 1  # one more than we take, to know whether a tied group goes on
     while True:
         results = index.new_since(watermark, alert_query(sub.query, limit=limit), limit=limit)
         hits = [(h, _indexed_at(index, h)) for h in results.hits]
-        if len(hits) < limit:
-            if hits:
-                yield hits, max(at for _, at in hits)
-            return
-        last = max(at for _, at in hits)
-        keep = [(h, at) for h, at in hits if at < last]
-        if not keep:  # the whole page shares one indexed_at: fetch the group whole
-            limit *= 2
-            continue
-        yield keep, max(at for _, at in keep)
-        watermark = max(at for _, at in keep)
-        limit = page
+        if not hits:
+            return None
+        if len(hits) <= budget:
+            return hits, max(at for _, at in hits)
+        take = hits[:budget]
+        next_at = hits[budget][1]
+        keep = [(h, at) for h, at in take if at < next_at]
+        if keep:
+            return keep, max(at for _, at in keep)
+        limit *= 2  # the whole page shares one indexed_at: fetch the group whole
+
+
+def count_new(index: Index, sub: Subscription, *, first_digest: int = 50) -> int:
+    """How many articles a subscription has not seen (what a pass would queue, uncapped)."""
+    watermark = parse_iso(sub.watermark)
+    if watermark is None:
+        return min(index.count(alert_query(sub.query, limit=0)), first_digest)
+    return index.count(dataclasses.replace(alert_query(sub.query, limit=0),
+                                           indexed_after=watermark))
+
+
+def _write(conn, sub: Subscription, hits: list[tuple[Hit, datetime]], watermark: datetime,
+           queued_at: str) -> int | None:
+    """Inside a transaction: advance the watermark (if nobody else did) and queue hits."""
+    cursor = conn.execute(
+        "UPDATE subscriptions SET watermark = ? WHERE id = ? AND active = 1 "
+        "AND watermark IS ?", (db.ts(watermark), sub.id, sub.watermark))
+    if cursor.rowcount != 1:
+        return None
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO outbox (subscription_id, article_id, queued_at, hit) "
+        "VALUES (?, ?, ?, ?)",
+        [(sub.id, hit.id, queued_at, json.dumps(hit_record(hit, at), ensure_ascii=False))
+         for hit, at in hits])
+    return conn.total_changes - before
 
 
 def queue(subs: Subscriptions, sub: Subscription, hits: list[tuple[Hit, datetime]],
@@ -101,49 +139,69 @@ def queue(subs: Subscriptions, sub: Subscription, hits: list[tuple[Hit, datetime
     Returns the number of new outbox rows, or None when the subscription changed under us
     (removed, suspended, or matched by someone else), in which case nothing is written.
     """
-    conn = subs.conn
-    queued_at = db.ts(now)
-    with db.transaction(conn):
-        cursor = conn.execute(
-            "UPDATE subscriptions SET watermark = ? WHERE id = ? AND active = 1 "
-            "AND watermark IS ?", (db.ts(watermark), sub.id, sub.watermark))
-        if cursor.rowcount != 1:
-            return None
-        before = conn.total_changes
-        conn.executemany(
-            "INSERT OR IGNORE INTO outbox (subscription_id, article_id, queued_at, hit) "
-            "VALUES (?, ?, ?, ?)",
-            [(sub.id, hit.id, queued_at, json.dumps(hit_record(hit, at), ensure_ascii=False))
-             for hit, at in hits])
-        added = conn.total_changes - before
-    sub.watermark = db.ts(watermark)
+    with db.transaction(subs.conn) as conn:
+        added = _write(conn, sub, hits, watermark, db.ts(now))
+    if added is not None:
+        sub.watermark = db.ts(watermark)
     return added
 
 
+def _waiting(subs: Subscriptions) -> dict[int, int]:
+    return {r[0]: r[1] for r in subs.conn.execute(
+        "SELECT subscription_id, COUNT(*) FROM outbox WHERE digest_id IS NULL "
+        "GROUP BY subscription_id")}
+
+
 def match_subscription(subs: Subscriptions, index: Index, sub: Subscription, *,
-                       first_digest: int = 50, now: datetime | None = None) -> int:
-    total = 0
-    for hits, watermark in new_matches(index, sub, first_digest=first_digest):
-        added = queue(subs, sub, hits, watermark, now=now)
-        if added is None:
-            log.info("subscription %s changed while matching; skipped", sub.id)
-            break
-        total += added
-    return total
+                       max_articles: int = 50, now: datetime | None = None) -> int:
+    """Queue what the subscription's next digest can hold: up to max_articles minus what
+    already waits in the outbox. The rest stays beyond the watermark for later passes."""
+    report = match_subscriptions(subs, index, only=[sub], max_articles=max_articles, now=now)
+    return report.queued
 
 
 def match_subscriptions(subs: Subscriptions, index: Index, *,
-                        frequencies: Iterable[str] | None = None, first_digest: int = 50,
-                        now: datetime | None = None) -> MatchReport:
-    """Match every active subscription (of these frequencies) against the index."""
+                        frequencies: Iterable[str] | None = None, max_articles: int = 50,
+                        now: datetime | None = None,
+                        only: list[Subscription] | None = None) -> MatchReport:
+    """Match every active subscription (of these frequencies) against the index.
+
+    Writes are grouped, up to COMMIT_EVERY subscriptions per transaction: each
+    subscription's watermark still moves together with its outbox rows (a crash rolls
+    back the whole group, which the next pass simply redoes), and a pass costs a few
+    commits instead of one per subscription.
+    """
     wanted = set(frequencies) if frequencies is not None else None
     report = MatchReport()
-    for sub in subs.list(active_only=True):
+    waiting = _waiting(subs)
+    queued_at = db.ts(now)
+    found: list[tuple[Subscription, list, datetime]] = []
+
+    def flush() -> None:
+        if not found:
+            return
+        with db.transaction(subs.conn) as conn:
+            results = [(sub, wm, _write(conn, sub, hits, wm, queued_at))
+                       for sub, hits, wm in found]
+        for sub, watermark, added in results:
+            if added is None:
+                log.info("subscription %s changed while matching; skipped", sub.id)
+                continue
+            sub.watermark = db.ts(watermark)
+            if added:
+                report.per_subscription[sub.id] = added
+                report.queued += added
+        found.clear()
+
+    for sub in only if only is not None else subs.list(active_only=True):
         if wanted is not None and sub.frequency not in wanted:
             continue
         report.subscriptions += 1
-        added = match_subscription(subs, index, sub, first_digest=first_digest, now=now)
-        if added:
-            report.per_subscription[sub.id] = added
-            report.queued += added
+        budget = max_articles - waiting.get(sub.id, 0)
+        result = new_matches(index, sub, budget=budget, first_digest=max_articles)
+        if result is not None:
+            found.append((sub, *result))
+            if len(found) >= COMMIT_EVERY:
+                flush()
+    flush()
     return report

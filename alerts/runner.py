@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 from alerts.digest import DigestOptions, create_due_digests
 from alerts.mailer import (DeliveryReport, Mailer, RetryPolicy, SMTPMailer, SMTPSettings,
                            deliver_pending)
-from alerts.matcher import MatchReport, match_subscriptions, new_matches
+from alerts.matcher import MatchReport, count_new, match_subscriptions
 from alerts.subscriptions import Subscriptions, is_due
 from indexer.base import Index
 
@@ -92,7 +92,7 @@ def run_pass(data_dir: str | Path, index: Index, options: AlertOptions, *,
         if dry_run:
             return _dry_run(subs, index, options, frequencies, now, report)
         report.matched = match_subscriptions(subs, index, frequencies=frequencies,
-                                             first_digest=options.max_articles, now=now)
+                                             max_articles=options.max_articles, now=now)
         report.created = create_due_digests(
             subs, now=now, max_articles=options.max_articles, mail_from=options.mail_from,
             frequencies=frequencies, daily_at=options.daily_at, hour=options.hour)
@@ -115,9 +115,7 @@ def _dry_run(subs: Subscriptions, index: Index, options: AlertOptions,
         if frequencies is not None and sub.frequency not in frequencies:
             continue
         report.matched.subscriptions += 1
-        count = 0
-        for hits, _watermark in new_matches(index, sub, first_digest=options.max_articles):
-            count += len(hits)
+        count = count_new(index, sub, first_digest=options.max_articles)
         queued = subs.conn.execute("SELECT COUNT(*) FROM outbox WHERE subscription_id = ? "
                                    "AND digest_id IS NULL", (sub.id,)).fetchone()[0]
         if count or queued:

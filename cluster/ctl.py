@@ -138,7 +138,7 @@ def start(nodes: int = 1, directory: Path = DEFAULT_DIR, heap: str | None = None
     build(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "state.json").unlink(missing_ok=True)
-    if fresh or not running:
+    if fresh:  # otherwise the data of the last run is kept
         shutil.rmtree(directory / "nodes", ignore_errors=True)
     heap = heap or ("512m" if nodes == 1 else "1g")
     cp = os.pathsep.join([str(CLASSES), CLASSPATH.read_text().strip()])
