@@ -401,9 +401,14 @@ def parse_digits(s: str) -> float:
     return float(s)
 
 
-def _parse_numeral(s: str, digits: dict, small: dict, big: dict) -> float:
+_CJK_TOKEN_RE = re.compile(_alt(list(CJK_DIGITS) + list(CJK_SMALL) + list(CJK_BIG)))
+_THAI_TOKEN_RE = re.compile(_alt(list(THAI_DIGITS) + list(THAI_SMALL) + list(THAI_BIG)))
+
+
+def _parse_numeral(s: str, token_re: re.Pattern[str], digits: dict, small: dict,
+                   big: dict) -> float:
     """Chinese or Thai numerals: '三千五百万' -> 3.5e7, 'ห้าพันล้าน' -> 5e9."""
-    tokens = re.findall(_alt(list(digits) + list(small) + list(big)), s)
+    tokens = token_re.findall(s)
     result = 0.0
     section = 0.0
     digit: float | None = None
@@ -425,11 +430,11 @@ def _parse_numeral(s: str, digits: dict, small: dict, big: dict) -> float:
 
 
 def _cjk_value(s: str) -> float:
-    return _parse_numeral(s, CJK_DIGITS, CJK_SMALL, CJK_BIG)
+    return _parse_numeral(s, _CJK_TOKEN_RE, CJK_DIGITS, CJK_SMALL, CJK_BIG)
 
 
 def _thai_value(s: str) -> float:
-    return _parse_numeral(s, THAI_DIGITS, THAI_SMALL, THAI_BIG)
+    return _parse_numeral(s, _THAI_TOKEN_RE, THAI_DIGITS, THAI_SMALL, THAI_BIG)
 
 
 @dataclass(slots=True)

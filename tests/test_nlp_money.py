@@ -312,3 +312,16 @@ def test_money_json_shape():
 def test_empty_and_numberless_text():
     assert find_money("") == []
     assert find_money("No figures in this sentence at all.") == []
+
+
+def test_no_regex_is_compiled_per_call(monkeypatch):
+    text = ("Police seized $4.2m, 300 million baht, 1.2亿元, 三千万元, ห้าพันล้านบาท, "
+            "des milliards de dollars, between $1m and $2m and 20 million pesos.")
+    expected = _shape(find_money(text))
+
+    def compiled_per_call(*args, **kwargs):
+        raise AssertionError("find_money compiled a regex per call")
+
+    for name in ("compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "split"):
+        monkeypatch.setattr(money_mod.re, name, compiled_per_call)
+    assert _shape(find_money(text)) == expected
