@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 from indexer.errors import QuerySyntaxError
 
@@ -61,7 +61,14 @@ _UNSPACED = re.compile(
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Burmese, Khmer
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"  # kana, CJK, Hangul
 )
-_WORD = re.compile(r"[\w\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]+", re.UNICODE)
+_WORD_CHARS = r"\w\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
+_WORD = re.compile(f"[{_WORD_CHARS}]+", re.UNICODE)
+# Regex text for what may separate two consecutive index words in folded text.
+WORD_GAP = f"[^{_WORD_CHARS}]*"
+# One index word: a single unspaced character (Thai marks included), or a run of
+# other word characters. (\w never matches a combining mark, so no mark is left
+# to attach to the character before it.)
+_INDEX_WORD = re.compile(_UNSPACED.pattern + "|" + "[^\\W" + _UNSPACED.pattern[1:-1] + "]+")
 
 
 # Combining marks fold() strips: every mark outside the unspaced scripts (no
@@ -86,39 +93,23 @@ def fold(text: str) -> str:
 
 def word_spans(folded: str) -> list[tuple[str, int, int]]:
     """Index words of already folded text with their [start, end) offsets in it."""
-    if not _UNSPACED.search(folded):
-        return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(folded)]
-    out: list[tuple[str, int, int]] = []
-    for match in _WORD.finditer(folded):
-        chunk, base = match.group(0), match.start()
-        if not _UNSPACED.search(chunk):
-            out.append((chunk, base, match.end()))
-            continue
-        start = -1  # start of a pending run of spaced letters inside the chunk
-        for i, ch in enumerate(chunk):
-            if _UNSPACED.match(ch):
-                if start >= 0:
-                    out.append((chunk[start:i], base + start, base + i))
-                    start = -1
-                out.append((ch, base + i, base + i + 1))
-            elif unicodedata.category(ch).startswith("M") and out and start < 0 \
-                    and out[-1][2] == base + i:
-                # a combining mark belongs to the character before it
-                word, s, _ = out[-1]
-                out[-1] = (word + ch, s, base + i + 1)
-            elif start < 0:
-                start = i
-        if start >= 0:
-            out.append((chunk[start:], base + start, match.end()))
-    return out
+    return [(m.group(0), m.start(), m.end()) for m in word_matches(folded)]
+
+
+def word_matches(folded: str, pos: int = 0) -> Iterator[re.Match[str]]:
+    """Lazily, the index words of already folded text (from pos, a word boundary)."""
+    return (_INDEX_WORD if _UNSPACED.search(folded) else _WORD).finditer(folded, pos)
 
 
 def words_of(text: str) -> list[str]:
     """Split text into index words: runs of letters/digits, unspaced scripts per character."""
     folded = fold(text)
-    if not _UNSPACED.search(folded):
-        return _WORD.findall(folded)
-    return [word for word, _, _ in word_spans(folded)]
+    return (_INDEX_WORD if _UNSPACED.search(folded) else _WORD).findall(folded)
+
+
+def is_unspaced(word: str) -> bool:
+    """Is this index word one character of a script written without spaces?"""
+    return len(word) == 1 and _UNSPACED.match(word) is not None
 
 
 def name_key(name: str) -> str:

@@ -8,8 +8,14 @@ exactly as the index matched it (same `fold`/`word_spans` as indexing), so
 from __future__ import annotations
 
 import html
+import re
+from collections import deque
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Callable
 
-from indexer.query import And, Node, Not, Or, Phrase, Term, fold, word_spans
+from indexer.query import (WORD_GAP, And, Node, Not, Or, Phrase, Term, fold, is_unspaced,
+                           word_matches)
 
 SNIPPET_CHARS = 240
 
@@ -21,7 +27,8 @@ def snippet(text: str, node: Node | None, size: int = SNIPPET_CHARS) -> str:
     """
     if not text:
         return ""
-    spans = match_spans(text, node) if node is not None else []
+    # Only the words up to one window past the first match are read.
+    spans = match_spans(text, node, reach=size) if node is not None else []
     if spans:
         first = spans[0][0]
         start = _snap_start(text, max(0, first - size // 4))
@@ -43,27 +50,50 @@ def snippet(text: str, node: Node | None, size: int = SNIPPET_CHARS) -> str:
     return "".join(out).strip()
 
 
-def match_spans(text: str, node: Node | None) -> list[tuple[int, int]]:
-    """[start, end) offsets in text of every word or phrase the query's positive terms match."""
-    exact, prefixes, phrases = _positive(node)
-    if not (exact or prefixes or phrases):
+def match_spans(text: str, node: Node | None, reach: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) offsets in text of the words and phrases the query's positive terms match.
+
+    With reach, stop reading words that start more than reach characters after the first match.
+    """
+    plan = _plan(node) if node is not None else None
+    if plan is None:
         return []
+    exact, prefixes, phrases, longest, first_words = plan
     folded, offsets = _fold_with_offsets(text)
-    tokens = word_spans(folded)
-    words = [t[0] for t in tokens]
+    # Skip straight to the first place any matching word could start.
+    candidate = first_words.search(folded)
+    if candidate is None:
+        return []
+    begin = candidate.start()
+    if not is_unspaced(folded[begin]):  # back to the start of its word
+        begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
+    recent: deque[tuple[str, int, int]] = deque(maxlen=longest)
     found: list[tuple[int, int]] = []
-    for i, (word, s, e) in enumerate(tokens):
-        if word in exact or any(word.startswith(p) for p in prefixes):
+    stop = None
+    for match in word_matches(folded, begin):
+        word, s, e = match.group(0), match.start(), match.end()
+        if stop is not None and s > stop:
+            break
+        recent.append((word, s, e))
+        hit = word in exact or (prefixes and word.startswith(prefixes))
+        if hit:
             found.append((s, e))
-        for phrase in phrases.get(word, ()):
-            if tuple(words[i:i + len(phrase)]) == phrase:
-                found.append((s, tokens[i + len(phrase) - 1][2]))
-    if offsets is not None:
-        found = [(offsets[s], offsets[e - 1] + 1) for s, e in found]
+        for phrase in phrases.get(word, ()):  # phrases ending with this word
+            n = len(phrase)
+            if len(recent) >= n and tuple(w for w, _, _ in list(recent)[-n:]) == phrase:
+                found.append((recent[-n][1], e))
+                hit = True
+        if hit and stop is None and reach is not None:
+            stop = s + reach
+    if offsets is not None:  # an end maps to where the next raw character starts
+        found = [(offsets(s), len(text) if e >= len(folded) else offsets(e)) for s, e in found]
     return _merge(found)
 
 
-def _positive(node: Node | None):
+@lru_cache(maxsize=256)
+def _plan(node: Node):
+    """What to look for: exact words, prefixes, phrases by last word, and a regex
+    finding (a superset of) the places where any of them can begin."""
     exact: set[str] = set()
     prefixes: list[str] = []
     phrases: dict[str, list[tuple[str, ...]]] = {}
@@ -74,27 +104,67 @@ def _positive(node: Node | None):
         if isinstance(n, Term):
             (prefixes.append(n.text) if n.prefix else exact.add(n.text))
         elif isinstance(n, Phrase):
-            phrases.setdefault(n.words[0], []).append(tuple(n.words))
+            phrases.setdefault(n.words[-1], []).append(tuple(n.words))
         elif isinstance(n, (And, Or)):
             for child in n.children:
                 walk(child)
 
     walk(node)
-    return exact, prefixes, phrases
+    # a phrase's words follow each other with at most non-word characters between
+    starts = exact | set(prefixes) | {WORD_GAP.join(map(re.escape, p))
+                                      for group in phrases.values() for p in group}
+    if not starts:
+        return None
+    longest = max((len(p) for group in phrases.values() for p in group), default=1)
+    first_words = re.compile("|".join(
+        re.escape(s) if s in exact or s in prefixes else s
+        for s in sorted(starts, key=len, reverse=True)))
+    return frozenset(exact), tuple(prefixes), phrases, longest, first_words
 
 
-def _fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
-    """Folded text and, when its length differs from text, folded index -> raw index."""
+def _fold_with_offsets(text: str) -> tuple[str, Callable[[int], int] | None]:
+    """Folded text and, when lengths differ, a map from folded to raw offsets.
+
+    Only characters whose fold is not exactly one character (a stripped accent
+    in decomposed text, a ligature, Thai SARA AM...) shift offsets, so the map
+    is built from those alone.
+    """
     folded = fold(text)
     if len(folded) == len(text):
         return folded, None
-    parts: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold(ch)
-        parts.append(f)
-        offsets.extend([i] * len(f))
-    return "".join(parts), offsets
+    lengths = _FOLD_LENGTHS
+    special = []
+    for ch in set(text):
+        n = lengths.get(ch)
+        if n is None:
+            n = lengths[ch] = len(fold(ch))
+        if n != 1:
+            special.append(ch)
+    starts: list[int] = [0]  # folded offset where each segment begins
+    shifts: list[int] = [0]  # raw offset minus folded offset within the segment
+    shift = 0
+    pattern = "[" + "".join(re.escape(ch) for ch in special) + "]"
+    for match in re.finditer(pattern, text):
+        raw = match.start()
+        n = lengths[text[raw]]
+        at = raw - shift  # folded offset of this character
+        starts.append(at)
+        shifts.append(-at + raw)  # every folded char of it maps back to raw
+        shift += 1 - n
+        starts.append(at + n)
+        shifts.append(shift)
+
+    def to_raw(pos: int) -> int:
+        i = bisect_right(starts, pos) - 1
+        seg_start, seg_shift = starts[i], shifts[i]
+        if i % 2:  # inside a special character's expansion
+            return seg_start + seg_shift
+        return min(len(text) - 1, max(0, pos + seg_shift))
+
+    return folded, to_raw
+
+
+_FOLD_LENGTHS: dict[str, int] = {}
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -12,8 +12,10 @@ Layout (schema version in `meta`, upgraded by MIGRATIONS on open):
     fts            FTS5 over title and text, fed with words_of() output joined by
                    spaces (the tokenizer only splits on spaces), so this index and
                    the cluster's tokenise alike, incl. per-character CJK/Thai
-    facet_totals   facet counts over the whole index, kept by triggers, so the
-                   unfiltered page (the most common one) does not rescan
+    doc_changes    generation of the last write that touched each document: the
+                   in-memory column cache (sqlite_cache.py) reloads only those
+Filters, facets and sorts other than bm25 run on that cache (numpy); FTS5
+finds the documents with the words and ranks them.
 Every stored time is an integer of microseconds since the epoch, UTC.
 
 Several processes (crawler, web, alerts) may share the file: WAL mode, a busy
@@ -35,17 +37,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import numpy as np
+
 from indexer.errors import IndexUnavailable, QuerySyntaxError
-from indexer.query import (FACETS, And, FacetValue, Hit, Node, Not, Or, Phrase, Query,
-                           Results, Term, name_key, words_of)
+from indexer.query import (And, Hit, Node, Not, Or, Phrase, Query, Results, Term,
+                           is_unspaced, name_key, words_of)
 from indexer.snippet import snippet
+from indexer.sqlite_cache import DocCache
 from nlp.identity import content_hash as hash_text
 from nlp.records import Article, iso
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_WEIGHT = 10.0  # bm25 weight of the title column against the text's 1.0
+_RANK = f"bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)"  # title, text, title_grams, text_grams
+_GAP = "§"  # in a grams column: the end of a run of unspaced characters
 WRITE_BATCH = 500  # articles per write transaction (bounds how long others wait)
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'"
 # Strings whose tokens fingerprint words_of(): if it changes, the FTS table is rebuilt.
@@ -82,54 +89,39 @@ CREATE TABLE IF NOT EXISTS contents (
     text TEXT NOT NULL,
     article TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS facet_totals (
-    facet TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY (facet, value)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, text, tokenize="{_TOKENIZER}", prefix='2 3', detail=full);
+    title, text, title_grams, text_grams, tokenize="{_TOKENIZER}", prefix='2 3', detail=full);
+CREATE TABLE IF NOT EXISTS doc_changes (n INTEGER PRIMARY KEY, gen INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_changes_gen ON doc_changes(gen);
 """
 
 _SIDES = {"country": "doc_countries", "place": "doc_places", "org": "doc_orgs"}
-for _facet, _table in _SIDES.items():
+for _table in _SIDES.values():
     _SCHEMA += f"""
 CREATE TABLE IF NOT EXISTS {_table} (
     n INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
     PRIMARY KEY (n, key)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS {_table}_key ON {_table}(key, n);
-CREATE TRIGGER IF NOT EXISTS {_table}_ins AFTER INSERT ON {_table} BEGIN
-    INSERT INTO facet_totals VALUES ('{_facet}', NEW.name, 1)
-        ON CONFLICT DO UPDATE SET count = count + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS {_table}_del AFTER DELETE ON {_table} BEGIN
-    UPDATE facet_totals SET count = count - 1 WHERE facet = '{_facet}' AND value = OLD.name;
-    DELETE FROM facet_totals WHERE facet = '{_facet}' AND value = OLD.name AND count <= 0;
-END;
+CREATE INDEX IF NOT EXISTS {_table}_key ON {_table}(key, name, n);
 """
-for _col in ("lang", "source"):
-    _SCHEMA += f"""
-CREATE TRIGGER IF NOT EXISTS documents_{_col}_ins AFTER INSERT ON documents
-WHEN NEW.{_col} IS NOT NULL AND NEW.{_col} != '' BEGIN
-    INSERT INTO facet_totals VALUES ('{_col}', NEW.{_col}, 1)
-        ON CONFLICT DO UPDATE SET count = count + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS documents_{_col}_del AFTER DELETE ON documents
-WHEN OLD.{_col} IS NOT NULL AND OLD.{_col} != '' BEGIN
-    UPDATE facet_totals SET count = count - 1 WHERE facet = '{_col}' AND value = OLD.{_col};
-    DELETE FROM facet_totals WHERE facet = '{_col}' AND value = OLD.{_col} AND count <= 0;
-END;
-CREATE TRIGGER IF NOT EXISTS documents_{_col}_upd AFTER UPDATE OF {_col} ON documents
-WHEN OLD.{_col} IS NOT NEW.{_col} BEGIN
-    UPDATE facet_totals SET count = count - 1 WHERE facet = '{_col}' AND value = OLD.{_col};
-    DELETE FROM facet_totals WHERE facet = '{_col}' AND value = OLD.{_col} AND count <= 0;
-    INSERT INTO facet_totals SELECT '{_col}', NEW.{_col}, 1
-        WHERE NEW.{_col} IS NOT NULL AND NEW.{_col} != ''
-        ON CONFLICT DO UPDATE SET count = count + 1;
-END;
-"""
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Facets move to the in-memory cache: no totals table or triggers; track changes."""
+    for kind, name in db.execute("SELECT type, name FROM sqlite_master WHERE type = 'trigger' "
+                                 "OR name = 'facet_totals' OR name GLOB 'doc_*_key'").fetchall():
+        db.execute(f"DROP {kind.upper()} {name}")
+    db.execute("DROP TABLE fts")  # now with bigram columns
+    for statement in _statements(_SCHEMA):  # creates doc_changes, fts, the new indexes
+        db.execute(statement)
+    db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (_RANK,))
+    _rebuild_fts(db)
+    db.execute("INSERT INTO doc_changes SELECT n, 0 FROM documents")
+    db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+
 
 # Schema upgrades: MIGRATIONS[v] takes a version-v file to version v+1, inside
 # one write transaction. Add an entry and bump SCHEMA_VERSION to change the schema.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
 
 _DOC_COLUMNS = ("n, id, date, indexed_at, lang, source, relevance, max_usd, story_id, "
                 "content_hash, published, fetched_at")
@@ -143,6 +135,7 @@ class SQLiteIndex:
         self.path = Path(path)
         self.timeout = timeout
         self._lock = threading.RLock()
+        self._cache = DocCache()
         if self.path.is_dir():
             raise IndexUnavailable(f"index path {self.path} is a directory: "
                                    "point --index at a file, e.g. sqlite:///data/index.db")
@@ -175,11 +168,11 @@ class SQLiteIndex:
             if version == 0:
                 for statement in _statements(_SCHEMA):
                     db.execute(statement)
-                db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)",
-                           (f"bm25({TITLE_WEIGHT}, 1.0)",))
+                db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (_RANK,))
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
                 self._set_meta("tokenizer", _tokenizer_fingerprint())
                 self._set_meta("last_indexed_at", "0")
+                self._set_meta("generation", "0")
                 return
             if version > SCHEMA_VERSION:
                 raise IndexUnavailable(
@@ -215,10 +208,7 @@ class SQLiteIndex:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def _rebuild_fts(self, db: sqlite3.Connection) -> None:
-        db.execute("DELETE FROM fts")
-        rows = db.execute("SELECT n, title, text FROM contents").fetchall()
-        db.executemany("INSERT INTO fts(rowid, title, text) VALUES (?, ?, ?)",
-                       ((n, _tokens(title), _tokens(text)) for n, title, text in rows))
+        _rebuild_fts(db)
 
     def close(self) -> None:
         with self._lock:
@@ -321,6 +311,7 @@ class SQLiteIndex:
         changed = 0
         with self._write() as db:
             last = int(self._meta("last_indexed_at") or 0)
+            touched: set[int] = set()
             for row in prepared:
                 old = db.execute("SELECT n, content_hash, fingerprint, indexed_at, fetched_at "
                                  "FROM documents WHERE id = ?", (row["id"],)).fetchone()
@@ -336,11 +327,12 @@ class SQLiteIndex:
                     last = max(_now_us(), last + 1)
                     row["indexed_at"] = last
                     changed += 1
-                self._store(db, row, old[0] if old is not None else None)
+                touched.add(self._store(db, row, old[0] if old is not None else None))
             self._set_meta("last_indexed_at", str(last))
+            self._stamp(db, touched)
         return changed
 
-    def _store(self, db: sqlite3.Connection, row: dict[str, Any], n: int | None) -> None:
+    def _store(self, db: sqlite3.Connection, row: dict[str, Any], n: int | None) -> int:
         values = (row["id"], row["date"], row["indexed_at"], row["lang"], row["source"],
                   row["relevance"], row["max_usd"], row["story_id"], row["content_hash"],
                   row["fingerprint"], row["published"], row["fetched_at"])
@@ -351,8 +343,8 @@ class SQLiteIndex:
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values).lastrowid
             db.execute("INSERT INTO contents VALUES (?,?,?,?,?)",
                        (n, row["url"], row["title"], row["text"], row["article"]))
-            db.execute("INSERT INTO fts(rowid, title, text) VALUES (?,?,?)",
-                       (n, row["fts_title"], row["fts_text"]))
+            db.execute("INSERT INTO fts(rowid, title, text, title_grams, text_grams) "
+                       "VALUES (?,?,?,?,?)", (n, *row["fts"]))
         else:
             db.execute(
                 "UPDATE documents SET id=?, date=?, indexed_at=?, lang=?, source=?, relevance=?, "
@@ -360,27 +352,40 @@ class SQLiteIndex:
                 "fetched_at=? WHERE n=?", (*values, n))
             db.execute("UPDATE contents SET url=?, title=?, text=?, article=? WHERE n=?",
                        (row["url"], row["title"], row["text"], row["article"], n))
-            db.execute("UPDATE fts SET title=?, text=? WHERE rowid=?",
-                       (row["fts_title"], row["fts_text"], n))
+            db.execute("UPDATE fts SET title=?, text=?, title_grams=?, text_grams=? "
+                       "WHERE rowid=?", (*row["fts"], n))
             for table in _SIDES.values():
                 db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
         for facet, table in _SIDES.items():
-            db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?,?,?)",
+            db.executemany(f"INSERT INTO {table} VALUES (?,?,?)",
                            [(n, key, name) for key, name in row[facet]])
+        return n  # type: ignore[return-value]
 
     def delete(self, ids: Iterable[str]) -> int:
         deleted = 0
         with self._write() as db:
+            touched: set[int] = set()
             for chunk in _chunks(list(dict.fromkeys(ids)), 500):
                 marks = ",".join("?" * len(chunk))
                 ns = [r[0] for r in db.execute(
                     f"SELECT n FROM documents WHERE id IN ({marks})", chunk)]
+                touched.update(ns)
                 for n in ns:
                     for table in ("documents", "contents", *_SIDES.values()):
                         db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
                     db.execute("DELETE FROM fts WHERE rowid = ?", (n,))
                 deleted += len(ns)
+            self._stamp(db, touched)
         return deleted
+
+    def _stamp(self, db: sqlite3.Connection, touched: set[int]) -> None:
+        """Record which documents this write touched, under a new generation: that is
+        how the column caches of other connections (and processes) know what to reload."""
+        if touched:
+            generation = int(self._meta("generation") or 0) + 1
+            db.executemany("INSERT OR REPLACE INTO doc_changes VALUES (?, ?)",
+                           [(n, generation) for n in touched])
+            self._set_meta("generation", str(generation))
 
     # ----------------------------------------------------------------- reads
 
@@ -409,10 +414,7 @@ class SQLiteIndex:
         query = query or Query()
         node = query.parsed()
         with self._read() as db:
-            plan = _Plan(query, node)
-            if plan.everything:
-                return db.execute("SELECT count(*) FROM documents").fetchone()[0]
-            return db.execute(f"SELECT count(*) {plan.from_where}", plan.params).fetchone()[0]
+            return int(self._matching(db, query, node).sum())
 
     def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
         after = query.indexed_after
@@ -423,22 +425,54 @@ class SQLiteIndex:
 
     def search(self, query: Query) -> Results:
         node = query.parsed()
-        plan = _Plan(query, node)
+        match = compile_match(node) if node is not None else None
+        ranked = match is not None and not match[1] and query.sort == "relevance"
         with self._read() as db:
-            if plan.everything:
-                total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            mask = self._matching(db, query, node)
+            total = int(mask.sum())
+            want = query.offset + query.limit
+            if not query.limit or query.offset >= total:
+                page: list[tuple[int, float]] = []
+            elif ranked:
+                page = self._ranked(db, match[0], mask, want)[query.offset:]  # type: ignore[index]
             else:
-                total = db.execute(f"SELECT count(*) {plan.from_where}", plan.params).fetchone()[0]
-            page: list[tuple[int, float]] = []
-            if total and query.limit and query.offset < total:
-                page = db.execute(
-                    f"SELECT d.n, {plan.score} {plan.from_where} ORDER BY {plan.order} "
-                    "LIMIT ? OFFSET ?", (*plan.params, query.limit, query.offset)).fetchall()
+                ns = self._cache.order(np.flatnonzero(mask), query.sort, want)[query.offset:]
+                page = [(int(n), float(self._cache.relevance[n])) for n in ns]
             hits = self._hits(db, page, node)
-            facets: dict[str, list[FacetValue]] = {}
-            if query.facets:
-                facets = self._facets(db, plan, query.facet_size, total)
+            facets = self._cache.facet_counts(mask, query.facet_size) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
+
+    def _matching(self, db: sqlite3.Connection, query: Query, node: Node | None) -> np.ndarray:
+        """Boolean mask over document numbers: what the query's text and filters select."""
+        self._cache.refresh(db)
+        mask = self._cache.mask(query, _us(query.indexed_after), _us(query.since),
+                                _us(query.until))
+        if query.story_id is not None:
+            story = np.zeros_like(mask)
+            story[[r[0] for r in db.execute(
+                "SELECT n FROM documents WHERE story_id = ?", (query.story_id,))]] = True
+            mask &= story
+        if node is not None:
+            expr, negated = compile_match(node)
+            found = np.zeros_like(mask)
+            ids = db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
+                             (expr,)).fetchone()[0]
+            if ids:
+                found[np.array(ids.split(","), dtype=np.int64)] = True
+            mask &= ~found if negated else found
+        return mask
+
+    def _ranked(self, db: sqlite3.Connection, expr: str, mask: np.ndarray,
+                want: int) -> list[tuple[int, float]]:
+        """The first `want` matches passing the filters, best bm25 first (n breaks ties)."""
+        page: list[tuple[int, float]] = []
+        for n, rank in db.execute("SELECT rowid, rank FROM fts WHERE fts MATCH ? "
+                                  "ORDER BY rank, rowid", (expr,)):
+            if mask[n]:
+                page.append((n, -rank))
+                if len(page) >= want:
+                    break
+        return page
 
     def _hits(self, db: sqlite3.Connection, page: list[tuple[int, float]],
               node: Node | None) -> list[Hit]:
@@ -460,27 +494,6 @@ class SQLiteIndex:
                 relevance=relevance, story_id=story, indexed_at=iso(_from_us(indexed))))
         return hits
 
-    def _facets(self, db: sqlite3.Connection, plan: "_Plan", size: int,
-                total: int) -> dict[str, list[FacetValue]]:
-        counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
-        if total == 0:
-            return {name: [] for name in FACETS}
-        if plan.everything:
-            rows = db.execute("SELECT facet, value, count FROM facet_totals")
-        else:
-            parts = [f"SELECT '{facet}', name, count(*) FROM {table} JOIN m ON m.n = {table}.n "
-                     f"GROUP BY name" for facet, table in _SIDES.items()]
-            parts += [f"SELECT '{col}', d.{col}, count(*) FROM documents d JOIN m ON m.n = d.n "
-                      f"WHERE d.{col} IS NOT NULL AND d.{col} != '' GROUP BY d.{col}"
-                      for col in ("lang", "source")]
-            rows = db.execute(f"WITH m AS MATERIALIZED (SELECT d.n AS n {plan.from_where}) "
-                              + " UNION ALL ".join(parts), plan.params)
-        for facet, value, count in rows:
-            counts[facet].append((value, count))
-        return {name: [FacetValue(v, c) for v, c in
-                       sorted(values, key=lambda vc: (-vc[1], vc[0]))[:size]]
-                for name, values in counts.items()}
-
     def _articles(self, db: sqlite3.Connection, where: str, params: tuple,
                   order: str = "d.n") -> list[Article]:
         out = []
@@ -499,58 +512,6 @@ class SQLiteIndex:
 # ------------------------------------------------------------------ queries
 
 
-class _Plan:
-    """A Query compiled to SQL: FROM/WHERE, parameters, score and order."""
-
-    def __init__(self, query: Query, node: Node | None) -> None:
-        where: list[str] = []
-        params: list[Any] = []
-        match = compile_match(node) if node is not None else None
-        if match is not None and not match[1]:
-            source = "FROM fts JOIN documents d ON d.n = fts.rowid"
-            where.append("fts MATCH ?")
-            params.append(match[0])
-        else:
-            source = "FROM documents d"
-            if match is not None:  # a negated tree: everything except what matches
-                where.append("d.n NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(match[0])
-        for values, table, key in ((query.countries, "doc_countries", str.upper),
-                                   (query.places, "doc_places", name_key),
-                                   (query.orgs, "doc_orgs", name_key)):
-            if values:
-                keys = sorted({key(v) for v in values})
-                where.append(f"d.n IN (SELECT n FROM {table} WHERE key IN "
-                             f"({','.join('?' * len(keys))}))")
-                params.extend(keys)
-        for values, column in ((query.langs, "lang"), (query.sources, "source")):
-            if values:
-                where.append(f"d.{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        for value, test in ((query.min_usd, "d.max_usd >= ?"),
-                            (query.min_relevance, "d.relevance >= ?"),
-                            (_us(query.since), "d.date >= ?"),
-                            (_us(query.until), "d.date <= ?"),
-                            (_us(query.indexed_after), "d.indexed_at > ?"),
-                            (query.story_id, "d.story_id = ?")):
-            if value is not None:
-                where.append(test)
-                params.append(value)
-        self.everything = not where
-        self.from_where = source + (" WHERE " + " AND ".join(where) if where else "")
-        self.params = tuple(params)
-        ranked = match is not None and not match[1]
-        if query.sort == "date":
-            self.order = "d.date DESC, d.id"
-        elif query.sort == "indexed":
-            self.order = "d.indexed_at"
-        elif ranked:
-            self.order = "fts.rank, d.id"
-        else:
-            self.order = "d.relevance DESC, d.date DESC, d.id"
-        self.score = "-fts.rank" if ranked else "d.relevance"
-
-
 def compile_match(node: Node) -> tuple[str, bool]:
     """The tree as an FTS5 MATCH expression, and whether it is negated.
 
@@ -559,9 +520,12 @@ def compile_match(node: Node) -> tuple[str, bool]:
     result means "every document except those matching the expression".
     """
     if isinstance(node, Term):
-        return _quote(node.text) + ("*" if node.prefix else ""), False
+        return "{title text} : " + _quote(node.text) + ("*" if node.prefix else ""), False
     if isinstance(node, Phrase):
-        return _quote(" ".join(node.words)), False
+        if all(is_unspaced(w) for w in node.words):
+            grams = [a + b for a, b in zip(node.words, node.words[1:])]
+            return "{title_grams text_grams} : " + _quote(" ".join(grams)), False
+        return "{title text} : " + _quote(" ".join(node.words)), False
     if isinstance(node, Not):
         expr, negated = compile_match(node.child)
         return expr, not negated
@@ -608,7 +572,7 @@ def _prepare(article: Article) -> dict[str, Any]:
         "lang": (article.lang or "").lower() or None, "source": article.source or "",
         "relevance": float(article.relevance or 0.0), "max_usd": ents.max_usd(),
         "story_id": article.story_id or "",
-        "fts_title": _tokens(article.title), "fts_text": _tokens(article.text),
+        "fts": _fts_columns(article.title, article.text),
         "country": [(c.upper(), c.upper()) for c in ents.countries()],
         "place": _keyed(ents.place_names()), "org": _keyed(ents.org_names()),
     }
@@ -623,12 +587,45 @@ def _keyed(names: list[str]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _tokens(text: str) -> str:
-    return " ".join(words_of(text or ""))
+def _fts_columns(title: str, text: str) -> tuple[str, str, str, str]:
+    """title, text, title_grams, text_grams as stored in the fts table."""
+    title_words, text_words = words_of(title or ""), words_of(text or "")
+    return (" ".join(title_words), " ".join(text_words), _grams(title_words),
+            _grams(text_words))
+
+
+def _grams(words: list[str]) -> str:
+    """Bigrams of each run of unspaced characters, runs separated by _GAP.
+
+    A phrase of n >= 2 such characters is then a phrase of n-1 bigrams, whose
+    posting lists are far shorter than a single character's: the same matches,
+    without intersecting a dozen lists of the commonest Thai or Chinese characters.
+    """
+    out: list[str] = []
+    prev = ""
+    for word in words:
+        if is_unspaced(word):
+            if prev:
+                out.append(prev + word)
+            prev = word
+        else:
+            if out and out[-1] != _GAP:
+                out.append(_GAP)
+            prev = ""
+    return " ".join(out)
+
+
+def _rebuild_fts(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM fts")
+    rows = db.execute("SELECT n, title, text FROM contents").fetchall()
+    db.executemany("INSERT INTO fts(rowid, title, text, title_grams, text_grams) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   ((n, *_fts_columns(title, text)) for n, title, text in rows))
 
 
 def _tokenizer_fingerprint() -> str:
-    return hashlib.sha1(f"{_TOKENIZER}|{_tokens(_PROBE)}".encode("utf-8")).hexdigest()[:16]
+    probe = "|".join(_fts_columns(_PROBE, _PROBE))
+    return hashlib.sha1(f"{_TOKENIZER}|{_RANK}|{probe}".encode("utf-8")).hexdigest()[:16]
 
 
 def _us(value: datetime | None) -> int | None:

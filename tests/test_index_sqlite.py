@@ -178,16 +178,63 @@ def test_bad_queries_are_query_syntax_errors(sqlite_index):
             sqlite_index.search(Query(text=text))
 
 
+W = "{title text} : "  # words are matched in the title and text columns
+G = "{title_grams text_grams} : "  # runs of Chinese/Thai... characters as bigrams
+
+
 @pytest.mark.parametrize("text, expected", [
-    ("scam", ('"scam"', False)),
-    ("traffick*", ('"traffick"*', False)),
-    ('"scam centre"', ('"scam centre"', False)),
-    ("诈骗", ('"诈 骗"', False)),
-    ("a b", ('("a") AND ("b")', False)),
-    ("a -b", ('(("a")) NOT (("b"))', False)),
-    ("a OR b", ('("a") OR ("b")', False)),
-    ("a (b OR -c)", ('(("a")) NOT (((("c")) NOT (("b"))))', False)),
-    ("(-a OR -b) c", ('(("c")) NOT ((("a") AND ("b")))', False)),
+    ("scam", W + '"scam"'),
+    ("traffick*", W + '"traffick"*'),
+    ('"scam centre"', W + '"scam centre"'),
+    ("诈骗园区", G + '"诈骗 骗园 园区"'),
+    ("园", W + '"园"'),
+    ("KK园区", W + '"kk 园 区"'),
+    ("a b", f'({W}"a") AND ({W}"b")'),
+    ("a OR b", f'({W}"a") OR ({W}"b")'),
+    ("a -b", f'(({W}"a")) NOT (({W}"b"))'),
+    # FTS5 has only a binary NOT: a AND (b OR NOT c) = a NOT (c NOT b)
+    ("a (b OR -c)", f'(({W}"a")) NOT (((({W}"c")) NOT (({W}"b"))))'),
+    ("(-a OR -b) c", f'(({W}"c")) NOT ((({W}"a") AND ({W}"b")))'),
 ])
 def test_queries_compile_to_fts5_with_binary_not(text, expected):
-    assert compile_match(parse_query(text)) == expected
+    assert compile_match(parse_query(text)) == (expected, False)
+
+
+def test_unspaced_runs_become_bigrams_that_never_span_a_break(sqlite_index):
+    from tests.test_index_contract import make
+
+    sqlite_index.upsert([
+        make("a", "标题", "园区 诈骗 KK园区"),  # spaces do not break a run; a Latin word does
+        make("b", "诈骗", "园区"),  # title and text are separate runs
+    ])
+    found = {h.title for h in sqlite_index.search(Query(text="园区诈骗")).hits}
+    assert found == {"标题"}
+    assert sqlite_index.search(Query(text="区kk园")).total == 0
+    assert sqlite_index.search(Query(text="骗kk园")).total == 1
+    assert sqlite_index.search(Query(text="骗园")).total == 0
+
+
+
+def test_the_column_cache_follows_writes_from_other_connections(sqlite_index_path):
+    articles = sample_articles(200, seed=9)
+    queries = [Query(), Query(text="police"), Query(countries=["MM"], sort="date"),
+               Query(min_usd=1e7, sort="indexed"), Query(places=["Bangkok"], min_relevance=0.5)]
+    reader, writer = SQLiteIndex(sqlite_index_path), SQLiteIndex(sqlite_index_path)
+    try:
+        writer.upsert(articles[:100])
+        for query in queries:
+            reader.search(query)  # warm the reader's cache
+        moved = [a for a in articles[:10]]
+        for article in moved:  # same text, new entities and relevance
+            article.entities.places = article.entities.places[:1]
+            article.relevance = 0.01
+        writer.upsert(moved + articles[100:])  # grows past the cached size
+        writer.delete([a.id for a in articles[50:60]])
+        with SQLiteIndex(sqlite_index_path) as fresh:
+            for query in queries:
+                want, got = fresh.search(query), reader.search(query)
+                assert (got.total, [h.id for h in got.hits], got.facets) == (
+                    want.total, [h.id for h in want.hits], want.facets), query
+    finally:
+        reader.close()
+        writer.close()
