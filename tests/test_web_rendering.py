@@ -27,9 +27,9 @@ def test_overlapping_and_stale_entity_offsets_are_handled():
 
 def test_snippets_keep_only_mark_tags():
     assert safe_snippet("a <mark>scam</mark> &amp; b") == "a <mark>scam</mark> &amp; b"
-    assert safe_snippet("<mark>open") == "<mark>open</mark>"
-    # anything else means the snippet was not escaped: show it as text
-    assert safe_snippet("<mark>x</mark><img src=x>") == "x&lt;img src=x&gt;"
+    # any other tag means the snippet was not escaped: it is shown as text
+    assert safe_snippet("<mark>x</mark><img src=x>") == "<mark>x</mark>&lt;img src=x&gt;"
+    assert safe_snippet("<mark><b>x</b></mark>") == "<mark>&lt;b&gt;x&lt;/b&gt;</mark>"
     assert safe_href("javascript:alert(1)") is None and safe_href(" data:x") is None
     assert safe_href("https://example.org/a") == "https://example.org/a"
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from alerts.digest import country_name
 from indexer.errors import QuerySyntaxError
 from indexer.query import FACETS
 from nlp.records import iso
@@ -27,20 +28,6 @@ FREQUENCIES = ("daily", "hourly", "instant")
 
 def state_of(request: Request):
     return request.app.state.web
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return ""
-    try:
-        import pycountry
-
-        found = pycountry.countries.get(alpha_2=code.upper())
-    except (ImportError, LookupError, KeyError):
-        return code
-    if found is None:
-        return code
-    return getattr(found, "common_name", None) or found.name
 
 
 def logged_in(request: Request) -> bool:

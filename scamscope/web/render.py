@@ -5,32 +5,14 @@ autoescape; the only markup we let through is what we build ourselves.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
 
+# The index's snippet re-escaped so that only <mark> survives, as in digests.
+from alerts.digest import safe_snippet  # noqa: F401  (re-exported for the templates)
 from nlp.records import Entities
-
-_MARK_TAG = re.compile(r"</?mark>")
-
-
-def safe_snippet(snippet: str | None) -> Markup:
-    """Hit.snippet is escaped text with <mark> tags; trust that only if it holds no other tag."""
-    if not snippet:
-        return Markup("")
-    if "<" in _MARK_TAG.sub("", snippet) or ">" in _MARK_TAG.sub("", snippet):
-        # Not what the contract promises: show it as text rather than run it.
-        return escape(_MARK_TAG.sub("", snippet))
-    opened = 0
-    for tag in _MARK_TAG.findall(snippet):
-        opened += 1 if tag == "<mark>" else -1
-        if opened not in (0, 1):
-            return escape(_MARK_TAG.sub("", snippet))
-    if opened:
-        snippet += "</mark>"
-    return Markup(snippet)
 
 
 def safe_href(url: str | None) -> str | None:
