@@ -211,7 +211,7 @@ NUMBER_WORDS: dict[str, float] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100,
-    "several hundred": 100, "a few": 1, "half a": 0.5,
+    "several hundred": 100, "a few": 1, "several": 1, "a few hundred": 100, "half a": 0.5,
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
     "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cinquante": 50, "cent": 100,
     "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
@@ -219,7 +219,7 @@ NUMBER_WORDS: dict[str, float] = {
     "cien": 100, "mil": 1000,
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "sepuluh": 10, "seratus": 100,
 }
-VAGUE_PREFIX_WORDS = {"several hundred", "a few"}
+VAGUE_PREFIX_WORDS = {"several hundred", "a few", "several", "a few hundred"}
 
 # Hedges before a figure make it approximate.
 HEDGES = (
@@ -252,7 +252,8 @@ VAGUE_MULTIPLIERS: dict[str, float] = {
     "des centaines de": 100, "des dizaines de": 10, "centaines de": 100,
     "dizaines de": 10, "plusieurs": 1, "des": 1, "quelques": 1,
     "cientos de": 100, "decenas de": 10, "varios": 1, "unos": 1,
-    "ratusan": 100, "puluhan": 10, "hàng trăm": 100, "hàng chục": 10, "hàng": 1,
+    "ratusan": 100, "puluhan": 10, "beberapa": 1, "hàng trăm": 100, "hàng chục": 10, "hàng": 1,
+    "nhiều": 1,
 }
 VAGUE_MAGNITUDES: dict[str, float] = {
     "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
