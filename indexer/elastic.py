@@ -393,11 +393,10 @@ class ElasticIndex:
     # ------------------------------------------------------------------ reads
 
     def get(self, article_id: str) -> Article | None:
-        try:
-            resp = self._call(self.client.get, index=self.alias, id=article_id)
-        except self._not_found:
-            return None
-        return Article.from_json(resp["_source"]) if resp.get("found") else None
+        # mget, not get: a missing id is an answer, not a 404 the client logs as a warning
+        resp = self._call(self.client.mget, index=self.alias, body={"docs": [{"_id": article_id}]})
+        doc = resp["docs"][0]
+        return Article.from_json(doc["_source"]) if doc.get("found") else None
 
     def has(self, ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(ids))
