@@ -65,6 +65,8 @@ _WORD_CHARS = r"\w\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
 _WORD = re.compile(f"[{_WORD_CHARS}]+", re.UNICODE)
 # Regex text for what may separate two consecutive index words in folded text.
 WORD_GAP = f"[^{_WORD_CHARS}]*"
+# Regex text for one character of an unspaced script (each is an index word of its own).
+UNSPACED_CHAR = _UNSPACED.pattern
 # One index word: a single unspaced character (Thai marks included), or a run of
 # other word characters. (\w never matches a combining mark, so no mark is left
 # to attach to the character before it.)

@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -40,8 +41,8 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from indexer.errors import IndexUnavailable, QuerySyntaxError
-from indexer.query import (And, Hit, Node, Not, Or, Phrase, Query, Results, Term,
-                           is_unspaced, name_key, words_of)
+from indexer.query import (UNSPACED_CHAR, And, Hit, Node, Not, Or, Phrase, Query, Results,
+                           Term, is_unspaced, name_key, words_of)
 from indexer.snippet import snippet
 from indexer.sqlite_cache import DocCache
 from nlp.identity import content_hash as hash_text
@@ -90,7 +91,7 @@ CREATE TABLE IF NOT EXISTS contents (
     article TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, text, title_grams, text_grams, tokenize="{_TOKENIZER}", prefix='2 3', detail=full);
+    title, text, title_grams, text_grams, tokenize="{_TOKENIZER}", prefix='3', detail=full);
 CREATE TABLE IF NOT EXISTS doc_changes (n INTEGER PRIMARY KEY, gen INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_changes_gen ON doc_changes(gen);
 """
@@ -312,6 +313,7 @@ class SQLiteIndex:
         with self._write() as db:
             last = int(self._meta("last_indexed_at") or 0)
             touched: set[int] = set()
+            sides: dict[str, list[tuple[int, str, str]]] = {facet: [] for facet in _SIDES}
             for row in prepared:
                 old = db.execute("SELECT n, content_hash, fingerprint, indexed_at, fetched_at "
                                  "FROM documents WHERE id = ?", (row["id"],)).fetchone()
@@ -327,7 +329,15 @@ class SQLiteIndex:
                     last = max(_now_us(), last + 1)
                     row["indexed_at"] = last
                     changed += 1
-                touched.add(self._store(db, row, old[0] if old is not None else None))
+                n = self._store(db, row, old[0] if old is not None else None)
+                if n in touched:  # the same id twice in one batch: the last one wins
+                    for facet in _SIDES:
+                        sides[facet] = [r for r in sides[facet] if r[0] != n]
+                touched.add(n)
+                for facet in _SIDES:
+                    sides[facet] += [(n, key, name) for key, name in row[facet]]
+            for facet, table in _SIDES.items():
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?,?,?)", sides[facet])
             self._set_meta("last_indexed_at", str(last))
             self._stamp(db, touched)
         return changed
@@ -356,9 +366,6 @@ class SQLiteIndex:
                        "WHERE rowid=?", (*row["fts"], n))
             for table in _SIDES.values():
                 db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
-        for facet, table in _SIDES.items():
-            db.executemany(f"INSERT INTO {table} VALUES (?,?,?)",
-                           [(n, key, name) for key, name in row[facet]])
         return n  # type: ignore[return-value]
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -589,30 +596,26 @@ def _keyed(names: list[str]) -> list[tuple[str, str]]:
 
 def _fts_columns(title: str, text: str) -> tuple[str, str, str, str]:
     """title, text, title_grams, text_grams as stored in the fts table."""
-    title_words, text_words = words_of(title or ""), words_of(text or "")
-    return (" ".join(title_words), " ".join(text_words), _grams(title_words),
-            _grams(text_words))
+    title_words, text_words = " ".join(words_of(title or "")), " ".join(words_of(text or ""))
+    return title_words, text_words, _grams(title_words), _grams(text_words)
 
 
-def _grams(words: list[str]) -> str:
-    """Bigrams of each run of unspaced characters, runs separated by _GAP.
+# A run of unspaced characters in space-joined index words (each is a word of its own).
+_RUN = re.compile(f"{UNSPACED_CHAR}(?: {UNSPACED_CHAR})+")
+
+
+def _grams(words: str) -> str:
+    """Bigrams of each run of unspaced characters in space-joined words, runs separated by _GAP.
 
     A phrase of n >= 2 such characters is then a phrase of n-1 bigrams, whose
     posting lists are far shorter than a single character's: the same matches,
     without intersecting a dozen lists of the commonest Thai or Chinese characters.
     """
-    out: list[str] = []
-    prev = ""
-    for word in words:
-        if is_unspaced(word):
-            if prev:
-                out.append(prev + word)
-            prev = word
-        else:
-            if out and out[-1] != _GAP:
-                out.append(_GAP)
-            prev = ""
-    return " ".join(out)
+    runs = []
+    for match in _RUN.finditer(words):
+        chars = match.group(0)[::2]
+        runs.append(" ".join(a + b for a, b in zip(chars, chars[1:])))
+    return f" {_GAP} ".join(runs)
 
 
 def _rebuild_fts(db: sqlite3.Connection) -> None:

@@ -534,3 +534,16 @@ def _ref_text(node, fields: list[list[str]]) -> bool:
     if isinstance(node, Or):
         return any(_ref_text(c, fields) for c in node.children)
     raise TypeError(node)
+
+
+def test_the_same_id_twice_in_one_batch_keeps_the_last(any_index):
+    first = CORPUS["bamban"]
+    second = dataclasses.replace(
+        first, text="Nothing about places any more.", content_hash=content_hash("nothing"),
+        entities=Entities(places=[Place("Dubai", "Dubai", "AE")]))
+    assert any_index.upsert([first, second]) >= 1
+    assert any_index.count() == 1
+    assert any_index.get(first.id).text == second.text
+    assert any_index.search(Query(countries=["PH"])).total == 0
+    assert any_index.search(Query(places=["dubai"])).total == 1
+    assert {f.value for f in any_index.search(Query()).facets["country"]} == {"AE"}
