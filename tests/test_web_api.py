@@ -104,3 +104,17 @@ def test_openapi_describes_the_search_response(web):
     schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(schema["properties"]) == {"total", "hits", "facets"}
     assert "400" in get["responses"]
+
+
+def test_an_unreachable_index_is_a_503_message_not_a_crash(web_settings, closed_port):
+    from dataclasses import replace
+
+    from tests.fixtures.web import make_client
+
+    settings = replace(web_settings, index=f"http://127.0.0.1:{closed_port}")
+    with make_client(settings, None) as client:
+        api = client.get("/api/search?q=scam")
+        assert api.status_code == 503 and "not available" in api.json()["detail"]
+        page = client.get("/?q=scam")
+        assert page.status_code == 503 and "not available" in page.text
+        assert "Traceback" not in page.text
