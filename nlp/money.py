@@ -120,14 +120,14 @@ SUFFIX_WORDS: dict[str, str] = {
     # euro, pound
     "euros": "EUR", "euro": "EUR", "欧元": "EUR", "歐元": "EUR", "ยูโร": "EUR",
     "pounds sterling": "GBP", "sterling": "GBP", "british pounds": "GBP",
-    "livres sterling": "GBP", "libras esterlinas": "GBP", "英镑": "GBP", "英鎊": "GBP",
+    "livres sterling": "GBP", "livres britanniques": "GBP", "libras esterlinas": "GBP", "英镑": "GBP", "英鎊": "GBP",
     "ปอนด์": "GBP",
     # Asia
     "baht": "THB", "bahts": "THB", "thai baht": "THB", "บาท": "THB", "泰铢": "THB", "泰銖": "THB",
     "yuan": "CNY", "yuans": "CNY", "chinese yuan": "CNY", "renminbi": "CNY",
     "yuan renminbi": "CNY", "元": "CNY", "元人民币": "CNY", "人民币": "CNY", "人民幣": "CNY",
     "หยวน": "CNY", "nhân dân tệ": "CNY",
-    "yen": "JPY", "japanese yen": "JPY", "日元": "JPY", "日圆": "JPY", "円": "JPY", "เยน": "JPY",
+    "yen": "JPY", "yens": "JPY", "yenes": "JPY", "japanese yen": "JPY", "yens japonais": "JPY", "日元": "JPY", "日圆": "JPY", "円": "JPY", "เยน": "JPY",
     "ringgit": "MYR", "malaysian ringgit": "MYR", "令吉": "MYR", "马币": "MYR", "林吉特": "MYR",
     "ริงกิต": "MYR",
     "pesos": "PHP", "peso": "PHP", "philippine pesos": "PHP", "pesos filipinos": "PHP",
@@ -175,7 +175,7 @@ SUFFIX_CODES: dict[str, str] = {
      "US$": "USD", "£": "GBP", "₫": "VND", "฿": "THB", "₱": "PHP", "¥": "CNY"}
 # Ambiguous words that are money only after a magnitude ("5 million pounds",
 # "3 million won"), never after a bare number ("5 pounds", "they won 3").
-WEAK_SUFFIXES = {"pounds": "GBP", "won": "KRW", "rand": "ZAR", "taka": "BDT"}
+WEAK_SUFFIXES = {"pounds": "GBP", "livres": "GBP", "won": "KRW", "rand": "ZAR", "taka": "BDT"}
 
 # Magnitude words after a number -> multiplier. Several in a row multiply
 # ("mil millones", "พันล้าน", "千万", "nghìn tỷ").
@@ -343,7 +343,8 @@ _SUFFIX_ALTS = (f"(?i:{_words_pattern(SUFFIX_WORDS)})"
                 f"|(?:{_alt(SUFFIX_CODES)})(?![A-Za-z])(?!{_SP}?\\d)")
 SUFFIX_RE = re.compile(
     rf"(?:{_SP}|-)?(?:(?i:de|d['’]){_SP}?)?(?P<cur>{_SUFFIX_ALTS})(?![A-Za-z])")
-WEAK_SUFFIX_RE = re.compile(rf"{_SP}?(?P<cur>(?i:{_words_pattern(WEAK_SUFFIXES)}))")
+WEAK_SUFFIX_RE = re.compile(
+    rf"{_SP}?(?:(?i:de|d['’]){_SP}?)?(?P<cur>(?i:{_words_pattern(WEAK_SUFFIXES)}))")
 # Currency before the figure: searched in a short window that ends where
 # the number starts.
 PREFIX_RE = re.compile(
@@ -489,14 +490,16 @@ def _magnitude(text: str, pos: int, lang: str | None) -> tuple[float, int, bool]
     return mult, pos, hedge
 
 
-def _suffix(text: str, pos: int, scaled: bool) -> tuple[str | None, int]:
+def _suffix(text: str, pos: int, scaled: bool, weak: bool = True) -> tuple[str | None, int]:
+    """Currency written after pos. Weak words ("pounds", "livres", "won") count only
+    after a number with a magnitude (scaled), never after a vague one (weak=False)."""
     m = SUFFIX_RE.match(text, pos)
     if m:
         cur = m.group("cur")
         code = SUFFIX_CODES.get(cur) or _SUFFIX_LOOKUP.get(_key(cur))
-        if code and not (cur.casefold() in WEAK_SUFFIXES and not scaled):
+        if code and not (cur.casefold() in WEAK_SUFFIXES and not (scaled and weak)):
             return code, m.end()
-    if scaled:
+    if scaled and weak:
         m = WEAK_SUFFIX_RE.match(text, pos)
         if m:
             return _WEAK_LOOKUP[_key(m.group("cur"))], m.end()
@@ -708,7 +711,7 @@ def _vague(text: str, found: list[Money]) -> list[Money]:
         mult = m.group("mult")
         if mag in VAGUE_SINGULAR and not mult:
             continue
-        cur, end = _suffix(text, m.end(), True)
+        cur, end = _suffix(text, m.end(), True, weak=False)
         if not cur:
             continue
         amount = _VAGUE_MAG_LOOKUP[mag] * (_VAGUE_MULT_LOOKUP[_key(mult)] if mult else 1)

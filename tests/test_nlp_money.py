@@ -121,6 +121,8 @@ FR = [
     ("5 millions de dollars de Hong Kong", [("5 millions de dollars de Hong Kong", 5e6, "HKD", False)]),
     ("deux billions d'euros", [("deux billions d'euros", 2e12, "EUR", False)]),
     ("4 millions de shillings ougandais", [("4 millions de shillings ougandais", 4e6, "UGX", False)]),
+    ("300 000 yens", [("300 000 yens", 3e5, "JPY", False)]),
+    ("plus de 100 millions de livres", [("100 millions de livres", 1e8, "GBP", True)]),
 ]
 
 ES = [
@@ -212,6 +214,7 @@ TRAPS = [
     (None, "they won 3 matches"),
     (None, "3 million Chinese nationals"),
     ("fr", "2 millions de victimes et 300 000 personnes"),
+    ("fr", "des millions de livres vendus et 300 livres"),
     ("fr", "Le 12 mai 2025, 45 % des victimes"),
     ("es", "más de 2.500 personas rescatadas en 2025"),
     ("zh", "3万人被困，其中5000人获救"),
