@@ -7,6 +7,7 @@ COMMANDS = [
     "crawl",
     "extract",
     "search",
+    "demo",
     "subscribe",
     "subscriptions",
     "alerts",
