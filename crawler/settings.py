@@ -24,6 +24,9 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # failures are counted and logged once by the 
 DOWNLOAD_WARNSIZE = 0
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # feeds, sitemaps, listings may be larger than pages
 
+# Per-site concurrency that holds with the asyncio reactor (see crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
+
 # Only the web: no file://, ftp://, s3:// or data: from a feed's links.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import uuid
 
+from scamscope.demo.server import SiteServer
+from tests.fixtures.site import SITE_DIR
+
 
 def test_sitemap_listing_a_disallowed_url_never_fetches_it(crawl, test_site):
     test_site.reset()
@@ -58,3 +61,13 @@ def test_retry_after_is_waited_out_and_too_long_a_wait_gives_up(crawl, test_site
     assert sorted(p["source"] for p in run.pages) == ["busy", "down"]
     assert run.summary["retried_after"] == 2
     assert run.failed == {"http_429": 1}
+
+
+def test_at_most_two_requests_at_once_to_a_site(crawl, tmp_path):
+    # Every answer takes 0.3 s, so a crawler without a per-site cap would have
+    # many requests in flight; ours has exactly the two it is allowed.
+    with SiteServer(SITE_DIR, latency=0.3) as site:
+        run = crawl({"name": "wire", "type": "feed", "url": site.url("/feed.xml")},
+                    concurrent_per_domain=2, concurrent_requests=16)
+        assert run.summary["fetched"] == len(site.articles())
+        assert site.max_in_flight == 2

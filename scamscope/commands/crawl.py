@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import sys
 
 from scamscope.config import Settings
@@ -59,7 +61,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     sink = build_sink(settings)
     quiet = bool(getattr(args, "quiet", False))
     progress = Progress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
-    summary = run_crawl(targets, crawl_options(settings), sink, progress=progress)
+    with _log_lines_clear(progress):
+        summary = run_crawl(targets, crawl_options(settings), sink, progress=progress)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -71,3 +74,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise JobFailed(f"nothing could be fetched from {len(targets)} target(s)"
                         + (f" ({reasons})" if reasons else ""))
     return 0
+
+
+@contextlib.contextmanager
+def _log_lines_clear(progress):
+    """Log lines on stderr first wipe the progress line, which redraws on the next update."""
+    def clear(record: logging.LogRecord) -> bool:
+        progress.finish()
+        return True
+
+    handlers = [h for h in logging.getLogger().handlers
+                if getattr(h, "stream", None) is sys.stderr] if progress.enabled else []
+    for handler in handlers:
+        handler.addFilter(clear)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(clear)

@@ -141,12 +141,16 @@ class SiteServer:
     def __init__(self, site_dir: str | Path = DEMO_SITE, *, host: str = "127.0.0.1",
                  port: int = 0, crawl_delay: float | None = None,
                  disallow: tuple[str, ...] = ("/private/",), huge_bytes: int = 6_000_000,
-                 slow_seconds: float = 5.0, site_name: str = "Mekong Monitor"):
+                 slow_seconds: float = 5.0, site_name: str = "Mekong Monitor",
+                 latency: float = 0.0):
         self.site_dir = Path(site_dir)
         self.crawl_delay = crawl_delay
         self.disallow = disallow
         self.huge_bytes = huge_bytes
         self.slow_seconds = slow_seconds
+        self.latency = latency  # seconds added to every answer (for concurrency tests)
+        self.in_flight = 0  # requests being answered right now
+        self.max_in_flight = 0  # the most at once since the last reset()
         self.site_name = site_name
         self.log = RequestLog()
         self._hits: dict[str, int] = {}
@@ -191,6 +195,7 @@ class SiteServer:
         self.log.clear()
         with self._hits_lock:
             self._hits.clear()
+            self.max_in_flight = 0
 
     def hit(self, key: str) -> int:
         with self._hits_lock:
@@ -341,10 +346,19 @@ class _Handler(BaseHTTPRequestHandler):
                 headers={k.lower(): v for k, v in self.headers.items()})
             self.site.log.add(self._entry)
         self._head = head
+        site = self.site
+        with site._hits_lock:
+            site.in_flight += 1
+            site.max_in_flight = max(site.max_in_flight, site.in_flight)
         try:
+            if site.latency and parts.path != "/__log":
+                time.sleep(site.latency)
             self.route(parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()})
         except (BrokenPipeError, ConnectionResetError):
             pass
+        finally:
+            with site._hits_lock:
+                site.in_flight -= 1
 
     def send(self, status: int, body: bytes | str = b"", ctype: str = "text/html; charset=utf-8",
              headers: dict[str, str] | None = None, *, validators: bool = False,
