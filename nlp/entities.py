@@ -17,6 +17,7 @@ gazetteers correct:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
@@ -24,7 +25,7 @@ from typing import Any, Iterable, Sequence
 from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, is_unspaced, tokenize
 from nlp.options import NlpOptions
-from nlp.orgs import OrgTable, clean_org_surface, default_orgs
+from nlp.orgs import OrgTable, clean_org_surface, default_orgs, pattern_orgs, zh_place_orgs
 from nlp.places import FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places
 from nlp.records import Entities, Org, Person, Place
 
@@ -43,9 +44,10 @@ NORP_LABELS = {"NORP"}
 
 _PLACE_JUNK = {"Etat", "État", "Sud", "Nord", "Est", "Ouest", "North", "South", "East", "West",
                "Earth", "Internet", "Web", "Capitol", "City", "Province", "State", "Région",
-               "Region", "Zone", "Park", "Central", "Pays", "Ville", "Mairie"}
+               "Region", "Zone", "Park", "Central", "Pays", "Ville", "Mairie", "États", "Etats",
+               "Estados"}
 # Not names, whatever spaCy says: currency codes and tickers, common acronyms.
-_NOT_NAMES = {"USD", "USDT", "US$", "BTC", "ETH", "THB", "CNY", "RMB", "PHP", "EUR", "KHR",
+_NOT_NAMES = {"SEZ", "POGO", "POGOS", "USD", "USDT", "US$", "BTC", "ETH", "THB", "CNY", "RMB", "PHP", "EUR", "KHR",
               "MMK", "IDR", "VND", "MYR", "SGD", "HKD", "LAK", "SIM", "AI", "CEO", "GDP", "IT",
               "ATM", "VPN", "SMS", "OTP", "KYC", "ID", "PDF", "TV", "CCTV", "GPS", "NGO", "NGOS",
               "TEL", "FAX", "VIP", "Q1", "Q2", "Q3", "Q4"}
@@ -175,8 +177,10 @@ class EntityExtractor:
         if tokens is None:
             tokens = tokenize(text)
         gaz_places = self.places.find(text, tokens)
-        gaz_orgs = self.orgs.find(text, tokens)
-        spans = [_Span(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents] if doc else []
+        gaz_orgs = self._pattern_orgs(text, tokens, self.orgs.find(text, tokens),
+                                      with_latin=doc is None)
+        spans = _merge_org_spans(text, [_Span(e.start_char, e.end_char, e.text, e.label_)
+                                        for e in doc.ents]) if doc else []
         has_ner = doc is not None
 
         entities = Entities()
@@ -187,7 +191,9 @@ class EntityExtractor:
         spans = [s for s in spans if not _hits(s.start, s.end, money_spans)
                  and s.text.strip().upper() not in _NOT_NAMES]
         nationalities: dict[str, None] = {}
-        org_spans = [(m.start, m.end) for m in gaz_orgs]
+        # places inside alias-table names are part of the name (Royal Thai Police); inside
+        # pattern-found names (上海市公安局, Policía Nacional del Perú) they still count
+        org_spans = [(m.start, m.end) for m in gaz_orgs if not isinstance(m.value, _PatternName)]
         ner_org_spans = [(s.start, s.end) for s in spans if s.label in ORG_LABELS]
         ner_person_spans = [(s.start, s.end) for s in spans if s.label in PERSON_LABELS]
         ner_place_spans = [(s.start, s.end) for s in spans if s.label in PLACE_LABELS]
@@ -200,6 +206,9 @@ class EntityExtractor:
                 nationalities[value.name] = None
                 place_spans.append((m.start, m.end))  # blocks spaCy LOC/ORG on a demonym
                 continue
+            if value.kind != "country" and not is_unspaced(m.text) \
+                    and m.text.lower() in _stop_words(lang):
+                continue  # Indonesian "Lima orang..." is "five people", not Peru's capital
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang):
                 continue
@@ -212,7 +221,7 @@ class EntityExtractor:
             if any(_overlaps(m.start, m.end, s, e) and (e - s) >= (m.end - m.start)
                    for s, e in place_spans):
                 continue
-            entities.orgs.append(Org(m.text, m.value, m.start, m.end))
+            entities.orgs.append(Org(m.text, str(m.value), m.start, m.end))
         taken_orgs = [(o.start, o.end) for o in entities.orgs]
 
         # 3. spaCy entities the gazetteers did not cover
@@ -235,6 +244,32 @@ class EntityExtractor:
         return entities
 
     # -- rules -----------------------------------------------------------
+    def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
+                      with_latin: bool) -> list[Match]:
+        """Alias matches plus organisations named by pattern; longer names win."""
+        found = list(alias_matches)
+        extra: list[Match] = []
+        if is_unspaced(text):
+            extra += [Match(s, e, t, name) for s, e, t, name in zh_place_orgs(text, self.places)]
+        if with_latin:
+            for s, e, t in pattern_orgs(text, tokens):
+                # "Secretaría de Relaciones Exteriores de México": the place is not part of it
+                head = self._without_place_suffix(t)
+                if head != t:
+                    t, e = head, s + len(head)
+                extra.append(Match(s, e, t, self.orgs.lookup(t) or t))
+        for m in extra:
+            same = [a for a in found if (a.start, a.end) == (m.start, m.end)]
+            if same:
+                continue  # the alias table's canonical name wins
+            m = Match(m.start, m.end, m.text, _PatternName(m.value))
+            if any(_overlaps(m.start, m.end, a.start, a.end)
+                   and (a.end - a.start) >= (m.end - m.start) for a in found):
+                continue
+            found = [a for a in found if not _overlaps(m.start, m.end, a.start, a.end)]
+            found.append(m)
+        return sorted(found, key=lambda m: m.start)
+
     def _keep_gazetteer_place(self, text: str, m: Match, place: PlaceInfo, has_ner: bool,
                               org_spans,
                               ner_org_spans, ner_person_spans, ner_place_spans,
@@ -258,8 +293,13 @@ class EntityExtractor:
                 # regional one that spaCy did not tag as something else
                 if any(_overlaps(m.start, m.end, s, e) for s, e in ner_place_spans):
                     return True
-                if any(_overlaps(m.start, m.end, s, e) for s, e in ner_person_spans + ner_org_spans):
+                if any(_overlaps(m.start, m.end, s, e) for s, e in ner_org_spans):
                     return False
+                # spaCy's sm models take many Asian town names for people ("Long Xuyen")
+                for s, e in ner_person_spans:
+                    if _overlaps(m.start, m.end, s, e) and not (
+                            (s, e) == (m.start, m.end) and place.country in FOCUS_COUNTRIES):
+                        return False
                 return place.population >= 1_000_000 or (
                     place.country in FOCUS_COUNTRIES and place.population >= 50_000)
             if any(_inside(m.start, m.end, s, e) for s, e in ner_person_spans) \
@@ -291,6 +331,9 @@ class EntityExtractor:
             return
         if not _good_name(text) or text in _PLACE_JUNK or _is_stop_word(text, lang):
             return
+        if _looks_like_demonym(text):
+            nationalities[text] = None
+            return
         entities.places.append(Place(text, text, None, start, end, "place"))
         place_spans.append((start, end))
 
@@ -310,11 +353,31 @@ class EntityExtractor:
             return
         name = self.orgs.lookup(text)
         if name is None:
+            if _looks_like_demonym(text) or self._starts_with_place_list(text):
+                return
             name = clean_org_surface(text)
             if name is None:
                 return
         entities.orgs.append(Org(text, name, start, end))
         taken_orgs.append((start, end))
+
+    def _without_place_suffix(self, name: str) -> str:
+        """"Secretaría de Relaciones Exteriores de México" -> without "de México";
+        short names keep it ("Policía Nacional del Perú", "Universidad de Chile")."""
+        for m in reversed(list(_PLACE_SUFFIX.finditer(name))):
+            head = name[:m.start()]
+            if len(head.split()) >= 3 and isinstance(self.places.lookup(name[m.end():]),
+                                                      PlaceInfo):
+                return head
+        return name
+
+    def _starts_with_place_list(self, text: str) -> bool:
+        """"Myawaddy, Thai ..." or "Chennai and Colombo": places listed, not an organisation."""
+        for sep in (", ", " and ", " et ", " & "):
+            head, found, tail = text.partition(sep)
+            if found and isinstance(self.places.lookup(head), (PlaceInfo, Nationality)):
+                return True
+        return False
 
     def _ner_person(self, span: _Span, entities: Entities, place_spans, taken_orgs) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
@@ -342,6 +405,47 @@ def _stop_words(lang: str | None) -> frozenset[str]:
 
 def _is_stop_word(text: str, lang: str | None) -> bool:
     return text.lower() in _stop_words(lang) or text.lower() in _stop_words("en")
+
+
+_PLACE_SUFFIX = re.compile(r"\s+(?:de la|de|del|of|di)\s+")
+
+
+class _PatternName(str):
+    """An organisation name found by pattern (not from the alias table)."""
+
+
+_DEMONYM = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:iens|iennes|ienne|ais|aises|aise|ois|oises|oise|"
+                      r"ains|aines|aine|ans|éens|éennes|anos|anas|eños|eñas|eses|esas|ians|ese|"
+                      r"ish|is)$")
+_DEMONYM_EXCEPTIONS = {"Paris", "Francis", "Tunis", "Lewis", "Louis", "Davis", "Dennis", "Memphis",
+                       "Travis", "Regis", "Morris", "Harris", "Ellis", "Curtis", "Willis", "Chris",
+                       "Dubais", "Kansas", "Arkansas", "Orleans", "Bahamas"}
+
+
+def _looks_like_demonym(text: str) -> bool:
+    """Plural/adjectival nationality words spaCy tags as places or organisations
+    ("Namibiens", "Zambiens", "Hondureños") that the nationality list does not know."""
+    return " " not in text and text not in _DEMONYM_EXCEPTIONS and bool(_DEMONYM.match(text))
+
+
+def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
+    """Join ORG spans spaCy split at "and": "Malaysian Communications" + "Multimedia Commission"."""
+    out: list[_Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label in ORG_LABELS and span.label in ORG_LABELS \
+                and text[prev.end:span.start] in (" and ", " & ", " et ", " y ") \
+                and not _ORG_END.search(prev.text) and _ORG_END.search(span.text) \
+                and " " in prev.text:
+            out[-1] = _Span(prev.start, span.end, text[prev.start:span.end], prev.label)
+            continue
+        out.append(span)
+    return out
+
+
+_ORG_END = re.compile(r"(?:Commission|Ministry|Agency|Department|Authority|Council|Office|Bureau|"
+                      r"Police|Army|Group|Bank|Court|Union|Association|Institute|Foundation|"
+                      r"Organi[sz]ation|Force|Service|Network|Center|Centre|Committee|[A-Z]{2,})$")
 
 
 def _good_name(text: str) -> bool:

@@ -62,10 +62,18 @@ class OrgTable:
         return name
 
 
+_TRAILING_WORDS = re.compile(r"(?:\s+(?:of|and|the|for|de|du|des|la|le|del|y|et|&))+$")
+
+
 def clean_org_surface(surface: str) -> str | None:
     """A spaCy ORG span's text tidied, or None when it is obviously not an organisation."""
+    if "\n" in surface.strip():
+        return None
     text = " ".join(surface.split())
+    if text.count("(") != text.count(")"):
+        text = text.split("(")[0]
     text = _TRAILING.sub("", _LEADING.sub("", text)).strip(" -–,.;:\"'«»“”()[]")
+    text = _TRAILING_WORDS.sub("", text)
     if len(text) < 2 or len(text) > 80 or _JUNK.search(text):
         return None
     if text in _GENERIC or not any(c.isupper() for c in text[:1] + "".join(
@@ -74,6 +82,120 @@ def clean_org_surface(surface: str) -> str | None:
     if len(text.split()) > 8:
         return None
     return text
+
+
+# --- organisations named by pattern, for languages without model NER ----------
+
+# Words that begin an organisation's name in the languages spaCy has no NER for here.
+ORG_HEADS = frozenset("""
+Ministerio Ministério Secretaría Secretaria Fiscalía Procuraduría Defensoría Policía Polícia
+Audiencia Tribunal Corte Senado Cámara Câmara Congreso Congresso Cancillería Banco Comisión Comissão
+Agencia Agência Oficina Instituto Universidad Universidade Federación Federação Asociación Associação
+Dirección Direção Departamento Superintendencia Embajada Embaixada Consulado Ejército Exército Armada
+Guardia Organización Organização Fundación Fundação Consejo Conselho Servicio Serviço Unidad Grupo
+Kementerian Kemenlu Badan Polda Polres Polresta Kepolisian Komisi Otoritas Satgas Direktorat Dinas
+Lembaga Mahkamah Pengadilan Kejaksaan Dewan Majelis Kedutaan Konsulat Yayasan Universitas Tentara
+Kagawaran Kawanihan Pambansang
+""".split())
+_CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
+                        "en".split())
+_STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
+
+
+def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of names like "Policía Nacional del Perú", "Badan Pangan Nasional".
+
+    A head word (Ministerio, Badan, Bộ...) followed by capitalised words, with lowercase
+    connectors (de, del, dan...) allowed between them; an acronym in parentheses right
+    after ("Otoritas Jasa Keuangan (OJK)") is returned too.
+    """
+    out: list[tuple[int, int, str]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        word = tokens[i][0]
+        if word not in ORG_HEADS:
+            i += 1
+            continue
+        j = i + 1
+        last = i
+        while j < n:
+            w = tokens[j][0]
+            if w in _STOP_PUNCT or "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
+                break
+            if w in ORG_HEADS:  # the next organisation begins
+                break
+            if w[:1].isupper() or w.isdigit():
+                last = j
+            elif w.lower() not in _CONNECTORS and w not in ("-", "'"):
+                break
+            j += 1
+        if last > i:
+            start, end = tokens[i][1], tokens[last][2]
+            out.append((start, end, text[start:end]))
+            # "(OJK)" right after
+            k = last + 1
+            if k + 2 < n and tokens[k][0] == "(" and tokens[k + 2][0] == ")" \
+                    and tokens[k + 1][0].isupper() and 2 <= len(tokens[k + 1][0]) <= 8:
+                out.append((tokens[k + 1][1], tokens[k + 1][2], tokens[k + 1][0]))
+            i = last + 1
+        else:
+            i += 1
+    return out
+
+
+# Chinese: an organisation named after a place, e.g. 上海市公安局, 中国驻老挝大使馆, 广州海关.
+_ZH_SUFFIXES = {
+    "公安局": "{0} Public Security Bureau", "公安厅": "{0} Public Security Department",
+    "公安部": "Ministry of Public Security of {0}", "外交部": "Ministry of Foreign Affairs of {0}",
+    "大使馆": "Embassy of {0} in {1}", "总领事馆": "Consulate General of {0} in {1}",
+    "领事馆": "Consulate of {0} in {1}", "海关": "{0} Customs", "商务厅": "Department of Commerce of {0}",
+    "移民局": "{0} Immigration Department", "警察局": "{0} Police Bureau",
+    "人民法院": "{0} People's Court", "检察院": "{0} Procuratorate",
+}
+_ZH_ADMIN = "(?:市|省|州|县|區|区|自治区)?"
+
+
+def zh_place_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, English name) of place-anchored Chinese organisation names."""
+    pattern = _zh_pattern(places)
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        first = places.lookup(m.group("p1"))
+        second = places.lookup(m.group("p2")) if m.group("p2") else None
+        name1 = getattr(first, "name", m.group("p1"))
+        template = _ZH_SUFFIXES[m.group("suffix")]
+        if "{1}" in template:
+            if second is None:
+                continue
+            name = template.format(name1, getattr(second, "name", m.group("p2")))
+        else:
+            if second is not None:
+                continue
+            name = template.format(name1)
+        out.append((m.start(), m.end(), m.group(), name))
+    return out
+
+
+_ZH_CACHE: dict[int, object] = {}
+
+
+def _zh_pattern(places):
+    key = id(places)
+    if key not in _ZH_CACHE:
+        import re as _re
+
+        names = [n for n in places.gazetteer._unspaced if _re.fullmatch("[\u4e00-\u9fff]{2,8}", n)]
+        if not names:
+            _ZH_CACHE[key] = None
+        else:
+            alt = "|".join(sorted(map(_re.escape, names), key=len, reverse=True))
+            suffixes = "|".join(sorted(_ZH_SUFFIXES, key=len, reverse=True))
+            _ZH_CACHE[key] = _re.compile(
+                f"(?P<p1>{alt}){_ZH_ADMIN}(?:驻(?P<p2>{alt}){_ZH_ADMIN})?(?P<suffix>{suffixes})")
+    return _ZH_CACHE[key]
 
 
 @lru_cache(maxsize=4)

