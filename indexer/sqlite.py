@@ -44,7 +44,7 @@ from indexer.errors import IndexUnavailable, QuerySyntaxError
 from indexer.query import (UNSPACED_CHAR, And, Hit, Node, Not, Or, Phrase, Query, Results,
                            Term, is_unspaced, name_key, words_of)
 from indexer.snippet import snippet
-from indexer.sqlite_cache import DocCache
+from indexer.sqlite_cache import DocCache, ints
 from nlp.identity import content_hash as hash_text
 from nlp.records import Article, iso
 
@@ -464,8 +464,7 @@ class SQLiteIndex:
             found = np.zeros_like(mask)
             ids = db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
                              (expr,)).fetchone()[0]
-            if ids:
-                found[np.array(ids.split(","), dtype=np.int64)] = True
+            found[ints(ids)] = True
             mask &= ~found if negated else found
         return mask
 
