@@ -23,12 +23,15 @@ A figure is `approx` when it is vague (step 4) or hedged ("about", "more than",
 "près de", "más de", "sekitar", "กว่า", "约", "多", "$5m+").
 
 Conventions: a bare "$" is USD (the project's sources report in US dollars;
-"HK$", "S$", "A$", "NT$"... are their own currencies); "¥" is CNY unless
-lang is "ja"; bare "pesos" are Philippine pesos unless qualified ("pesos
-mexicanos"); "pounds" are GBP only with a magnitude or "sterling" ("5 pounds of
-meth" is not money); "billion" is 1e12 when lang is "fr" (French long scale),
-"billón" always 1e12. US-dollar values come from nlp/data/usd_rates.toml (dated;
-see its header); `usd` is None for a currency it does not list.
+"HK$", "S$", "A$", "NT$"... are their own currencies); "¥" is CNY unless lang
+is "ja" or the text's other sums are in yen; bare "pesos", "shillings" and
+"rupees" are PHP, KES and INR unless the same text names qualified ones
+("pesos colombianos", "Ugandan shillings", "Sri Lankan rupees"), which they
+then follow; "pounds"/"livres"/"won" are money only after a magnitude ("5
+million pounds", not "5 pounds of meth"); "billion" is 1e12 when lang is "fr"
+(French long scale), "billón" always 1e12; Mexican "mdd"/"mdp" carry their
+million. US-dollar values come from nlp/data/usd_rates.toml (dated; see its
+header); `usd` is None for a currency it does not list.
 """
 from __future__ import annotations
 
