@@ -231,3 +231,52 @@ def errors_text(report: Report, kinds: Sequence[str] = TYPES) -> str:
                 missed, spurious = per_type[kind]
                 lines.append(f"{aid} {kind}: missed {missed} spurious {spurious}")
     return "\n".join(lines)
+
+
+def load_predictions(directory: str | Path, golds: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Predictions saved as <id>.json, each the output of `scamscope extract --json`
+    (entities under "entities") or a bare entities object; None where a file is missing."""
+    directory = Path(directory)
+    out: list[Any] = []
+    for gold in golds:
+        path = directory / f"{gold['id']}.json"
+        if not path.exists():
+            out.append(None)
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out.append(data.get("entities", data) if isinstance(data, Mapping) else None)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Score saved predictions against a gold directory (both as described above).
+
+    python -m nlp.evaluate GOLD_DIR PREDICTIONS_DIR [--errors]
+    e.g. after `scamscope extract page.html --url URL --lang fr --json > preds/<id>.json`.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m nlp.evaluate",
+                                     description="P/R/F1 per entity type of saved predictions")
+    parser.add_argument("gold", help="directory of gold *.json / *.jsonl (labels; text optional)")
+    parser.add_argument("predictions", help="directory of <id>.json predictions")
+    parser.add_argument("--errors", action="store_true", help="list misses and spurious entities")
+    args = parser.parse_args(argv)
+    golds = load_gold(args.gold)
+    if not golds:
+        print(f"no gold articles in {args.gold}")
+        return 2
+    predictions = load_predictions(args.predictions, golds)
+    missing = [g["id"] for g, p in zip(golds, predictions) if p is None]
+    report = score(predictions, golds)
+    print(f"{len(golds)} gold articles, {len(golds) - len(missing)} with predictions")
+    if missing:
+        print(f"missing predictions (scored as empty): {', '.join(missing)}")
+    print(report.table())
+    if args.errors:
+        print("\n" + errors_text(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

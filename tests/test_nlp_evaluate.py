@@ -56,3 +56,25 @@ def test_predicting_nothing_when_there_is_something_to_find_scores_zero():
     report = score([Entities()], [GOLD])
     assert report.prf("places") == (0.0, 0.0, 0.0)
     assert report.prf("money") == (0.0, 0.0, 0.0)
+
+
+def test_scores_saved_extract_json_against_a_gold_directory(tmp_path, capsys):
+    import json
+
+    from nlp.evaluate import main
+
+    gold_dir, pred_dir = tmp_path / "gold", tmp_path / "preds"
+    gold_dir.mkdir()
+    pred_dir.mkdir()
+    (gold_dir / "g1.json").write_text(json.dumps(GOLD), encoding="utf-8")
+    (gold_dir / "g2.json").write_text(json.dumps(dict(GOLD, id="g2")), encoding="utf-8")
+    extract_output = {"url": "https://example.org/a", "lang": "fr", "entities": Entities(
+        places=[Place("Birmanie", "Myanmar", "MM")],
+        money=[Money("300 millions de bahts", 3e8, "THB", 8.8e6)]).to_json()}
+    (pred_dir / "g1.json").write_text(json.dumps(extract_output), encoding="utf-8")
+    assert main([str(gold_dir), str(pred_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "2 gold articles, 1 with predictions" in out
+    assert "missing predictions (scored as empty): g2" in out
+    places = next(line for line in out.splitlines() if line.startswith("places"))
+    assert places.split()[1:4] == ["1.000", "0.167", "0.286"]
