@@ -38,3 +38,11 @@ def test_served_search_page_and_api_agree_on_the_first_hit(served_web):
         assert client.get("/openapi.json").status_code == 200
     first = re.search(r'<h2><a href="/articles/([0-9a-f]+)">', page).group(1)
     assert api["total"] > 0 and first == api["hits"][0]["id"]
+
+
+def test_an_index_that_cannot_open_is_one_line_before_anything_listens(cli, tmp_path):
+    result = cli("--index", f"sqlite://{tmp_path}", "serve", "--port", "0")
+    assert result.code == 1
+    assert "serving" not in result.out
+    [line] = result.err.strip().splitlines()
+    assert line.startswith("scamscope serve: ") and "is a directory" in line

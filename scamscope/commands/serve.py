@@ -45,37 +45,34 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: Settings, sock: socket.socket) -> None:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from scamscope.indexing import open_configured_index
     from scamscope.web.app import create_app
 
-    index = open_configured_index(settings)
-    try:
-        app = create_app(settings, index)
-        # log_config=None: logging is configured by the CLI, not by uvicorn.
-        config = uvicorn.Config(app, log_config=None, access_log=True, server_header=False,
-                                proxy_headers=False, lifespan="on")
-        uvicorn.Server(config).run(sockets=[sock])
-    finally:
-        index.close()
-
-
-def run(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.web_host
     port = settings.web_port if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise UserError(f"--port {port} is not a port number (0-65535)")
-    sock = bind(host, port)
-    actual = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    print(f"scamscope: serving http://{shown}:{actual}/ (Ctrl-C to stop)", flush=True)
-    if not settings.web_token:
-        sys.stderr.write("scamscope serve: SCAMSCOPE_WEB_TOKEN is not set, so saved searches "
-                         "cannot be created or removed\n")
+    index = open_configured_index(settings)  # a bad --index fails before anything listens
     try:
-        serve(dataclasses.replace(settings, web_host=host, web_port=actual), sock)
+        sock = bind(host, port)
+        try:
+            actual = sock.getsockname()[1]
+            app = create_app(dataclasses.replace(settings, web_host=host, web_port=actual),
+                             index)
+            shown = f"[{host}]" if ":" in host else host
+            print(f"scamscope: serving http://{shown}:{actual}/ (Ctrl-C to stop)", flush=True)
+            if not settings.web_token:
+                sys.stderr.write("scamscope serve: SCAMSCOPE_WEB_TOKEN is not set, so saved "
+                                 "searches cannot be created or removed\n")
+            # log_config=None: logging is configured by the CLI, not by uvicorn.
+            config = uvicorn.Config(app, log_config=None, access_log=True, server_header=False,
+                                    proxy_headers=False, lifespan="on")
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()
     finally:
-        sock.close()
+        index.close()
     return 0
