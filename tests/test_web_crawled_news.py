@@ -74,9 +74,6 @@ def test_article_page_shows_extracted_entities_and_provenance(crawled):
     assert article.content_hash and article.content_hash in prov
 
 
-@pytest.mark.xfail(strict=False, reason="StoryGrouper at HEAD puts the crawled pair (SimHashes "
-                   "8 bits apart) in different stories; a fix is in progress: drop this mark "
-                   "once it lands")
 def test_the_syndicated_copy_is_listed_as_the_same_story(crawled):
     web, index = crawled
     hits = web.get("/api/search", params={"q": "1,460 foreigners", "limit": "50"}).json()["hits"]
