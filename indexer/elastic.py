@@ -205,6 +205,9 @@ class ElasticIndex:
         # The mapping changed: copy into the new index, then swap the alias atomically.
         log.info("migrating %s from %s to %s", self.alias, current, self.concrete)
         self._create_concrete(with_alias=False)
+        # Other workers' writes wait (their bulk items are retried) until the alias moves.
+        self._call(c.indices.put_settings, index=",".join(current),
+                   body={"index.blocks.write": True})
         copied = 0
         for batch in self._scan(current):
             docs = []
@@ -362,7 +365,7 @@ class ElasticIndex:
             retry = []
             for n, item in zip(todo, resp["items"]):
                 result = next(iter(item.values()))
-                if int(result.get("status", 500)) in RETRYABLE_STATUS and rounds <= BULK_RETRIES:
+                if _retryable(result) and rounds <= BULK_RETRIES:
                     retry.append(n)
                 else:
                     results[n] = result
@@ -377,6 +380,10 @@ class ElasticIndex:
         if failed:
             error = failed[0].get("error") or {}
             reason = error.get("reason") if isinstance(error, dict) else str(error)
+            if all(_retryable(r) for r in failed):  # still busy: the caller may spool and retry
+                raise IndexUnavailable(
+                    f"search cluster {self.url} is not accepting writes ({len(failed)} of "
+                    f"{len(ops)} refused: {reason}): try again later")
             raise IndexError_(f"search cluster {self.url} rejected {len(failed)} of {len(ops)} "
                               f"writes: {reason}")
         return [results[n] for n in range(len(ops))]
@@ -591,6 +598,14 @@ def _keyed(names: list[str]) -> tuple[list[str], list[str]]:
         if key:
             seen.setdefault(key, name)
     return list(seen.values()), list(seen)
+
+
+def _retryable(result: dict[str, Any]) -> bool:
+    """A bulk item the cluster could not take yet: overloaded, a shard moving, a migration."""
+    if int(result.get("status", 500)) in RETRYABLE_STATUS:
+        return True
+    error = result.get("error")
+    return isinstance(error, dict) and error.get("type") == "cluster_block_exception"
 
 
 def _auth_header(username: str | None, password: str | None, api_key: str | None) -> dict[str, str]:
