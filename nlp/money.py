@@ -164,6 +164,9 @@ SUFFIX_WORDS: dict[str, str] = {
     "naira": "NGN", "rand": "ZAR", "dirhams": "AED", "dirham": "AED", "dírhams": "AED",
     "dírham": "AED", "uae dirhams": "AED", "emirati dirhams": "AED", "迪拉姆": "AED",
     "soles": "PEN", "nuevos soles": "PEN", "reales": "BRL", "reais": "BRL",
+    "birr": "ETB", "ethiopian birr": "ETB", "ariary": "MGA", "cedis": "GHS", "cedi": "GHS",
+    "kwacha": "ZMW", "namibian dollars": "NAD", "dollars namibiens": "NAD",
+    "francs cfa": "XOF", "cfa francs": "XOF",
     # crypto
     "tether": "USDT", "tethers": "USDT", "泰达币": "USDT", "泰達幣": "USDT",
     "usdt": "USDT", "usdc": "USDC",
@@ -173,7 +176,7 @@ SUFFIX_CODES: dict[str, str] = {
         "USD", "EUR", "GBP", "THB", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "TWD", "JPY",
         "KRW", "MYR", "PHP", "IDR", "MMK", "KHR", "VND", "LAK", "INR", "KES", "UGX", "NGN",
         "USDT", "USDC", "CHF", "AED", "BDT", "PKR", "LKR", "NPR", "BRL", "MXN", "ZAR", "COP",
-        "ARS", "CLP", "PEN")
+        "ARS", "CLP", "PEN", "ETB", "MGA", "GHS", "ZMW", "NAD", "XOF")
 } | {"RMB": "CNY", "USDt": "USDT", "€": "EUR", "$": "USD", "$US": "USD", "$ US": "USD",
      "US$": "USD", "£": "GBP", "₫": "VND", "฿": "THB", "₱": "PHP", "¥": "CNY"}
 # Ambiguous words that are money only after a magnitude ("5 million pounds",
