@@ -7,6 +7,7 @@ indexes them first, each once.
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
 import urllib.request
 import uuid
@@ -67,3 +68,4 @@ def test_articles_fetched_while_the_cluster_is_down_are_spooled_then_indexed(
         index.close()
     finally:
         ctl.stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)
