@@ -111,6 +111,15 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _is_launcher(pid: int) -> bool:
+    """Whether pid is (still) our launcher JVM, not a process that reused the number."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"scamscope.cluster.Launcher" in f.read()
+    except OSError:
+        return False
+
+
 def status(directory: Path = DEFAULT_DIR) -> dict | None:
     """The running cluster's state (urls, control url, pid), or None."""
     state_file = Path(directory) / "state.json"
@@ -187,8 +196,9 @@ def stop(directory: Path = DEFAULT_DIR) -> bool:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError):
         return False
-    if not _alive(pid):
+    if not _alive(pid) or not _is_launcher(pid):
         pid_file.unlink(missing_ok=True)
+        (directory / "state.json").unlink(missing_ok=True)
         return False
     state = status(directory)
     if state:
