@@ -143,28 +143,26 @@ class Gazetteer(Generic[T]):
         exact, folded, max_len = self._exact, self._folded, self._max_len
         n = len(tokens)
         words = [t[0] for t in tokens]
-        fwords = [fold(w) for w in words] if folded else words
-        i = 0
-        while i < n:
-            longest = max_len.get(words[i], 0)
-            if folded:
-                longest = max(longest, max_len.get(fwords[i], 0))
-            hit = None
-            if longest:
-                for size in range(min(longest, n - i), 0, -1):
-                    value = exact.get(tuple(words[i:i + size]))
-                    if value is None and folded:
-                        value = folded.get(tuple(fwords[i:i + size]))
-                    if value is not None:
-                        hit = (size, value)
-                        break
-            if hit:
-                size, value = hit
-                start, end = tokens[i][1], tokens[i + size - 1][2]
-                found.append(Match(start, end, text[start:end], value))
-                i += size
-            else:
-                i += 1
+        if folded:
+            fwords = [fold(w) for w in words]
+            starts = [i for i in range(n) if words[i] in max_len or fwords[i] in max_len]
+        else:
+            fwords = words
+            starts = [i for i, w in enumerate(words) if w in max_len]
+        after = 0  # matches do not overlap: the next one starts after the last
+        for i in starts:
+            if i < after:
+                continue
+            longest = max(max_len.get(words[i], 0), max_len.get(fwords[i], 0))
+            for size in range(min(longest, n - i), 0, -1):
+                value = exact.get(tuple(words[i:i + size]))
+                if value is None and folded:
+                    value = folded.get(tuple(fwords[i:i + size]))
+                if value is not None:
+                    start, end = tokens[i][1], tokens[i + size - 1][2]
+                    found.append(Match(start, end, text[start:end], value))
+                    after = i + size
+                    break
         pattern = self._compiled()
         if pattern is not None and _UNSPACED.search(text):
             names = self._unspaced
