@@ -5,7 +5,7 @@ Layout (schema version in `meta`, upgraded by MIGRATIONS on open):
                    relevance, max_usd, story_id, content_hash... (filters and sorts
                    read only this table, so it stays small and cache-friendly)
     contents       the wide part: url, title, raw text, and the rest of the
-                   article (provenance, entities) as JSON
+                   article (provenance, entities) as zlib-compressed JSON
     doc_countries  ISO codes per article        } matched on `key` (name_key: folded),
     doc_places     canonical place names        } faceted on `name`, the display form
     doc_orgs       canonical organisation names }
@@ -33,6 +33,7 @@ import os
 import re
 import sqlite3
 import threading
+import zlib
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -88,7 +89,7 @@ CREATE TABLE IF NOT EXISTS contents (
     url TEXT NOT NULL,
     title TEXT NOT NULL,
     text TEXT NOT NULL,
-    article TEXT NOT NULL
+    article BLOB NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, text, title_grams, text_grams, tokenize="{_TOKENIZER}", prefix='3', detail=full);
@@ -421,7 +422,7 @@ class SQLiteIndex:
         query = query or Query()
         node = query.parsed()
         with self._read() as db:
-            return int(self._matching(db, query, node).sum())
+            return int(self._matching(db, query, node)[0].sum())
 
     def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
         after = query.indexed_after
@@ -435,13 +436,14 @@ class SQLiteIndex:
         match = compile_match(node) if node is not None else None
         ranked = match is not None and not match[1] and query.sort == "relevance"
         with self._read() as db:
-            mask = self._matching(db, query, node)
+            mask, matched = self._matching(db, query, node)
             total = int(mask.sum())
             want = query.offset + query.limit
             if not query.limit or query.offset >= total:
                 page: list[tuple[int, float]] = []
             elif ranked:
-                page = self._ranked(db, match[0], mask, want)[query.offset:]  # type: ignore[index]
+                page = self._ranked(db, match[0], mask, want,  # type: ignore[index]
+                                    total / max(matched, 1))[query.offset:]
             else:
                 ns = self._cache.order(np.flatnonzero(mask), query.sort, want)[query.offset:]
                 page = [(int(n), float(self._cache.relevance[n])) for n in ns]
@@ -449,8 +451,10 @@ class SQLiteIndex:
             facets = self._cache.facet_counts(mask, query.facet_size) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
-    def _matching(self, db: sqlite3.Connection, query: Query, node: Node | None) -> np.ndarray:
-        """Boolean mask over document numbers: what the query's text and filters select."""
+    def _matching(self, db: sqlite3.Connection, query: Query,
+                  node: Node | None) -> tuple[np.ndarray, int]:
+        """Boolean mask over document numbers of what the query's text and filters select,
+        and how many documents the text alone matches."""
         self._cache.refresh(db)
         mask = self._cache.mask(query, _us(query.indexed_after), _us(query.since),
                                 _us(query.until))
@@ -466,19 +470,32 @@ class SQLiteIndex:
                              (expr,)).fetchone()[0]
             found[ints(ids)] = True
             mask &= ~found if negated else found
-        return mask
+            return mask, int(found.sum())
+        return mask, 0
 
-    def _ranked(self, db: sqlite3.Connection, expr: str, mask: np.ndarray,
-                want: int) -> list[tuple[int, float]]:
-        """The first `want` matches passing the filters, best bm25 first (n breaks ties)."""
-        page: list[tuple[int, float]] = []
-        for n, rank in db.execute("SELECT rowid, rank FROM fts WHERE fts MATCH ? "
-                                  "ORDER BY rank, rowid", (expr,)):
-            if mask[n]:
-                page.append((n, -rank))
-                if len(page) >= want:
-                    break
-        return page
+    def _ranked(self, db: sqlite3.Connection, expr: str, mask: np.ndarray, want: int,
+                share: float) -> list[tuple[int, float]]:
+        """The first `want` matches passing the filters, best bm25 first (n breaks ties).
+
+        FTS5 scores every match anyway, but a LIMIT lets SQLite keep only the best
+        rows instead of sorting them all. `share` (the part of the text matches that
+        pass the filters) sizes the LIMIT generously, since scoring, not the LIMIT,
+        is the cost; when the filters reject more than that, the second pass has none.
+        """
+        limit: int | None = max(int(want / max(share, 1e-6) * 4), want + 100)
+        while True:
+            page: list[tuple[int, float]] = []
+            rows = 0
+            for n, rank in db.execute("SELECT rowid, rank FROM fts WHERE fts MATCH ? "
+                                      "ORDER BY rank, rowid LIMIT ?", (expr, limit or -1)):
+                rows += 1
+                if mask[n]:
+                    page.append((n, -rank))
+                    if len(page) >= want:
+                        return page
+            if limit is None or rows < limit:  # every match seen
+                return page
+            limit = None
 
     def _hits(self, db: sqlite3.Connection, page: list[tuple[int, float]],
               node: Node | None) -> list[Hit]:
@@ -496,7 +513,7 @@ class SQLiteIndex:
             hits.append(Hit(
                 id=id_, url=url, title=title, published=iso(_from_us(published)), lang=lang,
                 source=source, snippet=snippet(text, node),
-                entities=json.loads(extra).get("entities") or {}, score=float(score),
+                entities=_unpack(extra).get("entities") or {}, score=float(score),
                 relevance=relevance, story_id=story, indexed_at=iso(_from_us(indexed))))
         return hits
 
@@ -508,7 +525,7 @@ class SQLiteIndex:
                 f"d.content_hash FROM documents d JOIN contents c ON c.n = d.n "
                 f"WHERE {where} ORDER BY {order}", params):
             id_, url, title, text, extra, indexed, fetched, chash = row
-            data = json.loads(extra)
+            data = _unpack(extra)
             data.update(id=id_, url=url, title=title, text=text, content_hash=chash,
                         indexed_at=iso(_from_us(indexed)), fetched_at=iso(_from_us(fetched)))
             out.append(Article.from_json(data))
@@ -572,7 +589,7 @@ def _prepare(article: Article) -> dict[str, Any]:
     ents = article.entities
     return {
         "id": article.id, "url": article.url, "title": article.title, "text": article.text,
-        "article": extra, "content_hash": chash, "fingerprint": fingerprint,
+        "article": zlib.compress(extra.encode("utf-8"), 1), "content_hash": chash, "fingerprint": fingerprint,
         "published": published, "fetched_at": fetched,
         "date": published if published is not None else (fetched or 0),
         "lang": (article.lang or "").lower() or None, "source": article.source or "",
@@ -582,6 +599,14 @@ def _prepare(article: Article) -> dict[str, Any]:
         "country": [(c.upper(), c.upper()) for c in ents.countries()],
         "place": _keyed(ents.place_names()), "org": _keyed(ents.org_names()),
     }
+
+
+def _unpack(article: bytes | str) -> dict[str, Any]:
+    """The rest of an article (provenance, entities): zlib-compressed JSON (plain JSON
+    in files written before compression; both read)."""
+    if isinstance(article, bytes):
+        article = zlib.decompress(article).decode("utf-8")
+    return json.loads(article)
 
 
 def _keyed(names: list[str]) -> list[tuple[str, str]]:

@@ -238,3 +238,19 @@ def test_the_column_cache_follows_writes_from_other_connections(sqlite_index_pat
     finally:
         reader.close()
         writer.close()
+
+
+def test_ranking_finds_filtered_hits_ranked_below_many_rejected_ones(sqlite_index):
+    from tests.test_index_contract import make
+
+    filler = " ".join(["report"] * 40)
+    best = [make(f"en{i}", "Scam scam scam", "scam " + filler) for i in range(1000)]
+    worst = [make(f"fr{i}", "Rapport", filler + " scam " + filler, lang="fr")
+             for i in range(400)]
+    sqlite_index.upsert(best + worst)
+    # the best 280 matches (what a first pass reads for 20 hits at this share) are all "en"
+    first = sqlite_index.search(Query(text="scam", langs=["fr"], limit=20))
+    assert first.total == 400
+    assert len(first.hits) == 20 and all(h.lang == "fr" for h in first.hits)
+    everything = sqlite_index.search(Query(text="scam", langs=["fr"], limit=400))
+    assert [h.id for h in everything.hits][:20] == [h.id for h in first.hits]
