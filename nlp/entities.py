@@ -114,6 +114,7 @@ class EntityExtractor:
         self.places = places or default_places()
         self.orgs = orgs or default_orgs()
         self._models: dict[str, Any] = {}
+        self._person_words: set[str] = set()
         self._warned: set[str] = set()
 
     # -- models ----------------------------------------------------------
@@ -225,6 +226,7 @@ class EntityExtractor:
         taken_orgs = [(o.start, o.end) for o in entities.orgs]
 
         # 3. spaCy entities the gazetteers did not cover
+        self._person_words = {w for s in spans if s.label in PERSON_LABELS for w in s.text.split()}
         for span in spans:
             if span.label in PLACE_LABELS:
                 self._ner_place(span, entities, nationalities, place_spans, taken_orgs, lang)
@@ -239,7 +241,7 @@ class EntityExtractor:
 
         entities.places = _dedupe(entities.places, lambda p: (p.name, p.text))
         entities.orgs = _dedupe(entities.orgs, lambda o: (o.name, o.text))
-        entities.people = _dedupe(entities.people, lambda p: (p.name,))
+        entities.people = _dedupe(_full_names(entities.people), lambda p: (p.name,))
         entities.nationalities = sorted(nationalities)
         return entities
 
@@ -293,8 +295,9 @@ class EntityExtractor:
                 # regional one that spaCy did not tag as something else
                 if any(_overlaps(m.start, m.end, s, e) for s, e in ner_place_spans):
                     return True
-                if any(_overlaps(m.start, m.end, s, e) for s, e in ner_org_spans):
-                    return False
+                if any(_overlaps(m.start, m.end, s, e) and not (m.start <= s and e <= m.end)
+                       for s, e in ner_org_spans):
+                    return False  # part of a longer organisation name ("THO" of "CAN THO" is not)
                 # spaCy's sm models take many Asian town names for people ("Long Xuyen")
                 for s, e in ner_person_spans:
                     if _overlaps(m.start, m.end, s, e) and not (
@@ -334,6 +337,8 @@ class EntityExtractor:
         if _looks_like_demonym(text):
             nationalities[text] = None
             return
+        if text in self._person_words:
+            return  # "Meron" of "Meron Tesfaye" said somewhere else in the article
         entities.places.append(Place(text, text, None, start, end, "place"))
         place_spans.append((start, end))
 
@@ -384,6 +389,10 @@ class EntityExtractor:
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
         text = text.strip(" -–,.;:\"'«»“”()[]")
+        title = _HONORIFIC.match(text)
+        if title:
+            start += title.end()
+            text = text[title.end():]
         if not _good_name(text) or text in _PERSON_JUNK or "\n" in text:
             return
         if self.places.lookup(text) is not None or self.orgs.lookup(text) is not None:
@@ -445,7 +454,26 @@ def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
 
 _ORG_END = re.compile(r"(?:Commission|Ministry|Agency|Department|Authority|Council|Office|Bureau|"
                       r"Police|Army|Group|Bank|Court|Union|Association|Institute|Foundation|"
-                      r"Organi[sz]ation|Force|Service|Network|Center|Centre|Committee|[A-Z]{2,})$")
+                      r"Organi[sz]ation|Force|Service|Network|Center|Centre|Committee|Affairs|Intelligence|"
+                      r"[A-Z]{2,})$")
+
+
+_HONORIFIC = re.compile(r"^(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sr\.|Sra\.|Srta\.|"
+                        r"Pak|Bu|Ibu|Bapak|Khun|Gen\.|General|Colonel|Col\.|Lt\.|Maj\.|"
+                        r"Capt\.|Sgt\.|Pol\.|Police)\s+(?=[A-Z])")
+
+
+def _full_names(people: list[Person]) -> list[Person]:
+    """"Marchetti" after "Elena Marchetti" is the same person: give it the full name."""
+    full = [p.name for p in people if " " in p.name]
+    out = []
+    for person in people:
+        if " " not in person.name:
+            longer = [n for n in full if n.split()[-1] == person.name or n.split()[0] == person.name]
+            if len(set(longer)) == 1:
+                person = Person(person.text, longer[0], person.start, person.end)
+        out.append(person)
+    return out
 
 
 def _good_name(text: str) -> bool:
