@@ -171,6 +171,37 @@ SUFFIX_WORDS: dict[str, str] = {
     "tether": "USDT", "tethers": "USDT", "泰达币": "USDT", "泰達幣": "USDT",
     "usdt": "USDT", "usdc": "USDC",
 }
+# Words too common (or too short) to be read as a currency from ISO names alone.
+_ISO_NAME_STOPWORDS = {"sol", "som", "won", "rand", "lek", "lari", "kina", "tala", "pula", "dobra",
+                       "mvdol", "denar", "balboa", "gourde", "loti", "real", "mark"}
+
+
+def _iso_currency_words() -> dict[str, str]:
+    """English ISO 4217 names from pycountry ("Zambian Kwacha", "Ghana Cedi", "Forint")
+    with their plurals, for currencies not written out above. Single-word names only
+    when they name one currency and are not ordinary words."""
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover - pycountry is a dependency
+        return {}
+    words: dict[str, str] = {}
+    for currency in pycountry.currencies:
+        name, code = currency.name, currency.alpha_3
+        if code.startswith("X") and code not in ("XOF", "XAF"):
+            continue  # precious metals, testing codes, units of account
+        if not re.fullmatch(r"[A-Za-z\u00c0-\u00ff' ]+", name):
+            continue
+        key = name.lower()
+        if " " not in key and key in _ISO_NAME_STOPWORDS:
+            continue
+        words.setdefault(key, code)
+        if not key.endswith("s"):
+            words.setdefault(key + "s", code)
+    return words
+
+
+SUFFIX_WORDS = {**_iso_currency_words(), **SUFFIX_WORDS}  # the curated entries win
+
 SUFFIX_CODES: dict[str, str] = {
     code: code for code in (
         "USD", "EUR", "GBP", "THB", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "TWD", "JPY",
