@@ -43,9 +43,10 @@ class SinkPipeline:
             log.debug("sink error", exc_info=True)
             raise DropItem(f"sink error on {item.url}", log_level="DEBUG") from exc
         tally.add(item.source, "passed")
-        if state is not None:
-            state.record(item.url, content_hash=digest, status=item.status,
-                         fetched_at=item.fetched_at, **validators)
+        # Kept back until the sink has closed cleanly (it may batch pages and
+        # still lose them), so a crash never leaves a page marked as done.
+        spider.pending_pages[item.url] = dict(content_hash=digest, status=item.status,
+                                              fetched_at=item.fetched_at, **validators)
         return item
 
     @classmethod

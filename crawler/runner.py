@@ -135,6 +135,8 @@ def run_crawl(targets: Sequence[Source], options: CrawlOptions, sink: PageSink, 
             progress.finish()
         try:
             sink.close()
+            if spider is not None:
+                spider.commit_state(sink_closed=True)
         finally:
             if state is not None:
                 state.close()

@@ -3,7 +3,8 @@
 Crawls need a fresh process each (Twisted's reactor cannot restart), so tests
 run this in a subprocess. SPEC: {"targets": [Source fields...], "options":
 {CrawlOptions fields...}, "out": "pages.jsonl", "known": [urls the sink
-claims to have]}. Prints the CrawlSummary as JSON on stdout.
+claims to have], "fail_close": the sink raises in close()}. Prints the
+CrawlSummary as JSON on stdout (or {"error": ...} and exit 3).
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from nlp.records import Page, iso
 class JsonLinesSink:
     """A PageSink that writes one JSON line per accepted page."""
 
-    def __init__(self, path: str, known: set[str] | None = None):
+    def __init__(self, path: str, known: set[str] | None = None, fail_close: bool = False):
         self.path = Path(path)
+        self.fail_close = fail_close
         self.known = known or set()
         self.accepted = 0
         self.asked = 0
@@ -48,6 +50,8 @@ class JsonLinesSink:
 
     def close(self) -> None:
         self.fh.close()
+        if self.fail_close:  # a sink that loses what it buffered
+            raise RuntimeError("sink failed while closing")
 
 
 def main(argv: list[str]) -> int:
@@ -56,8 +60,13 @@ def main(argv: list[str]) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     targets = [Source(**t) for t in spec["targets"]]
     options = CrawlOptions(**spec.get("options", {}))
-    sink = JsonLinesSink(spec["out"], set(spec.get("known", [])))
-    summary = run_crawl(targets, options, sink, install_signal_handlers=False)
+    sink = JsonLinesSink(spec["out"], set(spec.get("known", [])),
+                         fail_close=bool(spec.get("fail_close")))
+    try:
+        summary = run_crawl(targets, options, sink, install_signal_handlers=False)
+    except RuntimeError as exc:
+        print(json.dumps({"error": str(exc)}))
+        return 3
     print(json.dumps(summary.to_json()))
     return 0
 

@@ -80,3 +80,14 @@ def test_a_changed_feed_brings_only_the_new_article(crawl, growing_site):
     unconditional = [e.path for e in site.log.entries()
                      if e.path.startswith("/articles/") and not e.conditional]
     assert unconditional == ["/articles/" + site.new_article]
+
+
+def test_pages_a_failing_sink_lost_are_fetched_in_full_next_time(crawl, test_site):
+    url = test_site.article_urls()[0]
+    lost = crawl({"name": "one", "type": "url", "url": url}, fail_close=True)
+    assert lost.summary == {"error": "sink failed while closing"}
+    test_site.reset()
+    again = crawl({"name": "one", "type": "url", "url": url})
+    [entry] = test_site.log.entries(prefix="/articles/")
+    assert not entry.conditional and entry.status == 200
+    assert again.urls() == [url]

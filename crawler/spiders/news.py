@@ -106,7 +106,9 @@ class NewsSpider(scrapy.Spider):
         self.checks: dict[str, SourceCheck] = {}
         self.scheduled: Counter[str] = Counter()
         self.requested: set[str] = set()
-        self.pending_validators: dict[str, dict[str, Any]] = {}
+        self.pending_validators: dict[str, dict[str, Any]] = {}  # feeds, sitemaps, listings
+        self.pending_pages: dict[str, dict[str, Any]] = {}  # pages handed to the sink
+        self.finish_reason: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -302,12 +304,24 @@ class NewsSpider(scrapy.Spider):
                                                    links)
 
     def on_closed(self, spider: Any, reason: str) -> None:
-        # Validators of feeds and sitemaps are kept only when the crawl ran to its
-        # end, so an interrupted crawl does not leave their articles unfetched.
-        if self.state is None or reason != "finished":
+        self.finish_reason = reason
+
+    def commit_state(self, sink_closed: bool) -> None:
+        """Store validators once the sink has taken the pages for good.
+
+        Pages: when the sink closed without error. Feeds, sitemaps and listings:
+        only when, besides, the crawl ran to its end, so that an interrupted
+        crawl does not leave their articles unfetched next time (a 304 on the
+        feed would skip them).
+        """
+        if self.state is None or not sink_closed:
             return
-        for url, values in self.pending_validators.items():
+        for url, values in self.pending_pages.items():
             self.state.record(url, **values)
+        if self.finish_reason == "finished":
+            for url, values in self.pending_validators.items():
+                self.state.record(url, **values)
+        self.pending_pages.clear()
         self.pending_validators.clear()
 
 
