@@ -26,7 +26,8 @@ from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, is_unspaced, tokenize
 from nlp.options import NlpOptions
 from nlp.orgs import OrgTable, clean_org_surface, default_orgs, pattern_orgs, zh_place_orgs
-from nlp.places import FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places
+from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
+                        function_words)
 from nlp.records import Entities, Org, Person, Place
 
 from nlp.money import find_money
@@ -208,7 +209,7 @@ class EntityExtractor:
                 place_spans.append((m.start, m.end))  # blocks spaCy LOC/ORG on a demonym
                 continue
             if value.kind != "country" and not is_unspaced(m.text) \
-                    and m.text.lower() in _stop_words(lang):
+                    and m.text.lower() in _place_function_words(lang):
                 continue  # Indonesian "Lima orang..." is "five people", not Peru's capital
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang):
@@ -332,7 +333,7 @@ class EntityExtractor:
             entities.orgs.append(Org(text, org, start, end))
             taken_orgs.append((start, end))
             return
-        if not _good_name(text) or text in _PLACE_JUNK or _is_stop_word(text, lang):
+        if not _good_name(text) or text in _PLACE_JUNK or self._is_stop_word(text, lang):
             return
         if _looks_like_demonym(text):
             nationalities[text] = None
@@ -376,6 +377,10 @@ class EntityExtractor:
                 return head
         return name
 
+    def _is_stop_word(self, text: str, lang: str | None) -> bool:
+        nlp = self.model(lang)
+        return nlp is not None and text.lower() in nlp.Defaults.stop_words
+
     def _starts_with_place_list(self, text: str) -> bool:
         """"Myawaddy, Thai ..." or "Chennai and Colombo": places listed, not an organisation."""
         for sep in (", ", " and ", " et ", " & "):
@@ -400,20 +405,8 @@ class EntityExtractor:
         entities.people.append(Person(text, text, start, start + len(text)))
 
 
-@lru_cache(maxsize=8)
-def _stop_words(lang: str | None) -> frozenset[str]:
-    if not lang:
-        return frozenset()
-    try:
-        import spacy.util
-
-        return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
-    except Exception:  # no spaCy language data for lang
-        return frozenset()
-
-
-def _is_stop_word(text: str, lang: str | None) -> bool:
-    return text.lower() in _stop_words(lang) or text.lower() in _stop_words("en")
+def _place_function_words(lang: str | None) -> frozenset[str]:
+    return function_words().get(lang or "", frozenset())
 
 
 _PLACE_SUFFIX = re.compile(r"\s+(?:de la|de|del|of|di)\s+")

@@ -68,17 +68,14 @@ def _ascii_fold(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Function words of the languages in the reporting: never city names on their own."""
-    import spacy.util
+def function_words() -> dict[str, frozenset[str]]:
+    """Per language, the function words that are also place names (data/function_words.tsv)."""
+    return {row[0]: frozenset(row[1].split()) for row in data_rows(DATA / "function_words.tsv")}
 
-    words: set[str] = set()
-    for lang in ("en", "fr", "es", "pt", "de", "it", "nl", "id", "tl", "vi"):
-        try:
-            words |= {w.lower() for w in spacy.util.get_lang_class(lang).Defaults.stop_words}
-        except Exception:  # a language spaCy does not ship
-            continue
-    return frozenset(words)
+
+def common_words() -> frozenset[str]:
+    """Function words of any of the region's languages: never a geonames city on its own."""
+    return frozenset().union(*function_words().values())
 
 
 def _acceptable_name(name: str, *, min_latin: int = 4) -> bool:
@@ -211,6 +208,8 @@ class PlaceGazetteer:
             if city["name"] not in stop and city["name"].lower() not in common \
                     and _acceptable_name(city["name"], min_latin=3 if focus else 4):
                 self._add(city["name"], info)
+            if not focus and pop < 1_000_000:
+                continue  # other names only for the region's towns and big cities
             for alt in city.get("alternatenames") or ():
                 if alt in stop or alt.lower() in common or not _acceptable_name(alt, min_latin=5):
                     continue
