@@ -108,3 +108,17 @@ def test_listing_cap_and_single_urls_and_a_wrong_type(crawl, test_site):
                                                                  first)]
     assert run.failed == {"not_a_feed": 1}
     assert second in run.urls()
+
+
+def test_requests_ask_for_the_right_type_and_the_sources_language(crawl, test_site):
+    test_site.reset()
+    crawl({"name": "thai", "type": "feed", "url": test_site.url("/feed.xml"), "lang": "th",
+           "max_pages": 1})
+    [feed] = test_site.log.entries("/feed.xml")
+    assert feed.headers["accept"].startswith("application/rss+xml")
+    assert feed.headers["accept-language"].startswith("th,")
+    [page] = test_site.log.entries(prefix="/articles/")
+    assert page.headers["accept"].startswith("text/html")
+    # the feed entry's own language wins over the source's
+    entry_lang = next(a.lang for a in test_site.articles() if a.path == page.path)
+    assert page.headers["accept-language"].startswith(entry_lang if entry_lang != "en" else "en")

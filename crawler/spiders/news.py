@@ -40,6 +40,19 @@ from nlp.records import Page, utcnow
 log = logging.getLogger(__name__)
 
 MAX_SITEMAP_DEPTH = 3
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+FEED_ACCEPT = ("application/rss+xml,application/atom+xml,application/rdf+xml;q=0.9,"
+               "application/xml;q=0.8,text/xml;q=0.8,*/*;q=0.5")
+XML_ACCEPT = "application/xml,text/xml;q=0.9,application/x-gzip;q=0.8,*/*;q=0.5"
+
+
+def _headers(lang: str | None, accept: str) -> dict[str, str]:
+    """Ask for the source's own language first (sites with several serve it), then English."""
+    if lang and lang != "en":
+        language = f"{lang},en;q=0.7,*;q=0.5"
+    else:
+        language = "en,*;q=0.5"
+    return {"Accept": accept, "Accept-Language": language}
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 
 
@@ -141,7 +154,9 @@ class NewsSpider(scrapy.Spider):
         # dont_filter: the spider keeps its own record of what it asked for, so
         # that a redirect to a URL fetched already is still seen and counted.
         return Request(url, callback=self.parse_document, errback=self.on_error, meta=meta,
-                       priority=10, dont_filter=True)
+                       priority=10, dont_filter=True,
+                       headers=_headers(source.lang, FEED_ACCEPT if kind in ("feed", "search")
+                                        else XML_ACCEPT if kind == "sitemap" else HTML_ACCEPT))
 
     def article_request(self, source: Source, link: Link) -> Request | None:
         key = canonical_url(link.url)
@@ -151,7 +166,7 @@ class NewsSpider(scrapy.Spider):
         meta = self._meta(source, link.url, "article")
         meta["ss_hint"] = link
         return Request(link.url, callback=self.parse_article, errback=self.on_error, meta=meta,
-                       dont_filter=True)
+                       dont_filter=True, headers=_headers(link.lang or source.lang, HTML_ACCEPT))
 
     def _new_documents(self, urls: Sequence[str]) -> list[str]:
         out = []
