@@ -45,6 +45,12 @@ lang = "fr"
 link_css = "a.release"
 
 [[sources]]
+name = "rules-out-of-date"
+type = "listing"
+url = "{test_site.url('/list/1.html')}"
+link_css = "a.headline-that-no-longer-exists"
+
+[[sources]]
 name = "switched-off"
 type = "feed"
 url = "http://127.0.0.1:{closed_port}/off.xml"
@@ -62,7 +68,8 @@ lang = "en"
     assert result.code == 1  # not every source answered
     assert "Traceback" not in result.err
     checks = {c["name"]: c for c in result.json()}
-    assert set(checks) == {"closed-feed", "closed-press", "regional-wire"}
+    assert set(checks) == {"closed-feed", "closed-press", "regional-wire", "rules-out-of-date"}
+    assert checks["rules-out-of-date"]["reason"] == "no_links"
     assert checks["regional-wire"]["ok"] and checks["regional-wire"]["links"] == len(
         test_site.articles())
     for name in ("closed-feed", "closed-press"):

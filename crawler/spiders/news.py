@@ -252,6 +252,10 @@ class NewsSpider(scrapy.Spider):
             return
         self.tally.add(source.name, "documents")
         self.tally.add(source.name, "links", len(links))
+        if kind == "listing" and not links:
+            # Rules that match nothing: the site has changed its markup.
+            self._checked(source, False, "no_links", "no link on the page matches "
+                          + ("link_xpath" if source.link_xpath else "link_css"))
         self._checked(source, True, "ok", what, links=len(links))
         if self.check:
             return
