@@ -294,6 +294,8 @@ class EntityExtractor:
             if not strong:
                 # geonames town: spaCy must agree it is a place, unless it is a big or
                 # regional one that spaCy did not tag as something else
+                if any(_inside(m.start, m.end, s, e) for s, e in ner_place_spans):
+                    return False  # "Airport" of "Ninoy Aquino International Airport"
                 if any(_overlaps(m.start, m.end, s, e) for s, e in ner_place_spans):
                     return True
                 if any(_overlaps(m.start, m.end, s, e) and not (m.start <= s and e <= m.end)
@@ -435,7 +437,8 @@ def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
     out: list[_Span] = []
     for span in spans:
         prev = out[-1] if out else None
-        if prev is not None and prev.label in ORG_LABELS and span.label in ORG_LABELS \
+        if prev is not None and prev.label in ORG_LABELS \
+                and (span.label in ORG_LABELS or span.label in PERSON_LABELS) \
                 and text[prev.end:span.start] in (" and ", " & ", " et ", " y ") \
                 and not _ORG_END.search(prev.text) and _ORG_END.search(span.text) \
                 and " " in prev.text:
