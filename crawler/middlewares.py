@@ -144,8 +144,11 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         return parser
 
     async def _parse_robots(self, response: "Response", netloc: str, request: Request) -> None:
-        if response.status >= 400:
-            # No robots.txt (or an error page): everything is allowed.
+        # RFC 9309: no robots.txt (4xx) allows everything; a server error (5xx, 429)
+        # means the site is unreachable for now, so nothing is allowed.
+        if response.status >= 500 or response.status == 429:
+            body = b"User-agent: *\nDisallow: /\n"
+        elif response.status >= 400:
             body = b""
         else:
             body = response.body

@@ -71,3 +71,13 @@ def test_at_most_two_requests_at_once_to_a_site(crawl, tmp_path):
                     concurrent_per_domain=2, concurrent_requests=16)
         assert run.summary["fetched"] == len(site.articles())
         assert site.max_in_flight == 2
+
+
+def test_robots_txt_missing_allows_and_failing_forbids(crawl):
+    # RFC 9309: a 4xx robots.txt allows everything; a 5xx means "come back later".
+    for status, fetched in ((404, True), (503, False)):
+        with SiteServer(SITE_DIR, robots_status=status) as site:
+            run = crawl({"name": "site", "type": "url", "url": site.article_urls()[0]})
+            assert (run.summary["fetched"] == 1) is fetched
+            assert run.summary["robots_denied"] == (0 if fetched else 1)
+            assert bool(site.log.entries(prefix="/articles/")) is fetched

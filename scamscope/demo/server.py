@@ -142,13 +142,14 @@ class SiteServer:
                  port: int = 0, crawl_delay: float | None = None,
                  disallow: tuple[str, ...] = ("/private/",), huge_bytes: int = 6_000_000,
                  slow_seconds: float = 5.0, site_name: str = "Mekong Monitor",
-                 latency: float = 0.0):
+                 latency: float = 0.0, robots_status: int = 200):
         self.site_dir = Path(site_dir)
         self.crawl_delay = crawl_delay
         self.disallow = disallow
         self.huge_bytes = huge_bytes
         self.slow_seconds = slow_seconds
         self.latency = latency  # seconds added to every answer (for concurrency tests)
+        self.robots_status = robots_status  # e.g. 404 (no robots.txt) or 503
         self.in_flight = 0  # requests being answered right now
         self.max_in_flight = 0  # the most at once since the last reset()
         self.site_name = site_name
@@ -422,7 +423,10 @@ class _Handler(BaseHTTPRequestHandler):
             latest = max((a.mtime for a in articles()), default=None)
             self.send(200, body, ctype, validators=True, mtime=latest)
         elif path == "/robots.txt":
-            self.send(200, site.robots_txt(), "text/plain; charset=utf-8")
+            if site.robots_status == 200:
+                self.send(200, site.robots_txt(), "text/plain; charset=utf-8")
+            else:
+                self.send(site.robots_status, "no robots.txt here", "text/plain")
         elif path == "/__log":
             self.send(200, json.dumps([asdict(e) for e in site.log.entries()]), "application/json")
         elif path == "/":
