@@ -117,6 +117,7 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
         db.execute(statement)
     db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (_RANK,))
     _rebuild_fts(db)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('tokenizer', ?)", (_tokenizer_fingerprint(),))
     db.execute("INSERT INTO doc_changes SELECT n, 0 FROM documents")
     db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
 
@@ -124,10 +125,6 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
 # Schema upgrades: MIGRATIONS[v] takes a version-v file to version v+1, inside
 # one write transaction. Add an entry and bump SCHEMA_VERSION to change the schema.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
-
-_DOC_COLUMNS = ("n, id, date, indexed_at, lang, source, relevance, max_usd, story_id, "
-                "content_hash, published, fetched_at")
-
 
 class SQLiteIndex:
     """The Index protocol on one SQLite file (see the module docstring)."""
@@ -187,7 +184,7 @@ class SQLiteIndex:
                 self._set_meta("schema_version", str(version))
             if self._meta("tokenizer") != _tokenizer_fingerprint():
                 log.info("tokenizer changed: rebuilding the full-text index of %s", self.path)
-                self._rebuild_fts(db)
+                _rebuild_fts(db)
                 self._set_meta("tokenizer", _tokenizer_fingerprint())
 
     def _version(self) -> int:
@@ -208,9 +205,6 @@ class SQLiteIndex:
 
     def _set_meta(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    def _rebuild_fts(self, db: sqlite3.Connection) -> None:
-        _rebuild_fts(db)
 
     def close(self) -> None:
         with self._lock:
@@ -538,17 +532,23 @@ class SQLiteIndex:
 def compile_match(node: Node) -> tuple[str, bool]:
     """The tree as an FTS5 MATCH expression, and whether it is negated.
 
+    Words and phrases of words can only match the title and text columns (a
+    bigram column holds pairs of unspaced characters); a phrase of unspaced
+    characters becomes a phrase of bigrams in the bigram columns.
+
     FTS5 has only a binary NOT, so a NOT below an AND/OR is folded into its
     parent (a AND NOT b -> a NOT b; a OR NOT b -> NOT (b NOT a)). A negated
     result means "every document except those matching the expression".
     """
     if isinstance(node, Term):
-        return "{title text} : " + _quote(node.text) + ("*" if node.prefix else ""), False
+        if node.prefix and is_unspaced(node.text[0]):  # would also match bigrams
+            return "{title text} : " + _quote(node.text) + "*", False
+        return _quote(node.text) + ("*" if node.prefix else ""), False
     if isinstance(node, Phrase):
         if all(is_unspaced(w) for w in node.words):
             grams = [a + b for a, b in zip(node.words, node.words[1:])]
             return "{title_grams text_grams} : " + _quote(" ".join(grams)), False
-        return "{title text} : " + _quote(" ".join(node.words)), False
+        return _quote(" ".join(node.words)), False
     if isinstance(node, Not):
         expr, negated = compile_match(node.child)
         return expr, not negated

@@ -55,7 +55,14 @@ def ints(text: str | None) -> np.ndarray:
 
 
 class _Facet:
-    """(document, value) pairs of one facet; values numbered in first-seen order."""
+    """(document, value) pairs of one facet; values numbered in first-seen order.
+
+    Counting: the most frequent values also keep one bitset each (a bit per
+    document), so a count is an AND and a popcount over a few kilobytes instead
+    of a gather over every pair; the other values' pairs are counted by gather.
+    """
+
+    MAX_BITSETS = 256
 
     def __init__(self, match_key: Callable[[str], str]) -> None:
         self.match_key = match_key
@@ -65,6 +72,10 @@ class _Facet:
         self.ids: dict[str, int] = {}
         self.by_key: dict[str, list[int]] = {}  # match key -> value numbers
         self.rank = np.zeros(0, dtype=np.int64)  # place of each name in sorted order
+        self.bits: np.ndarray | None = None  # (frequent values, capacity / 8) uint8
+        self.row_of = np.zeros(0, dtype=np.int64)  # value -> row in bits, or -1
+        self.tail_doc = self.doc
+        self.tail_val = self.val
 
     def _vid(self, key: str, name: str) -> int:
         vid = self.ids.get(name)
@@ -81,6 +92,7 @@ class _Facet:
             docs.append(n)
             vals.append(np.full(len(n), self._vid(key, name), dtype=np.int32))
         self._append(docs, vals)
+        self.bits = None  # built on first count
 
     def patch(self, changed: np.ndarray, rows: list[tuple[int, str, str]]) -> None:
         keep = ~np.isin(self.doc, changed)
@@ -88,6 +100,20 @@ class _Facet:
         docs = np.array([r[0] for r in rows], dtype=np.int64)
         vals = np.array([self._vid(r[1], r[2]) for r in rows], dtype=np.int32)
         self._append([docs], [vals])
+        if self.bits is None:
+            return
+        if int(changed.max(initial=0)) >= self.bits.shape[1] * 8 or len(changed) > 1000:
+            self.bits = None
+            return
+        for n in changed.tolist():  # clear the changed documents' bits
+            self.bits[:, n >> 3] &= np.uint8(~(128 >> (n & 7)) & 0xFF)
+        row_of = np.concatenate([self.row_of, np.full(len(self.names) - len(self.row_of), -1)])
+        self.row_of = row_of
+        rows_of_new = row_of[vals]
+        self._set_bits(docs[rows_of_new >= 0], rows_of_new[rows_of_new >= 0])
+        keep = ~np.isin(self.tail_doc, changed)
+        self.tail_doc = np.concatenate([self.tail_doc[keep], docs[rows_of_new < 0]])
+        self.tail_val = np.concatenate([self.tail_val[keep], vals[rows_of_new < 0]])
 
     def _append(self, docs: list[np.ndarray], vals: list[np.ndarray]) -> None:
         self.doc = np.concatenate([self.doc, *docs])
@@ -95,6 +121,23 @@ class _Facet:
         order = sorted(range(len(self.names)), key=self.names.__getitem__)
         self.rank = np.empty(len(self.names), dtype=np.int64)
         self.rank[order] = np.arange(len(self.names))
+
+    def _build_bits(self, capacity: int) -> None:
+        counts = np.bincount(self.val, minlength=len(self.names))
+        frequent = np.argsort(-counts, kind="stable")[:self.MAX_BITSETS]
+        frequent = frequent[counts[frequent] >= max(32, capacity // 256)]
+        self.row_of = np.full(len(self.names), -1, dtype=np.int64)
+        self.row_of[frequent] = np.arange(len(frequent))
+        self.bits = np.zeros((len(frequent), (capacity + 7) // 8), dtype=np.uint8)
+        rows = self.row_of[self.val]
+        self._set_bits(self.doc[rows >= 0], rows[rows >= 0])
+        self.tail_doc, self.tail_val = self.doc[rows < 0], self.val[rows < 0]
+
+    def _set_bits(self, docs: np.ndarray, rows: np.ndarray) -> None:
+        assert self.bits is not None
+        flat = self.bits.reshape(-1)
+        np.bitwise_or.at(flat, rows * self.bits.shape[1] + (docs >> 3),
+                         (128 >> (docs & 7)).astype(np.uint8))
 
     def having(self, values: list[str], size: int) -> np.ndarray:
         """Mask of documents with any of these values (matched on the facet's key)."""
@@ -104,10 +147,21 @@ class _Facet:
             mask[self.doc[np.isin(self.val, vids)]] = True
         return mask
 
-    def top(self, mask: np.ndarray, size: int) -> list[FacetValue]:
+    def counts(self, mask: np.ndarray, packed: np.ndarray) -> np.ndarray:
+        """How many documents of the mask have each value (packed: the mask as bits)."""
+        if self.bits is None or self.bits.shape[1] != len(packed):
+            self._build_bits(len(mask))
+        assert self.bits is not None
+        counts = np.bincount(self.tail_val[mask[self.tail_doc]], minlength=len(self.names))
+        if len(self.bits):
+            frequent = np.bitwise_count(self.bits & packed).sum(axis=1, dtype=np.int64)
+            counts[self.row_of >= 0] += frequent[self.row_of[self.row_of >= 0]]
+        return counts
+
+    def top(self, mask: np.ndarray, packed: np.ndarray, size: int) -> list[FacetValue]:
         if not self.names or size <= 0:
             return []
-        counts = np.bincount(self.val[mask[self.doc]], minlength=len(self.names))
+        counts = self.counts(mask, packed)
         present = np.flatnonzero(counts)
         order = np.lexsort((self.rank[present], -counts[present]))[:size]
         return [FacetValue(self.names[i], int(counts[i])) for i in present[order]]
@@ -240,4 +294,5 @@ class DocCache:
         return ns[order[:k]]
 
     def facet_counts(self, mask: np.ndarray, size: int) -> dict[str, list[FacetValue]]:
-        return {name: self.facets[name].top(mask, size) for name in FACETS}
+        packed = np.packbits(mask)
+        return {name: self.facets[name].top(mask, packed, size) for name in FACETS}
