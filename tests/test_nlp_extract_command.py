@@ -52,3 +52,23 @@ def test_extract_nothing_extractable_fails(cli, tmp_path):
     result = cli("extract", str(empty))
     assert result.code == 1
     assert result.err.count("\n") == 1 and "too_short" in result.err
+
+
+def test_extract_url_with_a_wrong_declared_charset(cli, test_site):
+    result = cli("extract", test_site.url("/wrong-charset.html"), "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert "centre d'escroquerie" in data["title"] and "Ã" not in data["text"]
+    assert data["lang"] == "fr"
+    assert "Phnom Penh" in {p["name"] for p in data["entities"]["places"]}
+
+
+def test_extract_url_that_fails_is_one_line_and_exit_1(cli, test_site):
+    result = cli("extract", test_site.url("/status/404"))
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and "404" in result.err
+
+
+def test_extract_non_html_url_is_rejected(cli, test_site):
+    result = cli("extract", test_site.url("/image.png"))
+    assert result.code == 1 and "not_html" in result.err
