@@ -638,7 +638,7 @@ def _grams(words: str) -> str:
     runs = []
     for match in _RUN.finditer(words):
         chars = match.group(0)[::2]
-        runs.append(" ".join(a + b for a, b in zip(chars, chars[1:])))
+        runs.append(" ".join([chars[i:i + 2] for i in range(len(chars) - 1)]))
     return f" {_GAP} ".join(runs)
 
 
