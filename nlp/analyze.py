@@ -91,11 +91,24 @@ class Analyzer:
                 log.debug("not an article: %s (%s)", page.url, exc)
                 extracted.append(Rejected(page.url, exc.reason, exc.detail, page.final_url))
         good = [(i, e) for i, e in enumerate(extracted) if isinstance(e, Extracted)]
-        articles = self._understand([(pages[i], e) for i, e in good])
         results: list[Article | Rejected] = list(extracted)  # type: ignore[arg-type]
+        try:
+            articles: list[Article | Rejected] = list(
+                self._understand([(pages[i], e) for i, e in good]))
+        except Exception:  # a model or rule choking on one text must not lose the batch
+            log.exception("analysis of a batch failed; analysing its pages one by one")
+            articles = [self._understand_one(pages[i], e) for i, e in good]
         for (i, _), article in zip(good, articles):
             results[i] = article
         return results
+
+    def _understand_one(self, page: Page, extracted: Extracted) -> Article | Rejected:
+        try:
+            return self._understand([(page, extracted)])[0]
+        except Exception as exc:
+            log.exception("analysis failed: %s", page.url)
+            return Rejected(page.url, "analysis_error", f"{type(exc).__name__}: {exc}",
+                            page.final_url)
 
     def analyze_text(self, text: str, *, url: str, title: str = "", lang: str | None = None,
                      published: datetime | None = None, source: str = "adhoc") -> Article:

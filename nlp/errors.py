@@ -10,7 +10,8 @@ class ExtractionError(NlpError):
     """A page that is not an extractable article.
 
     reason is a short stable code counted in crawl summaries:
-    http_status, not_html, empty, bad_encoding, no_text, too_short.
+    http_status, not_html, empty, bad_encoding, no_text, too_short
+    (and Analyzer.analyze adds analysis_error for a page whose text broke a later step).
     """
 
     def __init__(self, reason: str, detail: str = ""):
