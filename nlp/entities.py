@@ -25,7 +25,8 @@ from typing import Any, Iterable, Sequence
 from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, is_unspaced, tokenize
 from nlp.options import NlpOptions
-from nlp.orgs import OrgTable, clean_org_surface, default_orgs, pattern_orgs, zh_place_orgs
+from nlp.orgs import (OrgTable, clean_org_surface, default_orgs, embassy_orgs, pattern_orgs,
+                      zh_place_orgs)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
                         function_words)
 from nlp.records import Entities, Org, Person, Place
@@ -254,6 +255,7 @@ class EntityExtractor:
         extra: list[Match] = []
         if is_unspaced(text):
             extra += [Match(s, e, t, name) for s, e, t, name in zh_place_orgs(text, self.places)]
+        extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it

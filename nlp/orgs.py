@@ -144,6 +144,66 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
     return out
 
 
+# Embassies and consulates: "Embassy of France in Bangkok", "ambassade de France à Bangkok",
+# "embajada de México en Tailandia", "the Chinese embassy in Phnom Penh", "KBRI Phnom Penh".
+_CAP = r"[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3}"
+_MISSION = (r"(?P<kind>[Ee]mbassy|[Aa]mbassade|[Ee]mbajada|[Ee]mbaixada|[Kk]edutaan [Bb]esar|"
+            r"[Cc]onsulate[ -][Gg]eneral|[Cc]onsulate|[Cc]onsulat général|[Cc]onsulat|"
+            r"[Cc]onsulado [Gg]eneral|[Cc]onsulado)")
+_OF = r"(?:of\s+(?:the\s+)?|de\s+(?:la\s+|l'|los\s+|las\s+)?|d'|del\s+|du\s+|des\s+|RI\s+)?"
+_IN = r"(?:\s+(?:in|à|en|di|au|aux|at)\s+(?P<p2>" + _CAP + "))?"
+_EMBASSY = re.compile(r"\b" + _MISSION + r"\s+" + _OF + "(?P<p1>" + _CAP + ")" + _IN)
+_EMBASSY_DEMONYM = re.compile(r"\b(?P<p1>[A-Z][A-Za-zé.]+)\s+(?P<kind>[Ee]mbassy|[Cc]onsulate)" + _IN)
+_MISSION_NAMES = {"consul": "Consulate", "general": "Consulate General"}
+
+
+def embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, English name) of embassies and consulates named after a country."""
+    out = []
+    for pattern in (_EMBASSY, _EMBASSY_DEMONYM):
+        for m in pattern.finditer(text):
+            country, end = _longest_place(m.group("p1"), places, countries_only=True)
+            if country is None:
+                continue
+            kind = m.group("kind").lower()
+            label = ("Consulate General" if "gen" in kind else "Consulate") \
+                if "consul" in kind else "Embassy"
+            name = f"{label} of {country}"
+            stop = m.start("p1") + end
+            if m.group("p2"):
+                where, where_end = _longest_place(m.group("p2"), places)
+                if where is not None:
+                    name += f" in {where}"
+                    stop = m.start("p2") + where_end
+            start = m.start("kind") if pattern is _EMBASSY else m.start("p1")
+            if pattern is _EMBASSY_DEMONYM and stop < m.end("kind"):
+                stop = m.end("kind")
+            out.append((start, stop, text[start:stop], name))
+    return out
+
+
+def _longest_place(words: str, places, countries_only: bool = False):
+    """(canonical name, length) of the longest leading run of words that names a place."""
+    parts = words.split()
+    for n in range(len(parts), 0, -1):
+        candidate = " ".join(parts[:n]).rstrip(",")
+        value = places.lookup(candidate)
+        if value is None and candidate.endswith("."):
+            candidate = candidate[:-1]
+            value = places.lookup(candidate)
+        country = getattr(value, "country", None)
+        if value is None or country is None:
+            continue
+        if countries_only:
+            info = places.country(country)
+            if info is None or (getattr(value, "kind", "country") not in ("country",)
+                                and type(value).__name__ != "Nationality"):
+                continue
+            return info.name, len(candidate)
+        return value.name, len(candidate)
+    return None, 0
+
+
 # Chinese: an organisation named after a place, e.g. 上海市公安局, 中国驻老挝大使馆, 广州海关.
 _ZH_SUFFIXES = {
     "公安局": "{0} Public Security Bureau", "公安厅": "{0} Public Security Department",

@@ -68,3 +68,13 @@ def test_organisation_split_at_and_is_joined(entity_extractor):
         "Officials from the Malaysian Communications and Multimedia Commission said the "
         "accounts were blocked.", "en").orgs}
     assert "Malaysian Communications and Multimedia Commission" in orgs
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("L'ambassade de France à Bangkok a confirmé les faits.", "fr", "Embassy of France in Bangkok"),
+    ("The Chinese embassy in Phnom Penh warned citizens.", "en", "Embassy of China in Phnom Penh"),
+    ("La embajada de México en Tailandia pidió ayuda.", "es", "Embassy of Mexico in Thailand"),
+    ("The Kenyan Embassy said 40 citizens were missing.", "en", "Embassy of Kenya"),
+])
+def test_embassies_get_one_name_in_every_language(entity_extractor, text, lang, name):
+    assert name in {o.name for o in entity_extractor.extract(text, lang).orgs}
