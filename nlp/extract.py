@@ -194,8 +194,19 @@ def _clean_text(text: str) -> str:
     return "\n".join(out).strip()
 
 
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+
+
 def _clean_title(title: str | None, site: str | None = None) -> str:
+    """Whitespace normalised, without a trailing " | Site name" when the site's name is known."""
     title = " ".join((title or "").split())
+    site = " ".join((site or "").split())
+    if site and len(title) > len(site) + 3:
+        for sep in _TITLE_SEPARATORS:
+            if title.lower().endswith((sep + site).lower()):
+                return title[: -len(sep + site)].strip()
+            if title.lower().startswith((site + sep).lower()):
+                return title[len(site + sep):].strip()
     return title
 
 
@@ -252,7 +263,8 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
         raise ExtractionError("no_text", "no article text found")
     if len(text) < min_chars:
         raise ExtractionError("too_short", f"{len(text)} characters of text")
-    title = _clean_title(getattr(document, "title", None)) or _clean_title(hint_title)
+    title = _clean_title(getattr(document, "title", None), getattr(document, "sitename", None)) \
+        or _clean_title(hint_title)
     published = meta_date or parse_date(getattr(document, "date", None)) or hint_published
     language = normalise_tag(lang) or detect_language(text, declared_lang)
     return Extracted(text=text, title=title, published=published, lang=language,

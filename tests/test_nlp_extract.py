@@ -115,3 +115,11 @@ def test_language_from_script_text_or_credible_declaration(text, declared, expec
 def test_language_tags_are_normalised():
     assert normalise_tag("en-GB") == "en" and normalise_tag("zh_Hant") == "zh"
     assert normalise_tag("in") == "id" and normalise_tag("") is None
+
+
+def test_site_name_is_cut_from_the_title():
+    html = ('<html><head><title>Scam compound raided in Bavet | Mekong Monitor</title>'
+            '<meta property="og:site_name" content="Mekong Monitor"></head><body><article><p>'
+            + "Police raided a compound in Bavet on Friday and detained dozens of workers. " * 5
+            + "</p></article></body></html>")
+    assert extract_page(page(html.encode())).title == "Scam compound raided in Bavet"
