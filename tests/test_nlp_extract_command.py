@@ -72,3 +72,8 @@ def test_extract_url_that_fails_is_one_line_and_exit_1(cli, test_site):
 def test_extract_non_html_url_is_rejected(cli, test_site):
     result = cli("extract", test_site.url("/image.png"))
     assert result.code == 1 and "not_html" in result.err
+
+
+def test_extract_bad_language_code_is_a_usage_error(cli):
+    result = cli("extract", str(HTML / "article_en.html"), "--lang", "english")
+    assert result.code == 2 and "--lang" in result.err

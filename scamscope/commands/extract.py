@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from nlp.analyze import Analyzer, Rejected
+from nlp.language import normalise_tag
 from nlp.records import Article, Page, iso
 from scamscope.config import Settings
 from scamscope.errors import JobFailed, UserError
@@ -116,6 +117,9 @@ def _print_human(article: Article) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     source = args.source
+    if args.lang is not None and normalise_tag(args.lang) is None:
+        raise UserError(f"--lang {args.lang!r}: expected a two-letter language code such as en, "
+                        "fr, th or zh")
     if source.startswith(("http://", "https://")):
         page = _fetch(source, settings)
     elif "://" in source:
