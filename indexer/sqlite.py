@@ -416,7 +416,7 @@ class SQLiteIndex:
         query = query or Query()
         node = query.parsed()
         with self._read() as db:
-            return int(self._matching(db, query, node)[0].sum())
+            return int(np.count_nonzero(self._matching(db, query, node)[0]))
 
     def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
         after = query.indexed_after
@@ -430,8 +430,8 @@ class SQLiteIndex:
         match = compile_match(node) if node is not None else None
         ranked = match is not None and not match[1] and query.sort == "relevance"
         with self._read() as db:
-            mask, matched = self._matching(db, query, node)
-            total = int(mask.sum())
+            mask, matched = self._matching(db, query, node, match)
+            total = int(np.count_nonzero(mask))
             want = query.offset + query.limit
             if not query.limit or query.offset >= total:
                 page: list[tuple[int, float]] = []
@@ -445,8 +445,8 @@ class SQLiteIndex:
             facets = self._cache.facet_counts(mask, query.facet_size) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
-    def _matching(self, db: sqlite3.Connection, query: Query,
-                  node: Node | None) -> tuple[np.ndarray, int]:
+    def _matching(self, db: sqlite3.Connection, query: Query, node: Node | None,
+                  match: tuple[str, bool] | None = None) -> tuple[np.ndarray, int]:
         """Boolean mask over document numbers of what the query's text and filters select,
         and how many documents the text alone matches."""
         self._cache.refresh(db)
@@ -458,13 +458,13 @@ class SQLiteIndex:
                 "SELECT n FROM documents WHERE story_id = ?", (query.story_id,))]] = True
             mask &= story
         if node is not None:
-            expr, negated = compile_match(node)
+            expr, negated = match or compile_match(node)
             found = np.zeros_like(mask)
             ids = db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
                              (expr,)).fetchone()[0]
             found[ints(ids)] = True
             mask &= ~found if negated else found
-            return mask, int(found.sum())
+            return mask, int(np.count_nonzero(found))
         return mask, 0
 
     def _ranked(self, db: sqlite3.Connection, expr: str, mask: np.ndarray, want: int,

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from indexer.errors import QuerySyntaxError
-from indexer.query import And, Not, Or, Phrase, Query, Term, name_key, parse_query, words_of
+from indexer.query import (FACETS, And, Not, Or, Phrase, Query, Term, name_key, parse_query,
+                           words_of)
 from indexer.sample import sample_articles
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Money, Org, Place, parse_iso
@@ -547,3 +548,19 @@ def test_the_same_id_twice_in_one_batch_keeps_the_last(any_index):
     assert any_index.search(Query(countries=["PH"])).total == 0
     assert any_index.search(Query(places=["dubai"])).total == 1
     assert {f.value for f in any_index.search(Query()).facets["country"]} == {"AE"}
+
+
+def test_limit_zero_counts_and_facets_can_be_skipped(corpus_index):
+    counted = corpus_index.search(Query(countries=["MM"], limit=0))
+    assert counted.total == 3 and counted.hits == []
+    assert sum(f.count for f in counted.facets["country"] if f.value == "MM") == 3
+    bare = corpus_index.search(Query(countries=["MM"], facets=False))
+    assert bare.total == 3 and bare.facets == {}
+    past_the_end = corpus_index.search(Query(countries=["MM"], offset=10))
+    assert past_the_end.total == 3 and past_the_end.hits == []
+
+
+def test_no_match_still_names_every_facet(corpus_index):
+    results = corpus_index.search(Query(text="nothingmatchesthis"))
+    assert results.total == 0 and results.hits == []
+    assert results.facets == {name: [] for name in FACETS}
