@@ -315,6 +315,8 @@ class EntityExtractor:
                 return False
             return True
         if not strong:
+            if _inside_longer_name(text, m.start, m.end):
+                return False  # "Tanjung" of "Tanjung Priok"
             return place.population >= 100_000 or place.country in FOCUS_COUNTRIES
         return True
 
@@ -432,6 +434,26 @@ def _looks_like_demonym(text: str) -> bool:
     """Plural/adjectival nationality words spaCy tags as places or organisations
     ("Namibiens", "Zambiens", "Hondureños") that the nationality list does not know."""
     return " " not in text and text not in _DEMONYM_EXCEPTIONS and bool(_DEMONYM.match(text))
+
+
+_ADMIN_WORDS = {"Kabupaten", "Kota", "Provinsi", "Kecamatan", "Desa", "Ciudad", "Provincia",
+                "Estado", "Departamento", "Distrito", "Municipio", "Región", "Province", "City",
+                "District", "Town", "Township", "Ville", "Région", "Département", "Tỉnh", "Huyện",
+                "Amphoe", "Changwat", "Krong", "Khet"}
+_CAPITALISED_NEXT = re.compile(r" [A-ZÀ-Ý][a-zà-ÿ]")
+_CAPITALISED_PREV = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+ $")
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word runs on before or after text[start:end] (a longer name)."""
+    if _CAPITALISED_NEXT.match(text, end):
+        return True
+    before = text[max(0, start - 30):start]
+    match = _CAPITALISED_PREV.search(before)
+    if match is None or match.group().strip() in _ADMIN_WORDS:
+        return False
+    ahead = before[:match.start()].rstrip()
+    return bool(ahead) and ahead[-1] not in ".!?:;\n\"“«"
 
 
 def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:

@@ -91,3 +91,9 @@ def test_function_word_is_not_a_city_in_its_language(entity_extractor):
     assert {p.name for p in entities.places} == {"Jakarta"}
     assert "Lima" in {p.name for p in entity_extractor.extract(
         "Las víctimas llegaron a Lima el lunes.", "es").places}
+
+
+def test_a_town_name_inside_a_longer_name_is_not_the_town(entity_extractor):
+    names = {p.text for p in entity_extractor.extract(
+        "Pelabuhan Tanjung Priok ramai. Kabupaten Bogor dan Depok dilanda banjir.", "id").places}
+    assert "Tanjung" not in names and {"Bogor", "Depok"} <= names
