@@ -18,9 +18,9 @@ ones run at once. Crawls and alerts have separate thread pools, so a long crawl 
 delays mail.
 
 One daemon per data dir: data_dir/run.lock is held (flock) while it runs; a second one
-fails with one line (exit 2). SIGTERM or SIGINT: no new job starts, a running crawl is
-asked to stop gracefully (Scrapy finishes its in-flight requests and saves its state), a
-running alerts pass finishes, then the daemon exits 0. Alert delivery state is in
+fails with one line (exit 2). SIGTERM or SIGINT: no new job starts, running jobs (a crawl
+subprocess, an alerts pass) finish, then the daemon exits 0; a second signal asks running
+crawls to stop at once. Alert delivery state is in
 alerts.db, so a restart resumes with nothing lost and no duplicate mail beyond the window
 documented in alerts/mailer.py.
 
@@ -202,8 +202,13 @@ class Daemon:
         took = time.monotonic() - started
         if code != 0:
             self.failures += 1
-        self.say(f"crawl {source}: {'done' if code == 0 else f'failed (exit {code})'} "
-                 f"in {took:.0f}s")
+        if code == 0:
+            outcome = "done"
+        elif code < 0:
+            outcome = f"stopped by signal {-code}"
+        else:
+            outcome = f"failed (exit {code})"
+        self.say(f"crawl {source}: {outcome} in {took:.0f}s")
         return code
 
     def alerts(self, frequency: str | None) -> int:
@@ -350,8 +355,7 @@ class Daemon:
             scheduler.resume()
             while not self.stopping.wait(1.0):
                 pass
-            self.say("stopping: finishing running jobs")
-            self.stop_children(signal.SIGTERM)
+            self.say("stopping: letting running jobs finish (signal again to stop crawls now)")
             scheduler.shutdown(wait=True)
             scheduler = None
             self.stop_web()
@@ -369,6 +373,10 @@ class Daemon:
 
     def _on_signal(self, signum, frame) -> None:
         if self.stopping.is_set():
+            # A second signal: do not wait for running crawls to end on their own.
+            # (Nothing is printed here: a signal handler must not write to a stream
+            # another thread may be writing to.)
+            self.stop_children(signal.SIGTERM)
             return
         self.stopping.set()
 
