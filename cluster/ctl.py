@@ -153,8 +153,15 @@ def start(nodes: int = 1, directory: Path = DEFAULT_DIR, heap: str | None = None
     build(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "state.json").unlink(missing_ok=True)
+    shape = directory / "nodes.count"  # data of a cluster of another size cannot be reused
+    if not fresh and (directory / "nodes").exists() and shape.exists() \
+            and shape.read_text().strip() != str(nodes):
+        _log(f"the data in {directory} is from a {shape.read_text().strip()}-node cluster: "
+             f"starting an empty {nodes}-node one")
+        fresh = True
     if fresh:  # otherwise the data of the last run is kept
         shutil.rmtree(directory / "nodes", ignore_errors=True)
+    shape.write_text(f"{nodes}\n")
     heap = heap or ("512m" if nodes == 1 else "1g")
     cp = os.pathsep.join([str(CLASSES), CLASSPATH.read_text().strip()])
     log_path = directory / "cluster.log"
