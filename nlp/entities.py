@@ -116,7 +116,6 @@ class EntityExtractor:
         self.places = places or default_places()
         self.orgs = orgs or default_orgs()
         self._models: dict[str, Any] = {}
-        self._person_words: set[str] = set()
         self._warned: set[str] = set()
 
     # -- models ----------------------------------------------------------
@@ -228,10 +227,11 @@ class EntityExtractor:
         taken_orgs = [(o.start, o.end) for o in entities.orgs]
 
         # 3. spaCy entities the gazetteers did not cover
-        self._person_words = {w for s in spans if s.label in PERSON_LABELS for w in s.text.split()}
+        person_words = {w for s in spans if s.label in PERSON_LABELS for w in s.text.split()}
         for span in spans:
             if span.label in PLACE_LABELS:
-                self._ner_place(span, entities, nationalities, place_spans, taken_orgs, lang)
+                self._ner_place(span, entities, nationalities, place_spans, taken_orgs, lang,
+                                person_words)
             elif span.label in ORG_LABELS:
                 self._ner_org(span, entities, nationalities, place_spans, taken_orgs)
             elif span.label in PERSON_LABELS:
@@ -321,7 +321,7 @@ class EntityExtractor:
         return True
 
     def _ner_place(self, span: _Span, entities: Entities, nationalities, place_spans,
-                   taken_orgs, lang: str | None) -> None:
+                   taken_orgs, lang: str | None, person_words: set[str]) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
@@ -344,7 +344,7 @@ class EntityExtractor:
         if _looks_like_demonym(text):
             nationalities[text] = None
             return
-        if text in self._person_words:
+        if text in person_words:
             return  # "Meron" of "Meron Tesfaye" said somewhere else in the article
         entities.places.append(Place(text, text, None, start, end, "place"))
         place_spans.append((start, end))
