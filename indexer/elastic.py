@@ -30,7 +30,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Iterable, Iterator
@@ -104,7 +104,13 @@ class ElasticIndex:
         version = info.get("version") or {}
         self.engine = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
         self.server_version = str(version.get("number") or "?")
-        self.client = self._make_client(username, password, api_key, ca_certs, verify_certs, timeout)
+        conn = connect(self.engine, self.server_version, self.hosts, username=username,
+                       password=password, api_key=api_key, ca_certs=ca_certs,
+                       verify_certs=verify_certs, timeout=timeout, url=url)
+        self.client = conn.client
+        self._connection_errors = conn.connection_errors
+        self._api_errors = conn.api_errors
+        self._not_found = conn.not_found
         self._last_ts: datetime | None = None
         self._mapping = mapping if mapping is not None else load_mapping()
         self.concrete = f"{self.alias}-v{mapping_version(self._mapping)}"
@@ -132,45 +138,6 @@ class ElasticIndex:
         raise IndexUnavailable(
             f"search cluster {self.url} is unreachable ({'; '.join(reasons)}): start it "
             "(make cluster) or fix --index")
-
-    def _make_client(self, username, password, api_key, ca_certs, verify_certs, timeout):
-        common = dict(max_retries=3, retry_on_timeout=True, verify_certs=verify_certs)
-        if ca_certs:
-            common["ca_certs"] = ca_certs
-        if self.engine == "opensearch":
-            import opensearchpy
-
-            kwargs: dict[str, Any] = dict(common, timeout=timeout,
-                                          retry_on_status=tuple(RETRYABLE_STATUS))
-            if username:
-                kwargs["http_auth"] = (username, password or "")
-            if api_key:
-                kwargs["headers"] = {"Authorization": f"ApiKey {api_key}"}
-            if not verify_certs:
-                kwargs["ssl_show_warn"] = False
-            self._connection_errors = (opensearchpy.ConnectionError,)
-            self._api_errors = (opensearchpy.TransportError,)
-            self._not_found = opensearchpy.NotFoundError
-            return opensearchpy.OpenSearch(self.hosts, **kwargs)
-
-        import elasticsearch
-
-        major = self.server_version.split(".")[0]
-        client_major = str(elasticsearch.__version__[0])
-        if major != client_major:
-            raise IndexUnavailable(
-                f"search cluster {self.url} runs Elasticsearch {self.server_version}, which needs "
-                f"the elasticsearch {major}.x Python client; this install has "
-                f"{'.'.join(map(str, elasticsearch.__version__))} (pin elasticsearch=={major}.*)")
-        kwargs = dict(common, request_timeout=timeout, retry_on_status=tuple(RETRYABLE_STATUS))
-        if username:
-            kwargs["basic_auth"] = (username, password or "")
-        if api_key:
-            kwargs["api_key"] = api_key
-        self._connection_errors = (elasticsearch.ConnectionError,)
-        self._api_errors = (elasticsearch.ApiError, elasticsearch.TransportError)
-        self._not_found = elasticsearch.NotFoundError
-        return elasticsearch.Elasticsearch(self.hosts, **kwargs)
 
     def _call(self, fn, *args, **kwargs):
         """Run a client call, turning its exceptions into the indexer's typed errors."""
@@ -515,6 +482,64 @@ class ElasticIndex:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+@dataclass
+class Connection:
+    """An official client and the exception classes it raises."""
+
+    client: Any
+    connection_errors: tuple[type[BaseException], ...]
+    api_errors: tuple[type[BaseException], ...]
+    not_found: type[BaseException]
+
+
+def connect(engine: str, server_version: str, hosts: list[str], *, username: str | None = None,
+            password: str | None = None, api_key: str | None = None,
+            ca_certs: str | None = None, verify_certs: bool = True, timeout: float = 30.0,
+            url: str = "") -> Connection:
+    """The matching official client: opensearch-py for OpenSearch, elasticsearch otherwise.
+
+    The elasticsearch client's major version must be the server's; a mismatch is
+    one clear IndexUnavailable naming the pin to install.
+    """
+    url = url or ",".join(hosts)
+    common: dict[str, Any] = dict(max_retries=3, retry_on_timeout=True, verify_certs=verify_certs,
+                                  retry_on_status=tuple(sorted(RETRYABLE_STATUS)))
+    if ca_certs:
+        common["ca_certs"] = ca_certs
+    if engine == "opensearch":
+        import opensearchpy
+
+        kwargs: dict[str, Any] = dict(common, timeout=timeout)
+        if username:
+            kwargs["http_auth"] = (username, password or "")
+        if api_key:
+            kwargs["headers"] = {"Authorization": f"ApiKey {api_key}"}
+        if not verify_certs:
+            kwargs["ssl_show_warn"] = False
+        return Connection(opensearchpy.OpenSearch(hosts, **kwargs), (opensearchpy.ConnectionError,),
+                          (opensearchpy.TransportError,), opensearchpy.NotFoundError)
+
+    import elasticsearch
+
+    major = server_version.split(".")[0]
+    client_major = str(elasticsearch.__version__[0])
+    if major != client_major:
+        raise IndexUnavailable(
+            f"search cluster {url} runs Elasticsearch {server_version}, which needs the "
+            f"elasticsearch {major}.x Python client; this install has "
+            f"{'.'.join(map(str, elasticsearch.__version__))} (pin elasticsearch=={major}.*)")
+    kwargs = dict(common, request_timeout=timeout)
+    if username:
+        kwargs["basic_auth"] = (username, password or "")
+    if api_key:
+        kwargs["api_key"] = api_key
+    if not verify_certs:
+        kwargs["ssl_show_warn"] = False
+    return Connection(elasticsearch.Elasticsearch(hosts, **kwargs), (elasticsearch.ConnectionError,),
+                      (elasticsearch.ApiError, elasticsearch.TransportError),
+                      elasticsearch.NotFoundError)
 
 
 def compile_node(node: Node) -> dict[str, Any]:

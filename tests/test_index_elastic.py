@@ -14,7 +14,9 @@ from dataclasses import replace
 
 import pytest
 
-from indexer.elastic import ElasticIndex, load_mapping, mapping_version
+import certifi
+
+from indexer.elastic import ElasticIndex, connect, load_mapping, mapping_version
 from indexer.errors import IndexUnavailable
 from indexer.query import Query
 from indexer.sample import sample_articles
@@ -155,3 +157,25 @@ def test_the_cli_says_one_line_and_exits_1_when_the_cluster_is_down(cli):
     assert len(lines) == 1, result.err
     assert "unreachable" in lines[0] and url in lines[0]
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("engine, version", [("opensearch", "2.19.1"), ("elasticsearch", "9.1.0")])
+@pytest.mark.parametrize("verify", [True, False])
+def test_both_official_clients_take_auth_and_tls_options(engine, version, verify):
+    port = closed_port()
+    secured = connect(engine, version, [f"https://127.0.0.1:{port}"], username="analyst",
+                      password="secret", ca_certs=certifi.where(), verify_certs=verify, timeout=2)
+    keyed = connect(engine, version, [f"http://127.0.0.1:{port}"], api_key="a2V5OnNlY3JldA==",
+                    timeout=2)
+    for conn in (secured, keyed):
+        assert type(conn.client).__module__.split(".")[0] == (
+            "opensearchpy" if engine == "opensearch" else "elasticsearch")
+        with pytest.raises(conn.connection_errors):  # typed, so _call makes it IndexUnavailable
+            conn.client.info()
+        conn.client.close()
+
+
+def test_an_elasticsearch_major_the_client_cannot_speak_is_one_clear_error():
+    with pytest.raises(IndexUnavailable) as err:
+        connect("elasticsearch", "8.17.0", ["http://127.0.0.1:9200"])
+    assert "elasticsearch==8.*" in str(err.value) and "\n" not in str(err.value)
