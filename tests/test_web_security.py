@@ -165,3 +165,15 @@ def test_other_host_names_are_refused_against_dns_rebinding(web, web_settings, w
     assert allowed_hosts(replace(web_settings, public_url="https://scams.example.org/")) == \
         ["127.0.0.1", "localhost", "scams.example.org"]
     assert allowed_hosts(replace(web_settings, web_host="0.0.0.0")) == ["*"]
+
+
+def test_login_redirects_only_to_local_paths(web):
+    token = csrf_token(web.get("/subscriptions").text)
+    for target, expected in (("/?q=scam", "/?q=scam"), ("//evil.example/", "/subscriptions"),
+                             ("/\t/evil.example", "/subscriptions"),
+                             ("/\\evil.example", "/subscriptions"),
+                             ("https://evil.example/", "/subscriptions")):
+        web.cookies.delete("scamscope_session")
+        response = web.post("/login", data={"csrf_token": token, "password": WEB_TOKEN,
+                                            "next": target}, follow_redirects=False)
+        assert response.headers["location"] == expected, target

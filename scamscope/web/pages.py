@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from typing import Annotated, Any, Mapping
 
@@ -202,9 +203,12 @@ def _check_write(request: Request, form: Mapping[str, Any]) -> tuple[str | None,
     return "wrong or missing password", 401, False
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9_.~!$&'()*+,;=:@%/?-]*")
+
+
 def _safe_next(value: Any) -> str:
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") \
-            and "\\" not in value:
+    """Where to go after logging in: a path on this site only (no open redirect)."""
+    if isinstance(value, str) and _LOCAL_PATH.fullmatch(value):
         return value
     return "/subscriptions"
 
