@@ -177,3 +177,15 @@ def test_login_redirects_only_to_local_paths(web):
         response = web.post("/login", data={"csrf_token": token, "password": WEB_TOKEN,
                                             "next": target}, follow_redirects=False)
         assert response.headers["location"] == expected, target
+
+
+def test_sessions_expire_and_die_with_a_new_token():
+    from scamscope.web.security import SESSION_MAX_AGE, Sessions, Signer
+
+    signer = Signer(b"k" * 32)
+    sessions = Sessions(signer, "token-one")
+    cookie = sessions.issue(now=1000)
+    assert sessions.valid(cookie, now=1000 + SESSION_MAX_AGE)
+    assert not sessions.valid(cookie, now=1000 + SESSION_MAX_AGE + 1)
+    assert not Sessions(signer, "token-two").valid(cookie, now=1000)
+    assert not Sessions(signer, "").valid(cookie, now=1000)
