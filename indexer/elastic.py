@@ -33,7 +33,7 @@ import urllib.request
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from indexer.errors import IndexError_, IndexUnavailable
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term, fold, words_of
@@ -86,13 +86,16 @@ class ElasticIndex:
                  username: str | None = None, password: str | None = None,
                  api_key: str | None = None, ca_certs: str | None = None,
                  verify_certs: bool = True, timeout: float = 30.0, refresh: bool = True,
-                 mapping: dict[str, Any] | None = None, **_ignored: Any):
+                 mapping: dict[str, Any] | None = None,
+                 clock: Callable[[], datetime] = utcnow, **_ignored: Any):
         """Connect, detect the engine, and make sure template, index and alias exist.
 
         mapping replaces the packaged indexer/mappings/articles.json (same shape:
         {"settings": ..., "mappings": ...}); a mapping that differs from the one the
         alias points at is migrated by reindexing into a new concrete index.
-        refresh=True makes every write visible to the next search.
+        refresh=True makes every write visible to the next search. clock is this
+        process's idea of now (tests skew it); indexed_at never goes below what the
+        cluster handed out before, whatever the clock says.
         """
         self.url = url
         self.hosts = [h.strip().rstrip("/") for h in url.split(",") if h.strip()]
@@ -111,7 +114,11 @@ class ElasticIndex:
         self._connection_errors = conn.connection_errors
         self._api_errors = conn.api_errors
         self._not_found = conn.not_found
-        self._last_ts: datetime | None = None
+        self._clock = clock
+        self._last_ts: datetime | None = None  # only when the cluster runs no scripts
+        self._floor: int | None = None
+        self._seq_ok = True
+        self.seq_index = f"{self.alias}-seq"
         self._mapping = mapping if mapping is not None else load_mapping()
         self.concrete = f"{self.alias}-v{mapping_version(self._mapping)}"
         self._ensure_index()
@@ -180,7 +187,7 @@ class ElasticIndex:
             docs = []
             for article in batch:
                 doc = _document(article)
-                doc["indexed_at"] = iso(article.indexed_at or self._next_ts())
+                doc["indexed_at"] = iso(article.indexed_at or self._allocate(1))
                 docs.append(doc)
             self._bulk(self.concrete, [("index", d["id"], d) for d in docs])
             copied += len(batch)
@@ -229,7 +236,7 @@ class ElasticIndex:
 
     def drop(self) -> None:
         """Delete the alias's indices and the template (tests and `reset` use this)."""
-        for name in self._alias_targets() or [self.concrete]:
+        for name in [*(self._alias_targets() or [self.concrete]), self.seq_index]:
             try:
                 self._call(self.client.indices.delete, index=name)
             except self._not_found:
@@ -241,15 +248,47 @@ class ElasticIndex:
 
     # ----------------------------------------------------------------- writes
 
-    def _next_ts(self) -> datetime:
-        """indexed_at for a new or changed article: now, strictly after the last one."""
+    def _allocate(self, n: int) -> datetime:
+        """The first of n consecutive microseconds for indexed_at, each later than any
+        the cluster handed out before, to any worker, whatever its clock says.
+
+        One scripted update of a counter document (<alias>-seq) makes the choice
+        atomic across workers; without scripting it falls back to this client's clock.
+        """
+        now = _micros(self._clock())
+        if self._seq_ok:
+            if self._floor is None:
+                latest = self._max_indexed_at()
+                self._floor = _micros(latest) if latest else 0
+            body = {"scripted_upsert": True, "upsert": {}, "_source": True, "script": {
+                "lang": "painless", "source": _SEQ_SCRIPT,
+                "params": {"now": now, "n": n, "floor": self._floor}}}
+            for _ in range(2):
+                try:
+                    resp = self._call(self.client.update, index=self.seq_index, id="indexed_at",
+                                      body=body, retry_on_conflict=50)
+                    return _from_micros(int(resp["get"]["_source"]["first"]))
+                except self._not_found:
+                    self._create_seq()
+                except IndexError_ as exc:
+                    log.warning("cannot allocate indexed_at on the cluster (%s); using this "
+                                "process's clock", exc)
+                    self._seq_ok = False
+                    break
         if self._last_ts is None:
             self._last_ts = self._max_indexed_at() or datetime.min.replace(tzinfo=timezone.utc)
-        now = utcnow()
-        if now <= self._last_ts:
-            now = self._last_ts + timedelta(microseconds=1)
-        self._last_ts = now
-        return now
+        first = max(_from_micros(now), self._last_ts + timedelta(microseconds=1))
+        self._last_ts = first + timedelta(microseconds=n - 1)
+        return first
+
+    def _create_seq(self) -> None:
+        try:
+            self._call(self.client.indices.create, index=self.seq_index, body={
+                "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+                "mappings": {"dynamic": False, "_meta": {"managed_by": "scamscope"}}})
+        except IndexError_ as exc:
+            if "resource_already_exists" not in str(exc):
+                raise
 
     def _max_indexed_at(self) -> datetime | None:
         resp = self._call(self.client.search, index=self.alias, body={
@@ -266,6 +305,7 @@ class ElasticIndex:
             return 0
         stored = self._stored(list(by_id))
         docs: list[dict[str, Any]] = []
+        fresh: list[dict[str, Any]] = []  # new or changed: they get new indexed_at values
         changed = 0
         for article_id, article in by_id.items():
             doc = _document(article)
@@ -280,9 +320,13 @@ class ElasticIndex:
                 if article.published is None:
                     doc["date"] = doc["fetched_at"]
             else:
-                doc["indexed_at"] = iso(self._next_ts())
+                fresh.append(doc)
                 changed += 1
             docs.append(doc)
+        if fresh:
+            first = self._allocate(len(fresh))
+            for i, doc in enumerate(fresh):
+                doc["indexed_at"] = iso(first + timedelta(microseconds=i))
         for start in range(0, len(docs), BULK_DOCS):
             self._bulk(self.alias, [("index", d["id"], d) for d in docs[start:start + BULK_DOCS]])
         if self.refresh:
@@ -623,6 +667,25 @@ def _keyed(names: list[str]) -> tuple[list[str], list[str]]:
         if key:
             seen.setdefault(key, name)
     return list(seen.values()), list(seen)
+
+
+_SEQ_SCRIPT = (
+    "long last = params.floor; "
+    "if (ctx._source.containsKey('last')) { last = ((Number) ctx._source.last).longValue(); } "
+    "long first = (long) Math.max((long) params.now, last + 1); "
+    "ctx._source.last = first + ((Number) params.n).longValue() - 1; ctx._source.first = first;")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _micros(value: datetime) -> int:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _from_micros(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
 
 
 def _retryable(result: dict[str, Any]) -> bool:

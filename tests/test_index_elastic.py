@@ -104,6 +104,30 @@ def test_a_second_client_continues_the_watermark_after_the_first(search_cluster,
         other.close()
 
 
+def test_indexed_at_comes_from_the_cluster_so_a_worker_with_a_slow_clock_stays_in_order(
+        search_cluster, elastic_index):
+    """Workers on machines whose clocks disagree: the alerts watermark must still only
+    move forward, so each new article's indexed_at is after every earlier one."""
+    from datetime import timedelta
+
+    from nlp.records import utcnow
+
+    behind = ElasticIndex(search_cluster, index_name=elastic_index.alias,
+                          clock=lambda: utcnow() - timedelta(hours=1))
+    try:
+        a, b, c, d = (sample_articles(4, seed=21)[i:i + 1] for i in range(4))
+        elastic_index.upsert(a)
+        behind.upsert(b)  # an hour slow, yet after a
+        elastic_index.upsert(c)
+        behind.upsert(d)  # still after c, written by the worker with the right time
+        stamps = [elastic_index.get(x[0].id).indexed_at for x in (a, b, c, d)]
+        assert stamps == sorted(stamps) and len(set(stamps)) == 4
+        fresh = elastic_index.new_since(stamps[1], Query())
+        assert [h.id for h in fresh.hits] == [c[0].id, d[0].id]
+    finally:
+        behind.close()
+
+
 def test_workers_opening_a_new_index_at_once_all_succeed(search_cluster, es_index_name):
     errors: list[BaseException] = []
     opened: list[ElasticIndex] = []
