@@ -10,6 +10,8 @@ given comma-separated ("http://a:9200,http://b:9200"); the client fails over.
 Layout on the cluster (the mapping is data: indexer/mappings/articles.json):
 - a composable index template <name>-template for the indices <name>-v*;
 - the concrete index <name>-v<hash of the mapping file>;
+- the counter index <name>-seq: one document from which every writer takes its
+  indexed_at values (a scripted update), so they only move forward across workers;
 - the alias <name>, which every read and write goes through. When the mapping
   file changes, opening the index creates the new concrete index, copies every
   article into it, swaps the alias and drops the old index: a reindex, not a loss.
