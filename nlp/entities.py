@@ -230,8 +230,8 @@ class EntityExtractor:
         person_words = {w for s in spans if s.label in PERSON_LABELS for w in s.text.split()}
         for span in spans:
             if span.label in PLACE_LABELS:
-                self._ner_place(span, entities, nationalities, place_spans, taken_orgs, lang,
-                                person_words)
+                self._ner_place(text, span, entities, nationalities, place_spans, taken_orgs,
+                                lang, person_words)
             elif span.label in ORG_LABELS:
                 self._ner_org(span, entities, nationalities, place_spans, taken_orgs)
             elif span.label in PERSON_LABELS:
@@ -320,7 +320,7 @@ class EntityExtractor:
             return place.population >= 100_000 or place.country in FOCUS_COUNTRIES
         return True
 
-    def _ner_place(self, span: _Span, entities: Entities, nationalities, place_spans,
+    def _ner_place(self, doc_text: str, span: _Span, entities: Entities, nationalities, place_spans,
                    taken_orgs, lang: str | None, person_words: set[str]) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
             return
@@ -346,7 +346,8 @@ class EntityExtractor:
             return
         if text in person_words:
             return  # "Meron" of "Meron Tesfaye" said somewhere else in the article
-        entities.places.append(Place(text, text, None, start, end, "place"))
+        entities.places.append(Place(text, text, self._country_after(doc_text, end), start, end,
+                                     "place"))
         place_spans.append((start, end))
 
     def _ner_org(self, span: _Span, entities: Entities, nationalities, place_spans,
@@ -382,6 +383,18 @@ class EntityExtractor:
                                                       PlaceInfo):
                 return head
         return name
+
+    def _country_after(self, text: str, end: int) -> str | None:
+        """The country named right after a place: "Chiang Khong, Thailand"."""
+        match = _COMMA_NAME.match(text, end)
+        if match is None:
+            return None
+        words = match.group(1).split()
+        for n in range(len(words), 0, -1):
+            value = self.places.lookup(" ".join(words[:n]))
+            if isinstance(value, PlaceInfo) and value.kind == "country":
+                return value.country
+        return None
 
     def _is_stop_word(self, text: str, lang: str | None) -> bool:
         nlp = self.model(lang)
@@ -440,6 +453,7 @@ _ADMIN_WORDS = {"Kabupaten", "Kota", "Provinsi", "Kecamatan", "Desa", "Ciudad", 
                 "Estado", "Departamento", "Distrito", "Municipio", "Región", "Province", "City",
                 "District", "Town", "Township", "Ville", "Région", "Département", "Tỉnh", "Huyện",
                 "Amphoe", "Changwat", "Krong", "Khet"}
+_COMMA_NAME = re.compile(r",\s+([A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3})")
 _CAPITALISED_NEXT = re.compile(r" [A-ZÀ-Ý][a-zà-ÿ]")
 _CAPITALISED_PREV = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+ $")
 

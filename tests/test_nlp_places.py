@@ -97,3 +97,9 @@ def test_a_town_name_inside_a_longer_name_is_not_the_town(entity_extractor):
     names = {p.text for p in entity_extractor.extract(
         "Pelabuhan Tanjung Priok ramai. Kabupaten Bogor dan Depok dilanda banjir.", "id").places}
     assert "Tanjung" not in names and {"Bogor", "Depok"} <= names
+
+
+def test_unknown_place_takes_the_country_named_after_it(entity_extractor):
+    places = {p.text: p.country for p in entity_extractor.extract(
+        "Boats crossed the river at Chiang Khong, Thailand, and at Ban Namkhong, Laos.", "en").places}
+    assert places.get("Chiang Khong") == "TH"
