@@ -21,7 +21,18 @@ class Index(Protocol):
 
     def get(self, article_id: str) -> Article | None: ...
 
-    def search(self, query: Query) -> Results: ...
+    def search(self, query: Query) -> Results:
+        """One page of hits, the total and the facets over everything the query selects.
+
+        Orders (every backend, see tests/test_index_contract.py):
+          relevance with text: best full-text score first (title weighted);
+          relevance without text: the articles' own relevance, then date, newest first;
+          date: newest first; indexed: oldest first.
+        Ties go to the most recently indexed article (indexed_at is unique, so the
+        order is total and pages never overlap or skip). Writes are visible to the
+        next call. Facets count the whole result set, top facet_size values by
+        count, then value; every facet name is present (an empty list when none).
+        """
 
     def count(self, query: Query | None = None) -> int: ...
 

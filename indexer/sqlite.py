@@ -469,7 +469,7 @@ class SQLiteIndex:
 
     def _ranked(self, db: sqlite3.Connection, expr: str, mask: np.ndarray, want: int,
                 share: float) -> list[tuple[int, float]]:
-        """The first `want` matches passing the filters, best bm25 first (n breaks ties).
+        """The first `want` matches passing the filters, best bm25 first (ties: newest row).
 
         FTS5 scores every match anyway, but a LIMIT lets SQLite keep only the best
         rows instead of sorting them all. `share` (the part of the text matches that
@@ -481,7 +481,7 @@ class SQLiteIndex:
             page: list[tuple[int, float]] = []
             rows = 0
             for n, rank in db.execute("SELECT rowid, rank FROM fts WHERE fts MATCH ? "
-                                      "ORDER BY rank, rowid LIMIT ?", (expr, limit or -1)):
+                                      "ORDER BY rank, rowid DESC LIMIT ?", (expr, limit or -1)):
                 rows += 1
                 if mask[n]:
                     page.append((n, -rank))

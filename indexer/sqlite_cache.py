@@ -276,16 +276,17 @@ class DocCache:
         return mask
 
     def order(self, ns: np.ndarray, sort: str, k: int) -> np.ndarray:
-        """The first k of ns in sort order (date: newest first; indexed: oldest first;
-        relevance: the articles' own relevance, then newest); n breaks ties."""
+        """The first k of ns in sort order: date, newest first; indexed, oldest first;
+        relevance (no text to rank by), the articles' own relevance, then newest.
+        Ties go to the most recently indexed (indexed_at is unique: a total order)."""
         if k <= 0 or not len(ns):
             return ns[:0]
         if sort == "indexed":
             keys = [self.indexed[ns]]
         elif sort == "date":
-            keys = [-self.date[ns]]
+            keys = [-self.date[ns], -self.indexed[ns]]
         else:
-            keys = [-self.relevance[ns], -self.date[ns]]
+            keys = [-self.relevance[ns], -self.date[ns], -self.indexed[ns]]
         if k < len(ns) // 2:  # keep only what can reach the first k (ties included)
             cut = np.partition(keys[0], k - 1)[k - 1]
             keep = keys[0] <= cut

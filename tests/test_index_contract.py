@@ -564,3 +564,17 @@ def test_no_match_still_names_every_facet(corpus_index):
     results = corpus_index.search(Query(text="nothingmatchesthis"))
     assert results.total == 0 and results.hits == []
     assert results.facets == {name: [] for name in FACETS}
+
+
+def test_ties_go_to_the_most_recently_indexed(any_index):
+    # same date, same relevance, same words: the alerts' first digest relies on this order
+    same = [make(f"tie{i}", "Scam compound raided", "Police raided a scam compound.",
+                 published=day(2024, 6, 1)) for i in range(5)]
+    for article in same:
+        any_index.upsert([article])
+    newest_first = [a.id for a in reversed(same)]
+    for sort in ("date", "relevance"):
+        for text in (None, "scam"):
+            hits = any_index.search(Query(text=text, sort=sort)).hits
+            assert [h.id for h in hits] == newest_first, (sort, text)
+    assert [h.id for h in any_index.search(Query(sort="indexed")).hits] == newest_first[::-1]
