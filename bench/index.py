@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-          "(wall times suffer from other processes; CPU times much less)")
+          "(wall times suffer from other processes; CPU times much less). CPU is this "
+          "process only: an embedded index's whole work, a cluster client's share of it.")
     print(f"{'size':>7}  {'backend':<34} {'index art/s':>11} {'x base':>7} "
           f"{'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'speedup p50':>11} "
           f"{'p95':>6}")
