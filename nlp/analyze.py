@@ -26,7 +26,7 @@ from typing import Sequence
 from urllib.parse import urlsplit
 
 from nlp.dedupe import StoryIndex, simhash
-from nlp.entities import EntityExtractor
+from nlp.entities import SPACY_MAX_CHARS, EntityExtractor
 from nlp.errors import ExtractionError
 from nlp.extract import Extracted, extract_page, extract_plain
 from nlp.gazetteer import tokenize
@@ -125,7 +125,7 @@ class Analyzer:
     def _understand(self, items: list[tuple[Page, Extracted]]) -> list[Article]:
         if not items:
             return []
-        limit = self.options.max_text_chars
+        limit = min(self.options.max_text_chars, SPACY_MAX_CHARS)
         tokens = [tokenize(e.text[:limit]) for _, e in items]
         all_entities = self.entities.extract_many([(e.text, e.lang) for _, e in items], tokens)
         articles = []

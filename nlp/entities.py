@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 NON_NER_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer",
                       "morphologizer", "senter", "sentencizer", "trainable_lemmatizer"]
 
+SPACY_MAX_CHARS = 999_999  # spaCy refuses longer texts (nlp.max_length)
+
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ORG_LABELS = {"ORG"}
 PERSON_LABELS = {"PERSON", "PER"}
@@ -156,7 +158,7 @@ class EntityExtractor:
     def extract_many(self, items: Sequence[tuple[str, str | None]],
                      tokens: Sequence[list] | None = None) -> list[Entities]:
         """Entities of each (text, lang); spaCy runs batched per language."""
-        limit = self.options.max_text_chars
+        limit = min(self.options.max_text_chars, SPACY_MAX_CHARS)
         texts = [text[:limit] for text, _ in items]
         docs: list[Any] = [None] * len(items)
         by_lang: dict[str, list[int]] = {}
