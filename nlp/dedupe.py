@@ -81,12 +81,20 @@ class StoryIndex:
     story ids stable across runs.
     """
 
-    def __init__(self, rows=()) -> None:
+    def __init__(self, rows=(), max_size: int = 50_000) -> None:
+        self.max_size = max_size  # the most recent signatures kept (a daemon runs for weeks)
+        self._entries: list[tuple[int, str]] = []
         self._bands: dict[int, list[tuple[int, str]]] = {}
         for article, signature, story in rows:
             self.add(signature, story or article)
 
     def add(self, signature: int, story_id: str) -> None:
+        if len(self._entries) >= self.max_size:
+            kept = self._entries[-(self.max_size // 2):]
+            self._entries, self._bands = [], {}
+            for old_signature, old_story in kept:
+                self.add(old_signature, old_story)
+        self._entries.append((signature, story_id))
         for key in band_keys(signature):
             self._bands.setdefault(key, []).append((signature, story_id))
 

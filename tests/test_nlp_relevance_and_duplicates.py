@@ -65,3 +65,12 @@ def test_simhash_fits_a_signed_64_bit_column():
     value = simhash(STORY)
     assert -(1 << 63) <= value < (1 << 63)
     assert simhash("") == 0
+
+
+def test_story_index_keeps_only_recent_signatures():
+    stories = StoryIndex(max_size=4)
+    signatures = [simhash(" ".join(f"w{n}x{i}" for i in range(200))) for n in range(6)]
+    for n, signature in enumerate(signatures):
+        assert stories.assign(str(n), signature) == str(n)
+    assert stories.find(signatures[-1]) == "5"
+    assert stories.find(signatures[0]) is None  # forgotten
