@@ -37,7 +37,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
-from indexer.errors import IndexError_, IndexUnavailable
+from indexer.errors import IndexError_, IndexUnavailable, QuerySyntaxError
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term, fold, words_of
 from indexer.snippet import snippet
 from nlp.identity import content_hash as hash_text
@@ -56,6 +56,7 @@ BULK_DOCS = 500  # documents per bulk request
 BULK_RETRIES = 8  # rounds of retrying items the cluster could not take yet (~40 s)
 UNREACHABLE_RETRIES = 3  # rounds of retrying a bulk when no node answers (~4 s)
 RETRYABLE_STATUS = {429, 502, 503, 504}
+MAX_RESULT_WINDOW = 100_000  # index.max_result_window in indexer/mappings/articles.json
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 FACET_FIELDS = {"country": "countries", "place": "places.keyword", "org": "orgs.keyword",
                 "lang": "lang", "source": "source.keyword"}
@@ -433,6 +434,10 @@ class ElasticIndex:
 
     def search(self, query: Query) -> Results:
         node = query.parsed()
+        if query.offset + query.limit > MAX_RESULT_WINDOW:
+            raise QuerySyntaxError(
+                f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to on a search "
+                "cluster: narrow the search with words or filters")
         body: dict[str, Any] = {
             "query": self._compile(query, node),
             "from": query.offset,
@@ -440,7 +445,7 @@ class ElasticIndex:
             "sort": _sort(query.sort, node),
             "track_total_hits": True,
         }
-        if query.facets:
+        if query.facets and query.facet_size > 0:
             body["aggs"] = {name: {"terms": {
                 "field": field, "size": query.facet_size,
                 "order": [{"_count": "desc"}, {"_key": "asc"}]}}
