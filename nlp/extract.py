@@ -183,6 +183,15 @@ def parse_date(value: str | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc)
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def text_size(text: str) -> int:
+    """Length in Latin-alphabet characters: a Chinese, Japanese or Korean character carries
+    about as much as a word, so it counts three (200 characters of Chinese is an article)."""
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
 def _clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
@@ -247,7 +256,7 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
     try:
         document = _trafilatura(tree, url, fast=True)
         text = _clean_text(document.text or "") if document is not None else ""
-        if len(text) < min_chars:
+        if text_size(text) < min_chars:
             # Fast mode found little; the fallbacks sometimes do better.
             slow = _trafilatura(tree, url, fast=False)
             slow_text = _clean_text(slow.text or "") if slow is not None else ""
@@ -261,7 +270,7 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
 
     if not text:
         raise ExtractionError("no_text", "no article text found")
-    if len(text) < min_chars:
+    if text_size(text) < min_chars:
         raise ExtractionError("too_short", f"{len(text)} characters of text")
     title = _clean_title(getattr(document, "title", None), getattr(document, "sitename", None)) \
         or _clean_title(hint_title)
@@ -284,7 +293,7 @@ def extract_plain(text: str, *, min_chars: int = MIN_TEXT_CHARS, lang: str | Non
             title, text = first.strip(), rest.strip()
     if not text:
         raise ExtractionError("no_text", "the text is empty")
-    if len(text) < min_chars:
+    if text_size(text) < min_chars:
         raise ExtractionError("too_short", f"{len(text)} characters of text")
     return Extracted(text=text, title=title, published=hint_published,
                      lang=normalise_tag(lang) or detect_language(text, declared_lang),

@@ -93,6 +93,7 @@ Audiencia Tribunal Corte Senado Cámara Câmara Congreso Congresso Cancillería 
 Agencia Agência Oficina Instituto Universidad Universidade Federación Federação Asociación Associação
 Dirección Direção Departamento Superintendencia Embajada Embaixada Consulado Ejército Exército Armada
 Guardia Organización Organização Fundación Fundação Consejo Conselho Servicio Serviço Unidad Grupo
+Migración Migraciones Gendarmería Prefectura Aduana Aduanas
 Kementerian Kemenlu Badan Polda Polres Polresta Kepolisian Komisi Otoritas Satgas Direktorat Dinas
 Lembaga Mahkamah Pengadilan Kejaksaan Dewan Majelis Kedutaan Konsulat Yayasan Universitas Tentara
 Kagawaran Kawanihan Pambansang

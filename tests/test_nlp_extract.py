@@ -123,3 +123,10 @@ def test_site_name_is_cut_from_the_title():
             + "Police raided a compound in Bavet on Friday and detained dozens of workers. " * 5
             + "</p></article></body></html>")
     assert extract_page(page(html.encode())).title == "Scam compound raided in Bavet"
+
+
+def test_a_short_chinese_article_is_long_enough():
+    text = ("据新华社报道，中国公安部与缅甸、泰国警方开展联合行动，从妙瓦底电诈园区解救并遣返中国籍涉诈人员逾千人。"
+            "部分嫌疑人通过泰国湄索机场乘坐包机返回南京。")
+    html = f"<html><body><article><p>{text}</p></article></body></html>"
+    assert extract_page(page(html.encode())).lang == "zh"
