@@ -623,14 +623,15 @@ def _either(clause) -> dict[str, Any]:
 
 
 def _sort(sort: str, node: Node | None) -> list[Any]:
-    """The same orders as the SQLite backend (ties broken by id)."""
+    """The orders of the Index protocol; ties go to the most recently indexed article."""
+    newest = {"indexed_at": {"order": "desc"}}
     if sort == "indexed":
         return [{"indexed_at": {"order": "asc"}}, {"id": "asc"}]
     if sort == "date":
-        return [{"date": {"order": "desc"}}, {"id": "asc"}]
+        return [{"date": {"order": "desc"}}, newest, {"id": "asc"}]
     if node is not None and _positive(node):
-        return [{"_score": {"order": "desc"}}, {"id": "asc"}]
-    return [{"relevance": {"order": "desc"}}, {"date": {"order": "desc"}}, {"id": "asc"}]
+        return [{"_score": {"order": "desc"}}, newest, {"id": "asc"}]
+    return [{"relevance": {"order": "desc"}}, {"date": {"order": "desc"}}, newest, {"id": "asc"}]
 
 
 def _positive(node: Node) -> bool:
