@@ -91,14 +91,17 @@ def build(log_dir: Path | None = None) -> None:
     CLASSPATH.touch()
 
 
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1: never a proxy
+
+
 def _get(url: str, timeout: float = 5.0) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+    with _LOCAL.open(url, timeout=timeout) as resp:
         return json.loads(resp.read().decode("utf-8"))
 
 
 def _post(url: str, timeout: float = 120.0) -> dict:
     req = urllib.request.Request(url, data=b"", method="POST")
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
+    with _LOCAL.open(req, timeout=timeout) as resp:
         return json.loads(resp.read().decode("utf-8"))
 
 

@@ -134,8 +134,10 @@ class ElasticIndex:
         for host in self.hosts:
             req = urllib.request.Request(host + "/", headers=self._auth_header)
             try:
-                with urllib.request.urlopen(req, timeout=min(timeout, 10.0), context=self._ssl
-                                            if host.startswith("https") else None) as resp:
+                # like the official clients, talk to the cluster directly (no *_proxy variables)
+                opener = urllib.request.build_opener(
+                    urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=self._ssl))
+                with opener.open(req, timeout=min(timeout, 10.0)) as resp:
                     return json.loads(resp.read().decode("utf-8"))
             except urllib.error.HTTPError as exc:
                 if exc.code in (401, 403):
