@@ -96,3 +96,31 @@ def test_restart_follows_the_configured_sources(daemon_runner, data_dir):
     assert daemon.terminate() == 0
     jobs = stored_jobs(data_dir)
     assert "crawl:feed-c" in jobs and "crawl:feed-b" not in jobs
+
+
+def test_daemon_serves_the_web_ui_and_the_digest_link_unsubscribes(
+        daemon_runner, alerts_env, smtp_server, cli):
+    import urllib.request
+
+    port = free_port()
+    config = write_config(alerts_env.data_dir)
+    config.write_text(config.read_text().replace("web_in_daemon = false", "web_in_daemon = true")
+                      + f"web_port = {port}\npublic_url = \"http://127.0.0.1:{port}\"\n")
+    alerts_env.add(title="Myanmar scam compound raided", countries=("MM",))
+    assert cli("subscribe", "analyst@example.org", "--country", "MM",
+               "--every", "instant").code == 0
+    daemon = daemon_runner(config, {"SCAMSCOPE_SMTP": smtp_server.url})
+    daemon.wait_all(f"web UI: http://127.0.0.1:{port}/",
+                    "alerts instant: sent digest to analyst@example.org")
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+        assert page.status == 200
+    link = smtp_server.messages[0]["List-Unsubscribe"].strip("<>")
+    assert link.startswith(f"http://127.0.0.1:{port}/unsubscribe?token=")
+    # RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the header's URL
+    request = urllib.request.Request(link, data=b"List-Unsubscribe=One-Click", method="POST",
+                                     headers={"Content-Type":
+                                              "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 200
+    assert cli("subscriptions", "list", "--json").json() == []
+    assert daemon.terminate() == 0
