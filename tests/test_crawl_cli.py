@@ -117,9 +117,13 @@ def test_crawl_exits_1_only_when_nothing_could_be_fetched(cli, tmp_path, closed_
 
 
 def test_crawl_twice_indexes_once(cli, tmp_path, test_site):
+    """Issue 7's "must show": a sitemap on 127.0.0.1 listing a robots-disallowed URL never
+    fetches it; a second crawl fetches nothing unconditionally and re-indexes nothing."""
     config = write_config(tmp_path / "config.toml", FAST)
     sitemap = test_site.url("/sitemap-private.xml")  # two articles and a disallowed URL
+    test_site.reset()
     first = cli("--config", config, "crawl", "--sitemap", sitemap, "--json")
+    assert test_site.log.entries(prefix="/private/") == []
     assert first.code == 0, first.err
     summary = first.json()
     assert summary["fetched"] == summary["passed"] == 2
@@ -132,3 +136,4 @@ def test_crawl_twice_indexes_once(cli, tmp_path, test_site):
     assert again["passed"] == 0 and again.get("indexed", 0) == 0
     assert again["documents_not_modified"] == 1
     assert all(e.conditional for e in test_site.log.entries() if e.path != "/robots.txt")
+    assert test_site.log.entries(prefix="/private/") == []
