@@ -113,11 +113,10 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
         context["error"] = str(exc)
         return render_page(request, "search.html", context, status=400)
     last = max(1, math.ceil(results.total / params.limit))
-    hits = [{"hit": hit, "chips": render.chips(hit.entities),
-             "chip_url": lambda chip, p=params: p.toggled(chip.param, chip.value).url("/")}
-            for hit in results.hits]
+    hits = [{"hit": hit, "chips": render.chips(hit.entities)} for hit in results.hits]
     context.update(
         results=results, hits=hits, facets=_facet_rows(params, results),
+        chip_url=lambda chip: params.toggled(chip.param, chip.value).url("/"),
         first=query.offset + 1, last_shown=query.offset + len(results.hits),
         pages=[(n, params.with_page(n).url("/") if n else None) for n in iter_pages(params.page,
                                                                                    last)],
