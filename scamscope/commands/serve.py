@@ -48,13 +48,15 @@ def bind(host: str, port: int) -> socket.socket:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from scamscope.indexing import open_configured_index
+    from scamscope.indexing import open_configured_index, sqlite_path
     from scamscope.web.app import create_app
 
     host = args.host or settings.web_host
     port = settings.web_port if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise UserError(f"--port {port} is not a port number (0-65535)")
+    path = sqlite_path(settings)
+    missing = path is not None and not path.exists()
     index = open_configured_index(settings)  # a bad --index fails before anything listens
     try:
         sock = bind(host, port)
@@ -64,6 +66,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                              index)
             shown = f"[{host}]" if ":" in host else host
             print(f"scamscope: serving http://{shown}:{actual}/ (Ctrl-C to stop)", flush=True)
+            if missing:
+                sys.stderr.write(f"scamscope serve: no index at {path} yet; serving an empty "
+                                 "one (scamscope crawl fills it)\n")
             if not settings.web_token:
                 sys.stderr.write("scamscope serve: SCAMSCOPE_WEB_TOKEN is not set, so saved "
                                  "searches cannot be created or removed\n")
