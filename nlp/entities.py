@@ -235,7 +235,7 @@ class EntityExtractor:
                 self._ner_place(text, span, entities, nationalities, place_spans, taken_orgs,
                                 lang, person_words)
             elif span.label in ORG_LABELS:
-                self._ner_org(span, entities, nationalities, place_spans, taken_orgs)
+                self._ner_org(text, span, entities, nationalities, place_spans, taken_orgs)
             elif span.label in PERSON_LABELS:
                 self._ner_person(span, entities, place_spans, taken_orgs)
             elif span.label in NORP_LABELS:
@@ -352,7 +352,7 @@ class EntityExtractor:
                                      "place"))
         place_spans.append((start, end))
 
-    def _ner_org(self, span: _Span, entities: Entities, nationalities, place_spans,
+    def _ner_org(self, doc_text: str, span: _Span, entities: Entities, nationalities, place_spans,
                  taken_orgs) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in taken_orgs):
             return
@@ -367,6 +367,10 @@ class EntityExtractor:
         if any(s <= start and end <= e for s, e in place_spans):
             return
         name = self.orgs.lookup(text)
+        if name is None:
+            name, full_end = self._acronym_after(doc_text, end)
+            if name is not None:  # the whole name, up to the bracket
+                text, end = doc_text[start:full_end], full_end
         if name is None:
             if _looks_like_demonym(text) or self._starts_with_place_list(text):
                 return
@@ -385,6 +389,15 @@ class EntityExtractor:
                                                       PlaceInfo):
                 return head
         return name
+
+    def _acronym_after(self, text: str, end: int) -> tuple[str | None, int]:
+        """The canonical name of a known acronym in brackets right after a name:
+        "ministère des Affaires étrangères, du Commonwealth et du Développement (FCDO)"."""
+        match = _ACRONYM_AFTER.match(text, end)
+        if match is None:
+            return None, end
+        name = self.orgs.lookup(match.group(1))
+        return name, len(text[:match.start(1) - 1].rstrip(" ,"))
 
     def _country_after(self, text: str, end: int) -> str | None:
         """The country named right after a place: "Chiang Khong, Thailand"."""
@@ -455,6 +468,9 @@ _ADMIN_WORDS = {"Kabupaten", "Kota", "Provinsi", "Kecamatan", "Desa", "Ciudad", 
                 "Estado", "Departamento", "Distrito", "Municipio", "Región", "Province", "City",
                 "District", "Town", "Township", "Ville", "Région", "Département", "Tỉnh", "Huyện",
                 "Amphoe", "Changwat", "Krong", "Khet"}
+# the rest of a name (capitalised words and connectors only), then "(ACRONYM)"
+_ACRONYM_AFTER = re.compile(r"(?:,?[ \t]+(?:[A-ZÀ-Ý][\w'’-]*|de|du|des|la|le|les|of|and|the|et|y|"
+                            r"del|for|on|en))*[ \t]*\(([A-Z][A-Za-z0-9&.-]{1,10})\)")
 _COMMA_NAME = re.compile(r",\s+([A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3})")
 _CAPITALISED_NEXT = re.compile(r" [A-ZÀ-Ý][a-zà-ÿ]")
 _CAPITALISED_PREV = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+ $")

@@ -74,3 +74,11 @@ def test_organisation_split_at_and_is_joined(entity_extractor):
         "accounts were blocked.", "en").orgs}
     assert "Malaysian Communications and Multimedia Commission" in orgs
 
+
+
+def test_name_cut_short_by_the_model_is_completed_by_its_acronym(entity_extractor):
+    orgs = entity_extractor.extract(
+        "Le ministère des Affaires étrangères, du Commonwealth et du Développement (FCDO) a "
+        "sanctionné le groupe.", "fr").orgs
+    assert {o.name for o in orgs} == {"Foreign Office"}
+    assert any(o.text.endswith("du Développement") for o in orgs)
