@@ -51,6 +51,9 @@ def alert_query(query: Query, *, limit: int, sort: str = "indexed") -> Query:
                                indexed_after=None)
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def hit_record(hit: Hit, indexed_at: datetime) -> dict:
     """What a digest shows of a hit, frozen at match time (the article may change later)."""
     entities = hit.entities or {}
@@ -127,8 +130,7 @@ def _write(conn, sub: Subscription, hits: list[tuple[Hit, datetime]], watermark:
     conn.executemany(
         "INSERT OR IGNORE INTO outbox (subscription_id, article_id, queued_at, hit) "
         "VALUES (?, ?, ?, ?)",
-        [(sub.id, hit.id, queued_at, json.dumps(hit_record(hit, at), ensure_ascii=False))
-         for hit, at in hits])
+        [(sub.id, hit.id, queued_at, _dumps(hit_record(hit, at))) for hit, at in hits])
     return conn.total_changes - before
 
 
