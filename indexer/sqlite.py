@@ -77,13 +77,11 @@ CREATE TABLE IF NOT EXISTS documents (
     published INTEGER,
     fetched_at INTEGER
 );
+-- dates, relevance and money are filtered and sorted in the column cache, not here
 CREATE UNIQUE INDEX IF NOT EXISTS documents_indexed ON documents(indexed_at);
-CREATE INDEX IF NOT EXISTS documents_date ON documents(date DESC, id);
-CREATE INDEX IF NOT EXISTS documents_relevance ON documents(relevance DESC, date DESC, id);
 CREATE INDEX IF NOT EXISTS documents_story ON documents(story_id) WHERE story_id != '';
 CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
-CREATE INDEX IF NOT EXISTS documents_usd ON documents(max_usd) WHERE max_usd IS NOT NULL;
 CREATE TABLE IF NOT EXISTS contents (
     n INTEGER PRIMARY KEY,
     url TEXT NOT NULL,
