@@ -9,6 +9,8 @@ PoliteAutoThrottle       AutoThrottle that never goes below a site's Crawl-delay
 RetryAfterMiddleware     429/503 with Retry-After: wait that long (up to a cap),
                          holding back every request to that site, then retry.
 ConditionalGetMiddleware If-None-Match / If-Modified-Since from the crawl state.
+UnreachableHostMiddleware once a site could not be resolved or refused connections
+                         (retries spent), its other requests fail at once the same way.
 """
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError,
+                               IgnoreRequest)
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.error import DNSLookupError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -290,4 +293,34 @@ class ConditionalGetMiddleware:
             request.headers[b"If-None-Match"] = previous.etag
         if previous.last_modified and b"If-Modified-Since" not in request.headers:
             request.headers[b"If-Modified-Since"] = previous.last_modified
+        return None
+
+
+class UnreachableHostMiddleware:
+    """A site whose name does not resolve, or that refuses connections, is down for this
+    crawl: its remaining requests fail at once with the same error instead of each
+    waiting its turn (and its retries) in the site's slot."""
+
+    FATAL = (CannotResolveHostError, DNSLookupError, DownloadConnectionRefusedError,
+             ConnectionRefusedError)
+
+    def __init__(self, crawler: "Crawler"):
+        self.crawler = crawler
+        self.down: dict[str, Exception] = {}  # 'host:port' -> the error that ended it
+
+    @classmethod
+    def from_crawler(cls, crawler: "Crawler") -> "UnreachableHostMiddleware":
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        error = self.down.get(netloc_key(urlparse_cached(request)))
+        if error is not None:
+            raise type(error)(*error.args)
+        return None
+
+    def process_exception(self, request: Request, exception: Exception,
+                          spider: Any = None) -> None:
+        # Reached only when RetryMiddleware (closer to the downloader) gave up.
+        if isinstance(exception, self.FATAL):
+            self.down.setdefault(netloc_key(urlparse_cached(request)), exception)
         return None

@@ -36,6 +36,9 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt, plus Crawl-delay applied to the site's download slot.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.PoliteRobotsTxtMiddleware": 100,
+    # A site found unreachable (retries spent) fails its other requests at once; after
+    # robots.txt, so requests that waited for robots.txt are stopped here too.
+    "crawler.middlewares.UnreachableHostMiddleware": 110,
     # Waits out Retry-After before re-sending; its process_response runs before RetryMiddleware's.
     "crawler.middlewares.RetryAfterMiddleware": 560,
     "crawler.middlewares.ConditionalGetMiddleware": 570,
