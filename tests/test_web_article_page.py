@@ -19,7 +19,7 @@ def article_with_copies(index):
 def test_entities_are_highlighted_by_type_at_their_offsets(web, web_index):
     article = article_with_copies(web_index)
     page = web.get(f"/articles/{article.id}").text
-    body = page.split('<div class="text">', 1)[1].split("</div>", 1)[0]
+    body = re.split(r'<div class="text"[^>]*>', page, maxsplit=1)[1].split("</div>", 1)[0]
     paragraphs = re.findall(r"<p>(.*?)</p>", body, re.S)
     marks = re.findall(r'<mark class="ent ent-(\w+)" title="[^"]*">([^<]*)</mark>', body)
     ents = article.entities

@@ -57,7 +57,7 @@ def test_a_title_with_markup_stays_text_everywhere(crawled):
     escaped = "Police find &#34;&lt;b&gt;bonus&lt;/b&gt;&#34; scripts at compound"
     assert escaped in web.get("/?q=bonus").text
     page = web.get(f"/articles/{hit['id']}").text
-    assert f'<h1 class="title">{escaped}</h1>' in page and "<b>bonus" not in page
+    assert f'<h1 class="title" lang="en">{escaped}</h1>' in page and "<b>bonus" not in page
     rows = csv.DictReader(io.StringIO(web.get("/api/export.csv?q=bonus").text))
     assert TITLE in {row["title"] for row in rows}
 
