@@ -180,3 +180,13 @@ def test_a_timeline_column_narrows_the_search_to_its_dates(web, web_index):
     assert 0 < narrowed["total"] < web_index.count(Query(text="scam"))
     assert all(params["since"][0] <= h["published"][:10] <= params["until"][0]
                for h in narrowed["hits"] if h["published"])
+
+
+def test_an_empty_index_says_how_to_fill_it(web_settings, tmp_path):
+    from indexer.sqlite import SQLiteIndex
+    from tests.fixtures.web import make_client
+
+    with SQLiteIndex(str(tmp_path / "empty.db")) as empty, make_client(web_settings, empty) as web:
+        page = web.get("/").text
+        assert "The index is empty" in page and "scamscope crawl" in page
+        assert "No articles match." in web.get("/?q=scam").text
