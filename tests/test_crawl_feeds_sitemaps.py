@@ -122,3 +122,41 @@ def test_requests_ask_for_the_right_type_and_the_sources_language(crawl, test_si
     # the feed entry's own language wins over the source's
     entry_lang = next(a.lang for a in test_site.articles() if a.path == page.path)
     assert page.headers["accept-language"].startswith(entry_lang if entry_lang != "en" else "en")
+
+
+RDF = b"""<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://a.example/"><title>t</title><dc:language>zh-CN</dc:language></channel>
+<item rdf:about="https://a.example/1"><title><![CDATA[Raid & rescue]]></title>
+<link>https://a.example/1</link><dc:date>2025-01-02T03:04:05+08:00</dc:date></item></rdf:RDF>"""
+ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+<entry><title type="html">A &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp; co</title>
+<link rel="self" href="/self"/><link href="/a"/><updated>2025-01-02T03:04:05Z</updated></entry>
+<entry xml:lang="es"><title>Police find "&lt;b&gt;bonus&lt;/b&gt;"</title><link href="/b"/></entry>
+</feed>"""
+RSS = b"""<rss><channel><item><title>AT&amp;amp;T &amp; co</title>
+<atom:link xmlns:atom="http://www.w3.org/2005/Atom" href="https://c.example/self"/>
+<link>https://c.example/real</link><pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate></item>
+<item><title>no link</title></item></channel></rss>"""
+
+
+def test_feed_variants_rdf_atom_markup_titles_and_double_escaping():
+    [rdf] = parse_feed(RDF, "https://a.example/feed")
+    assert (rdf.url, rdf.title, rdf.lang) == ("https://a.example/1", "Raid & rescue", "zh")
+    assert rdf.published.isoformat() == "2025-01-02T03:04:05+08:00"
+    html_title, text_title = parse_feed(ATOM, "https://b.example/feed")
+    assert (html_title.url, html_title.title, html_title.lang) == (
+        "https://b.example/a", "A bold & co", "fr")
+    # A plain-text title keeps what looks like markup: it is the headline's text.
+    assert (text_title.title, text_title.lang) == ('Police find "<b>bonus</b>"', "es")
+    [rss] = parse_feed(RSS, "https://c.example/")
+    assert (rss.url, rss.title) == ("https://c.example/real", "AT&T & co")
+    assert rss.published.isoformat() == "2025-06-10T04:00:00+00:00"
+
+
+@pytest.mark.parametrize("body", [b"<html><body>hi</body></html>", b"%PDF-1.4", b""])
+def test_what_is_not_a_feed_says_so(body):
+    from crawler.spiders.feeds import NotAFeed
+
+    with pytest.raises(NotAFeed):
+        parse_feed(body, "https://x.example/feed")

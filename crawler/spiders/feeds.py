@@ -5,6 +5,8 @@ the article's own URL.
 """
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from crawler.items import Link
@@ -50,7 +52,7 @@ def _rss_items(elements, channel, base_url: str) -> list[Link]:
             continue
         out.append(Link(
             url=unwrap(urljoin(base_url, url.strip())),
-            title=child_text(item, "title"),
+            title=clean_title(child_text(item, "title")),
             published=parse_date(child_text(item, "pubdate", "date", "published", "issued")),
             lang=norm_lang(child_text(item, "language")) or channel_lang,
         ))
@@ -73,11 +75,32 @@ def _atom_entries(feed, base_url: str) -> list[Link]:
             continue
         out.append(Link(
             url=unwrap(urljoin(base_url, href.strip())),
-            title=child_text(entry, "title"),
+            title=clean_title(child_text(entry, "title"),
+                              markup=_title_type(entry) in ("html", "xhtml")),
             published=parse_date(child_text(entry, "published", "issued", "updated")),
             lang=norm_lang(entry.get(XML_NS + "lang")) or feed_lang,
         ))
     return out
+
+
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
+def _title_type(entry) -> str:
+    for child in children(entry, "title"):
+        return (child.get("type") or "text").lower()
+    return "text"
+
+
+def clean_title(text: str | None, markup: bool = False) -> str | None:
+    """Feed titles are often escaped twice ("AT&amp;amp;T"); Atom type="html" titles
+    are markup. Either way the hint is the plain text."""
+    if not text:
+        return None
+    if markup:
+        text = _TAG.sub("", html.unescape(text))
+    text = " ".join(html.unescape(text).split())
+    return text or None
 
 
 def unwrap(url: str) -> str:
