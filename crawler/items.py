@@ -16,3 +16,4 @@ class Link:
     title: str | None = None
     published: datetime | None = None
     lang: str | None = None
+    modified: datetime | None = None  # a sitemap's <lastmod>: not a publication date

@@ -160,3 +160,22 @@ def test_what_is_not_a_feed_says_so(body):
 
     with pytest.raises(NotAFeed):
         parse_feed(body, "https://x.example/feed")
+
+
+def test_sitemaps_gzipped_plain_text_and_newest_first():
+    import gzip
+
+    xml = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>https://s.example/old</loc><lastmod>2019-05-01</lastmod></url>
+    <url><loc>https://s.example/new</loc><lastmod>2025-05-01T10:00:00+00:00</lastmod></url>
+    <url><loc>https://s.example/undated</loc></url></urlset>"""
+    sitemap = parse_sitemap(gzip.compress(xml), "https://s.example/sitemap.xml.gz")
+    assert [link.url for link in sitemap.links] == ["https://s.example/new",
+                                                     "https://s.example/old",
+                                                     "https://s.example/undated"]
+    text = parse_sitemap(b"https://s.example/a\nhttps://s.example/b\n", "https://s.example/")
+    assert [link.url for link in text.links] == ["https://s.example/a", "https://s.example/b"]
+    from crawler.spiders.sitemaps import NotASitemap
+
+    with pytest.raises(NotASitemap):
+        parse_sitemap(b"<rss><channel/></rss>", "https://s.example/")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from urllib.parse import urljoin
 
 from crawler.items import Link
@@ -51,7 +52,13 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
             published = parse_date(child_text(news, "publication_date"))
             for publication in children(news, "publication"):
                 lang = norm_lang(child_text(publication, "language"))
-        out.links.append(Link(urljoin(base_url, loc), title=title, published=published, lang=lang))
+        out.links.append(Link(urljoin(base_url, loc), title=title, published=published, lang=lang,
+                              modified=parse_date(child_text(url, "lastmod"))))
+    # Newest first, so a per-source cap keeps the recent articles of a long sitemap.
+    dated = [link for link in out.links if link.published or link.modified]
+    if dated:
+        epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        out.links.sort(key=lambda link: link.published or link.modified or epoch, reverse=True)
     return out
 
 
