@@ -129,6 +129,7 @@ def test_crawl_twice_indexes_once(cli, tmp_path, test_site):
     assert summary["fetched"] == summary["passed"] == 2
     assert summary["robots_denied"] == 1
     assert summary["indexed"] == 2
+    assert "\r" not in first.err  # no progress line when stderr is not a terminal
     test_site.reset()
     second = cli("--config", config, "crawl", "--sitemap", sitemap, "--json")
     assert second.code == 0, second.err
