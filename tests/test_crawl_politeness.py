@@ -40,7 +40,10 @@ def test_crawl_delay_holds_even_with_autothrottle(crawl, slow_site):
     times = [e.time for e in entries[1:]]
     assert len(times) == 4  # the listing page and three articles
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 1.5 - 0.05, gaps
+    # Requests leave exactly 1.5 s apart; arrival also includes connection set-up,
+    # which may differ by a little between two requests. Without the floor,
+    # AutoThrottle would start at 1.0 s and go down from there.
+    assert min(gaps) >= 1.5 - 0.25, gaps
 
 
 def test_retry_after_is_waited_out_and_too_long_a_wait_gives_up(crawl, test_site):
