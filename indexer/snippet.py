@@ -2,15 +2,15 @@
 
 Engine-neutral on purpose: the snippet shows the stored raw text (escaped),
 and a word is marked when its folded form matches a positive term of the query
-exactly as the index matched it (same `fold`/`word_spans` as indexing), so
+exactly as the index matched it (the same `fold` and index words), so
 "fraude" marks "fraudé" and 诈骗园区 marks the four characters inside a longer run.
 """
 from __future__ import annotations
 
 import html
 import re
-from collections import deque
 from bisect import bisect_right
+from collections import deque
 from functools import lru_cache
 from typing import Callable
 
