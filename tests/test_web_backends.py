@@ -32,6 +32,9 @@ def test_pages_and_api_on_each_backend(any_index, web_settings):
         article = web.get(f"/articles/{evil.id}").text
         assert SCRIPT not in article and '<mark class="ent ent-place"' in article
         assert "<svg" in page and SCRIPT not in page
+        chart = page.split('class="chart chart-time"', 1)[1].split("</svg>", 1)[0]
+        bars = re.findall(r"<title>[^<]*: (\d+)</title>", chart)
+        assert sum(int(n) for n in bars) == api["total"]
 
         rows = list(csv.DictReader(io.StringIO(web.get("/api/export.csv?q=scam").text)))
         assert len(rows) == api["total"]

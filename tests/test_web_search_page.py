@@ -170,16 +170,21 @@ def test_a_page_past_the_end_links_back_to_the_last_page(web, web_index):
     assert f'href="/?page={last}">go to the last page</a>' in page
 
 
-def test_a_timeline_column_narrows_the_search_to_its_dates(web, web_index):
+def test_the_timeline_counts_the_whole_result_set_as_its_links_do(web, web_index):
+    total = web_index.count(Query(text="scam"))
     page = web.get("/?q=scam").text
     chart = page.split('class="chart chart-time"', 1)[1].split("</svg>", 1)[0]
-    href = unescape(re.search(r'<a href="([^"]+)"><rect', chart).group(1))
-    params = parse_qs(urlsplit(href).query)
-    assert params["q"] == ["scam"] and set(params) == {"q", "since", "until"}
-    narrowed = web.get("/api/search", params={k: v[0] for k, v in params.items()}).json()
-    assert 0 < narrowed["total"] < web_index.count(Query(text="scam"))
-    assert all(params["since"][0] <= h["published"][:10] <= params["until"][0]
-               for h in narrowed["hits"] if h["published"])
+    bars = re.findall(r'<rect class="bar"[^>]*><title>([^<]*): (\d+)</title></rect>', chart)
+    assert sum(int(n) for _, n in bars) == total  # every match, not just a page of them
+    columns = re.findall(r'<a href="([^"]+)"><rect[^>]*><title>[^<]*: (\d+)</title>', chart)
+    assert columns
+    for href, count in columns[:3] + columns[-3:]:
+        params = parse_qs(urlsplit(unescape(href)).query)
+        assert params["q"] == ["scam"] and set(params) == {"q", "since", "until"}
+        narrowed = web.get("/api/search", params={k: v[0] for k, v in params.items()}).json()
+        assert narrowed["total"] == int(count)
+        assert all(params["since"][0] <= h["published"][:10] <= params["until"][0]
+                   for h in narrowed["hits"] if h["published"])
 
 
 def test_an_empty_index_says_how_to_fill_it(web_settings, tmp_path):

@@ -6,7 +6,7 @@ that the stylesheet colours, and every label is escaped.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
@@ -21,42 +21,42 @@ class Bucket:
     count: int
 
 
-def time_buckets(dates: Iterable[datetime | date], *, most: int = 24) -> list[Bucket]:
-    """Count dates per day, week or month, whichever gives at most `most` bars."""
-    days = sorted(d.date() if isinstance(d, datetime) else d for d in dates if d is not None)
-    if not days:
-        return []
-    first, last = days[0], days[-1]
+def bucket_ranges(first: date, last: date, *, most: int = 24) -> list[Bucket]:
+    """Days, weeks or months from first to last, whichever gives at most `most` bars
+    (several months a bar for long ranges); counts are zero, to be filled in."""
     span = (last - first).days + 1
     if span <= most:
-        counts = Counter(days)
-        return [Bucket(d.isoformat(), d, d, counts.get(d, 0))
-                for d in (first + timedelta(n) for n in range(span))]
+        return [Bucket(d.isoformat(), d, d, 0) for d in (first + timedelta(n) for n in range(span))]
     if span <= most * 7:
-        start = first - timedelta(days=first.weekday())
-        counts = Counter((d - timedelta(days=d.weekday())) for d in days)
         out = []
-        week = start
+        week = first - timedelta(days=first.weekday())
         while week <= last:
-            out.append(Bucket(f"week of {week.isoformat()}", week, week + timedelta(6),
-                              counts.get(week, 0)))
+            out.append(Bucket(f"week of {week.isoformat()}", week, week + timedelta(6), 0))
             week += timedelta(7)
         return out
-    counts = Counter((d.year, d.month) for d in days)
     months = []
     y, m = first.year, first.month
     while (y, m) <= (last.year, last.month):
         months.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    step = max(1, -(-len(months) // most))  # several months per bar for long ranges
+    step = max(1, -(-len(months) // most))
     out = []
     for i in range(0, len(months), step):
-        group = months[i:i + step]
-        (y0, m0), (y1, m1) = group[0], group[-1]
-        end = (date(y1 + (m1 == 12), m1 % 12 + 1, 1) - timedelta(1))
+        (y0, m0), (y1, m1) = months[i], months[min(i + step, len(months)) - 1]
+        end = date(y1 + (m1 == 12), m1 % 12 + 1, 1) - timedelta(1)
         label = f"{y0}-{m0:02d}" if step == 1 else f"{y0}-{m0:02d} – {y1}-{m1:02d}"
-        out.append(Bucket(label, date(y0, m0, 1), end, sum(counts.get(k, 0) for k in group)))
+        out.append(Bucket(label, date(y0, m0, 1), end, 0))
     return out
+
+
+def time_buckets(dates: Iterable[datetime | date], *, most: int = 24) -> list[Bucket]:
+    """Count dates per day, week or month, whichever gives at most `most` bars."""
+    days = sorted(d.date() if isinstance(d, datetime) else d for d in dates if d is not None)
+    if not days:
+        return []
+    counts = Counter(days)
+    return [replace(b, count=sum(n for d, n in counts.items() if b.start <= d <= b.end))
+            for b in bucket_ranges(days[0], days[-1], most=most)]
 
 
 def timeline_svg(buckets: Sequence[Bucket], *, link=None, width: int = 360,

@@ -85,7 +85,7 @@ def _facet_rows(params: SearchParams, results) -> list[dict[str, Any]]:
 
 
 def _charts(state, params: SearchParams, query, results) -> dict[str, Any]:
-    buckets, counted = state.timeline(query)
+    buckets, partial = state.timeline(query)
 
     def bucket_link(bucket: charts.Bucket) -> str:
         return replace(params, since=bucket.start.isoformat(), until=bucket.end.isoformat(),
@@ -94,8 +94,7 @@ def _charts(state, params: SearchParams, query, results) -> dict[str, Any]:
     countries = [(fv.value, fv.count) for fv in results.facets.get("country") or []]
     return {
         "timeline": charts.timeline_svg(buckets, link=bucket_link),
-        "timeline_partial": counted < results.total,
-        "timeline_counted": counted,
+        "timeline_partial": partial,
         "countries": charts.bars_svg(countries,
                                      link=lambda code: params.toggled("country", code).url("/")),
     }

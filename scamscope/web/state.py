@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,8 @@ from scamscope.web import charts, render
 from scamscope.web.security import Csrf, Sessions, Signer
 
 HERE = Path(__file__).resolve().parent
-# The timeline is drawn from at most this many of the newest matching articles.
+# When the oldest match is out of the engine's reach, the timeline starts at the oldest
+# of this many newest matches.
 TIMELINE_MAX = 1000
 
 
@@ -92,13 +93,38 @@ class WebState:
             return []
         return self.index.same_story(article.story_id, exclude_id=article.id)
 
-    def timeline(self, query: Query) -> tuple[list[charts.Bucket], int]:
-        """Buckets of the newest TIMELINE_MAX matches, and how many matches were counted."""
-        probe = replace(query, limit=TIMELINE_MAX, offset=0, facets=False, sort="date")
-        results = self.search(probe)
-        dates: list[datetime] = []
-        for hit in results.hits:
-            when = parse_iso(hit.published)
-            if when is not None:
-                dates.append(when)
-        return charts.time_buckets(dates), len(results.hits)
+    def timeline(self, query: Query) -> tuple[list[charts.Bucket], bool]:
+        """Matches per day, week or month from the oldest to the newest, each counted by the
+        index with the date range a click on its column applies; and whether the range had
+        to be cut short (a result set deeper than the engine pages, e.g. 10,000 on a cluster).
+        """
+        total = self.index.count(query)
+        if not total:
+            return [], False
+        probe = replace(query, limit=1, offset=0, facets=False, sort="date")
+        newest = self._day_of(self.search(probe).hits)
+        oldest = self._day_of(self.search(replace(probe, offset=total - 1)).hits)
+        partial = oldest is None
+        if partial:
+            oldest = self._day_of(self.search(replace(probe, limit=TIMELINE_MAX)).hits[-1:])
+        if newest is None or oldest is None:
+            return [], False
+        out = []
+        for bucket in charts.bucket_ranges(min(oldest, newest), max(oldest, newest)):
+            since = datetime.combine(bucket.start, time.min, tzinfo=timezone.utc)
+            until = datetime.combine(bucket.end, time.max, tzinfo=timezone.utc)
+            since = max(since, query.since) if query.since else since
+            until = min(until, query.until) if query.until else until
+            out.append(replace(bucket, count=self.index.count(replace(query, since=since,
+                                                                      until=until))))
+        return out, partial
+
+    def _day_of(self, hits) -> date | None:
+        """The date a hit is filed under: published, else when it was fetched."""
+        if not hits:
+            return None
+        when = parse_iso(hits[0].published)
+        if when is None:
+            article = self.get(hits[0].id)
+            when = article.fetched_at if article is not None else None
+        return when.astimezone(timezone.utc).date() if when else None
