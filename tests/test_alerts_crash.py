@@ -10,6 +10,7 @@ import sys
 from alerts.subscriptions import Subscriptions
 from indexer.query import Query
 from tests.fixtures.cli import clean_env
+from tests.fixtures.daemon import write_config
 
 RECIPIENTS = ["a@example.org", "b@example.org", "c@example.org"]
 
@@ -71,3 +72,26 @@ def test_kill_9_between_messages_loses_and_repeats_nothing(alerts_env, smtp_serv
     ids = collections.Counter(m["Message-ID"] for m in smtp_server.messages)
     assert sorted(m["To"] for m in smtp_server.messages) == RECIPIENTS
     assert set(ids.values()) == {1}
+
+
+def test_daemon_killed_mid_send_resumes_on_restart(alerts_env, smtp_server, daemon_runner):
+    """The same worst case with the daemon: SIGKILL while the server holds the first
+    digest; the restarted daemon (the dead one's lock is gone with it) delivers the rest
+    and the in-flight digest once more, under its Message-ID."""
+    setup(alerts_env)
+    config = write_config(alerts_env.data_dir)
+    env = {"SCAMSCOPE_SMTP": smtp_server.url}
+    reached = smtp_server.stall_data()
+    daemon = daemon_runner(config, env)
+    assert reached.wait(120), "the daemon never reached DATA"
+    daemon.kill()
+    smtp_server.release()
+    in_flight = smtp_server.messages[0]["Message-ID"]
+
+    again = daemon_runner(config, env)
+    smtp_server.wait_for(4)
+    assert again.terminate() == 0
+    ids = collections.Counter(m["Message-ID"] for m in smtp_server.messages)
+    assert {m["To"] for m in smtp_server.messages} == set(RECIPIENTS)
+    assert ids[in_flight] == 2 and len(ids) == 3
+    assert all(count == 1 for mid, count in ids.items() if mid != in_flight)

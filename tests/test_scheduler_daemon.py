@@ -9,22 +9,8 @@ from pathlib import Path
 
 from alerts.subscriptions import Subscriptions
 from indexer.query import Query
+from tests.fixtures.daemon import write_config
 from tests.fixtures.smtp import free_port
-
-
-def write_config(data_dir: Path, *, sources: list[str] = ("local-feed",)) -> Path:
-    catalogue = data_dir.parent / "catalogue.toml"
-    port = free_port()  # nothing listens there: the crawl fails, cleanly, every time
-    catalogue.write_text("".join(
-        f'[[sources]]\nname = "{name}"\ntype = "feed"\n'
-        f'url = "http://127.0.0.1:{port}/{name}.xml"\ninterval_minutes = 4\n\n'
-        for name in sources))
-    config = data_dir.parent / "scamscope.toml"
-    config.write_text(f'sources_file = "{catalogue}"\n'
-                      "web_in_daemon = false\n"
-                      "schedule_minute_seconds = 0.25\n"  # instant alerts every 0.25 s
-                      "alerts_instant_minutes = 1\n")
-    return config
 
 
 def stored_jobs(data_dir: Path) -> list[str]:
