@@ -19,7 +19,8 @@ and the awkward corners of the real web:
   /sitemap-specials.xml  lists every special route below
   /redirect?to=PATH      302 (default: the first article)
   /redirect-private?to=URL  302 to a link-local address (default 169.254.169.254)
-  /feed-private.xml      a feed whose entries link to private addresses
+  /feed-private.xml      a feed whose entries link to private addresses (and to a
+                         host that does not resolve)
   /status/CODE           that status (/status/404, /status/500 ...); unknown paths 404
   /slow?seconds=S        answers after S seconds
   /binary.pdf /image.png non-HTML bodies
@@ -516,7 +517,8 @@ class _Handler(BaseHTTPRequestHandler):
         extra = "".join(f"<item><title>Private {i}</title><link>{_xml(u)}</link></item>"
                         for i, u in enumerate(["http://169.254.169.254/latest/meta-data/",
                                                "http://10.0.0.1/internal.html",
-                                               "http://localhost:9/admin"]))
+                                               "http://localhost:9/admin",
+                                               "http://no-such-host.invalid/story.html"]))
         return body.replace("</channel>", extra + "</channel>")
 
     def _huge(self) -> bytes:
