@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     article_id TEXT NOT NULL,
     queued_at TEXT NOT NULL,
     hit TEXT NOT NULL,
-    digest_id TEXT REFERENCES digests(id) ON DELETE SET NULL,
+    digest_id TEXT REFERENCES digests(id) ON DELETE CASCADE,
     PRIMARY KEY (subscription_id, article_id)
 );
 CREATE INDEX IF NOT EXISTS outbox_unassigned ON outbox (subscription_id, digest_id);

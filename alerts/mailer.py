@@ -304,6 +304,18 @@ def deliver_pending(subs: Subscriptions, mailer: Mailer, options: DigestOptions,
     return report
 
 
+def prune_sent(subs: Subscriptions, *, before: datetime) -> int:
+    """Forget digests sent before `before`, with their outbox rows; returns how many.
+
+    The watermark, not the outbox, is what keeps an article from being queued again, so
+    old rows are only history. (An article whose text later changes gets a new indexed_at
+    and may be mailed again once its old row is gone: that is a real update.)
+    """
+    with db.transaction(subs.conn) as conn:
+        return conn.execute("DELETE FROM digests WHERE status = 'sent' AND sent_at < ?",
+                            (db.ts(before),)).rowcount
+
+
 def _mark_sent(subs: Subscriptions, digest, now: datetime, report: DeliveryReport) -> None:
     with db.transaction(subs.conn):
         subs.conn.execute("UPDATE digests SET status = 'sent', sent_at = ?, "

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from alerts.digest import DigestOptions, create_due_digests
 from alerts.mailer import (DeliveryReport, Mailer, RetryPolicy, SMTPMailer, SMTPSettings,
-                           deliver_pending)
+                           deliver_pending, prune_sent)
 from alerts.matcher import MatchReport, count_new, match_subscriptions
 from alerts.subscriptions import Subscriptions, is_due
 from indexer.base import Index
@@ -41,6 +41,7 @@ class AlertOptions:
     daily_at: tuple[int, int] = (7, 0)
     hour: timedelta = timedelta(hours=1)  # what "hourly" means (tests shorten it)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    keep_sent: timedelta = timedelta(days=30)  # sent digests (and their rows) kept this long
 
     def digest_options(self) -> DigestOptions:
         return DigestOptions(mail_from=self.mail_from, public_url=self.public_url,
@@ -105,6 +106,7 @@ def run_pass(data_dir: str | Path, index: Index, options: AlertOptions, *,
         report.delivery = deliver_pending(subs, mailer_factory(options.smtp),
                                           options.digest_options(), now=now,
                                           retry=options.retry, retry_now=retry_now)
+        prune_sent(subs, before=now - options.keep_sent)
     return report
 
 

@@ -142,3 +142,20 @@ def test_cli_reports_pending_and_parked(cli, alerts_env, smtp_server):
     assert [m["To"] for m in smtp_server.messages] == ["analyst@example.org"]
     listing = cli("subscriptions", "list").out
     assert "suspended" in listing and "550" in listing
+
+
+def test_old_sent_digests_are_pruned_without_resending(alerts_env, smtp_server):
+    alerts_env.add(title="Myanmar scam compound raided", countries=("MM",))
+    subscribe(alerts_env.data_dir, "analyst@example.org", countries=["MM"])
+    now = datetime.now(timezone.utc)
+    run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server), now=now)
+    later = run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server),
+                     now=now + timedelta(days=31))
+    assert not later.delivery.sent
+    assert digests(alerts_env.data_dir) == []
+    with Subscriptions(alerts_env.data_dir) as subs:
+        assert subs.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
+    again = run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server),
+                     now=now + timedelta(days=32))
+    assert not again.delivery.sent and again.matched.queued == 0
+    assert len(smtp_server.messages) == 1
