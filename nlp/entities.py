@@ -49,7 +49,7 @@ NORP_LABELS = {"NORP"}
 _PLACE_JUNK = {"Etat", "État", "Sud", "Nord", "Est", "Ouest", "North", "South", "East", "West",
                "Earth", "Internet", "Web", "Capitol", "City", "Province", "State", "Région",
                "Region", "Zone", "Park", "Central", "Pays", "Ville", "Mairie", "États", "Etats",
-               "Estados"}
+               "Estados", "Commonwealth"}
 # Not names, whatever spaCy says: currency codes and tickers, common acronyms.
 _NOT_NAMES = {"SEZ", "POGO", "POGOS", "USD", "USDT", "US$", "BTC", "ETH", "THB", "CNY", "RMB", "PHP", "EUR", "KHR",
               "MMK", "IDR", "VND", "MYR", "SGD", "HKD", "LAK", "SIM", "AI", "CEO", "GDP", "IT",
