@@ -247,6 +247,13 @@ class EntityExtractor:
                 if isinstance(value, Nationality):
                     nationalities[value.name] = None
 
+        if not has_ner:
+            taken = place_spans + taken_orgs
+            for start, end, name in pattern_people(text):
+                if not _hits(start, end, taken) and self.places.lookup(name) is None \
+                        and self.orgs.lookup(name) is None:
+                    entities.people.append(Person(name, name, start, end))
+
         entities.places = _dedupe(entities.places, lambda p: (p.name, p.text))
         entities.orgs = _dedupe(entities.orgs, lambda o: (o.name, o.text))
         entities.people = _dedupe(_full_names(entities.people), lambda p: (p.name,))
@@ -490,6 +497,28 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
         return False
     ahead = before[:match.start()].rstrip()
     return bool(ahead) and ahead[-1] not in ".!?:;\n\"“«"
+
+
+# People where there is no model: a capitalised name next to a reporting verb or a title
+# ("dijo Ana María Torres", "kata Judha Nugraha", "ông Nguyễn Văn Long cho biết").
+_NAME_WORD = "[A-ZÀ-ÝĐ][a-zß-ÿ\u0100-\u024f\u1e00-\u1effđ'’-]+"
+_NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}"
+_BEFORE = (r"(?i:dijo|afirmó|declaró|explicó|señaló|según|disse|afirmou|segundo|kata|ujar|"
+           r"mengatakan|menurut|ông|bà|presidente|presidenta|ministro|ministra|portavoz|fiscal|"
+           r"alcalde|alcaldesa|directora?|presiden|menteri|kepala|direktur|kapolri|kapolda|jubir)")
+_AFTER = (r"(?i:dijo|afirmó|declaró|explicó|señaló|disse|afirmou|mengatakan|menjelaskan|"
+          r"cho biết|nói|khẳng định)")
+_PEOPLE = re.compile(rf"(?<![\w.])(?:{_BEFORE}[ \t]+(?P<a>{_NAME})|"
+                     rf"(?P<b>{_NAME})(?:,[^,.\n]{{3,60}})?,?[ \t]+{_AFTER}\b)")
+
+
+def pattern_people(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of people named next to a reporting verb or a title."""
+    out = []
+    for m in _PEOPLE.finditer(text):
+        group = "a" if m.group("a") else "b"
+        out.append((m.start(group), m.end(group), m.group(group)))
+    return out
 
 
 def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
