@@ -20,7 +20,7 @@ class SinkPipeline:
     def __init__(self, crawler: Any):
         self.crawler = crawler
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
         spider = self.crawler.spider
@@ -35,7 +35,10 @@ class SinkPipeline:
                          fetched_at=item.fetched_at, **validators)
             raise DropItem(f"unchanged since the last crawl: {item.url}", log_level="DEBUG")
         try:
-            sink.accept(item)
+            if spider.worker is not None:
+                await spider.worker.call(sink.accept, item)
+            else:
+                sink.accept(item)
         except Exception as exc:  # a sink bug must not stop the crawl
             tally.fail(item.source, "sink_error")
             log.error("the pipeline could not take %s: %s: %s", item.url,

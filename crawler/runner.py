@@ -8,8 +8,10 @@ again runs each crawl in a child process (e.g. `scamscope crawl --source ...`).
 
 The caller supplies the PageSink: the crawler asks it whether a listed URL is
 already known, hands it every new or changed page, and merges its stats into
-the summary. All sink calls happen on the crawl's thread, one at a time; the
-sink may buffer pages and finish its work in close().
+the summary. seen_recently() and accept() run on one worker thread of the
+crawl's own (crawler/sinkworker.py), one call at a time and in order, so heavy
+analysis never stalls the downloads; close() and stats() run on the caller's
+thread once the crawl is over. The sink may buffer pages and finish in close().
 """
 from __future__ import annotations
 
@@ -96,6 +98,7 @@ def run_crawl(targets: Sequence[Source], options: CrawlOptions, sink: PageSink, 
     from scrapy.crawler import CrawlerProcess
 
     from crawler.settings import scrapy_settings
+    from crawler.sinkworker import SinkWorker
     from crawler.spiders.news import NewsSpider
     from crawler.state import CrawlState
 
@@ -115,6 +118,7 @@ def run_crawl(targets: Sequence[Source], options: CrawlOptions, sink: PageSink, 
     for name in _BANNER:
         logging.getLogger(name).addFilter(quiet)
     spider = None
+    worker = SinkWorker()
     try:
         try:
             process = CrawlerProcess(settings)
@@ -125,10 +129,12 @@ def run_crawl(targets: Sequence[Source], options: CrawlOptions, sink: PageSink, 
             logging.getLogger(name).setLevel(level)
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, targets=list(targets), sink=sink, tally=tally, state=state,
-                      options=options, check=check)
+                      options=options, check=check, worker=worker)
+        worker.start()
         process.start(install_signal_handlers=install_signal_handlers)
         spider = crawler.spider
     finally:
+        worker.stop()
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
         if progress is not None:

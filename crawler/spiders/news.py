@@ -107,7 +107,8 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, targets: Sequence[Source] = (), sink: Any = None,
                  tally: Tally | None = None, state: Any = None,
-                 options: CrawlOptions | None = None, check: bool = False, **kwargs: Any):
+                 options: CrawlOptions | None = None, check: bool = False,
+                 worker: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.targets = list(targets)
         self.sources = {s.name: s for s in self.targets}
@@ -116,6 +117,7 @@ class NewsSpider(scrapy.Spider):
         self.state = state
         self.options = options or CrawlOptions()
         self.check = check
+        self.worker = worker  # runs sink calls off the reactor thread (None: inline)
         self.checks: dict[str, SourceCheck] = {}
         self.scheduled: Counter[str] = Counter()
         self.requested: set[str] = set()
@@ -180,21 +182,34 @@ class NewsSpider(scrapy.Spider):
     def _limit(self, source: Source) -> int:
         return source.max_pages or self.options.max_pages_per_source
 
-    def _known(self, url: str) -> bool:
-        if self.sink is None:
-            return False
-        try:
-            return bool(self.sink.seen_recently(url))
-        except Exception as exc:  # the sink's own trouble must not stop the crawl
-            log.warning("could not ask the pipeline whether %s is known: %s", url, exc)
-            return False
+    async def _known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Which of urls the sink already has from within its revisit window."""
+        if self.sink is None or not urls:
+            return set()
+        sink = self.sink
 
-    def follow_links(self, source: Source, links: Sequence[Link]) -> list[Request]:
+        def ask() -> set[str]:
+            known = set()
+            for url in urls:
+                try:
+                    if sink.seen_recently(url):
+                        known.add(url)
+                except Exception as exc:  # the sink's own trouble must not stop the crawl
+                    log.warning("could not ask the pipeline whether %s is known: %s", url, exc)
+            return known
+
+        if self.worker is None:
+            return ask()
+        return await self.worker.call(ask)
+
+    async def follow_links(self, source: Source, links: Sequence[Link]) -> list[Request]:
+        fresh = [link for link in links if canonical_url(link.url) not in self.requested]
+        known = await self._known_urls([link.url for link in fresh])
         out = []
-        for link in links:
+        for link in fresh:
             if canonical_url(link.url) in self.requested:
                 continue
-            if self._known(link.url):
+            if link.url in known:
                 self.tally.add(source.name, "skipped_known")
                 continue
             if self.scheduled[source.name] >= self._limit(source):
@@ -209,7 +224,7 @@ class NewsSpider(scrapy.Spider):
         return out
 
     # -- callbacks -------------------------------------------------------------
-    def parse_document(self, response: Response) -> Any:
+    async def parse_document(self, response: Response) -> Any:
         meta = response.meta
         source = self.sources[meta["ss_source"]]
         listed = meta["ss_listed_url"]
@@ -263,8 +278,10 @@ class NewsSpider(scrapy.Spider):
             "etag": response.headers.get(b"ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
             "content_hash": body_hash(response.body), "status": response.status}
-        yield from follow
-        yield from self.follow_links(source, links)
+        for request in follow:
+            yield request
+        for request in await self.follow_links(source, links):
+            yield request
 
     def parse_article(self, response: Response) -> Any:
         meta = response.meta
