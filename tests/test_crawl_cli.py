@@ -138,3 +138,31 @@ def test_crawl_twice_indexes_once(cli, tmp_path, test_site):
     assert again["documents_not_modified"] == 1
     assert all(e.conditional for e in test_site.log.entries() if e.path != "/robots.txt")
     assert test_site.log.entries(prefix="/private/") == []
+
+
+def test_articles_already_indexed_are_not_fetched_again(cli, tmp_path):
+    """Through the real pipeline: when the feed changes, only its new entry is fetched;
+    the ones indexed within revisit_days are not asked for at all."""
+    import shutil
+
+    from scamscope.demo.server import SiteServer
+    from tests.fixtures.site import SITE_DIR
+
+    site_dir = tmp_path / "site"
+    (site_dir / "articles").mkdir(parents=True)
+    files = sorted((SITE_DIR / "articles").glob("*.html"))
+    for path in files[:3]:
+        shutil.copy(path, site_dir / "articles" / path.name)
+    config = write_config(tmp_path / "config.toml", FAST)
+    with SiteServer(site_dir) as site:
+        first = cli("--config", config, "crawl", "--feed", site.url("/feed.xml"), "--json")
+        assert first.code == 0, first.err
+        assert first.json()["indexed"] == 3
+        shutil.copy(files[3], site_dir / "articles" / files[3].name)
+        site.reset()
+        second = cli("--config", config, "crawl", "--feed", site.url("/feed.xml"), "--json")
+        assert second.code == 0, second.err
+        summary = second.json()
+        assert summary["skipped_known"] == 3 and summary["fetched"] == 1
+        assert [e.path for e in site.log.entries(prefix="/articles/")] == [
+            "/articles/" + files[3].name]
