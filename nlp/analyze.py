@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from nlp.dedupe import StoryIndex, simhash
+from nlp.dedupe import simhash
 from nlp.entities import SPACY_MAX_CHARS, EntityExtractor
 from nlp.errors import ExtractionError
 from nlp.extract import Extracted, extract_page, extract_plain
@@ -67,12 +67,10 @@ def article_url(requested: str, final: str | None) -> str:
 class Analyzer:
     """Pages -> Articles. Holds the loaded models and gazetteers; reuse one per process."""
 
-    def __init__(self, options: NlpOptions | None = None, *,
-                 stories: StoryIndex | None = None) -> None:
+    def __init__(self, options: NlpOptions | None = None) -> None:
         self.options = options or NlpOptions()
         self.entities = EntityExtractor(self.options)
         self.lexicon = default_lexicon()
-        self.stories = stories if stories is not None else StoryIndex()
 
     def warm_up(self) -> None:
         """Load every configured model now rather than on the first page."""
@@ -146,7 +144,9 @@ class Analyzer:
                 status=page.status,
                 content_hash=content_hash(ext.text),
                 simhash=signature,
-                story_id=self.stories.assign(aid, signature),
+                # each article is its own story until the app shell's StoryGrouper
+                # (persistent, across crawls) finds it is a copy of an earlier one
+                story_id=aid,
                 entities=entities,
                 relevance=self.lexicon.score(ext.text[:limit], ext.title, toks),
             ))

@@ -1,13 +1,9 @@
-"""Near-duplicate detection: 64-bit SimHash of the text, and story ids for wire copies.
+"""A 64-bit SimHash of an article's text, stored with it as a near-duplicate signature.
 
-The same agency story republished by many sites differs in a headline, a
-byline, a paragraph cut; its SimHash over word 2-shingles differs in a few
-bits, while different stories differ in about half of the 64. Two articles are
-the same story when their signatures are within MAX_DISTANCE bits.
-
-Lookup is by bands: the 64 bits are cut into 4 bands of 16; two signatures
-within 3 bits agree exactly on at least one band (pigeonhole), so candidates
-come from four dict lookups (or four indexed columns in a store).
+Lightly edited copies (a headline, a byline, a credit line) differ in a few
+bits; different stories in about half of the 64. Grouping copies into stories
+across crawls is the app shell's job (scamscope/stories.py), which matches on
+shared sentences because a rewritten lead sentence flips too many bits here.
 """
 from __future__ import annotations
 
@@ -17,8 +13,6 @@ import re
 import numpy as np
 
 MAX_DISTANCE = 3
-BANDS = 4
-_BAND_BITS = 64 // BANDS
 _WORD = re.compile(r"\w+", re.UNICODE)
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u4e00-\u9fff"
                        "\uac00-\ud7af]")
@@ -65,54 +59,3 @@ def to_signed(value: int) -> int:
 def distance(a: int, b: int) -> int:
     """Hamming distance between two signatures."""
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
-
-
-def band_keys(signature: int) -> list[int]:
-    """The BANDS keys under which a signature is filed: band number in the top bits, then the band."""
-    value = signature & ((1 << 64) - 1)
-    mask = (1 << _BAND_BITS) - 1
-    return [(band << _BAND_BITS) | ((value >> (band * _BAND_BITS)) & mask) for band in range(BANDS)]
-
-
-class StoryIndex:
-    """Assigns story ids: the id of the first article seen with a close signature.
-
-    Seed it with (article_id, simhash, story_id) rows from the index to keep
-    story ids stable across runs.
-    """
-
-    def __init__(self, rows=(), max_size: int = 50_000) -> None:
-        self.max_size = max_size  # the most recent signatures kept (a daemon runs for weeks)
-        self._entries: list[tuple[int, str]] = []
-        self._bands: dict[int, list[tuple[int, str]]] = {}
-        for article, signature, story in rows:
-            self.add(signature, story or article)
-
-    def add(self, signature: int, story_id: str) -> None:
-        if len(self._entries) >= self.max_size:
-            kept = self._entries[-(self.max_size // 2):]
-            self._entries, self._bands = [], {}
-            for old_signature, old_story in kept:
-                self.add(old_signature, old_story)
-        self._entries.append((signature, story_id))
-        for key in band_keys(signature):
-            self._bands.setdefault(key, []).append((signature, story_id))
-
-    def find(self, signature: int) -> str | None:
-        best: tuple[int, str] | None = None
-        for key in band_keys(signature):
-            for other, story in self._bands.get(key, ()):
-                d = distance(signature, other)
-                if d <= MAX_DISTANCE and (best is None or d < best[0]):
-                    best = (d, story)
-        return best[1] if best else None
-
-    def assign(self, article_id: str, signature: int) -> str:
-        """The story id for an article: an earlier close copy's, else its own id."""
-        if signature == 0:
-            return article_id
-        story = self.find(signature)
-        if story is None:
-            story = article_id
-        self.add(signature, story)
-        return story

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.dedupe import StoryIndex, distance, simhash
+from nlp.dedupe import distance, simhash
 from nlp.relevance import relevance
 
 SCAM = ("Thousands of people trafficked into scam compounds in Myawaddy were forced to run "
@@ -54,10 +54,6 @@ def test_simhash_groups_syndicated_copies_and_separates_stories():
     unrelated = UNRELATED * 4
     assert distance(simhash(STORY), simhash(copy)) <= 3
     assert distance(simhash(STORY), simhash(unrelated)) > 3
-    stories = StoryIndex()
-    assert stories.assign("a", simhash(STORY)) == "a"
-    assert stories.assign("b", simhash(copy)) == "a"
-    assert stories.assign("c", simhash(unrelated)) == "c"
     assert distance(simhash(STORY), simhash(other)) > distance(simhash(STORY), simhash(copy))
 
 
@@ -65,12 +61,3 @@ def test_simhash_fits_a_signed_64_bit_column():
     value = simhash(STORY)
     assert -(1 << 63) <= value < (1 << 63)
     assert simhash("") == 0
-
-
-def test_story_index_keeps_only_recent_signatures():
-    stories = StoryIndex(max_size=4)
-    signatures = [simhash(" ".join(f"w{n}x{i}" for i in range(200))) for n in range(6)]
-    for n, signature in enumerate(signatures):
-        assert stories.assign(str(n), signature) == str(n)
-    assert stories.find(signatures[-1]) == "5"
-    assert stories.find(signatures[0]) is None  # forgotten
