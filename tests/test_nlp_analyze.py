@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nlp.analyze import Analyzer, Rejected, article_url
+from nlp.analyze import Rejected, article_url
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Page
 
