@@ -178,6 +178,7 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
     waiting = _waiting(subs)
     queued_at = db.ts(now)
     found: list[tuple[Subscription, list, datetime]] = []
+    shared: dict[tuple, tuple | None] = {}
 
     def flush() -> None:
         if not found:
@@ -200,7 +201,12 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
             continue
         report.subscriptions += 1
         budget = max_articles - waiting.get(sub.id, 0)
-        result = new_matches(index, sub, budget=budget, first_digest=max_articles)
+        # Subscriptions to the same search at the same watermark (a team following
+        # --country MM) share one request to the index.
+        key = (json.dumps(sub.query.to_json(), sort_keys=True), sub.watermark, budget)
+        if key not in shared:
+            shared[key] = new_matches(index, sub, budget=budget, first_digest=max_articles)
+        result = shared[key]
         if result is not None:
             found.append((sub, *result))
             if len(found) >= COMMIT_EVERY:
