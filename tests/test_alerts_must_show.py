@@ -85,3 +85,20 @@ def test_the_daemon_crawls_on_schedule_and_mails_the_digest(cli, data_dir, test_
     [digest] = smtp_server.messages
     text = digest.get_body(("plain",)).get_content()
     assert all(title in text for title in titles)
+
+
+def test_run_once_crawls_every_source_then_sends(cli, data_dir, test_site, smtp_server):
+    catalogue = data_dir.parent / "catalogue.toml"
+    catalogue.write_text('[[sources]]\nname = "regional-wire"\ntype = "feed"\n'
+                         f'url = "{test_site.url("/feed.xml")}"\n')
+    config = data_dir.parent / "scamscope.toml"
+    config.write_text(f'sources_file = "{catalogue}"\nweb_in_daemon = false\n'
+                      "download_delay = 0.0\nautothrottle = false\n")
+    assert cli("subscribe", "analyst@example.org", "--country", "MM",
+               "--every", "instant").code == 0
+    once = cli("--config", str(config), "run", "--once",
+               env={"SCAMSCOPE_SMTP": smtp_server.url})
+    assert once.code == 0, once.err + once.out
+    assert "crawl regional-wire: done" in once.out
+    assert "alerts all: sent digest to analyst@example.org" in once.out
+    assert len(smtp_server.messages) == 1
