@@ -115,14 +115,16 @@ def is_due(sub: Subscription, now: datetime, *, daily_at: tuple[int, int] = (7, 
            hour: timedelta = timedelta(hours=1)) -> bool:
     """Whether a digest may go to this subscription now.
 
-    instant: always. hourly: at most one digest per hour. daily: one digest after each
+    instant: always. hourly: at most one digest per hour (less a minute). daily: one after each
     daily_at (local time), the first one at the first daily_at after subscribing.
     """
     last = sub.last_digest_at or sub.created
     if sub.frequency == "instant":
         return True
     if sub.frequency == "hourly":
-        return sub.last_digest_at is None or now - last >= hour
+        # A minute's slack (of a 60-minute hour): the hourly job firing a little earlier
+        # after the hour than it did the time before must not skip a whole hour.
+        return sub.last_digest_at is None or now - last >= hour - hour / 60
     local_now = now.astimezone()
     boundary = local_now.replace(hour=daily_at[0], minute=daily_at[1], second=0, microsecond=0)
     if boundary > local_now:

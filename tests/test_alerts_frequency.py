@@ -30,6 +30,7 @@ def test_hourly_is_due_once_an_hour():
     assert is_due(s, at(1, 9, 1))  # never sent: the first digest goes at once
     s.last_digest_at = at(1, 9, 1)
     assert not is_due(s, at(1, 9, 59))
+    assert is_due(s, at(1, 10, 0))  # the last run came a minute late; this one is on time
     assert is_due(s, at(1, 10, 1))
     assert is_due(s, at(1, 9, 31), hour=timedelta(minutes=30))  # tests shorten the hour
 
