@@ -91,3 +91,16 @@ def test_pages_a_failing_sink_lost_are_fetched_in_full_next_time(crawl, test_sit
     [entry] = test_site.log.entries(prefix="/articles/")
     assert not entry.conditional and entry.status == 200
     assert again.urls() == [url]
+
+
+def test_a_long_sitemap_asks_the_sink_only_until_the_cap_is_reached(crawl, tmp_path):
+    (tmp_path / "big" / "articles").mkdir(parents=True)
+    template = (SITE_DIR / "articles").glob("*.html").__next__().read_text(encoding="utf-8")
+    for i in range(250):
+        (tmp_path / "big" / "articles" / f"story-{i:03d}.html").write_text(
+            template.replace("<title>", f"<title>{i} "), encoding="utf-8")
+    with SiteServer(tmp_path / "big") as site:
+        run = crawl({"name": "big", "type": "sitemap", "url": site.url("/sitemap.xml"),
+                     "max_pages": 3})
+    assert run.summary["fetched"] == 3 and run.summary["capped"] == 247
+    assert run.summary["sink"]["asked_known"] == 100  # one chunk of lookups, not 250

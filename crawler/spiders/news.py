@@ -202,25 +202,34 @@ class NewsSpider(scrapy.Spider):
             return ask()
         return await self.worker.call(ask)
 
-    async def follow_links(self, source: Source, links: Sequence[Link]) -> list[Request]:
+    async def follow_links(self, source: Source, links: Sequence[Link],
+                           chunk: int = 100) -> list[Request]:
+        """Requests for the links worth fetching: new to this crawl, not known to the
+        sink, within the source's cap. The sink is asked a chunk at a time, so a
+        50,000-URL sitemap costs a few lookups once the cap is reached."""
         fresh = [link for link in links if canonical_url(link.url) not in self.requested]
-        known = await self._known_urls([link.url for link in fresh])
-        out = []
-        for link in fresh:
-            if canonical_url(link.url) in self.requested:
-                continue
-            if link.url in known:
-                self.tally.add(source.name, "skipped_known")
-                continue
+        out: list[Request] = []
+        for start in range(0, len(fresh), chunk):
+            batch = fresh[start:start + chunk]
             if self.scheduled[source.name] >= self._limit(source):
-                self.tally.add(source.name, "capped")
-                continue
-            if link.lang is None and source.lang:
-                link.lang = source.lang
-            request = self.article_request(source, link)
-            if request is not None:
-                self.scheduled[source.name] += 1
-                out.append(request)
+                self.tally.add(source.name, "capped", len(fresh) - start)
+                break
+            known = await self._known_urls([link.url for link in batch])
+            for link in batch:
+                if canonical_url(link.url) in self.requested:
+                    continue
+                if link.url in known:
+                    self.tally.add(source.name, "skipped_known")
+                    continue
+                if self.scheduled[source.name] >= self._limit(source):
+                    self.tally.add(source.name, "capped")
+                    continue
+                if link.lang is None and source.lang:
+                    link.lang = source.lang
+                request = self.article_request(source, link)
+                if request is not None:
+                    self.scheduled[source.name] += 1
+                    out.append(request)
         return out
 
     # -- callbacks -------------------------------------------------------------
