@@ -192,6 +192,7 @@ class Daemon:
         # Own session: a Ctrl-C in the terminal reaches only the daemon, which then asks
         # the crawl to stop once, instead of both being interrupted at once.
         proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL)
+        self.say(f"crawl {source}: started (pid {proc.pid})")
         with self._children_lock:
             self._children.add(proc)
         try:

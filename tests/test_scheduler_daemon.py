@@ -110,3 +110,22 @@ def test_daemon_serves_the_web_ui_and_the_digest_link_unsubscribes(
         assert answer.status == 200
     assert cli("subscriptions", "list", "--json").json() == []
     assert daemon.terminate() == 0
+
+
+def test_sigterm_lets_the_running_crawl_finish(daemon_runner, data_dir, test_site):
+    catalogue = data_dir.parent / "catalogue.toml"
+    catalogue.write_text('[[sources]]\nname = "slow"\ntype = "feed"\n'
+                         f'url = "{test_site.url("/slow?seconds=3")}"\n')
+    config = data_dir.parent / "scamscope.toml"
+    config.write_text(f'sources_file = "{catalogue}"\nweb_in_daemon = false\n'
+                      "download_delay = 0.0\nautothrottle = false\n")
+    daemon = daemon_runner(config)
+    daemon.wait_line("crawl slow: started")
+    daemon.signal(signal.SIGTERM)
+    assert daemon.terminate() == 0
+    lines = daemon.output().splitlines()
+    [finished] = [n for n, line in enumerate(lines) if line.split(" ", 2)[-1].startswith(
+        "crawl slow: ") and "started" not in line]
+    stopped = next(n for n, line in enumerate(lines) if line.endswith(" stopped"))
+    assert finished < stopped
+    assert "stopped by signal" not in lines[finished]
