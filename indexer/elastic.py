@@ -19,8 +19,8 @@ Layout on the cluster (the mapping is data: indexer/mappings/articles.json):
 Queries: the engine-neutral parse tree (indexer.query) is compiled to the query
 DSL, not to query_string, against `title_words`/`text_words`, copies of title
 and text pre-tokenised by indexer.query.words_of and analysed on whitespace
-only, so both backends match the same words (folding, unspaced scripts per character,
-phrases, prefixes). Snippets come from indexer.snippet, shared with SQLite.
+only, so both backends match the same words (folding, unspaced scripts per
+character, phrases, prefixes). Snippets come from indexer.snippet, shared with SQLite.
 """
 from __future__ import annotations
 
@@ -38,18 +38,13 @@ from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
 from indexer.errors import IndexError_, IndexUnavailable, QuerySyntaxError
-from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term, fold, words_of
+from indexer.query import (And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term,
+                           name_key, words_of)
 from indexer.snippet import snippet
 from nlp.identity import content_hash as hash_text
 from nlp.records import Article, iso, parse_iso, utcnow
 
 log = logging.getLogger(__name__)
-
-try:  # the canonical-name key shared with the SQLite backend
-    from indexer.query import name_key
-except ImportError:  # pragma: no cover - older query module
-    def name_key(name: str) -> str:
-        return " ".join(fold(name).split())
 
 DEFAULT_INDEX_NAME = "scamscope-articles"
 BULK_DOCS = 500  # documents per bulk request
