@@ -72,6 +72,23 @@ def hit_record(hit: Hit, indexed_at: datetime) -> dict:
     }
 
 
+class _Encoder:
+    """Outbox rows as JSON. Within a pass one article is queued for many subscriptions;
+    everything but the snippet (which depends on the query) is encoded once per article."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[str, datetime], str] = {}
+
+    def __call__(self, hit: Hit, indexed_at: datetime) -> str:
+        key = (hit.id, indexed_at)
+        part = self.parts.get(key)
+        if part is None:
+            record = hit_record(hit, indexed_at)
+            del record["snippet"]
+            part = self.parts[key] = _dumps(record)
+        return '{"snippet":' + _dumps(hit.snippet) + "," + part[1:]
+
+
 def _indexed_at(index: Index, hit: Hit) -> datetime:
     value = parse_iso(hit.indexed_at)
     if value is None:  # a backend that does not return it on hits
@@ -119,7 +136,7 @@ def count_new(index: Index, sub: Subscription, *, first_digest: int = 50) -> int
 
 
 def _write(conn, sub: Subscription, hits: list[tuple[Hit, datetime]], watermark: datetime,
-           queued_at: str) -> int | None:
+           queued_at: str, encode: _Encoder) -> int | None:
     """Inside a transaction: advance the watermark (if nobody else did) and queue hits."""
     cursor = conn.execute(
         "UPDATE subscriptions SET watermark = ? WHERE id = ? AND active = 1 "
@@ -130,7 +147,7 @@ def _write(conn, sub: Subscription, hits: list[tuple[Hit, datetime]], watermark:
     conn.executemany(
         "INSERT OR IGNORE INTO outbox (subscription_id, article_id, queued_at, hit) "
         "VALUES (?, ?, ?, ?)",
-        [(sub.id, hit.id, queued_at, _dumps(hit_record(hit, at))) for hit, at in hits])
+        [(sub.id, hit.id, queued_at, encode(hit, at)) for hit, at in hits])
     return conn.total_changes - before
 
 
@@ -142,7 +159,7 @@ def queue(subs: Subscriptions, sub: Subscription, hits: list[tuple[Hit, datetime
     (removed, suspended, or matched by someone else), in which case nothing is written.
     """
     with db.transaction(subs.conn) as conn:
-        added = _write(conn, sub, hits, watermark, db.ts(now))
+        added = _write(conn, sub, hits, watermark, db.ts(now), _Encoder())
     if added is not None:
         sub.watermark = db.ts(watermark)
     return added
@@ -179,12 +196,13 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
     queued_at = db.ts(now)
     found: list[tuple[Subscription, list, datetime]] = []
     shared: dict[tuple, tuple | None] = {}
+    encode = _Encoder()
 
     def flush() -> None:
         if not found:
             return
         with db.transaction(subs.conn) as conn:
-            results = [(sub, wm, _write(conn, sub, hits, wm, queued_at))
+            results = [(sub, wm, _write(conn, sub, hits, wm, queued_at, encode))
                        for sub, hits, wm in found]
         for sub, watermark, added in results:
             if added is None:
