@@ -86,6 +86,9 @@ def _create(subs: Subscriptions, sub: Subscription, *, now: datetime,
     conn = subs.conn
     digest_id = uuid.uuid4().hex
     with db.transaction(conn):
+        still = conn.execute("SELECT active FROM subscriptions WHERE id = ?", (sub.id,)).fetchone()
+        if still is None or not still[0]:  # removed or suspended since the listing
+            return None
         if conn.execute("SELECT 1 FROM digests WHERE subscription_id = ? AND status = 'pending'",
                         (sub.id,)).fetchone():
             return None

@@ -40,7 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 from alerts import db
 from alerts.digest import DigestOptions, build_message
-from alerts.errors import DeliveryError, MailConfigError
+from alerts.errors import DeliveryError, MailConfigError, UnknownSubscription
 from alerts.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
@@ -285,6 +285,9 @@ def deliver_pending(subs: Subscriptions, mailer: Mailer, options: DigestOptions,
             if down is None:
                 try:
                     message = build_message(subs, digest["id"], options)
+                except (LookupError, UnknownSubscription):
+                    continue  # unsubscribed while this pass ran: the digest went with it
+                try:
                     mailer.send(message, sender, digest["email"])
                 except DeliveryError as exc:
                     if exc.connection:

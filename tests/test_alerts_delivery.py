@@ -159,3 +159,18 @@ def test_old_sent_digests_are_pruned_without_resending(alerts_env, smtp_server):
                      now=now + timedelta(days=32))
     assert not again.delivery.sent and again.matched.queued == 0
     assert len(smtp_server.messages) == 1
+
+
+def test_removing_a_subscription_drops_its_pending_digest(alerts_env, smtp_server):
+    alerts_env.add(title="Myanmar scam compound raided", countries=("MM",))
+    gone = subscribe(alerts_env.data_dir, "gone@example.org", countries=["MM"])
+    subscribe(alerts_env.data_dir, "stays@example.org", countries=["MM"])
+    smtp_server.stop()
+    assert run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server)).pending == 2
+    with Subscriptions(alerts_env.data_dir) as subs:
+        subs.remove(gone)
+    smtp_server.start()
+    report = run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server),
+                      retry_now=True)
+    assert report.pending == 0
+    assert [m["To"] for m in smtp_server.messages] == ["stays@example.org"]
