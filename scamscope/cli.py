@@ -78,10 +78,15 @@ def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlelang", "elastic_transport",
-                  "opensearch", "urllib3", "apscheduler", "mail.log", "httpx", "uvicorn.access"):
+    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlelang", "apscheduler",
+                  "urllib3", "mail.log", "httpx", "uvicorn.access"):
         if verbose < 2:
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # The search clients log every failover between nodes with a traceback;
+    # the index layer already reports what matters in one line.
+    for noisy in ("elastic_transport", "opensearch", "elasticsearch"):
+        if verbose < 1:
+            logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

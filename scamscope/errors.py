@@ -15,11 +15,24 @@ class JobFailed(UserError):
 
 
 def translate(exc: Exception) -> UserError | None:
-    """Map a typed library exception to a user error, or None to let it propagate."""
-    from indexer.errors import BadIndexURL, IndexUnavailable, QuerySyntaxError
+    """Map a typed library exception to a user error, or None to let it propagate.
+
+    Commands catch what they can explain better themselves; this is the net
+    under them, so a library's typed error is never a traceback.
+    """
+    from alerts.errors import AlertError, DeliveryError, UnknownSubscription
+    from crawler.errors import CrawlAlreadyRan, CrawlerError
+    from indexer.errors import BadIndexURL, IndexError_, QuerySyntaxError
+    from nlp.errors import ModelUnavailable, NlpError
 
     if isinstance(exc, (QuerySyntaxError, BadIndexURL)):
         return UserError(str(exc))
-    if isinstance(exc, IndexUnavailable):
+    if isinstance(exc, IndexError_):  # unavailable, or the cluster refused the work
+        return JobFailed(str(exc))
+    if isinstance(exc, (DeliveryError, UnknownSubscription, CrawlAlreadyRan, ModelUnavailable)):
+        return JobFailed(str(exc))
+    if isinstance(exc, (AlertError, CrawlerError)):  # bad subscription, catalogue, mail config
+        return UserError(str(exc))
+    if isinstance(exc, NlpError):
         return JobFailed(str(exc))
     return None
