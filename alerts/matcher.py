@@ -25,7 +25,7 @@ import dataclasses
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from alerts import db
@@ -100,20 +100,33 @@ def _indexed_at(index: Index, hit: Hit) -> datetime:
 
 
 def new_matches(index: Index, sub: Subscription, *, budget: int = 50,
-                first_digest: int = 50) -> tuple[list[tuple[Hit, datetime]], datetime] | None:
+                first_digest: int = 50, settled_before: datetime | None = None,
+                ) -> tuple[list[tuple[Hit, datetime]], datetime] | None:
     """The next (at most budget) articles the subscription has not seen, oldest first, and
-    the watermark that covers exactly them; None when there are none."""
+    the watermark that covers exactly them; None when there are none.
+
+    With settled_before, articles indexed after it are left for a later pass: on a
+    cluster, parallel writers' articles can become visible slightly out of indexed_at
+    order, and a watermark must never pass one that is not searchable yet.
+    """
+    def settled(pairs):
+        if settled_before is None:
+            return pairs
+        return [(h, at) for h, at in pairs if at <= settled_before]
+
     watermark = parse_iso(sub.watermark)
     if watermark is None:
         results = index.search(alert_query(sub.query, limit=first_digest, sort="date"))
-        hits = sorted(((h, _indexed_at(index, h)) for h in results.hits), key=lambda p: p[1])
+        hits = settled(sorted(((h, _indexed_at(index, h)) for h in results.hits),
+                              key=lambda p: p[1]))
         return (hits, hits[-1][1]) if hits else None
     if budget <= 0:
         return None
     limit = budget + 1  # one more than we take, to know whether a tied group goes on
     while True:
         results = index.new_since(watermark, alert_query(sub.query, limit=limit), limit=limit)
-        hits = [(h, _indexed_at(index, h)) for h in results.hits]
+        fetched = [(h, _indexed_at(index, h)) for h in results.hits]
+        hits = settled(fetched)
         if not hits:
             return None
         if len(hits) <= budget:
@@ -182,7 +195,8 @@ def match_subscription(subs: Subscriptions, index: Index, sub: Subscription, *,
 def match_subscriptions(subs: Subscriptions, index: Index, *,
                         frequencies: Iterable[str] | None = None, max_articles: int = 50,
                         now: datetime | None = None,
-                        only: list[Subscription] | None = None) -> MatchReport:
+                        only: list[Subscription] | None = None,
+                        settle: timedelta = timedelta(0)) -> MatchReport:
     """Match every active subscription (of these frequencies) against the index.
 
     Writes are grouped, up to COMMIT_EVERY subscriptions per transaction: each
@@ -197,6 +211,7 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
     found: list[tuple[Subscription, list, datetime]] = []
     shared: dict[tuple, tuple | None] = {}
     encode = _Encoder()
+    settled_before = ((now or datetime.now(timezone.utc)) - settle) if settle else None
 
     def flush() -> None:
         if not found:
@@ -223,7 +238,8 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
         # --country MM) share one request to the index.
         key = (json.dumps(sub.query.to_json(), sort_keys=True), sub.watermark, budget)
         if key not in shared:
-            shared[key] = new_matches(index, sub, budget=budget, first_digest=max_articles)
+            shared[key] = new_matches(index, sub, budget=budget, first_digest=max_articles,
+                                      settled_before=settled_before)
         result = shared[key]
         if result is not None:
             found.append((sub, *result))

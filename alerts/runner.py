@@ -42,6 +42,8 @@ class AlertOptions:
     hour: timedelta = timedelta(hours=1)  # what "hourly" means (tests shorten it)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     keep_sent: timedelta = timedelta(days=30)  # sent digests (and their rows) kept this long
+    # Articles indexed this recently wait for the next pass (see matcher.new_matches).
+    settle: timedelta = timedelta(0)
 
     def digest_options(self) -> DigestOptions:
         return DigestOptions(mail_from=self.mail_from, public_url=self.public_url,
@@ -93,7 +95,8 @@ def run_pass(data_dir: str | Path, index: Index, options: AlertOptions, *,
         if dry_run:
             return _dry_run(subs, index, options, frequencies, now, report)
         report.matched = match_subscriptions(subs, index, frequencies=frequencies,
-                                             max_articles=options.max_articles, now=now)
+                                             max_articles=options.max_articles, now=now,
+                                             settle=options.settle)
         report.created = create_due_digests(
             subs, now=now, max_articles=options.max_articles, mail_from=options.mail_from,
             frequencies=frequencies, daily_at=options.daily_at, hour=options.hour)

@@ -41,6 +41,8 @@ def alert_options(settings: Settings, *, need_smtp: bool = False) -> AlertOption
         max_articles=max(1, settings.digest_max_articles),
         daily_at=parse_daily_at(settings.alerts_daily_at),
         hour=timedelta(seconds=60 * minute),
+        settle=timedelta(seconds=settings.alerts_settle_seconds
+                         if settings.index_url.startswith(("http://", "https://")) else 0),
         retry=RetryPolicy(base_seconds=minute, max_delay_seconds=60 * minute,
                           give_up_after=timedelta(hours=settings.send_retry_max_hours)))
 

@@ -86,6 +86,10 @@ class Settings:
     digest_max_articles: int = _s(50, "Most articles in one digest; the rest follow in the next.")
     alerts_instant_minutes: int = _s(5, "Minutes between runs of 'instant' alerts.")
     alerts_daily_at: str = _s("07:00", "Local time (HH:MM) when daily digests go out.")
+    alerts_settle_seconds: float = _s(10.0, "On a search cluster, articles indexed this recently "
+                                            "wait for the next alerts pass, so parallel crawl "
+                                            "workers' writes are all visible before a watermark "
+                                            "moves past them.")
     send_retry_max_hours: float = _s(48.0, "Hours a digest keeps being retried before it is parked.")
     schedule_minute_seconds: float = _s(60.0, "Seconds in one minute of the schedule (crawl and "
                                               "alert intervals, 'hourly'). Only tests lower it.")
