@@ -60,11 +60,19 @@ _FIELDS = {f.name: f for f in dataclasses.fields(Source)}
 _REQUIRED = ("name", "type", "url")
 
 
-def adhoc(url: str, type: str, name: str = ADHOC) -> Source:
-    """A one-off target from the command line (--url, --feed, --sitemap)."""
+def adhoc(url: str, type: str, name: str | None = None) -> Source:
+    """A one-off target from the command line (--url, --feed, --sitemap).
+
+    Its articles are filed under the site's host name (www. dropped), which is
+    what a researcher filters and cites by; "adhoc" would say nothing.
+    """
     problem = _check_url(url)
     if problem:
         raise CatalogueError(f"{url!r}: {problem}")
+    if name is None:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        name = f"{host}:{parts.port}" if parts.port else (host or ADHOC)
     return Source(name=name, type=type, url=url)
 
 

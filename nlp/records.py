@@ -26,7 +26,7 @@ class Page:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
     encoding: str | None = None  # what the HTTP layer decided, if anything
-    source: str = ""  # catalogue source name, or "adhoc"
+    source: str = ""  # catalogue source name, or the host of an ad-hoc URL
     fetched_at: datetime = field(default_factory=utcnow)
     # Hints from the feed/sitemap entry that listed this page; extraction
     # prefers the page's own metadata and falls back to these.

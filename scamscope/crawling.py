@@ -69,7 +69,7 @@ def choose_sources(settings: Settings, names: Sequence[str] = (),
 
 def adhoc_targets(urls: Sequence[str] = (), feeds: Sequence[str] = (),
                   sitemaps: Sequence[str] = ()) -> list[Source]:
-    """Sources for --url, --feed and --sitemap (their pages get source "adhoc")."""
+    """Sources for --url, --feed and --sitemap (filed under the site's host name)."""
     try:
         return ([adhoc(u, "url") for u in urls] + [adhoc(u, "feed") for u in feeds]
                 + [adhoc(u, "sitemap") for u in sitemaps])

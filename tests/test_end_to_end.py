@@ -120,3 +120,11 @@ def test_demo_json_crawls_indexes_and_finds(cli):
     assert data["crawled"] >= 10 and data["indexed"] >= 10 and data["search_hits"] >= 1
     by_label = {s["label"]: s["total"] for s in data["searches"]}
     assert by_label["articles about Myanmar"] >= 1 and by_label["scam"] >= 1
+
+
+def test_articles_from_an_adhoc_feed_are_filed_under_the_site(crawled, test_site):
+    cli, _, _ = crawled
+    data = cli("search", "--json", "--limit", "1").json()
+    host = test_site.base_url.split("://", 1)[1].rstrip("/")
+    assert data["hits"][0]["source"] == host
+    assert cli("search", "--source", host, "--json").json()["total"] == data["total"]
