@@ -49,14 +49,29 @@ class Index(Protocol):
     def close(self) -> None: ...
 
 
+def sqlite_path(url: str) -> str | None:
+    """The file an sqlite: index URL names, or None for any other URL.
+
+    sqlite:///abs/path.db is absolute; sqlite://rel.db is relative to the cwd.
+    """
+    if url.startswith("sqlite://"):
+        return url[len("sqlite://"):]
+    if url.startswith("sqlite:"):
+        return url[len("sqlite:"):]
+    return None
+
+
+def is_cluster_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
 def open_index(url: str, **options) -> Index:
     """Open the index named by URL: sqlite:///path.db or http(s)://host:port."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         from indexer.sqlite import SQLiteIndex
 
-        # sqlite:///abs/path.db is absolute; sqlite://rel.db is relative to the cwd
-        path = url[len("sqlite://"):] if url.startswith("sqlite://") else url[len("sqlite:"):]
+        path = sqlite_path(url)
         if not path or path == "/":
             raise BadIndexURL(f"--index {url!r} names no file: use sqlite:///path/to/index.db")
         return SQLiteIndex(path, **options)

@@ -11,6 +11,7 @@ from alerts.errors import MailConfigError
 from alerts.mailer import RetryPolicy, parse_smtp_url
 from alerts.runner import AlertOptions, PassReport
 from alerts.tokens import load_secret
+from indexer.base import is_cluster_url
 from scamscope.config import ConfigError, Settings
 
 
@@ -42,7 +43,7 @@ def alert_options(settings: Settings, *, need_smtp: bool = False) -> AlertOption
         daily_at=parse_daily_at(settings.alerts_daily_at),
         hour=timedelta(seconds=60 * minute),
         settle=timedelta(seconds=settings.alerts_settle_seconds
-                         if settings.index_url.startswith(("http://", "https://")) else 0),
+                         if is_cluster_url(settings.index_url) else 0),
         retry=RetryPolicy(base_seconds=minute, max_delay_seconds=60 * minute,
                           give_up_after=timedelta(hours=settings.send_retry_max_hours)))
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.base import Index, open_index
+from indexer import base
 from scamscope.config import ConfigError, Settings
 from scamscope.errors import JobFailed
 
 
 def index_options(settings: Settings) -> dict:
-    if settings.index_url.startswith(("http://", "https://")):
+    if base.is_cluster_url(settings.index_url):
         return {"index_name": settings.index_name, "username": settings.index_username or None,
                 "password": settings.index_password or None,
                 "api_key": settings.index_api_key or None,
@@ -19,13 +19,12 @@ def index_options(settings: Settings) -> dict:
 
 
 def sqlite_path(settings: Settings) -> Path | None:
-    url = settings.index_url
-    if not url.startswith("sqlite:"):
-        return None
-    return Path(url[len("sqlite://"):] if url.startswith("sqlite://") else url[len("sqlite:"):])
+    """The embedded index's file, or None when the settings name a cluster."""
+    path = base.sqlite_path(settings.index_url)
+    return Path(path) if path is not None else None
 
 
-def open_configured_index(settings: Settings, *, must_exist: bool = False) -> Index:
+def open_configured_index(settings: Settings, *, must_exist: bool = False) -> base.Index:
     """The settings' index; with must_exist, a missing embedded index is a clear error."""
     path = sqlite_path(settings)
     if path is not None:
@@ -36,4 +35,4 @@ def open_configured_index(settings: Settings, *, must_exist: bool = False) -> In
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"cannot create {path.parent} for the index: {exc.strerror}") from exc
-    return open_index(settings.index_url, **index_options(settings))
+    return base.open_index(settings.index_url, **index_options(settings))
