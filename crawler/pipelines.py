@@ -24,32 +24,31 @@ class SinkPipeline:
         if not isinstance(item, Page):
             return item
         spider = self.crawler.spider
-        tally, state, sink = spider.tally, spider.state, spider.sink
+        tally, state = spider.tally, spider.state
         digest = body_hash(item.body)
         previous = state.get(item.url) if state is not None else None
         validators = {"etag": item.headers.get("etag"),
                       "last_modified": item.headers.get("last-modified")}
         if previous is not None and previous.content_hash == digest:
             tally.add(item.source, "unchanged")
+            spider.listed_by.pop(item.url, None)
             state.record(item.url, content_hash=digest, status=item.status,
                          fetched_at=item.fetched_at, **validators)
             raise DropItem(f"unchanged since the last crawl: {item.url}", log_level="DEBUG")
+        # Recorded as done only once the sink says the page is stored for good
+        # (spider.settle), so a batch lost on the way is fetched again next time.
+        spider.hand_over(item, dict(content_hash=digest, status=item.status,
+                                    fetched_at=item.fetched_at, **validators))
         try:
-            if spider.worker is not None:
-                await spider.worker.call(sink.accept, item)
-            else:
-                sink.accept(item)
+            settled = await spider.sink_call("accept", item)
         except Exception as exc:  # a sink bug must not stop the crawl
-            tally.fail(item.source, "sink_error")
             log.error("the pipeline could not take %s: %s: %s", item.url,
                       type(exc).__name__, exc)
             log.debug("sink error", exc_info=True)
+            spider.settle_failed([item.url], "sink_error")
             raise DropItem(f"sink error on {item.url}", log_level="DEBUG") from exc
         tally.add(item.source, "passed")
-        # Kept back until the sink has closed cleanly (it may batch pages and
-        # still lose them), so a crash never leaves a page marked as done.
-        spider.pending_pages[item.url] = dict(content_hash=digest, status=item.status,
-                                              fetched_at=item.fetched_at, **validators)
+        spider.settle(settled)
         return item
 
     @classmethod

@@ -44,6 +44,11 @@ class Tally:
                 if k.startswith("failed:")}
 
 
+# Failure reasons of pages fetched but not stored by the pipeline: each is
+# fetched again on the next crawl, and the crawl exits 1.
+NOT_STORED = ("pipeline_error", "sink_error", "interrupted", "not_stored")
+
+
 @dataclass
 class SourceCheck:
     """Result of fetching one source once (`scamscope sources check`)."""
@@ -79,6 +84,7 @@ class CrawlSummary:
     checks: list[SourceCheck] = field(default_factory=list)  # check mode only
     sources: int = 0  # targets crawled
     elapsed: float = 0.0
+    interrupted: bool = False  # stopped by a signal before the end
 
     @classmethod
     def from_tally(cls, tally: Tally, sink_stats: dict[str, int] | None = None, *,
@@ -97,6 +103,11 @@ class CrawlSummary:
         return sum(self.failed.values())
 
     @property
+    def not_stored(self) -> int:
+        """Pages fetched but not stored: the next crawl fetches them again."""
+        return sum(self.failed.get(reason, 0) for reason in NOT_STORED)
+
+    @property
     def anything_fetched(self) -> bool:
         """Did any request at all get an answer from a server (200 or 304)?"""
         return (self.documents + self.documents_not_modified + self.fetched
@@ -106,6 +117,8 @@ class CrawlSummary:
         data: dict[str, Any] = {k: getattr(self, k) for k in COUNTS}
         data["failed"] = dict(self.failed)
         data["failed_total"] = self.failed_total
+        data["not_stored"] = self.not_stored
+        data["interrupted"] = self.interrupted
         # The sink's counters (extracted, indexed, not_article...) sit at the top
         # level too, unless the crawler already uses the name; all are under "sink".
         for key, value in self.sink.items():
@@ -136,6 +149,11 @@ class CrawlSummary:
                 f"{k} {v}" for k, v in sorted(self.failed.items(), key=lambda kv: -kv[1])) + ")")
         else:
             out.append("failed: 0")
+        if self.not_stored:
+            out.append(f"not stored: {self.not_stored} page(s); they will be fetched again "
+                       "on the next crawl")
+        if self.interrupted:
+            out.append("interrupted: the crawl was stopped before its end")
         return out
 
 

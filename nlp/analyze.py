@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from nlp.dedupe import simhash
@@ -78,10 +78,16 @@ class Analyzer:
             self.entities.model(lang)
 
     # -- entry points ----------------------------------------------------
-    def analyze(self, pages: Sequence[Page], lang: str | None = None) -> list[Article | Rejected]:
-        """One result per page, in order. lang forces the language of every page."""
+    def analyze(self, pages: Sequence[Page], lang: str | None = None,
+                progress: Callable[[], None] | None = None) -> list[Article | Rejected]:
+        """One result per page, in order. lang forces the language of every page.
+
+        progress, if given, is called before each page is extracted (nlp/workers.py
+        counts its deadline from the last call)."""
         extracted: list[Extracted | Rejected] = []
         for page in pages:
+            if progress is not None:
+                progress()
             try:
                 extracted.append(extract_page(page, min_chars=self.options.min_text_chars,
                                               lang=lang))

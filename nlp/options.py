@@ -17,6 +17,8 @@ class NlpOptions:
     batch_size: int = 32  # texts per spaCy nlp.pipe batch
     min_text_chars: int = 200  # shorter extracted text is "too_short", not an article
     max_text_chars: int = 100_000  # text beyond this is kept but not analysed
+    workers: int = 0  # analysis processes (nlp/workers.py); 0 = one per core
+    page_timeout: float = 120.0  # seconds one page may take before its worker is killed
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", {
@@ -27,4 +29,5 @@ class NlpOptions:
 
     def __hash__(self) -> int:  # models is a dict; hash what identifies the options
         return hash((tuple(sorted(self.models.items())), self.batch_size,
-                     self.min_text_chars, self.max_text_chars))
+                     self.min_text_chars, self.max_text_chars, self.workers,
+                     self.page_timeout))

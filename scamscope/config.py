@@ -64,6 +64,9 @@ class Settings:
     allow_private_addresses: bool = _s(False, "Let the crawler fetch private/loopback addresses "
                                               "even when a source is not configured on one.")
     max_pages_per_source: int = _s(500, "Most article pages fetched from one source in one run.")
+    crawl_max_minutes: float = _s(60.0, "The daemon stops a crawl that runs longer than this "
+                                        "(SIGTERM, then SIGKILL); its unstored pages are "
+                                        "fetched again next time.")
     crawl_interval_minutes: int = _s(60, "Default minutes between crawls of a source.")
 
     # --- understanding ---------------------------------------------------
@@ -73,6 +76,9 @@ class Settings:
     nlp_batch_size: int = _s(32, "Articles per spaCy batch.")
     min_text_chars: int = _s(200, "Extracted text shorter than this is not an article.")
     max_text_chars: int = _s(100_000, "Text beyond this many characters is not analysed.")
+    analysis_workers: int = _s(0, "Processes analysing pages during a crawl; 0 means one per core.")
+    analysis_timeout: float = _s(120.0, "Seconds one page's analysis may take before its worker "
+                                        "is stopped and the page recorded as 'timeout'.")
 
     # --- alerts ----------------------------------------------------------
     smtp: str = _s("", "SMTP server: smtp://user@host:port, smtps://... or smtp+starttls://...")
@@ -224,6 +230,12 @@ def load_settings(config_file: str | os.PathLike | None = None,
         raise ConfigError("concurrent_requests and concurrent_per_domain must be at least 1")
     if settings.download_timeout <= 0:
         raise ConfigError("download_timeout must be more than 0 seconds")
+    if settings.analysis_workers < 0:
+        raise ConfigError("analysis_workers must be 0 (one per core) or more")
+    if not settings.crawl_max_minutes > 0:
+        raise ConfigError("crawl_max_minutes must be more than 0")
+    if not settings.analysis_timeout > 0:
+        raise ConfigError("analysis_timeout must be more than 0 seconds")
     settings.origins = origins
     return settings
 

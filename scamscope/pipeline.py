@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterable
 
+from crawler.items import Settled
 from indexer.base import Index
 from indexer.errors import IndexUnavailable
 from nlp.identity import article_id
@@ -55,14 +56,45 @@ class Spool:
         self.path.unlink(missing_ok=True)
 
 
-class IngestSink:
-    """Implements the crawler's PageSink: seen_recently, accept, stats, close."""
+class InlineAnalysis:
+    """A loaded Analyzer behind the pool's submit/collect interface (no worker processes:
+    for callers that already hold one, such as tests and benchmarks)."""
 
-    def __init__(self, index: Index, analyzer, *, spool: Spool, batch_size: int = 32,
-                 revisit_days: float = 7.0, stories: StoryGrouper | None = None):
-        self.index = index
-        self.stories = stories
+    def __init__(self, analyzer) -> None:
         self.analyzer = analyzer
+        self.done: list[tuple[list[Page], list]] = []
+
+    def submit(self, pages: list[Page]) -> None:
+        self.done.append((pages, self.analyzer.analyze(pages)))
+
+    def collect(self, block: bool = False) -> list[tuple[list[Page], list]]:
+        done, self.done = self.done, []
+        return done
+
+    def abort(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class IngestSink:
+    """Implements the crawler's PageSink: seen_recently, accept, stats, close, abort.
+
+    Pages are analysed in batches (on the analysis pool's worker processes);
+    every finished batch is story-grouped and written to the index (or to the
+    spool when the index is down) in the order it was handed in, and only then
+    reported to the crawler as stored. A batch that fails on the way is
+    reported as not stored, so the crawler fetches its pages again next time.
+    """
+
+    def __init__(self, index: Index, analysis, *, spool: Spool, batch_size: int = 32,
+                 revisit_days: float = 7.0, stories: StoryGrouper | None = None,
+                 owns_index: bool = False):
+        self.index = index
+        self.owns_index = owns_index
+        self.stories = stories
+        self.analysis = analysis if hasattr(analysis, "submit") else InlineAnalysis(analysis)
         self.spool = spool
         self.batch_size = max(1, batch_size)
         self.revisit = timedelta(days=revisit_days)
@@ -81,35 +113,71 @@ class IngestSink:
             return False
         return article is not None and article.fetched_at >= utcnow() - self.revisit
 
-    def accept(self, page: Page) -> None:
+    def accept(self, page: Page) -> list[Settled]:
+        if not self.buffer:
+            getattr(self.analysis, "prestart", lambda: None)()
         self.buffer.append(page)
         if len(self.buffer) >= self.batch_size:
-            self.flush()
+            self._submit()
+        return self._store(self.analysis.collect(block=False))
 
     def stats(self) -> dict[str, int]:
         return dict(self.counts)
 
-    def close(self) -> None:
-        self.flush()
-        if self.stories is not None:
-            self.stories.close()
+    def close(self) -> list[Settled]:
+        try:
+            self._submit()
+            return self._store(self.analysis.collect(block=True))
+        finally:
+            self.analysis.close()
+            if self.stories is not None:
+                self.stories.close()
+            if self.owns_index:
+                self.index.close()
+
+    def abort(self) -> None:
+        """From any thread: stop analysis now; unfinished pages come back not stored."""
+        self.analysis.abort()
 
     # -- work ------------------------------------------------------------
-    def flush(self) -> None:
+    def _submit(self) -> None:
         pages, self.buffer = self.buffer, []
-        if not pages:
-            return
+        if pages:
+            self.analysis.submit(pages)
+
+    def _store(self, batches: list[tuple[list[Page], list]]) -> list[Settled]:
+        settled: list[Settled] = []
+        for pages, results in batches:
+            try:
+                settled.extend(self._store_batch(pages, results))
+            except Exception as exc:  # a bug or a broken disk must not mark pages done
+                log.error("could not store a batch of %d page(s): %s: %s", len(pages),
+                          type(exc).__name__, exc)
+                log.debug("store error", exc_info=True)
+                self.counts["pipeline_error"] += len(pages)
+                settled.extend(Settled(p.url, False, "pipeline_error") for p in pages)
+        return settled
+
+    def _store_batch(self, pages: list[Page], results: list) -> list[Settled]:
         articles: list[Article] = []
-        for result in self.analyzer.analyze(pages):
+        settled: list[Settled] = []
+        for page, result in zip(pages, results, strict=True):
             if isinstance(result, Article):
                 articles.append(result)
-            else:
-                self.counts[f"not_article:{result.reason}"] += 1
-                log.info("not an article: %s (%s)", result.url, result.reason)
+                continue
+            if result.reason == "interrupted":
+                settled.append(Settled(page.url, False, "interrupted"))
+                continue
+            self.counts[f"not_article:{result.reason}"] += 1
+            log.info("not an article: %s (%s)", result.url, result.reason)
+            settled.append(Settled(page.url, True))
         self.counts["extracted"] += len(articles)
         if self.stories is not None:
             self.stories.assign(articles)
         self._write(articles)
+        by_url = {a.fetched_url: a for a in articles}
+        settled.extend(Settled(p.url, True) for p in pages if p.url in by_url)
+        return settled
 
     def _write(self, articles: list[Article]) -> None:
         if not articles:
@@ -142,17 +210,20 @@ class IngestSink:
 
 
 def build_sink(settings, index: Index | None = None) -> IngestSink:
-    """The sink `scamscope crawl` (and the demo) hands the crawler, built from settings."""
-    from nlp.analyze import Analyzer
+    """The sink `scamscope crawl` (and the demo) hands the crawler, built from settings.
+
+    Call it on the thread that will use the sink (run_crawl takes it as a factory)."""
+    from nlp.workers import AnalysisPool
     from scamscope.indexing import open_configured_index
     from scamscope.understanding import nlp_options
 
     settings.ensure_data_dir()
     return IngestSink(
         index if index is not None else open_configured_index(settings),
-        Analyzer(nlp_options(settings)),
+        AnalysisPool(nlp_options(settings)),
         spool=Spool(settings.data_path / "spool" / "articles.jsonl"),
         batch_size=settings.nlp_batch_size,
         revisit_days=settings.revisit_days,
         stories=StoryGrouper(settings.data_path / "stories.db"),
+        owns_index=index is None,
     )

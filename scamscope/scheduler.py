@@ -161,6 +161,9 @@ class DaemonLock:
 
 # -------------------------------------------------------------------- daemon
 
+# Seconds a crawl asked to stop (SIGTERM) gets before it is killed.
+CRAWL_STOP_GRACE = 15.0
+
 
 @dataclass
 class Daemon:
@@ -196,7 +199,7 @@ class Daemon:
         with self._children_lock:
             self._children.add(proc)
         try:
-            code = proc.wait()
+            code = self._wait_crawl(source, proc)
         finally:
             with self._children_lock:
                 self._children.discard(proc)
@@ -211,6 +214,26 @@ class Daemon:
             outcome = f"failed (exit {code})"
         self.say(f"crawl {source}: {outcome} in {took:.0f}s")
         return code
+
+    def _wait_crawl(self, source: str, proc: subprocess.Popen) -> int:
+        """The crawl's exit code; past crawl_max_minutes it is stopped, then killed."""
+        limit = self.settings.crawl_max_minutes * 60
+        try:
+            return proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            pass
+        self.say(f"crawl {source}: still running after {self.settings.crawl_max_minutes:g} min; "
+                 "stopping it (what it has not stored is fetched again next time)")
+        for sig, grace in ((signal.SIGTERM, CRAWL_STOP_GRACE), (signal.SIGKILL, 30.0)):
+            try:
+                os.killpg(proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                return proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                continue
+        return proc.wait()
 
     def alerts(self, frequency: str | None) -> int:
         if self.stopping.is_set():

@@ -11,4 +11,6 @@ def nlp_options(settings) -> NlpOptions:
         batch_size=settings.nlp_batch_size,
         min_text_chars=settings.min_text_chars,
         max_text_chars=settings.max_text_chars,
+        workers=settings.analysis_workers,
+        page_timeout=settings.analysis_timeout,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from typing import Any, AsyncIterator, Sequence
+from typing import Any, AsyncIterator, Iterable, Sequence
 
 import scrapy
 from scrapy import signals
@@ -24,7 +24,7 @@ from twisted.internet import error as twisted_errors
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from crawler.items import Link
+from crawler.items import Link, Settled
 from crawler.middlewares import BlockedAddress, RobotsDenied
 from crawler.options import CrawlOptions
 from crawler.pipelines import body_hash
@@ -102,6 +102,12 @@ def classify(failure: Failure) -> tuple[str, str]:
     return "error", f"{type(exc).__name__}: {detail}"
 
 
+# Failures that fetching again will not mend: they do not keep a listing's
+# validators from being stored (that would re-read the listing forever).
+FINAL_REASONS = frozenset({"robots_denied", "blocked_address", "http_404", "http_410",
+                           "not_html", "too_large", "bad_redirect", "redirect_loop"})
+
+
 class NewsSpider(scrapy.Spider):
     name = "scamscope"
 
@@ -122,7 +128,15 @@ class NewsSpider(scrapy.Spider):
         self.scheduled: Counter[str] = Counter()
         self.requested: set[str] = set()
         self.pending_validators: dict[str, dict[str, Any]] = {}  # feeds, sitemaps, listings
-        self.pending_pages: dict[str, dict[str, Any]] = {}  # pages handed to the sink
+        # Pages handed to the sink and not yet stored for good: url -> (source,
+        # listing document, validators to record once the sink settles them).
+        self.pending_pages: dict[str, tuple[str, str | None, dict[str, Any]]] = {}
+        # Listing documents (and their parents) with an item not fetched or not
+        # stored in this crawl: their validators are not kept, or a 304 next
+        # time would hide those items for good.
+        self.incomplete: set[str] = set()
+        self.document_parent: dict[str, str | None] = {}
+        self.listed_by: dict[str, str | None] = {}  # article page -> its listing document
         self.finish_reason: str | None = None
 
     @classmethod
@@ -201,6 +215,13 @@ class NewsSpider(scrapy.Spider):
         if self.worker is None:
             return ask()
         return await self.worker.call(ask)
+
+    async def sink_call(self, method: str, *args: Any) -> Any:
+        """Call one of the sink's methods on the sink's own thread."""
+        fn = getattr(self.sink, method)
+        if self.worker is None:
+            return fn(*args)
+        return await self.worker.call(fn, *args)
 
     async def follow_links(self, source: Source, links: Sequence[Link],
                            chunk: int = 100) -> list[Request]:
@@ -287,10 +308,18 @@ class NewsSpider(scrapy.Spider):
             "etag": response.headers.get(b"ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
             "content_hash": body_hash(response.body), "status": response.status}
+        self.document_parent.setdefault(listed, meta.get("ss_parent"))
         for request in follow:
+            request.meta["ss_parent"] = listed
             yield request
+        capped_before = self.tally.by_source.get(source.name, {}).get("capped", 0)
         for request in await self.follow_links(source, links):
+            request.meta["ss_parent"] = listed
             yield request
+        if self.tally.by_source.get(source.name, {}).get("capped", 0) > capped_before:
+            # Links over the per-source cap wait for the next crawl, which must
+            # then read this document again rather than be told "not modified".
+            self.mark_incomplete(listed)
 
     def parse_article(self, response: Response) -> Any:
         meta = response.meta
@@ -313,6 +342,7 @@ class NewsSpider(scrapy.Spider):
         headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
         hint: Link = meta.get("ss_hint") or Link(listed)
+        self.listed_by[listed] = meta.get("ss_parent")
         yield Page(url=listed, final_url=response.url, status=response.status,
                    body=response.body, headers=headers,
                    encoding=declared_charset(headers.get("content-type")),
@@ -330,6 +360,8 @@ class NewsSpider(scrapy.Spider):
             if source is not None:
                 self._checked(source, False, reason, "robots.txt disallows it")
             return
+        if reason not in FINAL_REASONS:
+            self.mark_incomplete(request.meta.get("ss_parent"))
         self._failed(source, request.url, reason, detail)
 
     # -- bookkeeping -------------------------------------------------------------
@@ -351,22 +383,55 @@ class NewsSpider(scrapy.Spider):
     def on_closed(self, spider: Any, reason: str) -> None:
         self.finish_reason = reason
 
-    def commit_state(self, sink_closed: bool) -> None:
-        """Store validators once the sink has taken the pages for good.
+    def mark_incomplete(self, document: str | None) -> None:
+        seen = set()
+        while document and document not in seen:
+            seen.add(document)
+            self.incomplete.add(document)
+            document = self.document_parent.get(document)
 
-        Pages: when the sink closed without error. Feeds, sitemaps and listings:
-        only when, besides, the crawl ran to its end, so that an interrupted
-        crawl does not leave their articles unfetched next time (a 304 on the
-        feed would skip them).
+    def hand_over(self, page: Page, validators: dict[str, Any]) -> None:
+        self.pending_pages[page.url] = (page.source, self.listed_by.pop(page.url, None),
+                                        validators)
+
+    def settle(self, settled: Iterable[Settled] | None) -> None:
+        """Record the pages the sink has stored for good; count the ones it lost."""
+        for outcome in settled or ():
+            entry = self.pending_pages.pop(outcome.url, None)
+            if entry is None:
+                continue
+            source, parent, validators = entry
+            if outcome.stored:
+                if self.state is not None:
+                    self.state.record(outcome.url, **validators)
+            else:
+                self.tally.fail(source, outcome.reason or "not_stored")
+                self.mark_incomplete(parent)
+                log.warning("%s: %s was not stored (%s); it will be fetched again on the "
+                            "next crawl", source, outcome.url, outcome.reason or "not stored")
+
+    def settle_failed(self, urls: Iterable[str], reason: str) -> None:
+        self.settle([Settled(url, False, reason) for url in urls])
+
+    def commit_state(self, settled: Iterable[Settled] | None, sink_error: str | None) -> None:
+        """The sink has closed: settle what it reported, then the listing documents.
+
+        A sink that reports nothing (None) vouches for every page it was handed,
+        unless it failed to close. Feeds, sitemaps and listings keep their
+        validators only when the crawl ran to its end and every item they
+        listed was fetched and stored, so that nothing they list is hidden by a
+        "not modified" next time.
         """
-        if self.state is None or not sink_closed:
-            return
-        for url, values in self.pending_pages.items():
-            self.state.record(url, **values)
-        if self.finish_reason == "finished":
+        self.settle(settled)
+        if sink_error is not None or settled is None:
+            self.settle([Settled(url, sink_error is None, sink_error or "")
+                         for url in list(self.pending_pages)])
+        # Whatever the sink never answered for is not stored.
+        self.settle_failed(list(self.pending_pages), "not_stored")
+        if self.state is not None and self.finish_reason == "finished":
             for url, values in self.pending_validators.items():
-                self.state.record(url, **values)
-        self.pending_pages.clear()
+                if url not in self.incomplete:
+                    self.state.record(url, **values)
         self.pending_validators.clear()
 
 

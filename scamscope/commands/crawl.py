@@ -58,16 +58,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from scamscope.pipeline import build_sink
 
     settings.ensure_data_dir()
-    sink = build_sink(settings)
     quiet = bool(getattr(args, "quiet", False))
     progress = Progress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
     with _log_lines_clear(progress):
-        summary = run_crawl(targets, crawl_options(settings), sink, progress=progress)
+        summary = run_crawl(targets, crawl_options(settings), lambda: build_sink(settings),
+                            progress=progress)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     else:
         for line in summary.lines():
             print(line)
+    if summary.not_stored:
+        raise JobFailed(f"{summary.not_stored} fetched page(s) could not be stored (see the "
+                        "log above); the next crawl fetches them again")
     if not summary.anything_fetched:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.failed.items(),
                                                           key=lambda kv: -kv[1]))

@@ -60,10 +60,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ]
             # Our own server on loopback: no need to be gentle with it.
             options = crawl_options(demo_settings, download_delay=0.0, autothrottle=False)
-            sink = build_sink(demo_settings)
             quiet = bool(getattr(args, "quiet", False)) or args.json
             progress = Progress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
-            summary = run_crawl(targets, options, sink, progress=progress)
+            summary = run_crawl(targets, options, lambda: build_sink(demo_settings),
+                                progress=progress)
 
         index = open_configured_index(demo_settings)
         try:
@@ -100,6 +100,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"    - {title}")
         if args.keep:
             print(f"\nExplore it: scamscope --data-dir {data_dir} search scam")
+    if summary.not_stored:
+        raise JobFailed(f"{summary.not_stored} fetched page(s) could not be stored: run with -v "
+                        "to see why")
     if not total:
         raise JobFailed("the demo indexed nothing: run with -v to see why")
     return 0

@@ -1,0 +1,26 @@
+"""An Analyzer for the analysis-pool tests: the real one, except on marked pages.
+
+A page whose body holds RUNAWAY sends a regex into catastrophic backtracking
+(C code holding the interpreter: no signal or timer in that process can stop
+it, the failure the pool exists for); CRASH kills the worker process outright.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from nlp.analyze import Analyzer
+
+_EXPONENTIAL = re.compile(r"^(a+)+$")
+
+
+class RunawayAnalyzer(Analyzer):
+    def analyze(self, pages, lang=None, progress=None):
+        for page in pages:
+            if b"RUNAWAY" in page.body:
+                if progress is not None:
+                    progress()
+                _EXPONENTIAL.match("a" * 64 + "!")
+            if b"CRASH" in page.body:
+                os._exit(3)
+        return super().analyze(pages, lang=lang, progress=progress)
