@@ -228,3 +228,30 @@ def test_a_repeated_word_finds_what_the_word_finds(web):
     repeated = web.get("/api/search", params={"q": " ".join(["scam"] * 399),
                                               "limit": "100"}).json()
     assert once["total"] > 0 and repeated == once
+
+
+# -------------------------------------------------------- saved searches
+
+def test_a_saved_search_stored_before_the_limits_is_suspended_not_fatal(cli, alerts_env):
+    from alerts import db
+    from alerts.matcher import match_subscriptions
+    from alerts.subscriptions import Subscriptions
+
+    alerts_env.add(title="Myanmar scam story", countries=("MM",))
+    with Subscriptions(alerts_env.data_dir) as subs:
+        good, _ = subs.subscribe("good@example.org", Query(text="scam"), "instant")
+        # what an older version accepted: a query with no searchable words
+        old = json.dumps(Query(text="🎉🎉").to_json(), sort_keys=True)
+        with db.transaction(subs.conn):
+            subs.conn.execute("INSERT INTO subscriptions (email, query, frequency, created) "
+                              "VALUES ('old@example.org', ?, 'instant', ?)", (old, db.ts()))
+        dry = cli("alerts", "send", "--dry-run")
+        assert dry.code == 0, dry.err
+        report = match_subscriptions(subs, alerts_env.index)
+        assert report.per_subscription == {good.id: 1}
+        [kept, suspended] = subs.list()
+    assert kept.active and not suspended.active
+    assert suspended.suspended == ("saved search refused: the query has no searchable words: "
+                                   "use letters or digits, or leave it empty to match everything")
+    listing = cli("subscriptions", "list")
+    assert "suspended: saved search refused: the query has no searchable words" in listing.out
