@@ -255,3 +255,17 @@ def test_a_saved_search_stored_before_the_limits_is_suspended_not_fatal(cli, ale
                                    "use letters or digits, or leave it empty to match everything")
     listing = cli("subscriptions", "list")
     assert "suspended: saved search refused: the query has no searchable words" in listing.out
+
+
+def test_the_documented_limits_are_the_enforced_ones():
+    from pathlib import Path
+
+    from scamscope.web.security import MAX_BODY
+
+    root = Path(__file__).resolve().parents[1]
+    readme = root.joinpath("README.md").read_text(encoding="utf-8")
+    web = root.joinpath("docs", "WEB.md").read_text(encoding="utf-8")
+    assert (f"at most {MAX_QUERY_CHARS:,} characters,\n{MAX_TERMS} different words or phrases"
+            in readme)
+    assert f"and {MAX_DEPTH}\nlevels of parentheses" in readme
+    assert f"at most {MAX_BODY:,} bytes" in web
