@@ -162,6 +162,12 @@ def test_search_cli_answers_bad_input_with_one_line(cli, web_index_path, args, m
     one_line_error(result, message)
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_sources_check_refuses_a_timeout_that_is_not_a_positive_number(cli, value):
+    one_line_error(cli("sources", "check", "--timeout", value),
+                   "--timeout must be a finite number of seconds, more than 0")
+
+
 def test_search_and_extract_refuse_the_same_language_names(cli, web_index_path, tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><body><p>Scam centre raided.</p></body></html>")
