@@ -62,14 +62,14 @@ class SearchParams:
 
         def many(name: str) -> tuple[str, ...]:
             # repeated and comma-separated values both work, as on the command line
-            out: list[str] = []
+            out: dict[str, None] = {}  # ordered, and linear in the number of values
             for value in get_list(name):
                 for part in str(value or "").split(","):
                     part = part.strip()
                     if name in ("country", "lang"):
                         part = part.upper() if name == "country" else part.lower()
-                    if part and part not in out:
-                        out.append(part)
+                    if part:
+                        out[part] = None
             return tuple(out)
 
         problems: list[str] = []
