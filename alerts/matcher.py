@@ -31,6 +31,7 @@ from typing import Iterable
 from alerts import db
 from alerts.subscriptions import Subscription, Subscriptions
 from indexer.base import Index
+from indexer.errors import QuerySyntaxError
 from indexer.query import Hit, Query
 from nlp.records import parse_iso
 
@@ -192,6 +193,26 @@ def match_subscription(subs: Subscriptions, index: Index, sub: Subscription, *,
     return report.queued
 
 
+def query_problem(sub: Subscription) -> str | None:
+    """Why the saved search can no longer run (stored before a limit it breaks), or None."""
+    try:
+        sub.query.parsed()
+    except QuerySyntaxError as exc:
+        return str(exc)
+    return None
+
+
+def runnable(subs: Subscriptions, sub: Subscription) -> bool:
+    """A saved search that no longer parses is suspended with the reason, so one old
+    subscription cannot fail the pass for every other (`subscriptions list` shows it)."""
+    problem = query_problem(sub)
+    if problem is None:
+        return True
+    log.warning("subscription %s suspended: its saved search is refused: %s", sub.id, problem)
+    subs.suspend(sub.id, f"saved search refused: {problem}")
+    return False
+
+
 def match_subscriptions(subs: Subscriptions, index: Index, *,
                         frequencies: Iterable[str] | None = None, max_articles: int = 50,
                         now: datetime | None = None,
@@ -231,6 +252,8 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
 
     for sub in only if only is not None else subs.list(active_only=True):
         if wanted is not None and sub.frequency not in wanted:
+            continue
+        if not runnable(subs, sub):
             continue
         report.subscriptions += 1
         budget = max_articles - waiting.get(sub.id, 0)

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 from alerts.digest import DigestOptions, create_due_digests
 from alerts.mailer import (DeliveryReport, Mailer, RetryPolicy, SMTPMailer, SMTPSettings,
                            deliver_pending, prune_sent)
-from alerts.matcher import MatchReport, count_new, match_subscriptions
+from alerts.matcher import MatchReport, count_new, match_subscriptions, query_problem
 from alerts.subscriptions import Subscriptions, is_due
 from indexer.base import Index
 
@@ -118,6 +118,8 @@ def _dry_run(subs: Subscriptions, index: Index, options: AlertOptions,
              report: PassReport) -> PassReport:
     for sub in subs.list(active_only=True):
         if frequencies is not None and sub.frequency not in frequencies:
+            continue
+        if query_problem(sub) is not None:  # a real pass would suspend it
             continue
         report.matched.subscriptions += 1
         count = count_new(index, sub, first_digest=options.max_articles)

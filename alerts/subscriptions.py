@@ -35,6 +35,7 @@ from indexer.errors import QuerySyntaxError
 from indexer.query import Query
 
 FREQUENCIES = ("instant", "hourly", "daily")
+_SQLITE_MIN, _SQLITE_MAX = -(2 ** 63), 2 ** 63 - 1  # the range of an INTEGER column
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -173,8 +174,12 @@ class Subscriptions:
         return self.get(new_id), True
 
     def get(self, subscription_id: int) -> Subscription:
-        row = self.conn.execute("SELECT * FROM subscriptions WHERE id = ?",
-                                (int(subscription_id),)).fetchone()
+        subscription_id = int(subscription_id)
+        row = None
+        # An id outside SQLite's integers names no subscription (and would overflow the driver).
+        if _SQLITE_MIN <= subscription_id <= _SQLITE_MAX:
+            row = self.conn.execute("SELECT * FROM subscriptions WHERE id = ?",
+                                    (subscription_id,)).fetchone()
         if row is None:
             raise UnknownSubscription(f"there is no subscription {subscription_id}")
         return Subscription.from_row(row)

@@ -12,6 +12,11 @@ Query language (documented in README.md):
     -crypto, NOT crypto  exclude
     (a OR b) c           grouping
     traffick*            prefix
+
+Limits (so that no one request can monopolise an index): at most MAX_QUERY_CHARS
+characters, MAX_TERMS distinct words or phrases, and MAX_DEPTH levels of
+parentheses. A word repeated is one term: it cannot change what matches, only
+how long the engine takes to rank it.
 """
 from __future__ import annotations
 
@@ -121,6 +126,13 @@ def name_key(name: str) -> str:
 
 # ------------------------------------------------------------------- parser
 
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 64
+# Each level of parentheses can add three levels of AND/OR/NOT to the tree, and a
+# cluster refuses bool queries nested deeper than indices.query.bool.max_nested_depth
+# (20 to 30 by default): 8 keeps the worst case within 30, and no real search needs more.
+MAX_DEPTH = 8
+
 _TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<lpar>\()|(?P<rpar>\))|(?P<word>[^\s()"]+))')
 
 
@@ -131,6 +143,9 @@ def parse_query(text: str | None) -> Node | None:
     """
     if text is None or not text.strip():
         return None
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"query too long: at most {MAX_QUERY_CHARS} characters "
+                               f"and {MAX_TERMS} terms")
     tokens = _tokenize(text)
     parser = _Parser(tokens)
     node = parser.parse_or()
@@ -140,7 +155,13 @@ def parse_query(text: str | None) -> Node | None:
             raise QuerySyntaxError("unbalanced ')' in query: remove it or add a matching '('")
         raise QuerySyntaxError(f"unexpected {value!r} in query")
     if node is None:
-        return None
+        # Only punctuation, symbols, emoji or invisible characters: nothing an index
+        # can look up, and "match everything" would be a silent wrong answer.
+        raise QuerySyntaxError("the query has no searchable words: use letters or digits, "
+                               "or leave it empty to match everything")
+    if _count_terms(node) > MAX_TERMS:
+        raise QuerySyntaxError(f"query too long: at most {MAX_TERMS} terms "
+                               "(different words or phrases)")
     if _only_negative(node):
         raise QuerySyntaxError(
             "a query cannot only exclude words: add a word to search for, or use filters alone")
@@ -180,9 +201,12 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
+    """Recursive descent; only parentheses recurse, and at most MAX_DEPTH deep."""
+
     def __init__(self, tokens: list[tuple[str, str]]):
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
@@ -196,7 +220,7 @@ class _Parser:
             parts.append(self.parse_and())
         if parts[0] is None and len(parts) > 1:
             raise QuerySyntaxError("OR needs a word before it")
-        parts = [p for p in parts if p is not None]
+        parts = _distinct(p for p in parts if p is not None)
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else Or(tuple(parts))
@@ -212,6 +236,7 @@ class _Parser:
             node = self.parse_unary()
             if node is not None:
                 parts.append(node)
+        parts = _distinct(parts)
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else And(tuple(parts))
@@ -230,7 +255,12 @@ class _Parser:
         kind, value = self.tokens[self.pos]
         self.pos += 1
         if kind == "lpar":
+            if self.depth >= MAX_DEPTH:
+                raise QuerySyntaxError(f"query nests parentheses too deeply: at most "
+                                       f"{MAX_DEPTH} levels")
+            self.depth += 1
             node = self.parse_or()
+            self.depth -= 1
             if self.peek() != "rpar":
                 raise QuerySyntaxError("unbalanced '(' in query: add the closing ')'")
             self.pos += 1
@@ -253,6 +283,26 @@ class _Parser:
                 return Term(words[0], prefix=prefix)
             return Phrase(tuple(words))
         raise QuerySyntaxError(f"unexpected {value!r} in query")
+
+
+def _distinct(nodes) -> list[Node]:
+    """The nodes without repeats, first occurrence first ("scam scam" is "scam")."""
+    return list(dict.fromkeys(nodes))
+
+
+def _count_terms(node: Node) -> int:
+    """Words and phrases in the tree (a phrase is one: its cost grows with its length,
+    which MAX_QUERY_CHARS bounds)."""
+    count, stack = 0, [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (And, Or)):
+            stack.extend(item.children)
+        elif isinstance(item, Not):
+            stack.append(item.child)
+        else:
+            count += 1
+    return count
 
 
 def _only_negative(node: Node) -> bool:
@@ -283,6 +333,7 @@ def positive_terms(node: Node | None) -> list[str]:
 
 FACETS = ("country", "place", "org", "lang", "source")
 SORTS = ("relevance", "date", "indexed")
+MAX_WINDOW = 1_000_000_000  # the largest limit or offset of one search
 
 
 @dataclass
@@ -312,6 +363,9 @@ class Query:
             raise QuerySyntaxError(f"unknown sort {self.sort!r}: use one of {', '.join(SORTS)}")
         if self.limit < 0 or self.offset < 0:
             raise QuerySyntaxError("limit and offset must not be negative")
+        if self.limit > MAX_WINDOW or self.offset > MAX_WINDOW:
+            # past this, engines overflow their 64-bit arithmetic instead of saying so
+            raise QuerySyntaxError(f"limit and offset must be at most {MAX_WINDOW:,}")
         self.countries = [c.upper() for c in self.countries]
         self.langs = [lang.lower() for lang in self.langs]
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
 from indexer.query import SORTS, Query
+from nlp.language import normalise_tag
 from scamscope.errors import UserError
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
@@ -23,7 +25,11 @@ def parse_when(text: str | None, *, end_of_day: bool = False,
     match = _RELATIVE.match(text.lower())
     if match:
         now = now or datetime.now(timezone.utc)
-        return now - int(match.group(1)) * _UNITS[match.group(2)]
+        try:
+            return now - int(match.group(1)) * _UNITS[match.group(2)]
+        except (OverflowError, ValueError):  # before year 1, or too many digits for int()
+            raise UserError(f"date {text!r} is too far back: the oldest date is "
+                            "0001-01-01") from None
     try:
         if len(text) == 10:
             day = datetime.strptime(text, "%Y-%m-%d").date()
@@ -32,7 +38,37 @@ def parse_when(text: str | None, *, end_of_day: bool = False,
     except ValueError:
         raise UserError(f"date {text!r} is not understood: use YYYY-MM-DD, an ISO timestamp, "
                         "or an age such as 7d") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if not value.tzinfo:
+        return value.replace(tzinfo=timezone.utc)
+    try:  # in UTC here, so no later comparison or conversion can leave the calendar
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise UserError(f"date {text!r} is out of range: use a date from 0001-01-01 "
+                        "to 9999-12-31") from None
+
+
+def language_code(text: str) -> str:
+    """A language filter value as the index stores it ('en-GB' -> 'en'); extract's rule
+    (nlp.language.normalise_tag), so a code search refuses is one extract refuses too."""
+    code = normalise_tag(text)
+    if code is None:
+        raise UserError(f"language {text!r} is not a language code: use a two-letter code "
+                        "such as en, fr, th or zh")
+    return code
+
+
+def _number(params: Mapping[str, Any], name: str) -> float | None:
+    """A finite number from a flag or web parameter, None when absent."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise UserError(f"{name.replace('_', '-')} must be a number, not {raw!r}") from None
+    if not math.isfinite(value):
+        raise UserError(f"{name.replace('_', '-')} must be a finite number, not {raw!r}")
+    return value
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,15 +111,13 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
     for code in countries:
         if not re.fullmatch(r"[A-Za-z]{2}", code):
             raise UserError(f"country {code!r} is not an ISO 3166 two-letter code such as MM")
-    min_usd = params.get("min_usd")
-    min_relevance = params.get("min_relevance")
-    try:
-        min_usd = float(min_usd) if min_usd not in (None, "") else None
-        min_relevance = float(min_relevance) if min_relevance not in (None, "") else None
-    except (TypeError, ValueError):
-        raise UserError("min-usd and min-relevance must be numbers") from None
+    min_usd = _number(params, "min_usd")
+    min_relevance = _number(params, "min_relevance")
+    if min_usd is not None and min_usd < 0:
+        raise UserError(f"min-usd must be 0 or more, not {params.get('min_usd')!r}")
     if min_relevance is not None and not 0 <= min_relevance <= 1:
         raise UserError("min-relevance must be between 0 and 1")
+    langs = list(dict.fromkeys(language_code(code) for code in _split(params.get("lang"))))
     sort = sort or params.get("sort") or "relevance"
     if sort not in SORTS:
         raise UserError(f"sort must be one of {', '.join(SORTS)}")
@@ -95,7 +129,7 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
     if text is None:
         text = params.get("q")
     return Query(text=text or None, countries=countries, places=_split(params.get("place")),
-                 orgs=_split(params.get("org")), langs=_split(params.get("lang")),
+                 orgs=_split(params.get("org")), langs=langs,
                  sources=_split(params.get("source")), min_usd=min_usd,
                  min_relevance=min_relevance, since=since, until=until, sort=sort,
                  limit=limit, offset=offset)

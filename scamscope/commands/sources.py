@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from scamscope.config import Settings
@@ -64,10 +65,10 @@ def check_sources(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     overrides = {"state_path": None}
     if args.timeout is not None:
-        if args.timeout <= 0:
+        if not 0 < args.timeout < math.inf:  # nan compares false both ways
             from scamscope.errors import UserError
 
-            raise UserError("--timeout must be more than 0 seconds")
+            raise UserError("--timeout must be a finite number of seconds, more than 0")
         overrides["timeout"] = args.timeout
     results = fetch_each(sources, crawl_options(settings, **overrides))
     if args.json:

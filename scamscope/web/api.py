@@ -12,12 +12,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 from indexer.query import Hit
 from scamscope.web.params import MAX_LIMIT, BadSearch, SearchParams
-from scamscope.web.security import token_matches
+from scamscope.web.security import bearer_token, token_matches
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -230,17 +231,34 @@ def export_csv(request: Request, params: Annotated[SearchParams, Depends(export_
 bearer = HTTPBearer(auto_error=False, description="settings.web_token (SCAMSCOPE_WEB_TOKEN)")
 
 
-def require_token(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
+def require_token(request: Request) -> None:
     expected = state_of(request).settings.web_token
     if not expected:
         raise HTTPException(status_code=403, detail="write actions are disabled: start the "
                                                     "server with SCAMSCOPE_WEB_TOKEN set")
-    given = credentials.credentials if credentials else None
-    if not token_matches(given, expected):
+    if not token_matches(bearer_token(request.headers.get("authorization")), expected):
         raise HTTPException(status_code=401, detail="missing or wrong token: send "
                                                     "'Authorization: Bearer <web token>'",
                             headers={"WWW-Authenticate": "Bearer"})
+
+
+class TokenFirst(APIRoute):
+    """A route that checks the write token before anything else: FastAPI reads and
+    validates a body before it solves dependencies, so a stranger's 50 MB would be
+    parsed (and answered 422) before being refused."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            require_token(request)
+            return await handler(request)
+
+        return checked
+
+
+# Every route here needs the token; `bearer` documents the scheme in /openapi.json.
+writes = APIRouter(route_class=TokenFirst, dependencies=[Depends(bearer)])
 
 
 class SubscriptionIn(BaseModel):
@@ -258,18 +276,16 @@ class SubscriptionIn(BaseModel):
     until: str | None = None
 
 
-@router.get("/subscriptions", summary="List saved searches (needs the token)",
-            dependencies=[Depends(require_token)])
+@writes.get("/subscriptions", summary="List saved searches (needs the token)")
 def api_subscriptions(request: Request):
     from scamscope.web import subs
 
     return {"subscriptions": [subs.to_json(s) for s in subs.list_all(state_of(request))]}
 
 
-@router.post("/subscriptions", status_code=201, summary="Save a search for an e-mail address",
+@writes.post("/subscriptions", status_code=201, summary="Save a search for an e-mail address",
              description="201 with the new subscription; 200 with the existing one when "
-                         "the same address already has the same search and frequency.",
-             dependencies=[Depends(require_token)])
+                         "the same address already has the same search and frequency.")
 def api_subscribe(request: Request, body: SubscriptionIn):
     from scamscope.web import subs
 
@@ -286,11 +302,14 @@ def api_subscribe(request: Request, body: SubscriptionIn):
     return JSONResponse(subs.to_json(sub), status_code=201 if created else 200)
 
 
-@router.delete("/subscriptions/{sub_id}", status_code=204, summary="Remove a saved search",
-               dependencies=[Depends(require_token)], response_class=Response)
+@writes.delete("/subscriptions/{sub_id}", status_code=204, summary="Remove a saved search",
+               response_class=Response)
 def api_unsubscribe(request: Request, sub_id: int):
     from scamscope.web import subs
 
     if not subs.remove(state_of(request), sub_id):
         raise HTTPException(status_code=404, detail=f"no subscription {sub_id}")
     return Response(status_code=204)
+
+
+router.include_router(writes)

@@ -23,7 +23,7 @@ from indexer.errors import IndexUnavailable, QuerySyntaxError
 from scamscope import __version__
 from scamscope.config import Settings
 from scamscope.web import api, pages
-from scamscope.web.security import SECURITY_HEADERS
+from scamscope.web.security import SECURITY_HEADERS, BodyLimit
 from scamscope.web.state import HERE, WebState
 
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings, index: Index | None = None, *,
         lifespan=lifespan,
     )
     app.state.web = state
+    app.add_middleware(BodyLimit)
     # DNS rebinding: a web page elsewhere must not reach this local server under its own name.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
 from indexer.errors import QuerySyntaxError
-from indexer.query import Query
+from indexer.query import MAX_WINDOW, Query
 from scamscope.errors import UserError
 from scamscope.filters import query_from_mapping
 
@@ -62,14 +62,14 @@ class SearchParams:
 
         def many(name: str) -> tuple[str, ...]:
             # repeated and comma-separated values both work, as on the command line
-            out: list[str] = []
+            out: dict[str, None] = {}  # ordered, and linear in the number of values
             for value in get_list(name):
                 for part in str(value or "").split(","):
                     part = part.strip()
                     if name in ("country", "lang"):
                         part = part.upper() if name == "country" else part.lower()
-                    if part and part not in out:
-                        out.append(part)
+                    if part:
+                        out[part] = None
             return tuple(out)
 
         problems: list[str] = []
@@ -81,6 +81,10 @@ class SearchParams:
         if limit < 1 or limit > max_limit:
             problems.append(f"limit must be between 1 and {max_limit}")
             limit = min(max(limit, 1), max_limit)
+        last_page = MAX_WINDOW // limit + 1
+        if page > last_page:
+            problems.append(f"page must be at most {last_page:,}")
+            page = last_page
         return cls(q=one("q"), country=many("country"), place=many("place"), org=many("org"),
                    lang=many("lang"), source=many("source"), min_usd=one("min_usd"),
                    min_relevance=one("min_relevance"), since=one("since"), until=one("until"),
@@ -189,7 +193,8 @@ def _int(text: str, default: int, name: str, problems: list[str]) -> int:
     try:
         return int(text)
     except ValueError:
-        problems.append(f"{name} must be a whole number, not {text!r}")
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        problems.append(f"{name} must be a whole number, not {shown!r}")
         return default
 
 

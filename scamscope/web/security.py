@@ -7,6 +7,8 @@
   cookie, and in the form the same value with an HMAC of it, so a value planted
   in the cookie by someone without the key is worthless.
 - An empty web_token means write actions are refused, not open.
+- A request body over MAX_BODY bytes is refused with 413 (BodyLimit), and API writes
+  check their token before their body is read (scamscope.web.api.TokenFirst).
 """
 from __future__ import annotations
 
@@ -16,10 +18,15 @@ import hmac
 import secrets
 import time
 
+from starlette.exceptions import HTTPException
+
 SESSION_COOKIE = "scamscope_session"
 CSRF_COOKIE = "scamscope_csrf"
 CSRF_FIELD = "csrf_token"
 SESSION_MAX_AGE = 12 * 3600
+# Bodies here are a saved search or a login form: a few kilobytes. 1 MB is generous and
+# still keeps one request from costing the server more than a moment.
+MAX_BODY = 1_000_000
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -109,3 +116,45 @@ class Csrf:
         value, _, signature = form_value.rpartition(".")
         return (hmac.compare_digest(value.encode(), cookie.encode())
                 and self.signer.verify("csrf", value, signature))
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over max_bytes ends in 413 as soon as it is known to
+    be too large (declared in Content-Length, or counted while it streams in), never read
+    whole. The app still decides when to read, so a route that refuses first (a wrong
+    token) reads nothing at all."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            if declared is not None and declared > self.max_bytes:
+                raise self.too_large()
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise self.too_large()
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    def too_large(self) -> HTTPException:
+        return HTTPException(status_code=413, detail=f"request body too large: at most "
+                                                     f"{self.max_bytes:,} bytes")
+
+
+def _content_length(scope) -> int | None:
+    for name, value in scope.get("headers") or ():
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
