@@ -37,7 +37,7 @@ def test_every_real_page_is_crawled_once_and_extracted_as_well_as_trafilatura(co
     assert len(pages) >= 150
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    report = measure_real_pages(corpus, data_dir)
+    report = measure_real_pages(corpus, data_dir, timeout=900)  # past this, it hung
     figures = "\n".join(report.lines())
     assert report.crawl_code is not None, "the crawl never ended:\n" + figures
     assert report.crawl_code == 0, figures
