@@ -5,7 +5,10 @@ bench/entities.py. Plain functions over plain data: predictions may be
 `Entities` records or their JSON form; gold articles are the JSON files
 described in tests/data/gold/README.md.
 
-Matching, per article (each distinct entity counts once):
+Article bodies (tests/test_real_pages.py, bench/realpages.py) are scored by
+`body_prf`: bag-of-tokens precision, recall and F1 against a ground-truth body.
+
+Matching of entities, per article (each distinct entity counts once):
 - places and orgs: a prediction matches a gold entity when any of its keys
   (canonical name, surface text) equals any of the gold entity's keys
   (name, text, `also` surfaces), case-insensitively and ignoring spacing;
@@ -18,7 +21,9 @@ nor a false positive; any other unmatched prediction is a false positive.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -246,6 +251,33 @@ def load_predictions(directory: str | Path, golds: Sequence[Mapping[str, Any]]) 
         data = json.loads(path.read_text(encoding="utf-8"))
         out.append(data.get("entities", data) if isinstance(data, Mapping) else None)
     return out
+
+
+# --------------------------------------------------------------------------
+# Article bodies: bag-of-tokens P/R/F1 of extracted text against a ground truth
+
+# A word of a spaced script, or one character of an unspaced one (Thai, Lao, Khmer,
+# Myanmar, kana, CJK), so a Chinese paragraph is not scored as one giant token.
+# One alternation of single character classes: linear on any input.
+_UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+_BODY_TOKEN = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+
+
+def body_tokens(text: str | None) -> list[str]:
+    return _BODY_TOKEN.findall(unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def body_prf(predicted: str | None, truth: str | None) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the predicted body's tokens (as a multiset) against the
+    true body's. Empty against empty is perfect; anything against empty scores 0."""
+    pred, gold = Counter(body_tokens(predicted)), Counter(body_tokens(truth))
+    if not pred and not gold:
+        return 1.0, 1.0, 1.0
+    common = sum((pred & gold).values())
+    if not common:
+        return 0.0, 0.0, 0.0
+    p, r = common / sum(pred.values()), common / sum(gold.values())
+    return p, r, 2 * p * r / (p + r)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
