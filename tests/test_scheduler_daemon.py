@@ -131,3 +131,21 @@ def test_sigterm_lets_the_running_crawl_finish(daemon_runner, data_dir, test_sit
     stopped = next(n for n, line in enumerate(lines) if line.endswith(" stopped"))
     assert finished < stopped
     assert "stopped by signal" not in lines[finished]
+
+
+def test_a_crawl_past_crawl_max_minutes_is_stopped_and_the_daemon_goes_on(
+        daemon_runner, data_dir, test_site):
+    catalogue = data_dir.parent / "slow-catalogue.toml"
+    catalogue.write_text('[[sources]]\nname = "stalled"\ntype = "feed"\n'
+                         f'url = "{test_site.url("/slow?seconds=90")}"\ninterval_minutes = 240\n')
+    config = data_dir.parent / "slow.toml"
+    config.write_text(f'sources_file = "{catalogue}"\nweb_in_daemon = false\n'
+                      "download_timeout = 300.0\nretry_times = 0\n"
+                      "crawl_max_minutes = 0.1\n")
+    daemon = daemon_runner(config)
+    daemon.wait_line("crawl stalled: still running after 0.1 min; stopping it")
+    # Stopped by its SIGTERM well before the server would have answered.
+    done = daemon.wait_line("crawl stalled:", timeout=60)
+    seconds = int(done.rsplit(" in ", 1)[1].rstrip("s"))
+    assert seconds < 90, done
+    assert daemon.terminate() == 0
