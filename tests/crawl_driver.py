@@ -3,7 +3,8 @@
 Crawls need a fresh process each (Twisted's reactor cannot restart), so tests
 run this in a subprocess. SPEC: {"targets": [Source fields...], "options":
 {CrawlOptions fields...}, "out": "pages.jsonl", "known": [urls the sink
-claims to have], "fail_close": the sink raises in close()}. Prints the
+claims to have], "fail_close": the sink raises in close(), "refuse": [urls the
+sink reports as not stored, as a pipeline that lost their batch would]}. Prints the
 CrawlSummary as JSON on stdout (or {"error": ...} and exit 3).
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from crawler.items import Settled
 from crawler.options import CrawlOptions
 from crawler.runner import run_crawl
 from crawler.sources import Source
@@ -23,8 +25,10 @@ from nlp.records import Page, iso
 class JsonLinesSink:
     """A PageSink that writes one JSON line per accepted page."""
 
-    def __init__(self, path: str, known: set[str] | None = None, fail_close: bool = False):
+    def __init__(self, path: str, known: set[str] | None = None, fail_close: bool = False,
+                 refuse: set[str] | None = None):
         self.path = Path(path)
+        self.refuse = refuse or set()
         self.fail_close = fail_close
         self.known = known or set()
         self.accepted = 0
@@ -35,8 +39,10 @@ class JsonLinesSink:
         self.asked += 1
         return url in self.known
 
-    def accept(self, page: Page) -> None:
+    def accept(self, page: Page) -> list[Settled] | None:
         self.accepted += 1
+        if page.url in self.refuse:
+            return [Settled(page.url, False, "pipeline_error")]
         self.fh.write(json.dumps({
             "url": page.url, "final_url": page.final_url, "status": page.status,
             "source": page.source, "encoding": page.encoding, "bytes": len(page.body),
@@ -44,6 +50,7 @@ class JsonLinesSink:
             "hint_title": page.hint_title, "hint_lang": page.hint_lang,
             "hint_published": iso(page.hint_published), "fetched_at": iso(page.fetched_at),
         }) + "\n")
+        return None  # settled in close(): stored unless it fails
 
     def stats(self) -> dict[str, int]:
         return {"accepted": self.accepted, "asked_known": self.asked}
@@ -61,7 +68,8 @@ def main(argv: list[str]) -> int:
     targets = [Source(**t) for t in spec["targets"]]
     options = CrawlOptions(**spec.get("options", {}))
     sink = JsonLinesSink(spec["out"], set(spec.get("known", [])),
-                         fail_close=bool(spec.get("fail_close")))
+                         fail_close=bool(spec.get("fail_close")),
+                         refuse=set(spec.get("refuse", [])))
     try:
         summary = run_crawl(targets, options, sink, install_signal_handlers=False)
     except RuntimeError as exc:

@@ -104,3 +104,34 @@ def test_a_long_sitemap_asks_the_sink_only_until_the_cap_is_reached(crawl, tmp_p
                      "max_pages": 3})
     assert run.summary["fetched"] == 3 and run.summary["capped"] == 247
     assert run.summary["sink"]["asked_known"] == 100  # one chunk of lookups, not 250
+
+
+def test_a_page_the_pipeline_lost_is_fetched_again_though_its_feed_is_unchanged(crawl, test_site):
+    feed = {"name": "wire", "type": "feed", "url": test_site.url("/feed.xml")}
+    lost = test_site.article_urls()[1]
+    first = crawl(feed, refuse=(lost,))
+    assert first.summary["not_stored"] == 1 and first.summary["failed"] == {"pipeline_error": 1}
+    test_site.reset()
+    second = crawl(feed)
+    # The feed kept no validators (one of its items was lost), so it is read in full;
+    # the stored articles answer 304, the lost one is fetched in full and stored now.
+    [feed_request] = test_site.log.entries("/feed.xml")
+    assert not feed_request.conditional and feed_request.status == 200
+    assert second.urls() == [lost]
+    assert second.summary["not_modified"] == len(test_site.articles()) - 1
+    assert second.summary["not_stored"] == 0
+    test_site.reset()
+    third = crawl(feed)
+    assert [e.status for e in test_site.log.entries("/feed.xml")] == [304]
+    assert third.pages == []
+
+
+def test_links_over_the_per_source_cap_are_fetched_by_the_next_crawl(crawl, test_site):
+    feed = {"name": "wire", "type": "feed", "url": test_site.url("/feed.xml"), "max_pages": 5}
+    total = len(test_site.articles())
+    seen: set[str] = set()
+    for _ in range(total // 5 + 1):
+        run = crawl(feed, known=tuple(seen))  # as the index knows what it stored
+        assert not set(run.urls()) & seen
+        seen |= set(run.urls())
+    assert seen == set(test_site.article_urls())
