@@ -4,14 +4,20 @@ documents that fail. Each is skipped or reported with its own reason; nothing el
 of the crawl is lost."""
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from crawler.links import link_problem
-from crawler.spiders._xml import UnsafeXML
+from crawler.spiders._xml import BadDocument, UnsafeXML
 from crawler.spiders.feeds import parse_feed
 from crawler.spiders.sitemaps import parse_sitemap
 from nlp.identity import canonical_url
 from scamscope.demo.server import ODD_LINKS
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("kind, path, rules", [
@@ -79,6 +85,21 @@ def test_a_cut_off_document_gives_its_complete_entries_and_never_the_home_page(
     assert again.summary["documents"] == 1 and again.summary["documents_not_modified"] == 0
 
 
+def test_redirect_loops_and_redirects_to_nowhere_have_their_own_reasons(crawl, test_site):
+    test_site.reset()
+    run = crawl(*({"name": name, "type": "url", "url": test_site.url(path)} for name, path in [
+        ("loop", "/redirect-loop"), ("file", "/redirect-file"), ("broken", "/redirect-broken"),
+        ("nowhere", "/redirect-nowhere"), ("meta", "/meta-refresh-loop"), ("fine", "/redirect")]))
+    assert run.failed == {"redirect_loop": 2, "bad_redirect": 3}
+    assert [p["source"] for p in run.pages] == ["fine"]
+    for name, reason in [("loop", "redirect_loop"), ("meta", "redirect_loop"),
+                         ("file", "bad_redirect"),
+                         ("broken", "bad_redirect"), ("nowhere", "bad_redirect")]:
+        assert run.summary["by_source"][name] == {f"failed:{reason}": 1}
+    # The loop is seen as one, not followed twenty times.
+    assert len(test_site.log.entries("/redirect-loop")) <= 4
+
+
 def test_failing_discovery_documents_say_why_and_never_stop_other_sources(crawl, test_site):
     run = crawl({"name": "gone", "type": "feed", "url": test_site.url("/status/404")},
                 {"name": "broken", "type": "sitemap", "url": test_site.url("/status/500")},
@@ -106,3 +127,45 @@ def test_feeds_in_another_encoding_than_declared_or_expected_are_read(crawl, tes
     titles = {test_site.url(a.path): a.title for a in test_site.articles()}
     assert sorted(run.urls()) == sorted(titles) and run.failed == {}
     assert {p["url"]: p["hint_title"] for p in run.pages} == titles
+
+
+# -- every failure reason is documented --------------------------------------------
+
+def _reasons_in_code() -> set[str]:
+    """Reasons classify() returns, BadDocument subclasses carry, and code passes literally."""
+    import crawler.spiders.news  # noqa: F401  (registers every BadDocument subclass)
+
+    reasons: set[str] = set()
+    pending = BadDocument.__subclasses__()
+    while pending:
+        cls = pending.pop()
+        if "reason" in cls.__dict__:
+            reasons.add(cls.reason)
+        pending.extend(cls.__subclasses__())
+    news = ast.parse((REPO / "crawler/spiders/news.py").read_text(encoding="utf-8"))
+    classify = next(n for n in ast.walk(news)
+                    if isinstance(n, ast.FunctionDef) and n.name == "classify")
+    for node in ast.walk(classify):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+            first = node.value.elts[0]
+            if isinstance(first, ast.Constant):
+                reasons.add(first.value)
+            elif isinstance(first, ast.JoinedStr):  # f"http_{status}"
+                reasons.add("http_<status>")
+    for path in (REPO / "crawler").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("fail", "_failed", "_checked")):
+                reasons.update(arg.value for arg in node.args
+                               if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                               and re.fullmatch(r"[a-z_]+", arg.value) and arg.value != "ok")
+    return reasons
+
+
+def test_every_failure_reason_is_documented():
+    doc = (REPO / "docs/CRAWLING.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_<>]+)` \|", doc, re.M))
+    reasons = _reasons_in_code()
+    assert {"redirect_loop", "bad_redirect", "unsafe_xml", "http_<status>",
+            "sink_error"} <= reasons
+    assert reasons - documented == set()

@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import Link
 from crawler.links import Found
-from crawler.middlewares import BlockedAddress, RobotsDenied
+from crawler.middlewares import BadRedirect, BlockedAddress, RedirectLoop, RobotsDenied
 from crawler.options import CrawlOptions
 from crawler.pipelines import body_hash
 from crawler.settings import MAX_DOCUMENT_BYTES
@@ -79,6 +79,10 @@ def classify(failure: Failure) -> tuple[str, str]:
         return "robots_denied", detail
     if isinstance(exc, BlockedAddress):
         return "blocked_address", detail
+    if isinstance(exc, RedirectLoop):
+        return "redirect_loop", detail
+    if isinstance(exc, BadRedirect):
+        return "bad_redirect", detail
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"http_{status}", f"HTTP {status}"
@@ -94,6 +98,8 @@ def classify(failure: Failure) -> tuple[str, str]:
     if isinstance(exc, ResponseDataLossError):
         return "data_loss", detail
     if isinstance(exc, IgnoreRequest):
+        if detail == "max redirections reached":  # Scrapy's words for a <meta refresh> loop
+            return "redirect_loop", detail
         return "ignored", detail
     name = type(exc).__name__.lower()
     if "ssl" in name or "tls" in name or "certificate" in detail.lower():

@@ -37,6 +37,10 @@ and the awkward corners of the real web:
   /feed-truncated.xml /sitemap-truncated.xml   cut off inside the third entry's URL,
                          just after the site's home page URL
   /feed-latin1.xml       a UTF-8 feed served as ISO-8859-1;  /feed-utf16.xml  UTF-16
+  /redirect-loop         302 to /redirect-loop?again=1, which sends back (for ever)
+  /redirect-file /redirect-broken /redirect-nowhere   302 to file:///etc/passwd, to
+                         "http://[::1", and without a Location
+  /meta-refresh-loop     a page whose <meta http-equiv=refresh> reloads it at once
   /huge-stream.html?bytes=N  the streamed page, N bytes long
   /__log                 the request log as JSON (not itself logged)
 
@@ -460,6 +464,15 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/redirect":
             target = q.get("to") or (articles()[0].path if articles() else "/")
             self.send(302, b"", headers={"Location": target})
+        elif path == "/redirect-loop":
+            self.send(302, b"", headers={"Location": "/redirect-loop" if q.get("again")
+                                         else "/redirect-loop?again=1"})
+        elif path == "/meta-refresh-loop":
+            self.send(200, '<html><head><meta http-equiv="refresh" content="0; url=/meta-refresh-loop">'
+                      "</head><body>One moment…</body></html>")
+        elif path in REDIRECTS_NOWHERE:
+            location = REDIRECTS_NOWHERE[path]
+            self.send(302, b"", headers={"Location": location} if location else {})
         elif path == "/redirect-private":
             self.send(302, b"", headers={"Location": q.get("to") or PRIVATE_TARGET})
         elif path.startswith("/status/") and path[8:].isdigit():
@@ -609,6 +622,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
+REDIRECTS_NOWHERE = {"/redirect-file": "file:///etc/passwd", "/redirect-broken": "http://[::1",
+                     "/redirect-nowhere": ""}
 SPECIALS = ["/redirect", "/status/404", "/status/500", "/slow", "/binary.pdf", "/image.png",
             "/huge.html", "/wrong-charset.html", "/private/secret.html", "/redirect-private"]
 
