@@ -16,6 +16,7 @@ from crawler.items import Link
 
 SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 8192  # longer than any server accepts; such a "link" is junk
+_TAB_NEWLINE = str.maketrans("", "", "\t\r\n")
 
 
 def link_problem(url: str) -> str | None:
@@ -62,7 +63,9 @@ def _host_problem(host: str, bracketed: bool) -> str | None:
 
 def absolute_link(base_url: str, href: str) -> tuple[str | None, str | None]:
     """(absolute URL, None) for a fetchable href, (None, why) otherwise; never raises."""
-    href = (href or "").strip()
+    # As browsers do (WHATWG URL parsing): a link wrapped across lines in the markup
+    # is the same link without its tabs and newlines.
+    href = (href or "").strip().translate(_TAB_NEWLINE)
     try:
         url = urljoin(base_url, href)
     except ValueError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.links import link_problem
+from crawler.links import absolute_link, link_problem
 from crawler.spiders._xml import BadDocument, UnsafeXML
 from crawler.spiders.feeds import parse_feed
 from crawler.spiders.sitemaps import parse_sitemap
@@ -46,6 +46,13 @@ def test_one_test_says_which_links_cannot_be_fetched_and_identity_never_raises(u
                                  "http://bücher.de/", "HTTP://X.ORG", "http://x.org./a"])
 def test_ordinary_links_pass(url):
     assert link_problem(url) is None
+
+
+def test_a_link_wrapped_across_lines_is_read_as_browsers_read_it():
+    assert absolute_link("https://x.org/news/", "/2025/\n  story.html") == (
+        "https://x.org/2025/  story.html", None)
+    assert absolute_link("https://x.org/news/", "2025/\tstory.html")[0] == (
+        "https://x.org/news/2025/story.html")
 
 
 XXE = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
