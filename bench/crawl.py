@@ -43,7 +43,7 @@ class Bare(scrapy.Spider):
     async def start(self):
         yield scrapy.Request(feed, callback=self.parse_feed)
     def parse_feed(self, response):
-        for link in parse_feed(response.body, response.url):
+        for link in parse_feed(response.body, response.url).links:
             yield scrapy.Request(link.url, callback=self.parse_page)
     def parse_page(self, response):
         global count

@@ -11,6 +11,8 @@ RetryAfterMiddleware     429/503 with Retry-After: wait that long (up to a cap),
 ConditionalGetMiddleware If-None-Match / If-Modified-Since from the crawl state.
 UnreachableHostMiddleware once a site could not be resolved or refused connections
                          (retries spent), its other requests fail at once the same way.
+RedirectGuardMiddleware  a redirect that loops, or leads to what cannot be fetched
+                         (file://, a broken URL, no Location), fails with its own reason.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError
+from w3lib.url import safe_url_string
+
+from crawler.links import absolute_link
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -46,6 +51,14 @@ class BlockedAddress(IgnoreRequest):
 
 class RobotsDenied(IgnoreRequest):
     """robots.txt does not allow this URL for our user agent."""
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL of the same chain, or a chain longer than allowed."""
+
+
+class BadRedirect(IgnoreRequest):
+    """A redirect without a target, or to one that cannot be fetched (file://, bad URL)."""
 
 
 def netloc_key(url_or_parts: Any) -> str:
@@ -324,3 +337,52 @@ class UnreachableHostMiddleware:
         if isinstance(exception, self.FATAL):
             self.down.setdefault(netloc_key(urlparse_cached(request)), exception)
         return None
+
+
+class RedirectGuardMiddleware:
+    """Looks at each redirect before Scrapy's RedirectMiddleware follows it.
+
+    Left to Scrapy, a loop ends as a bare IgnoreRequest after REDIRECT_MAX_TIMES
+    hops and a redirect to file:// or a broken URL comes back as the 3xx itself
+    (an "http_302" that tells the user nothing); here each gets its own reason.
+    """
+
+    CODES = (301, 302, 303, 307, 308)
+
+    def __init__(self, crawler: "Crawler"):
+        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES", 20)
+        self.enabled = crawler.settings.getbool("REDIRECT_ENABLED", True)
+
+    @classmethod
+    def from_crawler(cls, crawler: "Crawler") -> "RedirectGuardMiddleware":
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: "Response",
+                         spider: Any = None) -> "Response":
+        if (not self.enabled or response.status not in self.CODES
+                or request.meta.get("dont_redirect")
+                or response.status in request.meta.get("handle_httpstatus_list", ())
+                or request.meta.get("handle_httpstatus_all")):
+            return response
+        location = response.headers.get(b"Location")
+        if not location or not location.strip():
+            raise BadRedirect(f"HTTP {response.status} without a Location")
+        if location.startswith(b"//"):  # scheme-relative, as RedirectMiddleware reads it
+            location = urlparse_cached(request).scheme.encode() + b":" + location
+        try:
+            target, problem = absolute_link(request.url, safe_url_string(location))
+        except ValueError as exc:  # w3lib cannot even quote it ("http://[::1")
+            target, problem = None, f"malformed URL ({exc})"
+        if target is None:
+            raise BadRedirect(f"HTTP {response.status} to {location.decode('latin-1')[:200]!r}: "
+                              f"{problem}")
+        chain = [url.split("#", 1)[0] for url in
+                 (*request.meta.get("redirect_urls", []), request.url)]
+        # Once back is allowed: a consent or login wall sets a cookie and sends the
+        # reader back to the page, which then answers. Twice back is a loop.
+        if chain.count(target.split("#", 1)[0]) >= 2:
+            raise RedirectLoop(f"HTTP {response.status} back to {target} again "
+                               f"({len(chain)} requests in the chain)")
+        if len(chain) > self.max_times:
+            raise RedirectLoop(f"more than {self.max_times} redirects in a row")
+        return response

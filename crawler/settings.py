@@ -42,6 +42,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Waits out Retry-After before re-sending; its process_response runs before RetryMiddleware's.
     "crawler.middlewares.RetryAfterMiddleware": 560,
     "crawler.middlewares.ConditionalGetMiddleware": 570,
+    # Sees each 3xx before RedirectMiddleware (600) follows it: loops, file://, bad targets.
+    "crawler.middlewares.RedirectGuardMiddleware": 610,
 }
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,

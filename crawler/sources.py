@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from crawler.errors import CatalogueError, UnknownSource
+from crawler.links import link_problem
 
 SOURCE_TYPES = ("feed", "sitemap", "listing", "search", "url")
 BUNDLED_CATALOGUE = Path(__file__).with_name("catalogue.toml")
@@ -79,9 +80,9 @@ def adhoc(url: str, type: str, name: str | None = None) -> Source:
 def _check_url(url: Any) -> str | None:
     if not isinstance(url, str) or not url.strip():
         return "url must be a non-empty string"
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"url must be an absolute http(s) URL, got {url!r}"
+    problem = link_problem(url.strip())
+    if problem:
+        return f"url must be an absolute http(s) URL, got {url!r} ({problem})"
     return None
 
 

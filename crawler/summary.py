@@ -11,6 +11,8 @@ COUNTS = (
     "documents",  # feeds, sitemaps and listing pages fetched (200)
     "documents_not_modified",  # ... answered 304 to a conditional GET
     "links",  # article links found in them
+    "bad_links",  # ... listed but not fetchable (javascript:, mailto:, bad port or host)
+    "truncated",  # documents cut off before their end (their complete entries are used)
     "fetched",  # article pages fetched (200, HTML)
     "not_modified",  # article pages answered 304 to a conditional GET
     "unchanged",  # article pages fetched again with the same content hash
@@ -75,6 +77,8 @@ class CrawlSummary:
     documents: int = 0
     documents_not_modified: int = 0
     links: int = 0
+    bad_links: int = 0
+    truncated: int = 0
     capped: int = 0
     retried_after: int = 0
     passed: int = 0
@@ -136,8 +140,11 @@ class CrawlSummary:
         docs = f"{self.documents} feed/sitemap/listing page(s)"
         if self.documents_not_modified:
             docs += f" (+{self.documents_not_modified} not modified since the last crawl)"
+        if self.truncated:
+            docs += f" ({self.truncated} cut off before their end)"
         out = [f"crawled {self.sources} source(s) in {self.elapsed:.1f}s: {docs}, "
-               f"{self.links} link(s) found"]
+               f"{self.links} link(s) found"
+               + (f" (+{self.bad_links} that cannot be fetched)" if self.bad_links else "")]
         out.append(f"articles: {self.fetched} fetched, {self.not_modified} not modified (304), "
                    f"{self.unchanged} unchanged, {self.skipped_known} already known, "
                    f"{self.robots_denied} denied by robots.txt"

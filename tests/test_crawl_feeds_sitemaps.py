@@ -22,7 +22,7 @@ def when(text: str) -> datetime:
 
 @pytest.mark.parametrize("path", ["/feed.xml", "/atom.xml"])
 def test_feed_parsers_read_entries_with_hints(test_site, path):
-    links = parse_feed(fetch(test_site.url(path)), test_site.url(path))
+    links = parse_feed(fetch(test_site.url(path)), test_site.url(path)).links
     expected = {test_site.url(a.path): a for a in test_site.articles()}
     assert sorted(link.url for link in links) == sorted(expected)
     for link in links:
@@ -46,12 +46,13 @@ def test_sitemap_parsers_read_urlsets_news_sitemaps_and_indexes(test_site):
 
 def test_listing_parser_applies_the_rules(test_site):
     html = fetch(test_site.url("/list/1.html")).decode("utf-8")
-    links, next_url = parse_listing(html, test_site.url("/list/1.html"),
-                                    link_css="a.story", next_css="a[rel=next]")
+    listing = parse_listing(html, test_site.url("/list/1.html"),
+                            link_css="a.story", next_css="a[rel=next]")
+    links, next_url = listing.links, listing.next_url
     assert len(links) == 5 and all("/articles/" in link.url for link in links)
     assert next_url == test_site.url("/list/2.html")
-    xlinks, _ = parse_listing(html, test_site.url("/list/1.html"),
-                              link_xpath="//ul[@class='articles']//a/@href")
+    xlinks = parse_listing(html, test_site.url("/list/1.html"),
+                           link_xpath="//ul[@class='articles']//a/@href").links
     assert [link.url for link in xlinks] == [link.url for link in links]
 
 
@@ -141,15 +142,15 @@ RSS = b"""<rss><channel><item><title>AT&amp;amp;T &amp; co</title>
 
 
 def test_feed_variants_rdf_atom_markup_titles_and_double_escaping():
-    [rdf] = parse_feed(RDF, "https://a.example/feed")
+    [rdf] = parse_feed(RDF, "https://a.example/feed").links
     assert (rdf.url, rdf.title, rdf.lang) == ("https://a.example/1", "Raid & rescue", "zh")
     assert rdf.published.isoformat() == "2025-01-02T03:04:05+08:00"
-    html_title, text_title = parse_feed(ATOM, "https://b.example/feed")
+    html_title, text_title = parse_feed(ATOM, "https://b.example/feed").links
     assert (html_title.url, html_title.title, html_title.lang) == (
         "https://b.example/a", "A bold & co", "fr")
     # A plain-text title keeps what looks like markup: it is the headline's text.
     assert (text_title.title, text_title.lang) == ('Police find "<b>bonus</b>"', "es")
-    [rss] = parse_feed(RSS, "https://c.example/")
+    [rss] = parse_feed(RSS, "https://c.example/").links
     assert (rss.url, rss.title) == ("https://c.example/real", "AT&T & co")
     assert rss.published.isoformat() == "2025-06-10T04:00:00+00:00"
 

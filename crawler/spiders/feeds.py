@@ -7,39 +7,45 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from crawler.items import Link
-from crawler.spiders._xml import (XML_NS, NotXML, child_text, children, local, norm_lang,
+from crawler.links import Found
+from crawler.spiders._xml import (XML_NS, BadDocument, NotXML, XMLDoc, child_text, children, local, norm_lang,
                                   parse_date, parse_xml)
 
 
-class NotAFeed(ValueError):
+class NotAFeed(BadDocument):
     """The document is not an RSS or Atom feed."""
 
+    reason = "not_a_feed"
 
-def parse_feed(body: bytes, base_url: str) -> list[Link]:
+
+def parse_feed(body: bytes, base_url: str) -> Found:
+    """The feed's article links; an entry the document was cut off in is left out."""
     try:
-        root = parse_xml(body)
+        doc = parse_xml(body, records=("item", "entry"))
     except NotXML as exc:
         raise NotAFeed(str(exc)) from exc
+    root = doc.root
     kind = local(root)
+    found = Found(truncated=doc.truncated)
     if kind == "rss":
         channel = next(iter(children(root, "channel")), root)
-        return _rss_items(channel.iter(), channel, base_url)
-    if kind == "rdf":
+        _rss_items(found, doc, channel.iter(), channel, base_url)
+    elif kind == "rdf":
         channel = next(iter(children(root, "channel")), root)
-        return _rss_items(root, channel, base_url)
-    if kind == "feed":
-        return _atom_entries(root, base_url)
-    raise NotAFeed(f"root element is <{kind or '?'}>, not <rss> or <feed>")
+        _rss_items(found, doc, root, channel, base_url)
+    elif kind == "feed":
+        _atom_entries(found, doc, base_url)
+    else:
+        raise NotAFeed(f"root element is <{kind or '?'}>, not <rss> or <feed>")
+    return found
 
 
-def _rss_items(elements, channel, base_url: str) -> list[Link]:
+def _rss_items(found: Found, doc: XMLDoc, elements, channel, base_url: str) -> None:
     channel_lang = norm_lang(child_text(channel, "language"))
-    out: list[Link] = []
     for item in elements:
-        if local(item) != "item":
+        if local(item) != "item" or not doc.complete(item):
             continue
         url = child_text(item, "link")
         if not url:
@@ -50,20 +56,18 @@ def _rss_items(elements, channel, base_url: str) -> list[Link]:
             url = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
         if not url:
             continue
-        out.append(Link(
-            url=unwrap(urljoin(base_url, url.strip())),
-            title=clean_title(child_text(item, "title")),
-            published=parse_date(child_text(item, "pubdate", "date", "published", "issued")),
-            lang=norm_lang(child_text(item, "language")) or channel_lang,
-        ))
-    return out
+        found.add(base_url, url, rewrite=unwrap,
+                  title=clean_title(child_text(item, "title")),
+                  published=parse_date(child_text(item, "pubdate", "date", "published",
+                                                  "issued")),
+                  lang=norm_lang(child_text(item, "language")) or channel_lang)
 
 
-def _atom_entries(feed, base_url: str) -> list[Link]:
+def _atom_entries(found: Found, doc: XMLDoc, base_url: str) -> None:
+    feed = doc.root
     feed_lang = norm_lang(feed.get(XML_NS + "lang"))
-    out: list[Link] = []
     for entry in feed.iter():
-        if local(entry) != "entry":
+        if local(entry) != "entry" or not doc.complete(entry):
             continue
         href = None
         for link in children(entry, "link"):
@@ -73,14 +77,11 @@ def _atom_entries(feed, base_url: str) -> list[Link]:
                 break
         if not href:
             continue
-        out.append(Link(
-            url=unwrap(urljoin(base_url, href.strip())),
-            title=clean_title(child_text(entry, "title"),
-                              markup=_title_type(entry) in ("html", "xhtml")),
-            published=parse_date(child_text(entry, "published", "issued", "updated")),
-            lang=norm_lang(entry.get(XML_NS + "lang")) or feed_lang,
-        ))
-    return out
+        found.add(base_url, href, rewrite=unwrap,
+                  title=clean_title(child_text(entry, "title"),
+                                    markup=_title_type(entry) in ("html", "xhtml")),
+                  published=parse_date(child_text(entry, "published", "issued", "updated")),
+                  lang=norm_lang(entry.get(XML_NS + "lang")) or feed_lang)
 
 
 _TAG = re.compile(r"<[^>]{0,500}>")

@@ -1,11 +1,12 @@
 """Listing pages (press-release indexes, section fronts) with per-source link rules."""
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass
 
 from parsel import Selector
 
 from crawler.items import Link
+from crawler.links import Found
 
 
 def _select(sel: Selector, css: str, xpath: str):
@@ -24,31 +25,32 @@ def _href(node) -> tuple[str | None, str | None]:
     return href, (text or None)
 
 
+@dataclass
+class Listing(Found):
+    next_url: str | None = None  # the next listing page, if the rules find one
+
+
 def parse_listing(html: str, base_url: str, *, link_css: str = "", link_xpath: str = "",
-                  next_css: str = "", next_xpath: str = "") -> tuple[list[Link], str | None]:
+                  next_css: str = "", next_xpath: str = "") -> Listing:
     """Article links (in page order, no repeats) and the next page's URL, if any."""
     sel = Selector(text=html, base_url=base_url)
-    links: list[Link] = []
+    out = Listing()
     seen: set[str] = set()
+    page = base_url.split("#")[0]
     for node in _select(sel, link_css, link_xpath):
         href, text = _href(node)
-        url = _absolute(base_url, href)
-        if url and url not in seen and url.split("#")[0] != base_url.split("#")[0]:
+        url = out.resolve(base_url, href) if href else None
+        if url is None:
+            continue
+        url = url.split("#")[0]  # same page, another anchor: still one article
+        if url not in seen and url != page:
             seen.add(url)
-            links.append(Link(url, title=text))
-    next_url = None
+            out.links.append(Link(url, title=text))
     if next_css or next_xpath:
         for node in _select(sel, next_css, next_xpath):
-            next_url = _absolute(base_url, _href(node)[0])
-            if next_url:
+            href = _href(node)[0]
+            out.next_url = out.resolve(base_url, href) if href else None
+            if out.next_url:
+                out.next_url = out.next_url.split("#")[0]
                 break
-    return links, next_url
-
-
-def _absolute(base_url: str, href: str | None) -> str | None:
-    if not href:
-        return None
-    url = urljoin(base_url, href.strip())
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None
-    return url.split("#")[0]
+    return out

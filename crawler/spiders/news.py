@@ -25,14 +25,16 @@ from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.items import Link, Settled
-from crawler.middlewares import BlockedAddress, RobotsDenied
+from crawler.links import Found
+from crawler.middlewares import BadRedirect, BlockedAddress, RedirectLoop, RobotsDenied
 from crawler.options import CrawlOptions
 from crawler.pipelines import body_hash
 from crawler.settings import MAX_DOCUMENT_BYTES
 from crawler.sources import Source
-from crawler.spiders.feeds import NotAFeed, parse_feed
+from crawler.spiders._xml import BadDocument
+from crawler.spiders.feeds import parse_feed
 from crawler.spiders.listings import parse_listing
-from crawler.spiders.sitemaps import NotASitemap, parse_sitemap
+from crawler.spiders.sitemaps import parse_sitemap
 from crawler.summary import SourceCheck, Tally
 from nlp.identity import canonical_url
 from nlp.records import Page, utcnow
@@ -77,6 +79,10 @@ def classify(failure: Failure) -> tuple[str, str]:
         return "robots_denied", detail
     if isinstance(exc, BlockedAddress):
         return "blocked_address", detail
+    if isinstance(exc, RedirectLoop):
+        return "redirect_loop", detail
+    if isinstance(exc, BadRedirect):
+        return "bad_redirect", detail
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"http_{status}", f"HTTP {status}"
@@ -92,6 +98,8 @@ def classify(failure: Failure) -> tuple[str, str]:
     if isinstance(exc, ResponseDataLossError):
         return "data_loss", detail
     if isinstance(exc, IgnoreRequest):
+        if detail == "max redirections reached":  # Scrapy's words for a <meta refresh> loop
+            return "redirect_loop", detail
         return "ignored", detail
     name = type(exc).__name__.lower()
     if "ssl" in name or "tls" in name or "certificate" in detail.lower():
@@ -138,6 +146,7 @@ class NewsSpider(scrapy.Spider):
         self.document_parent: dict[str, str | None] = {}
         self.listed_by: dict[str, str | None] = {}  # article page -> its listing document
         self.finish_reason: str | None = None
+        self.bad_links_seen: set[tuple[str, str]] = set()  # (source, href): counted once
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -266,37 +275,15 @@ class NewsSpider(scrapy.Spider):
                 self.state.touch(listed)
             self._checked(source, True, "ok", "not modified since the last crawl")
             return
-        follow: list[Request] = []
         try:
-            if kind in ("feed", "search"):
-                links = parse_feed(response.body, response.url)
-                what = f"{len(links)} entries"
-            elif kind == "sitemap":
-                sitemap = parse_sitemap(response.body, response.url)
-                links = sitemap.links
-                what = (f"sitemap index of {len(sitemap.sitemaps)} sitemaps"
-                        if sitemap.kind == "index" else f"{len(links)} URLs")
-                if depth + 1 <= MAX_SITEMAP_DEPTH:
-                    follow = [self.document_request(source, url, kind="sitemap", depth=depth + 1)
-                              for url in self._new_documents(sitemap.sitemaps)]
-            else:  # listing
-                if not isinstance(response, TextResponse) or not is_html(response):
-                    raise NotAListing("not an HTML page")
-                links, next_url = parse_listing(
-                    response.text, response.url, link_css=source.link_css,
-                    link_xpath=source.link_xpath, next_css=source.next_css,
-                    next_xpath=source.next_xpath)
-                what = f"{len(links)} article links"
-                if next_url and depth + 1 < self.options.max_listing_pages:
-                    follow = [self.document_request(source, url, kind="listing", depth=depth + 1)
-                              for url in self._new_documents([next_url])]
-        except (NotAFeed, NotASitemap, NotAListing) as exc:
-            reason = {NotAFeed: "not_a_feed", NotASitemap: "not_a_sitemap",
-                      NotAListing: "not_html"}[type(exc)]
-            self._failed(source, response.url, reason, str(exc))
+            found, follow, what = self.discover(response, source, kind, depth)
+        except BadDocument as exc:
+            self._failed(source, response.url, exc.reason, str(exc))
             return
+        links = found.links
         self.tally.add(source.name, "documents")
         self.tally.add(source.name, "links", len(links))
+        self._note_faults(source, response.url, found)
         if kind == "listing" and not links:
             # Rules that match nothing: the site has changed its markup.
             self._checked(source, False, "no_links", "no link on the page matches "
@@ -309,6 +296,8 @@ class NewsSpider(scrapy.Spider):
             "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
             "content_hash": body_hash(response.body), "status": response.status}
         self.document_parent.setdefault(listed, meta.get("ss_parent"))
+        if found.truncated:  # its validators would answer 304 and hide the entries after the cut
+            self.mark_incomplete(listed)
         for request in follow:
             request.meta["ss_parent"] = listed
             yield request
@@ -320,6 +309,48 @@ class NewsSpider(scrapy.Spider):
             # Links over the per-source cap wait for the next crawl, which must
             # then read this document again rather than be told "not modified".
             self.mark_incomplete(listed)
+
+    def discover(self, response: Response, source: Source, kind: str,
+                 depth: int) -> tuple[Found, list[Request], str]:
+        """(what the document lists, documents to fetch next, a summary for `sources check`).
+
+        Raises BadDocument (with its reason) for what is not the expected kind of document.
+        """
+        follow: list[Request] = []
+        if kind in ("feed", "search"):
+            found = parse_feed(response.body, response.url)
+            return found, follow, f"{len(found.links)} entries"
+        if kind == "sitemap":
+            sitemap = parse_sitemap(response.body, response.url)
+            if depth + 1 <= MAX_SITEMAP_DEPTH:
+                follow = [self.document_request(source, url, kind="sitemap", depth=depth + 1)
+                          for url in self._new_documents(sitemap.sitemaps)]
+            return sitemap, follow, (f"sitemap index of {len(sitemap.sitemaps)} sitemaps"
+                                     if sitemap.kind == "index"
+                                     else f"{len(sitemap.links)} URLs")
+        if not isinstance(response, TextResponse) or not is_html(response):
+            raise NotAListing("not an HTML page")
+        listing = parse_listing(response.text, response.url, link_css=source.link_css,
+                                link_xpath=source.link_xpath, next_css=source.next_css,
+                                next_xpath=source.next_xpath)
+        if listing.next_url and depth + 1 < self.options.max_listing_pages:
+            follow = [self.document_request(source, url, kind="listing", depth=depth + 1)
+                      for url in self._new_documents([listing.next_url])]
+        return listing, follow, f"{len(listing.links)} article links"
+
+    def _note_faults(self, source: Source, url: str, found: Found) -> None:
+        """Count (and log once) the links that cannot be fetched and a cut-off document."""
+        for href, why in found.bad.items():
+            key = (source.name, href)
+            if key in self.bad_links_seen:
+                continue
+            self.bad_links_seen.add(key)
+            self.tally.add(source.name, "bad_links")
+            log.debug("%s: %s lists %r, which is not fetched: %s", source.name, url, href, why)
+        if found.truncated:
+            self.tally.add(source.name, "truncated")
+            log.warning("%s: %s is cut off before its end: only its %d complete entries are "
+                        "used", source.name, url, len(found.links))
 
     def parse_article(self, response: Response) -> Any:
         meta = response.meta
@@ -435,5 +466,5 @@ class NewsSpider(scrapy.Spider):
         self.pending_validators.clear()
 
 
-class NotAListing(ValueError):
-    pass
+class NotAListing(BadDocument):
+    reason = "not_html"

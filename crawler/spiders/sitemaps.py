@@ -3,48 +3,56 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urljoin
 
-from crawler.items import Link
-from crawler.spiders._xml import (NotXML, child_text, children, local, maybe_gunzip, norm_lang,
-                                  parse_date, parse_xml)
+from crawler.links import Found
+from crawler.spiders._xml import (BadDocument, NotXML, child_text, children, local, maybe_gunzip,
+                                  norm_lang, parse_date, parse_xml)
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit
 
 
-class NotASitemap(ValueError):
+class NotASitemap(BadDocument):
     """The document is not a sitemap."""
+
+    reason = "not_a_sitemap"
 
 
 @dataclass
-class Sitemap:
-    kind: str  # "urlset" or "index"
-    links: list[Link] = field(default_factory=list)  # articles (urlset)
+class Sitemap(Found):
+    kind: str = "urlset"  # "urlset" or "index"
     sitemaps: list[str] = field(default_factory=list)  # child sitemaps (index)
 
 
 def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
+    """Article links (urlset) or child sitemaps (index); a <url> or <sitemap> the
+    document was cut off in is left out."""
     try:
         body = maybe_gunzip(body, MAX_SITEMAP_BYTES)
     except NotXML as exc:
         raise NotASitemap(str(exc)) from exc
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:4].lower() in (b"http",):
-        return _text_sitemap(stripped)
+        return _text_sitemap(stripped, base_url)
     try:
-        root = parse_xml(body)
+        doc = parse_xml(body, records=("url", "sitemap"))
     except NotXML as exc:
         raise NotASitemap(str(exc)) from exc
+    root = doc.root
     kind = local(root)
     if kind == "sitemapindex":
-        locs = [child_text(s, "loc") for s in children(root, "sitemap")]
-        return Sitemap("index", sitemaps=[urljoin(base_url, u) for u in locs if u])
+        out = Sitemap(kind="index", truncated=doc.truncated)
+        for child in children(root, "sitemap"):
+            loc = child_text(child, "loc") if doc.complete(child) else None
+            url = out.resolve(base_url, loc) if loc else None
+            if url:
+                out.sitemaps.append(url)
+        return out
     if kind != "urlset":
         raise NotASitemap(f"root element is <{kind or '?'}>, not <urlset> or <sitemapindex>")
-    out = Sitemap("urlset")
+    out = Sitemap(kind="urlset", truncated=doc.truncated)
     for url in children(root, "url"):
         loc = child_text(url, "loc")
-        if not loc:
+        if not loc or not doc.complete(url):
             continue
         title = published = lang = None
         for news in children(url, "news"):  # Google News sitemap extension
@@ -52,8 +60,8 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
             published = parse_date(child_text(news, "publication_date"))
             for publication in children(news, "publication"):
                 lang = norm_lang(child_text(publication, "language"))
-        out.links.append(Link(urljoin(base_url, loc), title=title, published=published, lang=lang,
-                              modified=parse_date(child_text(url, "lastmod"))))
+        out.add(base_url, loc, title=title, published=published, lang=lang,
+                modified=parse_date(child_text(url, "lastmod")))
     # Newest first, so a per-source cap keeps the recent articles of a long sitemap.
     dated = [link for link in out.links if link.published or link.modified]
     if dated:
@@ -62,8 +70,12 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     return out
 
 
-def _text_sitemap(body: bytes) -> Sitemap:
-    text = body.decode("utf-8", "replace")
-    links = [Link(line.strip()) for line in text.splitlines()
-             if line.strip().startswith(("http://", "https://"))]
-    return Sitemap("urlset", links=links)
+def _text_sitemap(body: bytes, base_url: str) -> Sitemap:
+    out = Sitemap(kind="urlset")
+    for line in body.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line.lower().startswith(("http://", "https://")):
+            out.add(base_url, line)
+        elif line:  # the protocol wants one absolute URL a line; a relative one is a typo
+            out.bad.setdefault(line[:200], "not an absolute http(s) URL")
+    return out

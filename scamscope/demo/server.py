@@ -30,6 +30,18 @@ and the awkward corners of the real web:
   /retry-after?key=K&seconds=S&times=N&status=429   N answers of 429 + Retry-After: S
                          (per key), then an article
   /plain/articles/X.html an article without ETag/Last-Modified
+  /feed-odd-links.xml /sitemap-odd-links.xml /list-odd-links.html
+                         every article, after links that cannot be fetched (ODD_LINKS:
+                         javascript:, mailto:, tel:, port 99999, a broken IPv6 literal)
+  /feed-bomb.xml /sitemap-bomb.xml   a billion-laughs entity bomb around real entries
+  /feed-truncated.xml /sitemap-truncated.xml   cut off inside the third entry's URL,
+                         just after the site's home page URL
+  /feed-latin1.xml       a UTF-8 feed served as ISO-8859-1;  /feed-utf16.xml  UTF-16
+  /redirect-loop         302 to /redirect-loop?again=1, which sends back (for ever)
+  /redirect-file /redirect-broken /redirect-nowhere   302 to file:///etc/passwd, to
+                         "http://[::1", and without a Location
+  /meta-refresh-loop     a page whose <meta http-equiv=refresh> reloads it at once
+  /huge-stream.html?bytes=N  the streamed page, N bytes long
   /__log                 the request log as JSON (not itself logged)
 
 Run it by hand: python -m scamscope.demo.server [SITE_DIR] [--port N]
@@ -51,6 +63,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 DEMO_SITE = Path(__file__).with_name("site")
 PRIVATE_TARGET = "http://169.254.169.254/latest/meta-data/"
+# Links real feeds carry next to their articles; none of them can be fetched.
+ODD_LINKS = ("javascript:void(0)", "mailto:desk@example.org", "tel:+6621234567",
+             "http://127.0.0.1:99999/x", "http://[::1")
+BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+                  + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+                  + "]>")
 LISTING_PAGE_SIZE = 5
 
 
@@ -418,6 +436,7 @@ class _Handler(BaseHTTPRequestHandler):
                 [(site.url(p), None) for p in SPECIALS] + [(u, None) for u in site.article_urls()[:1]]),
                 "application/xml"),
             "/feed-private.xml": lambda: (self._private_feed(), "application/rss+xml; charset=utf-8"),
+            **self._hostile_documents(),
         }
         if path in generated:
             body, ctype = generated[path]()
@@ -445,6 +464,15 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/redirect":
             target = q.get("to") or (articles()[0].path if articles() else "/")
             self.send(302, b"", headers={"Location": target})
+        elif path == "/redirect-loop":
+            self.send(302, b"", headers={"Location": "/redirect-loop" if q.get("again")
+                                         else "/redirect-loop?again=1"})
+        elif path == "/meta-refresh-loop":
+            self.send(200, '<html><head><meta http-equiv="refresh" content="0; url=/meta-refresh-loop">'
+                      "</head><body>One moment…</body></html>")
+        elif path in REDIRECTS_NOWHERE:
+            location = REDIRECTS_NOWHERE[path]
+            self.send(302, b"", headers={"Location": location} if location else {})
         elif path == "/redirect-private":
             self.send(302, b"", headers={"Location": q.get("to") or PRIVATE_TARGET})
         elif path.startswith("/status/") and path[8:].isdigit():
@@ -461,7 +489,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/huge.html":
             self.send(200, self._huge(), validators=False)
         elif path == "/huge-stream.html":
-            self._stream_huge()
+            self._stream_huge(int(q["bytes"]) if q.get("bytes", "").isdigit() else None)
         elif path == "/wrong-charset.html":
             body = ('<!DOCTYPE html><html lang="fr"><head><meta charset="iso-8859-1">'
                     "<title>Démantèlement d'un centre d'escroquerie à Sihanoukville</title></head>"
@@ -521,13 +549,60 @@ class _Handler(BaseHTTPRequestHandler):
                                                "http://no-such-host.invalid/story.html"]))
         return body.replace("</channel>", extra + "</channel>")
 
+    def _hostile_documents(self) -> dict[str, Any]:
+        """Feeds and sitemaps with the faults of real ones (routes in the module docstring)."""
+        site = self.site
+        rss_type, xml_type = "application/rss+xml; charset=utf-8", "application/xml"
+        odd_items = "".join(f"<item><title>Odd {i}</title><link>{_xml(u)}</link></item>"
+                            for i, u in enumerate(ODD_LINKS))
+
+        def articles_map(extra: list[str] = ()) -> str:
+            return site.sitemap([(u, None) for u in extra] + [(u, None) for u in site.article_urls()])
+
+        def bomb(xml: str, first: str) -> str:  # the bomb's entity in the first entry's title
+            head, body = xml.split("\n", 1)
+            return head + "\n" + BILLION_LAUGHS + body.replace(first, first + "&lol9;", 1)
+
+        def cut(xml: str, entry: str, field: str) -> str:
+            # Inside the third entry's URL, just after the home page's "http://host:port/".
+            at = -1
+            for _ in range(3):
+                at = xml.find(entry, at + 1)
+            at = xml.find(field, at) if at >= 0 else -1
+            return xml[:at + len(field) + len(site.base_url) + 1] if at >= 0 else xml[:len(xml) // 2]
+
+        def latin1() -> tuple[bytes, str]:
+            return site.rss(site.articles(), title="Actualités").encode("utf-8"), \
+                "application/rss+xml; charset=iso-8859-1"
+
+        def utf16() -> tuple[bytes, str]:
+            xml = site.rss(site.articles(), title="Actualités").replace('encoding="utf-8"',
+                                                                         'encoding="utf-16"')
+            return xml.encode("utf-16"), "application/rss+xml"
+
+        return {
+            "/feed-odd-links.xml": lambda: (site.rss(site.articles()).replace(
+                "<item>", odd_items + "<item>", 1), rss_type),
+            "/sitemap-odd-links.xml": lambda: (articles_map(list(ODD_LINKS)), xml_type),
+            "/list-odd-links.html": lambda: (site.page("Odd links", '<ul class="articles">' + "".join(
+                f'<li><a class="story" href="{html.escape(u)}">{html.escape(u)}</a></li>'
+                for u in (*ODD_LINKS, *site.article_urls())) + "</ul>"), "text/html; charset=utf-8"),
+            "/feed-bomb.xml": lambda: (bomb(site.rss(site.articles()), "<item><title>"), rss_type),
+            "/sitemap-bomb.xml": lambda: (bomb(articles_map(), "<url><loc>"), xml_type),
+            "/feed-truncated.xml": lambda: (cut(site.rss(site.articles()), "<item>", "<link>"),
+                                            rss_type),
+            "/sitemap-truncated.xml": lambda: (cut(articles_map(), "<url>", "<loc>"), xml_type),
+            "/feed-latin1.xml": latin1,
+            "/feed-utf16.xml": utf16,
+        }
+
     def _huge(self) -> bytes:
         head = b"<!DOCTYPE html><html lang=\"en\"><head><title>Huge</title></head><body><p>"
         tail = b"</p></body></html>"
         filler = max(0, self.site.huge_bytes - len(head) - len(tail))
         return head + b"x" * filler + tail
 
-    def _stream_huge(self) -> None:
+    def _stream_huge(self, size: int | None = None) -> None:
         if self._entry is not None:
             self._entry.status = 200
         self.send_response(200)
@@ -540,13 +615,15 @@ class _Handler(BaseHTTPRequestHandler):
         chunk = b"<p>" + b"y" * 65536 + b"</p>"
         sent = 0
         try:
-            while sent < self.site.huge_bytes:
+            while sent < (size or self.site.huge_bytes):
                 self.wfile.write(chunk)
                 sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
 
+REDIRECTS_NOWHERE = {"/redirect-file": "file:///etc/passwd", "/redirect-broken": "http://[::1",
+                     "/redirect-nowhere": ""}
 SPECIALS = ["/redirect", "/status/404", "/status/500", "/slow", "/binary.pdf", "/image.png",
             "/huge.html", "/wrong-charset.html", "/private/secret.html", "/redirect-private"]
 
