@@ -32,12 +32,15 @@ MIN_TEXT_CHARS = 200
 
 _HTML_TYPES = ("text/html", "application/xhtml", "application/xml", "text/xml")
 _TEXT_TYPES = ("text/plain",)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+# [^<>]: one <meta tag's attributes never run into the next tag, so scanning is linear.
+_META_CHARSET = re.compile(rb"""<meta[^<>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LOOKS_LIKE_MARKUP = re.compile(r"<\s*(!doctype|html|head|body|p|div|article|title|meta|br|h[1-6])\b",
                                 re.I)
-_FEED = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b",
-                   re.S)
+_FEED_ROOT = re.compile(r"<(?:rss|feed|urlset|sitemapindex|rdf:RDF)\b")
+# A feed's root element comes within this many characters of the start, after the
+# XML declaration, comments and processing instructions.
+_FEED_PROLOGUE_CHARS = 64_000
 _PARSER = HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 
 _DATE_XPATHS = (
@@ -300,6 +303,30 @@ def extract_plain(text: str, *, min_chars: int = MIN_TEXT_CHARS, lang: str | Non
                      declared_lang=normalise_tag(declared_lang))
 
 
+def is_feed(text: str) -> bool:
+    """Whether text is a feed or sitemap: its first element, after the prologue, is one.
+
+    The prologue is skipped with str.find, one step per comment or declaration,
+    because a regex over "(<!--.*?-->\\s*)*" backtracks without end on pages that
+    open with many comments.
+    """
+    pos, limit = 0, min(len(text), _FEED_PROLOGUE_CHARS)
+    while pos < limit:
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        if text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4, limit)
+            pos = end + 3
+        elif text.startswith("<?", pos):
+            end = text.find("?>", pos + 2, limit)
+            pos = end + 2
+        else:
+            return bool(_FEED_ROOT.match(text, pos))
+        if end < 0:
+            return False
+    return False
+
+
 def looks_like_markup(text: str) -> bool:
     return bool(_LOOKS_LIKE_MARKUP.search(text[:5000]))
 
@@ -327,7 +354,7 @@ def extract_page(page: Page, *, min_chars: int = MIN_TEXT_CHARS,
         result = extract_plain(html, min_chars=min_chars, lang=lang, declared_lang=header_lang,
                                hint_title=page.hint_title, hint_published=page.hint_published)
     else:
-        if _FEED.match(html):
+        if is_feed(html):
             raise ExtractionError("not_html", "a feed or sitemap, not a page")
         result = extract_html(html, url=url, declared_lang=header_lang, min_chars=min_chars,
                               lang=lang, hint_title=page.hint_title,
