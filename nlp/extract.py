@@ -13,16 +13,19 @@ Every failure is an ExtractionError with a short reason; nothing else escapes.
 from __future__ import annotations
 
 import codecs
+import json
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from nlp.errors import ExtractionError
+from nlp.gazetteer import casekey
 from nlp.language import detect_language, normalise_tag
 from nlp.records import Page
 
@@ -41,14 +44,22 @@ _FEED_ROOT = re.compile(r"<(?:rss|feed|urlset|sitemapindex|rdf:RDF)\b")
 # A feed's root element comes within this many characters of the start, after the
 # XML declaration, comments and processing instructions.
 _FEED_PROLOGUE_CHARS = 64_000
-_PARSER = HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+# huge_tree lifts libxml2's limit of 256 nested elements, past which it silently drops
+# the rest of the page (real pages nest that deep); pages are already capped at
+# max_page_bytes, which is what that limit otherwise guards.
+_PARSER = HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", huge_tree=True)
 
 _DATE_XPATHS = (
     "//meta[@property='article:published_time']/@content",
     "//meta[@name='article:published_time']/@content",
     "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='date' or @name='DC.date.issued'"
-    " or @name='dcterms.date' or @name='parsely-pub-date' or @name='sailthru.date']/@content",
+    "//meta[@property='og:published_time' or @property='article:published'"
+    " or @name='og:published_time']/@content",
+    "//meta[@name='pubdate' or @name='publishdate' or @name='publish-date' or @name='date'"
+    " or @name='DC.date.issued' or @name='DC.date' or @name='dc.date' or @name='DC.Date'"
+    " or @name='dcterms.date' or @name='dcterms.issued' or @name='dcterms.created'"
+    " or @name='parsely-pub-date' or @name='sailthru.date' or @name='date.release']/@content",
+    "//meta[@itemprop='datePublished' or @itemprop='dateCreated']/@content",
     "//time[@itemprop='datePublished']/@datetime",
     "//article//time[@datetime][1]/@datetime",
 )
@@ -206,20 +217,120 @@ def _clean_text(text: str) -> str:
     return "\n".join(out).strip()
 
 
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / ")
+_TITLE_XPATHS = {
+    "title": "//head/title/text()",
+    "og": "//meta[@property='og:title' or @name='og:title' or @name='twitter:title']/@content",
+    "h1": "//h1",
+    "site": "//meta[@property='og:site_name' or @name='application-name' "
+            "or @name='apple-mobile-web-app-title' or @name='og:site_name']/@content",
+}
+_HOST_NOISE = {"www", "m", "amp", "mobile", "news", "edition", "com", "co", "net", "org", "gov"}
 
 
-def _clean_title(title: str | None, site: str | None = None) -> str:
-    """Whitespace normalised, without a trailing " | Site name" when the site's name is known."""
+def _squash(text: str) -> str:
+    """Letters and digits only, case- and accent-folded: "Seznam Zprávy" -> "seznamzpravy"."""
+    folded = unicodedata.normalize("NFKD", casekey(text))
+    return "".join(c for c in folded if c.isalnum())
+
+
+def _host_names(url: str | None) -> set[str]:
+    """The distinctive labels of a page's host: www.seznamzpravy.cz -> {"seznamzpravy"}."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return set()
+    labels = host.split(".")[:-1]  # the top-level domain names no site
+    return {label for label in labels if len(label) >= 3 and label not in _HOST_NOISE}
+
+
+def _is_site_name(tail: str, sites: set[str], hosts: set[str]) -> bool:
+    key = _squash(tail)
+    if not key or len(tail) > 60:
+        return False
+    if key in sites:
+        return True
+    # "CBC News" on cbc.ca, "Kompas.com" on kompas.com: the host's name leads the tail.
+    return any(key.startswith(host) or host.startswith(key) and len(key) >= 3 for host in hosts)
+
+
+def _clean_title(title: str | None, site: str | None = None, *, url: str | None = None,
+                 others: tuple[str, ...] = ()) -> str:
+    """Whitespace normalised, without the site's name before or after a separator.
+
+    The cut part must be the site's name: og:site_name (site), the host's name, or
+    what is left when the same headline appears bare elsewhere in the page (others:
+    og:title, h1). A title that merely contains a dash is left whole.
+    """
     title = " ".join((title or "").split())
-    site = " ".join((site or "").split())
-    if site and len(title) > len(site) + 3:
-        for sep in _TITLE_SEPARATORS:
-            if title.lower().endswith((sep + site).lower()):
-                return title[: -len(sep + site)].strip()
-            if title.lower().startswith((site + sep).lower()):
-                return title[len(site + sep):].strip()
+    sites = {key for key in (_squash(site or ""),) if key}
+    hosts = _host_names(url)
+    bare = {" ".join(o.split()) for o in others if o}
+    for sep in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(sep)
+        if found and head and (tail and _is_site_name(tail, sites, hosts) or head in bare):
+            return head.strip()
+        tail, found, head = title.partition(sep)
+        if found and head and (tail and _is_site_name(tail, sites, hosts) or head in bare):
+            return head.strip()
     return title
+
+
+def _page_titles(tree: HtmlElement) -> dict[str, str]:
+    out = {}
+    for key, xpath in _TITLE_XPATHS.items():
+        try:
+            values = tree.xpath(xpath)[:3]
+        except etree.XPathError:
+            continue
+        for value in values:
+            text = value.text_content() if isinstance(value, HtmlElement) else str(value)
+            text = " ".join(text[:1000].split())
+            if text:
+                out[key] = text
+                break
+    return out
+
+
+# --- dates from the page's own metadata ------------------------------------
+
+_JSONLD_MAX_BLOCKS = 20
+_JSONLD_MAX_CHARS = 200_000
+_JSONLD_MAX_NODES = 5_000
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting",
+                  "analysisnewsarticle", "webpage", "liveblogposting", "report"}
+
+
+def _jsonld_date(tree: HtmlElement) -> datetime | None:
+    """datePublished of the page's JSON-LD, an article's first; blocks and nodes bounded."""
+    try:
+        scripts = tree.xpath("//script[@type='application/ld+json']")[:_JSONLD_MAX_BLOCKS]
+    except etree.XPathError:
+        return None
+    fallback = None
+    for script in scripts:
+        raw = (script.text or "")[:_JSONLD_MAX_CHARS]
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack, seen = [data], 0
+        while stack and seen < _JSONLD_MAX_NODES:
+            node = stack.pop()
+            seen += 1
+            if isinstance(node, list):
+                stack.extend(reversed(node))
+            elif isinstance(node, dict):
+                value = node.get("datePublished")
+                date = parse_date(value) if isinstance(value, str) else None
+                if date is not None:
+                    kinds = node.get("@type")
+                    kinds = kinds if isinstance(kinds, list) else [kinds]
+                    if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                        return date
+                    fallback = fallback or date
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return fallback
 
 
 # --- extraction ------------------------------------------------------------
@@ -253,7 +364,9 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
     tree = parse_html(html)
     page_lang = _first(tree, _LANG_XPATHS)
     declared_lang = normalise_tag(page_lang) or normalise_tag(declared_lang)
-    meta_date = parse_date(_first(tree, _DATE_XPATHS))
+    # The page's own metadata first: trafilatura's guesses come from the whole page.
+    meta_date = _jsonld_date(tree) or parse_date(_first(tree, _DATE_XPATHS))
+    titles = _page_titles(tree)
 
     document = None
     try:
@@ -275,8 +388,10 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
         raise ExtractionError("no_text", "no article text found")
     if text_size(text) < min_chars:
         raise ExtractionError("too_short", f"{len(text)} characters of text")
-    title = _clean_title(getattr(document, "title", None), getattr(document, "sitename", None)) \
-        or _clean_title(hint_title)
+    site = titles.get("site") or getattr(document, "sitename", None)
+    others = tuple(t for t in (titles.get("og"), titles.get("h1")) if t)
+    title = _clean_title(getattr(document, "title", None) or titles.get("title"), site, url=url,
+                         others=others) or _clean_title(hint_title)
     published = meta_date or parse_date(getattr(document, "date", None)) or hint_published
     language = normalise_tag(lang) or detect_language(text, declared_lang)
     return Extracted(text=text, title=title, published=published, lang=language,
