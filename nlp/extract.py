@@ -206,8 +206,17 @@ def text_size(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
+def _valid_unicode(text: str) -> str:
+    """text with lone surrogates (which no encoder, index or JSON writer accepts) as U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
 def _clean_text(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", _valid_unicode(text))
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     out: list[str] = []
@@ -262,7 +271,7 @@ def _clean_title(title: str | None, site: str | None = None, *, url: str | None 
     what is left when the same headline appears bare elsewhere in the page (others:
     og:title, h1). A title that merely contains a dash is left whole.
     """
-    title = " ".join((title or "").split())
+    title = " ".join(_valid_unicode(title or "").split())
     sites = {key for key in (_squash(site or ""),) if key}
     hosts = _host_names(url)
     bare = {" ".join(o.split()) for o in others if o}
