@@ -187,6 +187,8 @@ def parse_date(value: str | None) -> datetime | None:
                       int(second or 0))
     except ValueError:
         return None
+    if dt.year < _OLDEST_YEAR:  # "0001-01-01T00:00:00" placeholders in CMS metadata
+        return None
     if zone and zone != "Z":
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
@@ -196,6 +198,8 @@ def parse_date(value: str | None) -> datetime | None:
         return dt.replace(tzinfo=timezone(sign * offset)).astimezone(timezone.utc)
     return dt.replace(tzinfo=timezone.utc)
 
+
+_OLDEST_YEAR = 1990
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -255,33 +259,50 @@ def _host_names(url: str | None) -> set[str]:
 
 def _is_site_name(tail: str, sites: set[str], hosts: set[str]) -> bool:
     key = _squash(tail)
-    if not key or len(tail) > 60:
+    if not key or len(tail) > 80:
         return False
-    if key in sites:
+    # "Remember 80/90 - Memorabilia anni 80/90" where og:site_name is "Remember 80/90"
+    if any(key == site or len(site) >= 4 and key.startswith(site) for site in sites):
         return True
-    # "CBC News" on cbc.ca, "Kompas.com" on kompas.com: the host's name leads the tail.
-    return any(key.startswith(host) or host.startswith(key) and len(key) >= 3 for host in hosts)
+    # "CBC News" on cbc.ca, "Kompas.com" on kompas.com: a short name led by the host's;
+    # "comwrap auf der DMEXCO 2018" on comwrap.com is a headline, not a site name.
+    return len(tail.split()) <= 3 and any(key.startswith(host) for host in hosts)
+
+
+def _separators(title: str):
+    """(head, tail) at every separator in title, the longest tail first."""
+    for sep in _TITLE_SEPARATORS:
+        pos = title.find(sep)
+        while pos > 0:
+            yield title[:pos], title[pos + len(sep):]
+            pos = title.find(sep, pos + 1)
 
 
 def _clean_title(title: str | None, site: str | None = None, *, url: str | None = None,
-                 others: tuple[str, ...] = ()) -> str:
+                 others: tuple[str, ...] = (), sites: tuple[str | None, ...] = ()) -> str:
     """Whitespace normalised, without the site's name before or after a separator.
 
-    The cut part must be the site's name: og:site_name (site), the host's name, or
-    what is left when the same headline appears bare elsewhere in the page (others:
-    og:title, h1). A title that merely contains a dash is left whole.
+    The cut part must be the site's name: og:site_name (site, sites), the host's
+    name, or what is left when the same headline appears bare elsewhere in the page
+    (others: og:title, h1). A title that merely contains a dash is left whole.
     """
-    title = " ".join(_valid_unicode(title or "").split())
-    sites = {key for key in (_squash(site or ""),) if key}
+    title = " ".join(_valid_unicode(title or "").split())[:1000]
+    site_keys = {key for key in map(_squash, (site or "", *(s or "" for s in sites))) if key}
     hosts = _host_names(url)
-    bare = {" ".join(o.split()) for o in others if o}
-    for sep in _TITLE_SEPARATORS:
-        head, found, tail = title.rpartition(sep)
-        if found and head and (tail and _is_site_name(tail, sites, hosts) or head in bare):
-            return head.strip()
-        tail, found, head = title.partition(sep)
-        if found and head and (tail and _is_site_name(tail, sites, hosts) or head in bare):
-            return head.strip()
+    bare = {" ".join(o.split()) for o in others if o} - {title}  # og:title often repeats it
+    parts = list(_separators(title))
+    for head, tail in parts:
+        if _is_site_name(tail, site_keys, hosts):
+            return head
+        if _is_site_name(head, site_keys, hosts) and len(tail) > len(head):
+            return tail
+    # No name to go by: the headline printed bare elsewhere (a blog's h1 may be its
+    # name, so the site-name evidence above goes first).
+    for head, tail in parts:
+        if head in bare:
+            return head
+        if tail in bare and len(tail) > len(head):
+            return tail
     return title
 
 
@@ -400,7 +421,8 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
     site = titles.get("site") or getattr(document, "sitename", None)
     others = tuple(t for t in (titles.get("og"), titles.get("h1")) if t)
     title = _clean_title(getattr(document, "title", None) or titles.get("title"), site, url=url,
-                         others=others) or _clean_title(hint_title)
+                         others=others, sites=(getattr(document, "sitename", None),)) \
+        or _clean_title(hint_title)
     published = meta_date or parse_date(getattr(document, "date", None)) or hint_published
     language = normalise_tag(lang) or detect_language(text, declared_lang)
     return Extracted(text=text, title=title, published=published, lang=language,
