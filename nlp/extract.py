@@ -365,14 +365,59 @@ def _jsonld_date(tree: HtmlElement) -> datetime | None:
 
 # --- extraction ------------------------------------------------------------
 
-def parse_html(html: str) -> HtmlElement:
-    html = _XML_DECL.sub("", html, count=1)
+# libxml2 stops nesting at 2048 levels even with huge_tree and drops what lies deeper;
+# a tree that reaches this depth is re-parsed with the excess nesting flattened.
+_DEEPEST = 1800
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,30})\b[^<>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _depth(tree: HtmlElement) -> int:
+    deepest = depth = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _flatten(html: str, limit: int) -> str:
+    """html without the tags opened deeper than limit (and their end tags), in one pass.
+
+    Counting is approximate (HTML closes some elements implicitly), which is why
+    this runs only on pages whose parsed tree hit libxml2's depth limit.
+    """
+    out, last, depth = [], 0, 0
+    for tag in _TAG_TOKEN.finditer(html):
+        if tag.group(2).lower() in _VOID or tag.group(0).endswith("/>"):
+            continue
+        if tag.group(1):
+            depth = max(depth - 1, 0)
+            drop = depth >= limit
+        else:
+            drop = depth >= limit
+            depth += 1
+        if drop:
+            out.append(html[last:tag.start()])
+            last = tag.end()
+    out.append(html[last:])
+    return "".join(out)
+
+
+def _parse(html: str) -> HtmlElement:
     try:
         tree = document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError("no_text", f"unparseable HTML ({exc})") from exc
     if tree is None:
         raise ExtractionError("no_text", "unparseable HTML")
+    return tree
+
+
+def parse_html(html: str) -> HtmlElement:
+    html = _XML_DECL.sub("", html, count=1)
+    tree = _parse(html)
+    if _depth(tree) >= _DEEPEST:
+        tree = _parse(_flatten(html, _DEEPEST // 2))
     return tree
 
 

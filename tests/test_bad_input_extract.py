@@ -57,8 +57,8 @@ def test_no_text_is_one_line_without_library_warnings(cli, tmp_path):
     assert "no_text" in result.err and "WARNING" not in result.err
 
 
-def test_text_nested_a_thousand_elements_deep_is_found(cli, tmp_path):
-    depth = 1000
+@pytest.mark.parametrize("depth", [1000, 50_000])  # past libxml2's 256, and past its 2048
+def test_text_nested_thousands_of_elements_deep_is_found(cli, tmp_path, depth):
     body = "".join(f"<p>Police raided scam compound number {i} near the border and freed "
                    f"{i * 40} workers forced to run online fraud.</p>" for i in range(1, 6))
     page = tmp_path / "deep.html"
