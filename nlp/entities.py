@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from nlp.errors import ModelUnavailable
-from nlp.gazetteer import Match, is_unspaced, tokenize
+from nlp.gazetteer import Match, casekey, is_unspaced, tokenize
 from nlp.options import NlpOptions
 from nlp.orgs import (OrgTable, clean_org_surface, default_orgs, embassy_orgs, pattern_orgs,
                       zh_place_orgs)
@@ -215,7 +215,7 @@ class EntityExtractor:
                 place_spans.append((m.start, m.end))  # blocks spaCy LOC/ORG on a demonym
                 continue
             if value.kind != "country" and not is_unspaced(m.text) \
-                    and m.text.lower() in _place_function_words(lang):
+                    and casekey(m.text) in _place_function_words(lang):
                 continue  # Indonesian "Lima orang..." is "five people", not Peru's capital
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang):
@@ -404,7 +404,8 @@ class EntityExtractor:
     def _acronym_after(self, text: str, end: int) -> tuple[str | None, int]:
         """The canonical name of a known acronym in brackets right after a name:
         "ministère des Affaires étrangères, du Commonwealth et du Développement (FCDO)"."""
-        match = _ACRONYM_AFTER.match(text, end)
+        # A name's tail and its bracketed acronym are short; never scan the rest of the text.
+        match = _ACRONYM_AFTER.match(text, end, end + _ACRONYM_WINDOW)
         if match is None:
             return None, end
         name = self.orgs.lookup(match.group(1))
@@ -454,7 +455,8 @@ def _place_function_words(lang: str | None) -> frozenset[str]:
     return function_words().get(lang or "", frozenset())
 
 
-_PLACE_SUFFIX = re.compile(r"\s+(?:de la|de|del|of|di)\s+")
+# (?<!\s): a match starts where a run of spaces starts, so a long run is tried once.
+_PLACE_SUFFIX = re.compile(r"(?<!\s)\s+(?:de la|de|del|of|di)\s+")
 
 
 class _PatternName(str):
@@ -482,6 +484,7 @@ _ADMIN_WORDS = {"Kabupaten", "Kota", "Provinsi", "Kecamatan", "Desa", "Ciudad", 
 # the rest of a name (capitalised words and connectors only), then "(ACRONYM)"
 _ACRONYM_AFTER = re.compile(r"(?:,?[ \t]+(?:[A-ZÀ-Ý][\w'’-]*|de|du|des|la|le|les|of|and|the|et|y|"
                             r"del|for|on|en))*[ \t]*\(([A-Z][A-Za-z0-9&.-]{1,10})\)")
+_ACRONYM_WINDOW = 300
 _COMMA_NAME = re.compile(r",\s+([A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3})")
 _CAPITALISED_NEXT = re.compile(r" [A-ZÀ-Ý][a-zà-ÿ]")
 _CAPITALISED_PREV = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+ $")
@@ -540,7 +543,7 @@ def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
 _ORG_END = re.compile(r"(?:Commission|Ministry|Agency|Department|Authority|Council|Office|Bureau|"
                       r"Police|Army|Group|Bank|Court|Union|Association|Institute|Foundation|"
                       r"Organi[sz]ation|Force|Service|Network|Center|Centre|Committee|Affairs|Intelligence|"
-                      r"[A-Z]{2,})$")
+                      r"(?<![A-Z])[A-Z]{2,})$")  # (?<!..): a capitals run is tried once, not from each letter
 
 
 _HONORIFIC = re.compile(r"^(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sr\.|Sra\.|Srta\.|"

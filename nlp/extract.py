@@ -13,16 +13,19 @@ Every failure is an ExtractionError with a short reason; nothing else escapes.
 from __future__ import annotations
 
 import codecs
+import json
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from nlp.errors import ExtractionError
+from nlp.gazetteer import casekey
 from nlp.language import detect_language, normalise_tag
 from nlp.records import Page
 
@@ -32,20 +35,31 @@ MIN_TEXT_CHARS = 200
 
 _HTML_TYPES = ("text/html", "application/xhtml", "application/xml", "text/xml")
 _TEXT_TYPES = ("text/plain",)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+# [^<>]: one <meta tag's attributes never run into the next tag, so scanning is linear.
+_META_CHARSET = re.compile(rb"""<meta[^<>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LOOKS_LIKE_MARKUP = re.compile(r"<\s*(!doctype|html|head|body|p|div|article|title|meta|br|h[1-6])\b",
                                 re.I)
-_FEED = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b",
-                   re.S)
-_PARSER = HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+_FEED_ROOT = re.compile(r"<(?:rss|feed|urlset|sitemapindex|rdf:RDF)\b")
+# A feed's root element comes within this many characters of the start, after the
+# XML declaration, comments and processing instructions.
+_FEED_PROLOGUE_CHARS = 64_000
+# huge_tree lifts libxml2's limit of 256 nested elements, past which it silently drops
+# the rest of the page (real pages nest that deep); pages are already capped at
+# max_page_bytes, which is what that limit otherwise guards.
+_PARSER = HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", huge_tree=True)
 
 _DATE_XPATHS = (
     "//meta[@property='article:published_time']/@content",
     "//meta[@name='article:published_time']/@content",
     "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='date' or @name='DC.date.issued'"
-    " or @name='dcterms.date' or @name='parsely-pub-date' or @name='sailthru.date']/@content",
+    "//meta[@property='og:published_time' or @property='article:published'"
+    " or @name='og:published_time']/@content",
+    "//meta[@name='pubdate' or @name='publishdate' or @name='publish-date' or @name='date'"
+    " or @name='DC.date.issued' or @name='DC.date' or @name='dc.date' or @name='DC.Date'"
+    " or @name='dcterms.date' or @name='dcterms.issued' or @name='dcterms.created'"
+    " or @name='parsely-pub-date' or @name='sailthru.date' or @name='date.release']/@content",
+    "//meta[@itemprop='datePublished' or @itemprop='dateCreated']/@content",
     "//time[@itemprop='datePublished']/@datetime",
     "//article//time[@datetime][1]/@datetime",
 )
@@ -173,6 +187,8 @@ def parse_date(value: str | None) -> datetime | None:
                       int(second or 0))
     except ValueError:
         return None
+    if dt.year < _OLDEST_YEAR:  # "0001-01-01T00:00:00" placeholders in CMS metadata
+        return None
     if zone and zone != "Z":
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
@@ -183,6 +199,8 @@ def parse_date(value: str | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc)
 
 
+_OLDEST_YEAR = 1990
+
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -192,8 +210,17 @@ def text_size(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
+def _valid_unicode(text: str) -> str:
+    """text with lone surrogates (which no encoder, index or JSON writer accepts) as U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
 def _clean_text(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", _valid_unicode(text))
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     out: list[str] = []
@@ -203,32 +230,194 @@ def _clean_text(text: str) -> str:
     return "\n".join(out).strip()
 
 
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / ")
+_TITLE_XPATHS = {
+    "title": "//head/title/text()",
+    "og": "//meta[@property='og:title' or @name='og:title' or @name='twitter:title']/@content",
+    "h1": "//h1",
+    "site": "//meta[@property='og:site_name' or @name='application-name' "
+            "or @name='apple-mobile-web-app-title' or @name='og:site_name']/@content",
+}
+_HOST_NOISE = {"www", "m", "amp", "mobile", "news", "edition", "com", "co", "net", "org", "gov"}
 
 
-def _clean_title(title: str | None, site: str | None = None) -> str:
-    """Whitespace normalised, without a trailing " | Site name" when the site's name is known."""
-    title = " ".join((title or "").split())
-    site = " ".join((site or "").split())
-    if site and len(title) > len(site) + 3:
-        for sep in _TITLE_SEPARATORS:
-            if title.lower().endswith((sep + site).lower()):
-                return title[: -len(sep + site)].strip()
-            if title.lower().startswith((site + sep).lower()):
-                return title[len(site + sep):].strip()
+def _squash(text: str) -> str:
+    """Letters and digits only, case- and accent-folded: "Seznam Zprávy" -> "seznamzpravy"."""
+    folded = unicodedata.normalize("NFKD", casekey(text))
+    return "".join(c for c in folded if c.isalnum())
+
+
+def _host_names(url: str | None) -> set[str]:
+    """The distinctive labels of a page's host: www.seznamzpravy.cz -> {"seznamzpravy"}."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return set()
+    labels = host.split(".")[:-1]  # the top-level domain names no site
+    return {label for label in labels if len(label) >= 3 and label not in _HOST_NOISE}
+
+
+def _is_site_name(tail: str, sites: set[str], hosts: set[str]) -> bool:
+    key = _squash(tail)
+    if not key or len(tail) > 80:
+        return False
+    # "Remember 80/90 - Memorabilia anni 80/90" where og:site_name is "Remember 80/90"
+    if any(key == site or len(site) >= 4 and key.startswith(site) for site in sites):
+        return True
+    # "CBC News" on cbc.ca, "Kompas.com" on kompas.com: a short name led by the host's;
+    # "comwrap auf der DMEXCO 2018" on comwrap.com is a headline, not a site name.
+    return len(tail.split()) <= 3 and any(key.startswith(host) for host in hosts)
+
+
+def _separators(title: str):
+    """(head, tail) at every separator in title, the longest tail first."""
+    for sep in _TITLE_SEPARATORS:
+        pos = title.find(sep)
+        while pos > 0:
+            yield title[:pos], title[pos + len(sep):]
+            pos = title.find(sep, pos + 1)
+
+
+def _clean_title(title: str | None, site: str | None = None, *, url: str | None = None,
+                 others: tuple[str, ...] = (), sites: tuple[str | None, ...] = ()) -> str:
+    """Whitespace normalised, without the site's name before or after a separator.
+
+    The cut part must be the site's name: og:site_name (site, sites), the host's
+    name, or what is left when the same headline appears bare elsewhere in the page
+    (others: og:title, h1). A title that merely contains a dash is left whole.
+    """
+    title = " ".join(_valid_unicode(title or "").split())[:1000]
+    site_keys = {key for key in map(_squash, (site or "", *(s or "" for s in sites))) if key}
+    hosts = _host_names(url)
+    bare = {" ".join(o.split()) for o in others if o} - {title}  # og:title often repeats it
+    parts = list(_separators(title))
+    for head, tail in parts:
+        if _is_site_name(tail, site_keys, hosts):
+            return head
+        if _is_site_name(head, site_keys, hosts) and len(tail) > len(head):
+            return tail
+    # No name to go by: the headline printed bare elsewhere (a blog's h1 may be its
+    # name, so the site-name evidence above goes first).
+    for head, tail in parts:
+        if head in bare:
+            return head
+        if tail in bare and len(tail) > len(head):
+            return tail
     return title
+
+
+def _page_titles(tree: HtmlElement) -> dict[str, str]:
+    out = {}
+    for key, xpath in _TITLE_XPATHS.items():
+        try:
+            values = tree.xpath(xpath)[:3]
+        except etree.XPathError:
+            continue
+        for value in values:
+            text = value.text_content() if isinstance(value, HtmlElement) else str(value)
+            text = " ".join(text[:1000].split())
+            if text:
+                out[key] = text
+                break
+    return out
+
+
+# --- dates from the page's own metadata ------------------------------------
+
+_JSONLD_MAX_BLOCKS = 20
+_JSONLD_MAX_CHARS = 200_000
+_JSONLD_MAX_NODES = 5_000
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting",
+                  "analysisnewsarticle", "webpage", "liveblogposting", "report"}
+
+
+def _jsonld_date(tree: HtmlElement) -> datetime | None:
+    """datePublished of the page's JSON-LD, an article's first; blocks and nodes bounded."""
+    try:
+        scripts = tree.xpath("//script[@type='application/ld+json']")[:_JSONLD_MAX_BLOCKS]
+    except etree.XPathError:
+        return None
+    fallback = None
+    for script in scripts:
+        raw = (script.text or "")[:_JSONLD_MAX_CHARS]
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack, seen = [data], 0
+        while stack and seen < _JSONLD_MAX_NODES:
+            node = stack.pop()
+            seen += 1
+            if isinstance(node, list):
+                stack.extend(reversed(node))
+            elif isinstance(node, dict):
+                value = node.get("datePublished")
+                date = parse_date(value) if isinstance(value, str) else None
+                if date is not None:
+                    kinds = node.get("@type")
+                    kinds = kinds if isinstance(kinds, list) else [kinds]
+                    if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                        return date
+                    fallback = fallback or date
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return fallback
 
 
 # --- extraction ------------------------------------------------------------
 
-def parse_html(html: str) -> HtmlElement:
-    html = _XML_DECL.sub("", html, count=1)
+# libxml2 stops nesting at 2048 levels even with huge_tree and drops what lies deeper;
+# a tree that reaches this depth is re-parsed with the excess nesting flattened.
+_DEEPEST = 1800
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,30})\b[^<>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _depth(tree: HtmlElement) -> int:
+    deepest = depth = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _flatten(html: str, limit: int) -> str:
+    """html without the tags opened deeper than limit (and their end tags), in one pass.
+
+    Counting is approximate (HTML closes some elements implicitly), which is why
+    this runs only on pages whose parsed tree hit libxml2's depth limit.
+    """
+    out, last, depth = [], 0, 0
+    for tag in _TAG_TOKEN.finditer(html):
+        if tag.group(2).lower() in _VOID or tag.group(0).endswith("/>"):
+            continue
+        if tag.group(1):
+            depth = max(depth - 1, 0)
+            drop = depth >= limit
+        else:
+            drop = depth >= limit
+            depth += 1
+        if drop:
+            out.append(html[last:tag.start()])
+            last = tag.end()
+    out.append(html[last:])
+    return "".join(out)
+
+
+def _parse(html: str) -> HtmlElement:
     try:
         tree = document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError("no_text", f"unparseable HTML ({exc})") from exc
     if tree is None:
         raise ExtractionError("no_text", "unparseable HTML")
+    return tree
+
+
+def parse_html(html: str) -> HtmlElement:
+    html = _XML_DECL.sub("", html, count=1)
+    tree = _parse(html)
+    if _depth(tree) >= _DEEPEST:
+        tree = _parse(_flatten(html, _DEEPEST // 2))
     return tree
 
 
@@ -250,7 +439,9 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
     tree = parse_html(html)
     page_lang = _first(tree, _LANG_XPATHS)
     declared_lang = normalise_tag(page_lang) or normalise_tag(declared_lang)
-    meta_date = parse_date(_first(tree, _DATE_XPATHS))
+    # The page's own metadata first: trafilatura's guesses come from the whole page.
+    meta_date = _jsonld_date(tree) or parse_date(_first(tree, _DATE_XPATHS))
+    titles = _page_titles(tree)
 
     document = None
     try:
@@ -272,7 +463,10 @@ def extract_html(html: str, *, url: str | None = None, declared_lang: str | None
         raise ExtractionError("no_text", "no article text found")
     if text_size(text) < min_chars:
         raise ExtractionError("too_short", f"{len(text)} characters of text")
-    title = _clean_title(getattr(document, "title", None), getattr(document, "sitename", None)) \
+    site = titles.get("site") or getattr(document, "sitename", None)
+    others = tuple(t for t in (titles.get("og"), titles.get("h1")) if t)
+    title = _clean_title(getattr(document, "title", None) or titles.get("title"), site, url=url,
+                         others=others, sites=(getattr(document, "sitename", None),)) \
         or _clean_title(hint_title)
     published = meta_date or parse_date(getattr(document, "date", None)) or hint_published
     language = normalise_tag(lang) or detect_language(text, declared_lang)
@@ -298,6 +492,30 @@ def extract_plain(text: str, *, min_chars: int = MIN_TEXT_CHARS, lang: str | Non
     return Extracted(text=text, title=title, published=hint_published,
                      lang=normalise_tag(lang) or detect_language(text, declared_lang),
                      declared_lang=normalise_tag(declared_lang))
+
+
+def is_feed(text: str) -> bool:
+    """Whether text is a feed or sitemap: its first element, after the prologue, is one.
+
+    The prologue is skipped with str.find, one step per comment or declaration,
+    because a regex over "(<!--.*?-->\\s*)*" backtracks without end on pages that
+    open with many comments.
+    """
+    pos, limit = 0, min(len(text), _FEED_PROLOGUE_CHARS)
+    while pos < limit:
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        if text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4, limit)
+            pos = end + 3
+        elif text.startswith("<?", pos):
+            end = text.find("?>", pos + 2, limit)
+            pos = end + 2
+        else:
+            return bool(_FEED_ROOT.match(text, pos))
+        if end < 0:
+            return False
+    return False
 
 
 def looks_like_markup(text: str) -> bool:
@@ -327,7 +545,7 @@ def extract_page(page: Page, *, min_chars: int = MIN_TEXT_CHARS,
         result = extract_plain(html, min_chars=min_chars, lang=lang, declared_lang=header_lang,
                                hint_title=page.hint_title, hint_published=page.hint_published)
     else:
-        if _FEED.match(html):
+        if is_feed(html):
             raise ExtractionError("not_html", "a feed or sitemap, not a page")
         result = extract_html(html, url=url, declared_lang=header_lang, min_chars=min_chars,
                               lang=lang, hint_title=page.hint_title,

@@ -24,7 +24,9 @@ UNSPACED_CHARS = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u
                   "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff")
 _UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 # Stretches of text the unspaced-name regex is run on (with a Latin prefix such as "KK园区").
-_UNSPACED_RUN = re.compile(f"(?:[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b ]*"
+# (?<![A-Za-z0-9]): a Latin prefix is tried from its first letter only, so a long
+# Latin word is not rescanned from each of its letters.
+_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b ]*"
                            f"[{UNSPACED_CHARS}])?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                               "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2212": "-"})
@@ -40,6 +42,18 @@ class Match(Generic[T]):
 
 def normalise_token(token: str) -> str:
     return token.translate(_APOSTROPHES)
+
+
+def casekey(text: str) -> str:
+    """The one case-insensitive form under which words are looked up in a table.
+
+    casefold() alone is not enough: it turns the Turkish "İ" into "i" plus a
+    combining dot above, so "MİLYON" would never equal "milyon"; NFKC makes
+    ligatures and full-width forms equal to their plain spelling.
+    """
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text.casefold()).replace("\u0307", "")
 
 
 @lru_cache(maxsize=200_000)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.gazetteer import casekey
 from nlp.records import Money
 
 __all__ = ["find_money", "usd_rates", "rates_date", "to_usd"]
@@ -406,7 +407,7 @@ _LEAD_WINDOW = 12
 
 
 def _key(s: str) -> str:
-    return " ".join(s.replace("’", "'").split()).casefold()
+    return casekey(" ".join(s.replace("’", "'").split()))
 
 
 _SUFFIX_LOOKUP = {_key(k): v for k, v in SUFFIX_WORDS.items()}
@@ -415,6 +416,7 @@ _MAG_LOOKUP = {_key(k): v for k, v in MAGNITUDES.items()}
 _NUMWORD_LOOKUP = {_key(k): v for k, v in NUMBER_WORDS.items()}
 _VAGUE_MULT_LOOKUP = {_key(k): v for k, v in VAGUE_MULTIPLIERS.items()}
 _VAGUE_MAG_LOOKUP = {_key(k): v for k, v in VAGUE_MAGNITUDES.items()}
+_SCALED_LOOKUP = {_key(k): v for k, v in SCALED_UNITS.items()}
 
 
 # --------------------------------------------------------------------------
@@ -534,7 +536,7 @@ def _suffix(text: str, pos: int, scaled: bool, weak: bool = True) -> tuple[str |
     if m:
         cur = m.group("cur")
         code = SUFFIX_CODES.get(cur) or _SUFFIX_LOOKUP.get(_key(cur))
-        if code and not (cur.casefold() in WEAK_SUFFIXES and not (scaled and weak)):
+        if code and not (_key(cur) in _WEAK_LOOKUP and not (scaled and weak)):
             return code, m.end()
     if scaled and weak:
         m = WEAK_SUFFIX_RE.match(text, pos)
@@ -613,7 +615,7 @@ def _bare_words_follow_context(results: list[Money]) -> None:
     """Bare "pesos"/"shillings"/"rupees" take the currency of the qualified ones
     in the same text ("20 billones de pesos colombianos ... 150.000 millones de pesos")."""
     for root, default in _FAMILIES.items():
-        family = [(m, m.text.casefold()) for m in results if root in m.text.casefold()]
+        family = [(m, _key(m.text)) for m in results if root in _key(m.text)]
         if len(family) < 2:
             continue
         qualified = {m.currency for m, low in family if any(k in low for k in _QUALIFIED[root])}
@@ -654,7 +656,7 @@ def _figures(text: str, lang: str | None) -> list[_Figure]:
                 mult, end, scaled = mult * mult2, end2, True
         unit = SCALED_UNIT_RE.match(text, end)
         if unit:
-            code, factor = SCALED_UNITS[unit.group("unit").lower()]
+            code, factor = _SCALED_LOOKUP[_key(unit.group("unit"))]
             mult, scaled = mult * factor, True
         value = raw * mult
         if unit:
@@ -758,5 +760,5 @@ def _vague(text: str, found: list[Money]) -> list[Money]:
             taken.append((start, end))
     for m in ADJECTIVE_RE.finditer(text):
         if free(m.start(), m.end()):
-            out.append(_money(m.start(), m.end(), MAGNITUDES[m.group("mag").lower()], "USD", True))
+            out.append(_money(m.start(), m.end(), _MAG_LOOKUP[_key(m.group("mag"))], "USD", True))
     return out

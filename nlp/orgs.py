@@ -62,7 +62,17 @@ class OrgTable:
         return name
 
 
-_TRAILING_WORDS = re.compile(r"(?:\s+(?:of|and|the|for|de|du|des|la|le|del|y|et|&))+$")
+_TRAILING_WORDS = frozenset("of and the for de du des la le del y et &".split())
+
+
+def _strip_trailing_words(text: str) -> str:
+    """text without connectors left dangling at its end ("Ministry of" -> "Ministry"),
+    word by word, so a long run of them costs linear time (a regex here backtracked)."""
+    while True:
+        head, space, last = text.rpartition(" ")
+        if not space or last not in _TRAILING_WORDS:
+            return text
+        text = head
 
 
 def clean_org_surface(surface: str) -> str | None:
@@ -73,7 +83,7 @@ def clean_org_surface(surface: str) -> str | None:
     if text.count("(") != text.count(")"):
         text = text.split("(")[0]
     text = _TRAILING.sub("", _LEADING.sub("", text)).strip(" -–,.;:\"'«»“”()[]")
-    text = _TRAILING_WORDS.sub("", text)
+    text = _strip_trailing_words(text)
     if len(text) < 2 or len(text) > 80 or _JUNK.search(text):
         return None
     if text in _GENERIC or not any(c.isupper() for c in text[:1] + "".join(

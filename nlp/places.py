@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from nlp.gazetteer import Gazetteer, Match, data_rows, is_unspaced, tokenize
+from nlp.gazetteer import Gazetteer, Match, casekey, data_rows, is_unspaced, tokenize
 
 DATA = Path(__file__).parent / "data"
 
@@ -42,7 +42,7 @@ SUBDIVISION_COUNTRIES = ("MM", "KH", "LA", "TH", "VN", "PH", "ID", "MY", "CN")
 SUBDIVISION_EXCLUDED = frozenset({"Chin", "Mon", "Antique", "Aurora", "Isabela", "Quezon",
                                   "Mountain Province", "Batanes", "Nusa Tenggara", "Papua",
                                   "Jawa", "Sumatera", "Kalimantan", "Sulawesi", "Maluku"})
-_SUBDIVISION_SUFFIX = re.compile(r"\s+(?:Sheng|Zizhiqu|Uygur Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu"
+_SUBDIVISION_SUFFIX = re.compile(r"(?<!\s)\s+(?:Sheng|Zizhiqu|Uygur Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu"
                                  r"|Shi)$")
 
 
@@ -81,7 +81,8 @@ def _ascii_fold(name: str) -> str:
 @lru_cache(maxsize=1)
 def function_words() -> dict[str, frozenset[str]]:
     """Per language, the function words that are also place names (data/function_words.tsv)."""
-    return {row[0]: frozenset(row[1].split()) for row in data_rows(DATA / "function_words.tsv")}
+    return {row[0]: frozenset(casekey(w) for w in row[1].split())
+            for row in data_rows(DATA / "function_words.tsv")}
 
 
 def common_words() -> frozenset[str]:
@@ -198,7 +199,7 @@ class PlaceGazetteer:
         for code in SUBDIVISION_COUNTRIES:
             for sub in pycountry.subdivisions.get(country_code=code) or ():
                 name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
-                if name in SUBDIVISION_EXCLUDED or name.lower() in common \
+                if name in SUBDIVISION_EXCLUDED or casekey(name) in common \
                         or not _acceptable_name(name):
                     continue
                 info = PlaceInfo(name, code, "province")
@@ -232,13 +233,13 @@ class PlaceGazetteer:
             info = PlaceInfo(city["name"], country, "city", city.get("latitude"),
                              city.get("longitude"), pop)
             focus = country in FOCUS_COUNTRIES
-            if city["name"] not in stop and city["name"].lower() not in common \
+            if city["name"] not in stop and casekey(city["name"]) not in common \
                     and _acceptable_name(city["name"], min_latin=3 if focus else 4):
                 self._add(city["name"], info)
             if not focus and pop < 1_000_000:
                 continue  # other names only for the region's towns and big cities
             for alt in city.get("alternatenames") or ():
-                if alt in stop or alt.lower() in common or not _acceptable_name(alt, min_latin=5):
+                if alt in stop or casekey(alt) in common or not _acceptable_name(alt, min_latin=5):
                     continue
                 if is_unspaced(alt):
                     if (focus and len(alt) >= 3) or pop >= 1_000_000:

@@ -78,13 +78,16 @@ def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlelang", "apscheduler",
+    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlan", "apscheduler",
                   "urllib3", "mail.log", "httpx", "uvicorn.access"):
         if verbose < 2:
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # trafilatura warns "discarding data" for each page it finds no text in; the
+    # nlp stage reports that page once, with its reason, so a second line is noise.
     # The search clients log every failover between nodes with a traceback;
     # the index layer already reports what matters in one line.
-    for noisy in ("elastic_transport", "opensearch", "elasticsearch"):
+    for noisy in ("elastic_transport", "opensearch", "elasticsearch", "trafilatura", "htmldate",
+                  "courlan"):
         if verbose < 1:
             logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 

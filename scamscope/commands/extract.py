@@ -1,6 +1,7 @@
 """`scamscope extract FILE|URL`: run the nlp stage on one page and show what it understood.
 
-FILE is an HTML page or a plain-text article; URL (http/https) is fetched once.
+FILE is an HTML page or a plain-text article ("-" reads stdin), at most
+max_page_bytes long; URL (http/https) is fetched once.
 --json prints {url, title, lang, published, text, entities: {places, orgs, people, money}, ...}.
 Exit codes: 0 ok, 1 nothing extractable or the fetch failed, 2 usage (missing file...).
 """
@@ -12,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from nlp.analyze import Analyzer, Rejected
 from nlp.language import normalise_tag
@@ -25,7 +27,7 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "extract", parents=parents,
         help="extract text, metadata and entities from one page (file or URL)")
-    parser.add_argument("source", metavar="FILE|URL", help="HTML or text file, or an http(s) URL")
+    parser.add_argument("source", metavar="FILE|URL", help="HTML or text file (- for stdin), or an http(s) URL")
     parser.add_argument("--url", help="the page's URL when extracting from a file "
                                       "(sets the article id and resolves relative links)")
     parser.add_argument("--lang", metavar="LL", help="force the language (ISO 639-1, e.g. en, fr, th)")
@@ -54,18 +56,38 @@ def _fetch(url: str, settings: Settings) -> Page:
                 source="adhoc")
 
 
-def _read(path_text: str, url: str | None) -> Page:
+def _read(path_text: str, url: str | None, limit: int) -> Page:
+    """The file's bytes (or stdin's for "-"), never more than limit + 1 of them:
+    /dev/zero or a runaway pipe must not fill memory."""
     path = Path(path_text)
     try:
-        body = path.read_bytes()
+        if path_text == "-":
+            body = sys.stdin.buffer.read(limit + 1)
+        else:
+            with path.open("rb") as stream:
+                body = stream.read(limit + 1)
     except FileNotFoundError:
         raise UserError(f"{path_text}: no such file") from None
     except IsADirectoryError:
         raise UserError(f"{path_text}: is a directory, not a file") from None
     except OSError as exc:
         raise UserError(f"{path_text}: cannot read ({exc.strerror})") from None
-    page_url = url or path.resolve().as_uri()
+    if len(body) > limit:
+        raise UserError(f"{path_text} is larger than {limit / 1_000_000:g} MB (max_page_bytes)")
+    page_url = url or (path.resolve().as_uri() if path_text != "-" else "stdin:")
     return Page(url=page_url, final_url=page_url, status=200, body=body, source="adhoc")
+
+
+def _check_url(url: str) -> None:
+    """--url names the page on the web: an http(s) address with a host, nothing else."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UserError(f"--url {url!r}: expected an http(s) URL such as "
+                        "https://example.org/news/article")
 
 
 def to_json(article: Article) -> dict:
@@ -120,12 +142,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.lang is not None and normalise_tag(args.lang) is None:
         raise UserError(f"--lang {args.lang!r}: expected a two-letter language code such as en, "
                         "fr, th or zh")
+    if args.url is not None:
+        _check_url(args.url)
     if source.startswith(("http://", "https://")):
         page = _fetch(source, settings)
     elif "://" in source:
         raise UserError(f"{source}: only http(s) URLs and local files can be extracted")
     else:
-        page = _read(source, args.url)
+        page = _read(source, args.url, settings.max_page_bytes)
     result = Analyzer(nlp_options(settings)).analyze([page], lang=args.lang)[0]
     if isinstance(result, Rejected):
         detail = f" ({result.detail})" if result.detail else ""
