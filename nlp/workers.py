@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Sequence
@@ -39,6 +39,10 @@ from nlp.options import NlpOptions
 from nlp.records import Article, Page
 
 log = logging.getLogger(__name__)
+
+# Loggers whose levels a worker takes from the process that starts it (the CLI
+# quiets the extraction libraries' per-page warnings, -v turns them back on).
+_LOGGERS = ("nlp", "trafilatura", "htmldate", "courlan", "justext")
 
 # A worker reports after each page it extracts; the deadline counts from the
 # last report, so a batch of slow but honest pages is never cut short.
@@ -57,7 +61,8 @@ def _worker_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    env["SCAMSCOPE_WORKER_LOG_LEVEL"] = str(logging.getLogger("nlp").getEffectiveLevel())
+    env["SCAMSCOPE_WORKER_LOG_LEVELS"] = ",".join(
+        f"{name}={logging.getLogger(name).getEffectiveLevel()}" for name in _LOGGERS)
     return env
 
 
@@ -119,7 +124,6 @@ class _Worker:
     conn: Connection
     batch: _Batch | None = None
     deadline: float = 0.0
-    started: float = field(default_factory=time.monotonic)
 
 
 class AnalysisPool:
@@ -378,6 +382,9 @@ def is_settled(result: Article | object) -> bool:
 if __name__ == "__main__":
     # A worker is a program of its own: its log lines go to the stderr it shares
     # with the crawl, at the level the crawl's nlp logger had.
-    logging.basicConfig(level=int(os.environ.get("SCAMSCOPE_WORKER_LOG_LEVEL", logging.WARNING)),
-                        stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for item in filter(None, os.environ.get("SCAMSCOPE_WORKER_LOG_LEVELS", "").split(",")):
+        logger, _, level = item.partition("=")
+        logging.getLogger(logger).setLevel(int(level))
     _worker_main(Connection(int(sys.argv[1])))
