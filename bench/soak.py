@@ -208,9 +208,10 @@ def indexed(cli: Cli) -> list[str] | None:
     result = cli("search", "--json", "--limit", "1000000", timeout=300)
     if result.code != 0:
         return None
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
-    return [urlsplit(hit["url"]).path for hit in result.json()["hits"]]
+    # The site's paths are as written (sète); stored URLs are percent-encoded.
+    return [unquote(urlsplit(hit["url"]).path) for hit in result.json()["hits"]]
 
 
 def pending_digests(cli: Cli) -> int | None:
@@ -222,13 +223,15 @@ def pending_digests(cli: Cli) -> int | None:
 
 def mailed(smtp: SMTPServer, base_url: str) -> tuple[int, Counter]:
     """Digests received, and how many times each article path was mailed."""
+    from urllib.parse import unquote
+
     pattern = re.compile(re.escape(base_url) + r"(/news/[^\s<>\"]+)")
     with smtp.lock:
         messages = list(smtp.messages)
     counts: Counter = Counter()
     for message in messages:
         text = message.get_body(("plain",)).get_content()
-        counts.update(set(pattern.findall(text)))
+        counts.update({unquote(path) for path in pattern.findall(text)})
     return len(messages), counts
 
 
