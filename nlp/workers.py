@@ -67,6 +67,8 @@ def _worker_env() -> dict[str, str]:
 
 
 def _die_with_parent() -> None:
+    # Linux sends the signal when the *thread* that started the worker ends: the
+    # pool belongs to one thread (the crawl's sink thread), which outlives it.
     parent = os.getppid()
     try:
         import ctypes
