@@ -159,16 +159,19 @@ def run_crawl(targets: Sequence[Source], options: CrawlOptions,
         if progress is not None:
             progress.finish()
         try:
-            settled, sink_error = None, None
-            try:
-                settled = worker.call_blocking(_close, sink)
-            except Exception as exc:
-                sink_error = "sink_error"
-                log.error("the pipeline failed while finishing: %s: %s", type(exc).__name__, exc)
-                log.debug("sink close error", exc_info=True)
-            if spider is not None:
-                spider.commit_state(settled, sink_error)
-            stats = worker.call_blocking(sink.stats) if isinstance(sink, PageSink) else {}
+            # A factory that failed built no sink: its error is the one to report.
+            if isinstance(sink, PageSink):
+                settled, sink_error = None, None
+                try:
+                    settled = worker.call_blocking(_close, sink)
+                except Exception as exc:
+                    sink_error = "sink_error"
+                    log.error("the pipeline failed while finishing: %s: %s",
+                              type(exc).__name__, exc)
+                    log.debug("sink close error", exc_info=True)
+                if spider is not None:
+                    spider.commit_state(settled, sink_error)
+                stats = worker.call_blocking(sink.stats)
         finally:
             worker.stop()
             if state is not None:

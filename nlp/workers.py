@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Sequence
 
 from nlp.options import NlpOptions
-from nlp.records import Article, Page
+from nlp.records import Page
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +184,6 @@ class AnalysisPool:
             batch = self._order.popleft()
             done.append((batch.pages, batch.results))
         return done
-
-    def analyze(self, pages: Sequence[Page], lang: str | None = None) -> list:
-        """Synchronous convenience: one result per page, in order."""
-        self.submit(pages, lang)
-        out: list = []
-        for _, results in self.collect(block=True):
-            out.extend(results)
-        return out
 
     def close(self) -> None:
         for worker in list(self._workers):
@@ -374,11 +366,6 @@ class AnalysisPool:
         worker.conn.close()
         if worker in self._workers:
             self._workers.remove(worker)
-
-
-def is_settled(result: Article | object) -> bool:
-    """False for results whose page must be analysed again on a later run."""
-    return getattr(result, "reason", None) != "interrupted"
 
 
 if __name__ == "__main__":

@@ -64,6 +64,9 @@ class InlineAnalysis:
         self.analyzer = analyzer
         self.done: list[tuple[list[Page], list]] = []
 
+    def prestart(self) -> None:
+        return None  # the analyzer is loaded already
+
     def submit(self, pages: list[Page]) -> None:
         self.done.append((pages, self.analyzer.analyze(pages)))
 
@@ -115,7 +118,7 @@ class IngestSink:
 
     def accept(self, page: Page) -> list[Settled]:
         if not self.buffer:
-            getattr(self.analysis, "prestart", lambda: None)()
+            self.analysis.prestart()
         self.buffer.append(page)
         if len(self.buffer) >= self.batch_size:
             self._submit()

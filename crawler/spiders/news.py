@@ -232,17 +232,21 @@ class NewsSpider(scrapy.Spider):
             return fn(*args)
         return await self.worker.call(fn, *args)
 
-    async def follow_links(self, source: Source, links: Sequence[Link],
+    async def follow_links(self, source: Source, links: Sequence[Link], parent: str | None,
                            chunk: int = 100) -> list[Request]:
         """Requests for the links worth fetching: new to this crawl, not known to the
         sink, within the source's cap. The sink is asked a chunk at a time, so a
-        50,000-URL sitemap costs a few lookups once the cap is reached."""
+        50,000-URL sitemap costs a few lookups once the cap is reached.
+
+        parent is the document that lists them: links over the cap wait for the next
+        crawl, which must then read it again rather than be told "not modified"."""
         fresh = [link for link in links if canonical_url(link.url) not in self.requested]
         out: list[Request] = []
         for start in range(0, len(fresh), chunk):
             batch = fresh[start:start + chunk]
             if self.scheduled[source.name] >= self._limit(source):
                 self.tally.add(source.name, "capped", len(fresh) - start)
+                self.mark_incomplete(parent)
                 break
             known = await self._known_urls([link.url for link in batch])
             for link in batch:
@@ -253,11 +257,13 @@ class NewsSpider(scrapy.Spider):
                     continue
                 if self.scheduled[source.name] >= self._limit(source):
                     self.tally.add(source.name, "capped")
+                    self.mark_incomplete(parent)
                     continue
                 if link.lang is None and source.lang:
                     link.lang = source.lang
                 request = self.article_request(source, link)
                 if request is not None:
+                    request.meta["ss_parent"] = parent
                     self.scheduled[source.name] += 1
                     out.append(request)
         return out
@@ -301,14 +307,8 @@ class NewsSpider(scrapy.Spider):
         for request in follow:
             request.meta["ss_parent"] = listed
             yield request
-        capped_before = self.tally.by_source.get(source.name, {}).get("capped", 0)
-        for request in await self.follow_links(source, links):
-            request.meta["ss_parent"] = listed
+        for request in await self.follow_links(source, links, parent=listed):
             yield request
-        if self.tally.by_source.get(source.name, {}).get("capped", 0) > capped_before:
-            # Links over the per-source cap wait for the next crawl, which must
-            # then read this document again rather than be told "not modified".
-            self.mark_incomplete(listed)
 
     def discover(self, response: Response, source: Source, kind: str,
                  depth: int) -> tuple[Found, list[Request], str]:
