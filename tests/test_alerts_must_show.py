@@ -49,7 +49,8 @@ def test_must_show(cli, test_site, smtp_server):
     assert down.err.strip() == (f"scamscope alerts: 1 digest still pending: SMTP "
                                 f"127.0.0.1:{smtp_server.port} refused the connection; it will "
                                 "be retried")
-    pending = {s["email"]: s["pending"] for s in cli("subscriptions", "list", "--json").json()}
+    pending = {s["email"]: s["pending"]
+               for s in cli("subscriptions", "list", "--json").json()["subscriptions"]}
     assert pending == {"analyst@example.org": 0, "editor@example.org": 1}
 
     smtp_server.start()
