@@ -55,8 +55,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         json.dump({**sub.to_json(), "created_now": created}, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     elif created:
-        how = "gets" if channel == "email" else "receives (webhook)"
-        print(f"subscription {sub.id}: {sub.target} {how} {sub.frequency} digests for "
+        who = sub.target if channel == "email" else f"webhook {sub.target}"
+        print(f"subscription {sub.id}: {who} gets {sub.frequency} digests for "
               f"{sub.describe_query()}")
     else:
         print(f"subscription {sub.id} already exists: {sub.target} is already subscribed to "
