@@ -15,7 +15,7 @@ from typing import Sequence
 
 from scamscope import errors
 from scamscope.commands import COMMANDS
-from scamscope.config import ConfigError, load_settings
+from scamscope.config import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -98,18 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         overrides = {"data_dir": args.data_dir, "index": args.index, "smtp": args.smtp}
         settings = load_settings(args.config, overrides=overrides)
-    except ConfigError as exc:
+    except errors.UserError as exc:  # ConfigError: a bad file, variable or flag
         sys.stderr.write(f"scamscope: {exc}\n")
-        return EXIT_USAGE
+        return exc.exit_code
     configure_logging(args.verbose, args.quiet, settings.log_level)
     try:
         return int(args._run(args, settings) or 0)
     except errors.UserError as exc:
         sys.stderr.write(f"scamscope {args.command}: {exc}\n")
         return exc.exit_code
-    except ConfigError as exc:
-        sys.stderr.write(f"scamscope {args.command}: {exc}\n")
-        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("scamscope: interrupted\n")
         return 130

@@ -24,13 +24,14 @@ crawls to stop at once. Alert delivery state is in
 alerts.db, so a restart resumes with nothing lost and no duplicate mail beyond the window
 documented in alerts/mailer.py.
 
-With settings.web_in_daemon the web UI (scamscope.web.app.create_app) is served by uvicorn
-in a thread; if the web module is missing or its port is taken, the daemon runs without it.
+With settings.web_in_daemon the web UI is served in a thread by the same server as
+`scamscope serve` (scamscope.webserver: same hardening, same warnings; uvicorn leaves the
+signals to the main thread, i.e. to the daemon); if its port is taken, the daemon runs
+without it.
 """
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import logging
 import os
 import signal
@@ -43,7 +44,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from scamscope.config import ConfigError, Settings
+from scamscope.config import Settings
 from scamscope.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -94,9 +95,7 @@ def job_specs(settings: Settings, sources: Sequence[Any]) -> list[JobSpec]:
 
     from scamscope.alerting import parse_daily_at
 
-    minute = settings.schedule_minute_seconds
-    if minute <= 0:
-        raise ConfigError("schedule_minute_seconds must be more than 0")
+    minute = settings.schedule_minute_seconds  # > 0: load_settings checked it
     specs = []
     for source in sources:
         if not getattr(source, "enabled", True):
@@ -114,18 +113,6 @@ def job_specs(settings: Settings, sources: Sequence[Any]) -> list[JobSpec]:
     specs.append(JobSpec("alerts:daily", alerts_job, ("daily",),
                          CronTrigger(hour=hour, minute=mins), "alerts", "daily alerts"))
     return specs
-
-
-def configured_sources(settings: Settings) -> list[Any]:
-    """The effective sources (bundled catalogue or sources_file, plus [[sources]] tables)."""
-    from crawler.errors import CatalogueError
-    from crawler.sources import load_sources
-
-    try:
-        return load_sources(settings.sources_file or None, settings.sources,
-                            default_interval=settings.crawl_interval_minutes)
-    except CatalogueError as exc:
-        raise UserError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------------- lock
@@ -254,7 +241,7 @@ class Daemon:
                 index.close()
         except Exception as exc:  # a job must never take the daemon down
             self.failures += 1
-            message = translate(exc) if not isinstance(exc, (UserError, ConfigError)) else exc
+            message = exc if isinstance(exc, UserError) else translate(exc)
             if message is None:
                 log.exception("%s failed", label)
                 message = f"{type(exc).__name__}: {exc}"
@@ -282,42 +269,31 @@ class Daemon:
     # ---- web
 
     def start_web(self) -> None:
+        """The same server as `scamscope serve` (scamscope.webserver), in a thread; if it
+        cannot start, the daemon runs without it."""
         settings = self.settings
         if not settings.web_in_daemon:
             return
-        if importlib.util.find_spec("scamscope.web") is None or \
-                importlib.util.find_spec("scamscope.web.app") is None:
-            self.say("web UI: not available in this build; running without it")
-            return
         try:
-            import uvicorn
+            from scamscope.webserver import web_server
 
-            from scamscope.web.app import create_app
-
-            app = create_app(settings)
-        except Exception as exc:
-            self.say(f"web UI: cannot start ({type(exc).__name__}: {exc}); running without it")
+            server = web_server(settings)
+        except UserError as exc:  # the port is taken, the host does not resolve
+            self.say(f"web UI: {exc}; running without it")
             return
-        config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
-                                log_level="warning", lifespan="on")
-        server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # signals are the daemon's
-
-        def serve() -> None:
-            try:
-                server.run()
-            except SystemExit:
-                self.say(f"web UI: cannot listen on {settings.web_host}:{settings.web_port} "
-                         "(in use?); running without it")
-
+        except ImportError as exc:
+            self.say(f"web UI: not available in this build ({exc}); running without it")
+            return
         self._web = server
-        self._web_thread = threading.Thread(target=serve, name="web", daemon=True)
+        self._web_thread = threading.Thread(target=server.run, name="web", daemon=True)
         self._web_thread.start()
-        self.say(f"web UI: http://{settings.web_host}:{settings.web_port}/")
+        self.say(f"web UI: {server.url}")
+        for line in server.warnings:
+            self.say(f"web UI: {line}")
 
     def stop_web(self) -> None:
         if self._web is not None:
-            self._web.should_exit = True
+            self._web.stop()
             if self._web_thread is not None:
                 self._web_thread.join(timeout=10)
 
