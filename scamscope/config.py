@@ -17,6 +17,8 @@ from typing import Any, Mapping
 from scamscope.errors import UserError
 
 ENV_PREFIX = "SCAMSCOPE_"
+# One timestamp format for every line a person reads (log lines and the daemon's own).
+LOG_DATEFMT = "%Y-%m-%d %H:%M:%S"
 
 
 class ConfigError(UserError):

@@ -44,7 +44,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from scamscope.config import Settings
+from scamscope.config import LOG_DATEFMT, Settings
+from scamscope.crawl_report import Cycle, crawl_outcome
 from scamscope.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -162,27 +163,43 @@ class Daemon:
     failures: int = 0
     _children: set = field(default_factory=set)
     _children_lock: threading.Lock = field(default_factory=threading.Lock)
+    _out_lock: threading.Lock = field(default_factory=threading.Lock)
+    verbose: int = 0  # -v: crawls' own log lines too
+    cycle: Cycle | None = None
     _web: Any = None
     _web_thread: threading.Thread | None = None
 
     # ---- output
 
+    def _echo(self, raw: str) -> None:
+        with self._out_lock:
+            self.out.write(raw)
+            self.out.flush()
+
     def say(self, line: str) -> None:
-        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-        self.out.write(f"{stamp} {line}\n")
-        self.out.flush()
+        # The same stamp as the log lines (cli.LOG_DATEFMT), so -v output reads as one.
+        stamp = datetime.now().strftime(LOG_DATEFMT)
+        with self._out_lock:
+            self.out.write(f"{stamp} {line}\n")
+            self.out.flush()
 
     # ---- jobs
 
     def crawl(self, source: str) -> int:
+        """One crawl in a subprocess; one line about it (its own output only at -v)."""
         if self.stopping.is_set():
             return 0
-        cmd = [sys.executable, "-m", "scamscope", *self.global_args, "crawl", "--source", source]
+        cmd = [sys.executable, "-m", "scamscope", *self.global_args, "crawl", "--json",
+               "--source", source]
         started = time.monotonic()
         # Own session: a Ctrl-C in the terminal reaches only the daemon, which then asks
         # the crawl to stop once, instead of both being interrupted at once.
-        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL)
-        self.say(f"crawl {source}: started (pid {proc.pid})")
+        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                errors="replace")
+        if self.verbose:
+            self.say(f"crawl {source}: started (pid {proc.pid})")
+        output = _Drain(proc, self._echo if self.verbose else None)
         with self._children_lock:
             self._children.add(proc)
         try:
@@ -190,16 +207,17 @@ class Daemon:
         finally:
             with self._children_lock:
                 self._children.discard(proc)
-        took = time.monotonic() - started
+            output.join()
         if code != 0:
             self.failures += 1
-        if code == 0:
-            outcome = "done"
-        elif code < 0:
-            outcome = f"stopped by signal {-code}"
-        else:
-            outcome = f"failed (exit {code})"
-        self.say(f"crawl {source}: {outcome} in {took:.0f}s")
+        outcome = crawl_outcome(source, output.summary(), code, time.monotonic() - started,
+                                output.last_error())
+        self.say(outcome.line)
+        if self.cycle is not None:
+            with self._children_lock:
+                line = self.cycle.add(outcome)
+            if line:
+                self.say(line)
         return code
 
     def _wait_crawl(self, source: str, proc: subprocess.Popen) -> int:
@@ -340,6 +358,7 @@ class Daemon:
         previous = {}
         try:
             specs = job_specs(self.settings, self.sources)
+            self.cycle = _cycle(specs)
             for sig in (signal.SIGTERM, signal.SIGINT):
                 previous[sig] = signal.signal(sig, self._on_signal)
             scheduler = self.build_scheduler()
@@ -390,6 +409,7 @@ class Daemon:
         _daemon = self
         try:
             specs = job_specs(self.settings, self.sources)
+            self.cycle = _cycle(specs)
             codes = []
             for spec in specs:
                 if spec.func is crawl_job:
@@ -399,6 +419,54 @@ class Daemon:
         finally:
             _daemon = None
             lock.release()
+
+
+def _cycle(specs: list[JobSpec]) -> Cycle:
+    return Cycle(frozenset(spec.args[0] for spec in specs if spec.func is crawl_job))
+
+
+class _Drain:
+    """Reads a crawl's stdout (its --json summary) and stderr (its log) while it runs, so
+    neither pipe fills up; echo, when given, gets the log lines as they come (-v)."""
+
+    def __init__(self, proc: subprocess.Popen, echo: Callable[[str], None] | None):
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self.threads = [threading.Thread(target=self._read, args=(proc.stdout, self.stdout, None),
+                                         daemon=True),
+                        threading.Thread(target=self._read, args=(proc.stderr, self.stderr, echo),
+                                         daemon=True)]
+        for thread in self.threads:
+            thread.start()
+
+    @staticmethod
+    def _read(stream, into: list[str], echo: Callable[[str], None] | None) -> None:
+        for line in stream:
+            if len(into) < 10_000:  # bounded: a runaway log must not fill memory
+                into.append(line)
+            if echo is not None:
+                echo(line)
+        stream.close()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def summary(self) -> dict | None:
+        import json
+
+        try:
+            data = json.loads("".join(self.stdout))
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def last_error(self) -> str:
+        for line in reversed(self.stderr):
+            line = line.strip()
+            if line:
+                return line.removeprefix("scamscope crawl: ")[:300]
+        return ""
 
 
 def _first_run(spec: JobSpec, now: datetime) -> datetime:

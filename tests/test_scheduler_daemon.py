@@ -122,7 +122,7 @@ def test_sigterm_lets_the_running_crawl_finish(daemon_runner, data_dir, test_sit
     config = data_dir.parent / "scamscope.toml"
     config.write_text(f'sources_file = "{catalogue}"\nweb_in_daemon = false\n'
                       "download_delay = 0.0\nautothrottle = false\n")
-    daemon = daemon_runner(config)
+    daemon = daemon_runner(config, args=("-v",))  # -v: "started" lines too
     daemon.wait_line("crawl slow: started")
     daemon.signal(signal.SIGTERM)
     # One signal only: a second one (as terminate() would send) stops running crawls.
