@@ -16,7 +16,8 @@ The receiver recomputes the HMAC over the timestamp, a dot and the raw body byte
 compares in constant time (verify() does exactly that); checking the timestamp is recent
 stops an old request from being replayed.
 
-Answers: any 2xx means delivered (and only then is the digest marked sent). 408, 425,
+One deadline (3 x timeout) bounds the whole exchange, and at most 64 KiB of answer
+headers and 512 bytes of its body are read. Answers: any 2xx means delivered (and only then is the digest marked sent). 408, 425,
 429 and 5xx, refused connections, timeouts and TLS failures are temporary: the digest
 stays pending and is retried with the outbox's backoff. 410 Gone suspends the
 subscription; any other answer (3xx: redirects are not followed; 4xx) parks the digest.
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
 import socket
 import ssl
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 MAX_URL = 2000
 _READ_BACK = 512  # bytes of an error answer kept for the reason
 _TEMPORARY = {408, 425, 429}
+_WHOLE_EXCHANGE = 3  # the whole request and answer: at most this many timeouts
+_MAX_HEAD = 65536  # bytes of answer headers read before giving up on the receiver
 SIGNATURE_HEADER = "X-Scamscope-Signature"
 TIMESTAMP_HEADER = "X-Scamscope-Timestamp"
 DELIVERY_HEADER = "X-Scamscope-Delivery"
@@ -126,46 +128,40 @@ class WebhookChannel:
                    DELIVERY_HEADER: digest.row.id,
                    TIMESTAMP_HEADER: timestamp,
                    SIGNATURE_HEADER: sign(self.settings.secret, timestamp, body)}
-        self._post(digest.row.target, body, headers)
+        parts = urlsplit(digest.row.target)
+        try:
+            self._post(parts, body, headers)
+        except (OSError, DeliveryError) as exc:
+            raise _translate(exc, parts.netloc, parts.hostname, self.settings.timeout) from None
 
     def close(self) -> None:
         pass  # nothing is kept open between digests
 
-    def _post(self, url: str, body: bytes, headers: dict[str, str]) -> None:
-        parts = urlsplit(url)
+    def _post(self, parts, body: bytes, headers: dict[str, str]) -> None:
+        """One HTTP/1.1 exchange on a plain socket, so that one deadline bounds all of
+        it (connect, TLS, send, answer): a receiver trickling its answer a byte at a time
+        cannot hold the pass longer than timeout * _WHOLE_EXCHANGE."""
         label = parts.netloc
-        timeout = self.settings.timeout
-        if parts.scheme == "https":
-            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                parts.hostname, parts.port, timeout=timeout,
-                context=ssl.create_default_context())
-        else:
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
+        allowed = self.settings.timeout * _WHOLE_EXCHANGE
+        deadline = time.monotonic() + allowed
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        head = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}",
+                f"Content-Length: {len(body)}"] + [f"{k}: {v}" for k, v in headers.items()]
+        request = ("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + body
+        sock = socket.create_connection((parts.hostname, port), timeout=self.settings.timeout)
         try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            status, reason = response.status, response.reason
-            answer = response.read(_READ_BACK)
-        except ConnectionRefusedError:
-            raise DeliveryError(f"webhook {label} refused the connection",
-                                connection=True) from None
-        except (socket.timeout, TimeoutError):
-            raise DeliveryError(f"webhook {label} did not answer within {timeout:g}s",
-                                connection=True) from None
-        except socket.gaierror:
-            raise DeliveryError(f"webhook host {parts.hostname!r} cannot be resolved",
-                                connection=True) from None
-        except ssl.SSLError as exc:
-            raise DeliveryError(f"TLS with webhook {label} failed: {exc.reason or exc}",
-                                connection=True) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise DeliveryError(f"webhook {label}: {getattr(exc, 'strerror', None) or exc!r}",
-                                connection=True) from None
+            if parts.scheme == "https":
+                sock = ssl.create_default_context().wrap_socket(sock,
+                                                                server_hostname=parts.hostname)
+            sock.settimeout(_remaining(deadline, label, allowed))
+            sock.sendall(request)
+            status, reason, answer = _read_answer(sock, deadline, label, allowed)
         finally:
-            conn.close()
+            sock.close()
+        self._check(label, status, reason, answer)
+
+    def _check(self, label: str, status: int, reason: str, answer: bytes) -> None:
         if 200 <= status < 300:
             return
         said = " ".join(answer.decode("utf-8", "replace").split())[:200]
@@ -174,3 +170,61 @@ class WebhookChannel:
             raise DeliveryError(f"webhook {label} answered {detail}", code=status)
         raise DeliveryError(f"webhook {label} refused the digest permanently: {detail}",
                             permanent=True, recipient=status == 410, code=status)
+
+
+def _remaining(deadline: float, label: str, allowed: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DeliveryError(f"webhook {label} did not finish answering within {allowed:g}s",
+                            connection=True)
+    return left
+
+
+def _read_answer(sock: socket.socket, deadline: float, label: str,
+                 allowed: float) -> tuple[int, str, bytes]:
+    """(status, reason, the first bytes of the body) of the final (non-1xx) answer."""
+    data = b""
+    while True:
+        end = data.find(b"\r\n\r\n")
+        if end < 0:
+            if len(data) > _MAX_HEAD:
+                raise DeliveryError(f"webhook {label} answered with headers over "
+                                    f"{_MAX_HEAD} bytes", connection=True)
+            sock.settimeout(_remaining(deadline, label, allowed))
+            try:
+                chunk = sock.recv(4096)
+            except (socket.timeout, TimeoutError):  # waited until the deadline itself
+                raise DeliveryError(f"webhook {label} did not finish answering within "
+                                    f"{allowed:g}s", connection=True) from None
+            if not chunk:
+                raise DeliveryError(f"webhook {label} closed the connection without an "
+                                    "answer", connection=True)
+            data += chunk
+            continue
+        status_line = data[:data.find(b"\r\n")].decode("latin-1")
+        version, _, rest = status_line.partition(" ")
+        code, _, reason = rest.partition(" ")
+        if not version.startswith("HTTP/1.") or not (code.isdigit() and len(code) == 3):
+            raise DeliveryError(f"webhook {label} did not answer in HTTP", connection=True)
+        if code.startswith("1"):  # 100 Continue and the like: the real answer follows
+            data = data[end + 4:]
+            continue
+        return int(code), reason.strip(), data[end + 4:end + 4 + _READ_BACK]
+
+
+def _translate(exc: Exception, label: str, host: str | None, timeout: float) -> DeliveryError:
+    """A transport failure as a DeliveryError about the connection (retried later)."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, ConnectionRefusedError):
+        return DeliveryError(f"webhook {label} refused the connection", connection=True)
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return DeliveryError(f"webhook {label} did not answer within {timeout:g}s",
+                             connection=True)
+    if isinstance(exc, socket.gaierror):
+        return DeliveryError(f"webhook host {host!r} cannot be resolved", connection=True)
+    if isinstance(exc, ssl.SSLError):
+        return DeliveryError(f"TLS with webhook {label} failed: {exc.reason or exc}",
+                             connection=True)
+    return DeliveryError(f"webhook {label}: {getattr(exc, 'strerror', None) or exc!r}",
+                         connection=True)

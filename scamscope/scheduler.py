@@ -22,7 +22,7 @@ fails with one line (exit 2). SIGTERM or SIGINT: no new job starts, running jobs
 subprocess, an alerts pass) finish, then the daemon exits 0; a second signal asks running
 crawls to stop at once. Alert delivery state is in
 alerts.db, so a restart resumes with nothing lost and no duplicate mail beyond the window
-documented in alerts/mailer.py.
+documented in alerts/outbox.py.
 
 With settings.web_in_daemon the web UI is served in a thread by the same server as
 `scamscope serve` (scamscope.webserver: same hardening, same warnings; uvicorn leaves the

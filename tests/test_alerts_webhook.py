@@ -5,6 +5,9 @@ one digest holds all arrive, each once."""
 from __future__ import annotations
 
 import collections
+import socket
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from alerts.outbox import RetryPolicy
@@ -182,3 +185,72 @@ def test_a_receiver_that_never_recovers_is_parked_after_the_limit(alerts_env,
                       now=start + timedelta(hours=3))
     assert report.pending == 0 and len(report.delivery.parked) == 1
     assert report.delivery.parked[0].reason.startswith("gave up after 2 h: webhook")
+
+
+class RawReceiver:
+    """A TCP server on 127.0.0.1 that answers every connection with `answer` (bytes),
+    `pause` seconds between bytes: a receiver that trickles, or speaks odd HTTP."""
+
+    def __init__(self, answer: bytes, pause: float = 0.0):
+        self.answer, self.pause = answer, pause
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.requests: list[bytes] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                self.requests.append(conn.recv(65536))
+                try:
+                    for i in range(len(self.answer)):
+                        if self.stopped.is_set():
+                            break
+                        conn.sendall(self.answer[i:i + 1] if self.pause else self.answer[i:])
+                        if not self.pause:
+                            break
+                        time.sleep(self.pause)
+                except OSError:
+                    pass  # the sender gave up on us
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+        self.sock.close()
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_and_retried(alerts_env):
+    receiver = RawReceiver(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 200 + b"\r\n\r\n",
+                           pause=0.2)
+    try:
+        alerts_env.add(title="Myanmar scam story", countries=("MM",))
+        hook(alerts_env.data_dir, f"http://127.0.0.1:{receiver.port}/hook", countries=["MM"])
+        opts = AlertOptions(secret=b"k", webhook=WebhookSettings(secret=SECRET, timeout=0.5))
+        report = run_pass(alerts_env.data_dir, alerts_env.index, opts)
+    finally:
+        receiver.close()
+    assert report.pending == 1 and not report.delivery.sent
+    assert report.reason() == (f"webhook 127.0.0.1:{receiver.port} did not finish answering "
+                               "within 1.5s")
+
+
+def test_an_interim_100_continue_then_204_is_delivered(alerts_env):
+    receiver = RawReceiver(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
+    try:
+        alerts_env.add(title="Myanmar scam story", countries=("MM",))
+        hook(alerts_env.data_dir, f"http://127.0.0.1:{receiver.port}/hook?k=1",
+             countries=["MM"])
+        report = run_pass(alerts_env.data_dir, alerts_env.index, options())
+    finally:
+        receiver.close()
+    assert len(report.delivery.sent) == 1 and report.pending == 0
+    [request] = receiver.requests
+    assert request.startswith(b"POST /hook?k=1 HTTP/1.1\r\n")
+    assert f"Host: 127.0.0.1:{receiver.port}\r\n".encode() in request

@@ -3,8 +3,11 @@ URLs refused with one line; `alerts send` POSTs it without any SMTP, signed with
 SCAMSCOPE_WEBHOOK_SECRET."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from alerts.subscriptions import Subscriptions
 from alerts.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from tests.fixtures.web import WEB_TOKEN
 
@@ -113,3 +116,18 @@ def test_api_creates_lists_and_refuses_webhooks(web):
     assert both.status_code == 400 and "not both" in both.json()["detail"]
     neither = web.post("/api/subscriptions", json={"q": "scam"}, headers=AUTH)
     assert neither.status_code == 400
+
+
+def test_the_page_form_takes_a_webhook_field_too(web, web_settings):
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/").text).group(1)
+    form = {"csrf_token": token, "password": WEB_TOKEN, "q": "scam", "every": "daily",
+            "webhook": "https://hooks.example.org/team"}
+    made = web.post("/subscriptions", data=form, follow_redirects=False)
+    assert made.status_code == 303 and "created=" in made.headers["location"]
+    bad = web.post("/subscriptions", data={**form, "webhook": "file:///etc/passwd"})
+    assert bad.status_code == 400 and "http:// or https://" in bad.text
+    with Subscriptions(web_settings.data_path) as subs:
+        assert [(s.channel, s.target) for s in subs.list()] == [
+            ("webhook", "https://hooks.example.org/team")]
+    listing = web.get("/subscriptions").text
+    assert "webhook https://hooks.example.org/team" in listing

@@ -259,11 +259,14 @@ async def subscribe(request: Request):
     error, status, fresh = _check_write(request, form)
     every = form.get("every") or "daily"
     email = (form.get("email") or "").strip() if isinstance(form.get("email"), str) else ""
+    webhook = form.get("webhook") if isinstance(form.get("webhook"), str) else ""
+    # The form names an address; a `webhook` field instead (as in the JSON API) works too.
+    channel, target = ("webhook", webhook) if webhook and not email else ("email", email)
     if error is None:
         try:
             query = params.to_query(facets=False)
-            sub, created = await run_in_threadpool(subs.create, state_of(request), email,
-                                                   query, str(every))
+            sub, created = await run_in_threadpool(subs.create, state_of(request), target,
+                                                   query, str(every), channel=channel)
         except (BadSearch, subs.Invalid) as exc:
             error, status = str(exc), 400
     if error is not None:
