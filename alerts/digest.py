@@ -258,11 +258,11 @@ def digest_context(sub: Subscription, rows: list[dict], options: DigestOptions,
 
 
 def search_phrase(query: Query) -> str:
-    """The saved search in words, for subjects and headings:
-    'for "scam centre" OR compound in Myanmar (MM), mentioning Prince Group'."""
+    """The saved search in words, for subjects and headings, on one line:
+    'for "scam centre" OR compound in Myanmar (MM) mentioning Prince Group'."""
     parts = []
     if query.text and query.text.strip():
-        parts.append(f"for {query.text.strip()}")
+        parts.append(f"for {query.text}")
     where = [f"{country_name(c)} ({c})" for c in query.countries] + list(query.places)
     if where:
         parts.append("in " + " or ".join(where))
@@ -276,7 +276,8 @@ def search_phrase(query: Query) -> str:
         parts.append("from " + " or ".join(query.sources))
     if query.min_relevance is not None:
         parts.append(f"with relevance ≥ {query.min_relevance:.15g}")
-    return " ".join(parts) or "for every article"
+    # One line whatever the user typed: it goes into a Subject header.
+    return " ".join(" ".join(parts).split()) or "for every article"
 
 
 def subject(sub: Subscription, count: int) -> str:

@@ -127,7 +127,7 @@ class Subscription:
 
 def describe_query(query: Query) -> str:
     """The search as the command line would take it: the query text, then the filters."""
-    text = (query.text or "").strip()
+    text = " ".join((query.text or "").split())  # one line, as it would be typed
     parts = [_quoted(text)] if text else []
     for flag, values in (("--country", query.countries), ("--place", query.places),
                          ("--org", query.orgs), ("--lang", query.langs),

@@ -55,3 +55,10 @@ def test_saving_the_same_search_twice_on_the_page_says_so(web, web_settings):
     second = web.post("/subscriptions", data=form, follow_redirects=False)
     assert "exists=" in second.headers["location"]
     assert "already had this search saved" in web.get(second.headers["location"]).text
+
+
+def test_a_query_typed_over_several_lines_stays_on_one():
+    query = Query(text="scam\r\ncentre", orgs=["Prince\nGroup"])
+    assert "\n" not in search_phrase(query) and "\r" not in search_phrase(query)
+    assert search_phrase(query) == "for scam centre mentioning Prince Group"
+    assert describe_query(Query(text="scam\ncentre")) == '"scam centre"'
