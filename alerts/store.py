@@ -191,17 +191,9 @@ class AlertStore:
         return self.conn.execute("SELECT * FROM subscriptions WHERE id = ?",
                                  (subscription_id,)).fetchone()
 
-    def subscriptions(self, *, active_only: bool = False, frequency: str | None = None,
-                      channel: str | None = None, target: str | None = None) -> list[sqlite3.Row]:
-        sql, params = "SELECT * FROM subscriptions WHERE 1=1", []
-        if active_only:
-            sql += " AND active = 1"
-        for column, value in (("frequency", frequency), ("channel", channel),
-                              ("target", target)):
-            if value:
-                sql += f" AND {column} = ?"
-                params.append(value)
-        return self.conn.execute(sql + " ORDER BY id", params).fetchall()
+    def subscriptions(self, *, active_only: bool = False) -> list[sqlite3.Row]:
+        where = " WHERE active = 1" if active_only else ""
+        return self.conn.execute(f"SELECT * FROM subscriptions{where} ORDER BY id").fetchall()
 
     def delete_subscription(self, subscription_id: int) -> bool:
         """Delete it with its queued articles and digests (ON DELETE CASCADE)."""
@@ -292,11 +284,6 @@ class AlertStore:
         hits = [r[0] for r in self.conn.execute(
             "SELECT hit FROM outbox WHERE digest_id = ? ORDER BY queued_at, rowid", (digest_id,))]
         return DigestRow.from_row(row), hits
-
-    def digests(self) -> list[DigestRow]:
-        """Every digest, oldest first (for listings and tests)."""
-        return [DigestRow.from_row(r) for r in self.conn.execute(
-            "SELECT * FROM digests ORDER BY created, id")]
 
     # -------------------------------------------------------------------- outbox
 

@@ -182,6 +182,7 @@ class Subscriptions:
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """The raw connection, for tests that inspect the tables; code goes through store."""
         return self.store.conn
 
     def close(self) -> None:
@@ -219,11 +220,8 @@ class Subscriptions:
             raise UnknownSubscription(f"there is no subscription {subscription_id}")
         return Subscription.from_row(row)
 
-    def list(self, *, active_only: bool = False, frequency: str | None = None,
-             email: str | None = None) -> list[Subscription]:
-        rows = self.store.subscriptions(
-            active_only=active_only, frequency=frequency,
-            channel="email" if email else None, target=normalize_email(email) if email else None)
+    def list(self, *, active_only: bool = False) -> list[Subscription]:
+        rows = self.store.subscriptions(active_only=active_only)
         return [Subscription.from_row(r) for r in rows]
 
     def remove(self, subscription_id: int) -> Subscription:

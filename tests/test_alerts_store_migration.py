@@ -7,7 +7,7 @@ import sqlite3
 
 from alerts.mailer import parse_smtp_url
 from alerts.runner import AlertOptions, run_pass
-from alerts.store import SCHEMA_VERSION
+from alerts.store import SCHEMA_VERSION, DigestRow
 from alerts.subscriptions import Subscriptions
 from indexer.query import Query
 
@@ -60,7 +60,7 @@ def test_a_version_1_database_is_migrated_and_its_digest_still_sent(alerts_env, 
         assert (sub.channel, sub.target, sub.email) == ("email", "old@example.org",
                                                         "old@example.org")
         assert sub.watermark == WHEN and sub.query.countries == ["MM"]
-        [digest] = subs.store.digests()
+        [digest] = [DigestRow.from_row(r) for r in subs.conn.execute("SELECT * FROM digests")]
         assert (digest.channel, digest.target, digest.attempts) == ("email", "old@example.org", 2)
         # new subscriptions go into the migrated tables next to the old ones
         hook, created = subs.subscribe("https://hooks.example.org/x", Query(text="scam"),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from alerts.outbox import RetryPolicy
 from alerts.runner import AlertOptions, run_pass
+from alerts.store import DigestRow
 from alerts.subscriptions import Subscriptions
 from alerts.webhook import DELIVERY_HEADER, WebhookSettings, sign
 from indexer.query import Query
@@ -29,7 +30,8 @@ def hook(data_dir, url, frequency="instant", **query) -> int:
 
 def digests(data_dir):
     with Subscriptions(data_dir) as subs:
-        return subs.store.digests()
+        rows = subs.conn.execute("SELECT * FROM digests ORDER BY created")
+        return [DigestRow.from_row(r) for r in rows]
 
 
 def test_a_digest_is_posted_once_signed_and_readable(alerts_env, webhook_receiver):
