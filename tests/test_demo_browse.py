@@ -8,12 +8,11 @@ import shlex
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import sync_playwright
 
 from tests.fixtures.cli import clean_env
 from tests.fixtures.smtp import free_port
 from tests.fixtures.web import serving_command
-from tests.test_web_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.test_web_browser import ARTIFACTS, chromium_page
 
 
 def articles(index: Path) -> int:
@@ -45,19 +44,12 @@ def test_demo_keeps_its_index_in_the_data_dir_and_prints_the_command_that_serves
     with serving_command(argv, env, data_dir) as url:
         api = httpx.get(f"{url}/api/search", params={"q": "scam"}, trust_env=False).json()
         assert api["total"] >= 10
-        ARTIFACTS.mkdir(exist_ok=True)
         problems: list[str] = []
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                page.on("pageerror", lambda e: problems.append(str(e)))
-                page.goto(url + "/")
-                assert page.locator("li.hit").count() > 0
-                titles = page.locator("li.hit h2 a").all_inner_texts()
-                page.screenshot(path=str(ARTIFACTS / "demo-browse.png"), full_page=True)
-            finally:
-                browser.close()
+        with chromium_page(problems) as page:
+            page.goto(url + "/")
+            assert page.locator("li.hit").count() > 0
+            titles = page.locator("li.hit h2 a").all_inner_texts()
+            page.screenshot(path=str(ARTIFACTS / "demo-browse.png"), full_page=True)
         assert problems == []
         every = httpx.get(f"{url}/api/search", params={"limit": count},
                           trust_env=False).json()
