@@ -43,7 +43,9 @@ from markupsafe import Markup, escape
 from alerts import db
 from alerts.subscriptions import Subscription, Subscriptions, is_due
 from alerts.tokens import unsubscribe_token
+from indexer.fields import ENTITY_FIELDS, country_name  # noqa: F401 (country_name re-exported)
 from indexer.query import Query, fold, positive_terms
+from nlp.records import Entities
 
 TEMPLATES = Path(__file__).parent / "templates"
 _HEADER_POLICY = email.policy.default.clone(max_line_length=998)
@@ -143,19 +145,6 @@ def highlight(text: str, terms: list[str]) -> Markup:
             pos = match.end()
     out.append(escape(text[pos:]))
     return Markup("").join(out)
-
-
-@lru_cache(maxsize=512)
-def country_name(code: str) -> str:
-    try:
-        import pycountry
-
-        country = pycountry.countries.get(alpha_2=code.upper())
-    except (ImportError, LookupError, KeyError):
-        country = None
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
 
 
 def _usd(value: float | None) -> str:
