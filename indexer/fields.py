@@ -86,6 +86,9 @@ class Field:
     # Counted by every search unless the Query names its facets (Query.facet_names);
     # the edges (CLI, API, web) ask for ALL_FACETS.
     default_facet: bool = True
+    chip: bool = False  # shown on each hit (web chips, CLI lines)
+    example: str = ""  # the web filter box's placeholder
+    separator: str = "; "  # between values in one CSV cell
 
     @property
     def entity(self) -> bool:
@@ -121,16 +124,18 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("country", "countries", "Country", "Countries",
           "ISO 3166 country code, e.g. MM (repeatable)", "CC", _upper, _countries,
-          store="countries", key_store="countries", explain_always=True,
+          store="countries", key_store="countries", explain_always=True, chip=True,
+          example="MM, KH", separator=" ",
           describe=lambda code: f"{country_name(code)} ({code})"),
     Field("place", "places", "Place", "Places",
           "place by canonical name, e.g. 'KK Park' (repeatable)", "P", name_key, _places,
-          store="places", key_store="place_keys"),
+          store="places", key_store="place_keys", example="KK Park"),
     Field("org", "orgs", "Organisation", "Organisations",
           "organisation by canonical name, e.g. 'United Nations' (repeatable)", "O", name_key,
-          _orgs, store="orgs", key_store="org_keys", explain_always=True),
+          _orgs, store="orgs", key_store="org_keys", explain_always=True, chip=True,
+          example="United Nations"),
     Field("lang", "langs", "Language", "Languages", "language code, e.g. en (repeatable)",
-          "LL", _lower),
+          "LL", _lower, example="en, fr"),
     Field("source", "sources", "Source", "Sources", "source name (repeatable)", "S", _same),
 )
 ENTITY_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.entity)

@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-from nlp.dedupe import simhash
 from nlp.entities import SPACY_MAX_CHARS, EntityExtractor
 from nlp.errors import ExtractionError
 from nlp.extract import Extracted, extract_page, extract_plain
@@ -135,7 +134,6 @@ class Analyzer:
         articles = []
         for (page, ext), toks, entities in zip(items, tokens, all_entities):
             aid = article_id(page.url)
-            signature = simhash(ext.text[:limit])
             articles.append(Article(
                 id=aid,
                 url=article_url(page.url, page.final_url),
@@ -149,7 +147,6 @@ class Analyzer:
                 fetched_at=page.fetched_at or utcnow(),
                 status=page.status,
                 content_hash=content_hash(ext.text),
-                simhash=signature,
                 # each article is its own story until the app shell's StoryGrouper
                 # (persistent, across crawls) finds it is a copy of an earlier one
                 story_id=aid,

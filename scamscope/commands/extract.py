@@ -101,7 +101,6 @@ def to_json(article: Article) -> dict:
         "entities": entities,
         "id": article.id,
         "relevance": article.relevance,
-        "simhash": article.simhash,
         "content_hash": article.content_hash,
         "fetched_url": article.fetched_url,
         "final_url": article.final_url,
