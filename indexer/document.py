@@ -1,7 +1,7 @@
 """What every backend indexes for one article: IndexDocument.from_article().
 
     doc = IndexDocument.from_article(article)
-    doc.title_words, doc.text_words   # search_text(): the words both engines match on
+    doc.title_words, doc.text_stems   # indexer.analysis.analyze(): what the engines match
     doc.entities["org"]               # [(match key, display name)] per entity field
     doc.rest                          # the article's other fields, as stored JSON
 
@@ -18,28 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from indexer.analysis import analyze
 from indexer.fields import ENTITY_FIELDS
-from indexer.query import words_of
 from nlp.identity import content_hash as hash_text
 from nlp.records import Article
 
 # Columns of their own in every backend; everything else of the article is `rest`.
 _COLUMNS = ("id", "url", "title", "text", "indexed_at", "fetched_at", "content_hash")
-# Strings whose words fingerprint search_text(): when it changes, the backends
-# re-tokenise what they store (SQLite rebuilds its FTS table, the cluster reindexes).
-PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def search_text(text: str, lang: str | None = None) -> str:
-    """Title or text as the space-separated index words both engines match on (folded,
-    unspaced scripts one character per word). lang is the article's language code."""
-    return " ".join(words_of(text or ""))
-
-
-def tokens_fingerprint() -> str:
-    """search_text() of PROBE: changes whenever tokenisation does."""
-    return search_text(PROBE)
 
 
 def to_micros(value: datetime | None) -> int | None:
@@ -74,8 +60,11 @@ class IndexDocument:
     relevance: float
     max_usd: float | None
     rest: dict[str, Any]  # the article minus the columns above: provenance, entities...
+    # space-joined tokens from indexer.analysis.analyze (words, tagged Snowball stems)
     title_words: str
     text_words: str
+    title_stems: str
+    text_stems: str
     entities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     indexed_at: int | None = None  # set by the backend's upsert
 
@@ -90,12 +79,13 @@ class IndexDocument:
             json.dumps(rest, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
         published, fetched = to_micros(article.published), to_micros(article.fetched_at)
         lang = (article.lang or "").lower() or None
+        analyzed = analyze(article.title or "", article.text or "", lang)
         return cls(
             id=article.id, url=article.url, title=article.title, text=article.text,
             lang=lang, source=article.source or "", published=published,
             fetched_at=fetched, date=published if published is not None else (fetched or 0),
             content_hash=chash, fingerprint=fingerprint, story_id=article.story_id or "",
             relevance=float(article.relevance or 0.0), max_usd=article.entities.max_usd(),
-            rest=rest, title_words=search_text(article.title, lang),
-            text_words=search_text(article.text, lang),
+            rest=rest, title_words=analyzed.title_words, text_words=analyzed.text_words,
+            title_stems=analyzed.title_stems, text_stems=analyzed.text_stems,
             entities={f.name: f.keyed(article.entities) for f in ENTITY_FIELDS})

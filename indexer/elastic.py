@@ -23,9 +23,10 @@ field of indexer.fields keeps its display values in `<store>` (facets, on the
 
 Queries: the engine-neutral parse tree (indexer.query) is compiled to the query
 DSL, not to query_string, against `title_words`/`text_words`, copies of title
-and text pre-tokenised by indexer.document.search_text and analysed on whitespace
-only, so both backends match the same words (folding, unspaced scripts per
-character, phrases, prefixes). Snippets come from indexer.snippet, shared with SQLite.
+and text pre-tokenised by indexer.analysis and analysed on whitespace only, and
+`title_stems`/`text_stems`, their tagged Snowball stems, so both backends match
+the same words (folding, unspaced scripts per character, phrases, prefixes,
+stems). Snippets come from indexer.snippet, shared with SQLite.
 """
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
-from indexer.document import IndexDocument, from_micros, to_micros, tokens_fingerprint
+from indexer.analysis import ANALYSIS_FINGERPRINT
+from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.errors import IndexError_, IndexUnavailable, QuerySyntaxError
 from indexer.fields import ENTITY_FIELDS, FIELDS, Field, facet_fields
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
@@ -70,9 +72,12 @@ def load_mapping() -> dict[str, Any]:
 
 
 def mapping_version(body: dict[str, Any]) -> str:
-    """Hash of the mapping file and of the tokeniser: names the concrete index (if
-    tokenisation changes, the next open re-tokenises every article into a new index)."""
-    key = json.dumps(body, sort_keys=True) + "|" + tokens_fingerprint()
+    """Hash of the mapping file and of the analysis: names the concrete index.
+
+    If tokenisation or stemming changes, the version changes too and the next
+    open re-analyses every article into a new index.
+    """
+    key = json.dumps(body, sort_keys=True) + "|" + ANALYSIS_FINGERPRINT
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
@@ -530,7 +535,7 @@ class ElasticIndex:
         return Hit(
             id=src["id"], url=src.get("url") or "", title=src.get("title") or "",
             published=src.get("published"), lang=src.get("lang"), source=src.get("source") or "",
-            snippet=snippet(src.get("text") or "", node),
+            snippet=snippet(src.get("text") or "", node, lang=src.get("lang")),
             entities=Entities.from_json(src.get("entities")),
             score=float(raw.get("_score") or 0.0),
             relevance=float(src.get("relevance") or 0.0),
@@ -604,11 +609,18 @@ def compile_node(node: Node) -> dict[str, Any]:
 
     A word or phrase matches in the title or in the text (a phrase never spans
     the two), like the SQLite FTS5 columns; a title match weighs TITLE_BOOST times more.
+    A plain word also matches its tagged stems (one `terms` query per field, so a
+    word adds no bool clauses however many languages it is stemmed under).
     """
     if isinstance(node, Term):
         if node.prefix:
             return _either(lambda f, boost: {"prefix": {f: {"value": node.text, "boost": boost}}})
-        return _either(lambda f, boost: {"term": {f: {"value": node.text, "boost": boost}}})
+        clauses = [{"term": {f: {"value": node.text, "boost": boost}}}
+                   for f, boost in (("title_words", TITLE_BOOST), ("text_words", 1.0))]
+        if node.stems:
+            clauses += [{"terms": {f: list(node.stems), "boost": boost}}
+                        for f, boost in (("title_stems", TITLE_BOOST), ("text_stems", 1.0))]
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
     if isinstance(node, Phrase):
         text = " ".join(node.words)
         return _either(lambda f, boost: {"match_phrase": {
@@ -658,7 +670,8 @@ def _document(doc: IndexDocument) -> dict[str, Any]:
         fingerprint=doc.fingerprint, published=iso(from_micros(doc.published)),
         fetched_at=iso(from_micros(doc.fetched_at)), date=iso(from_micros(doc.date)),
         indexed_at=None, story_id=doc.story_id, relevance=doc.relevance,
-        max_usd=doc.max_usd, title_words=doc.title_words, text_words=doc.text_words)
+        max_usd=doc.max_usd, title_words=doc.title_words, text_words=doc.text_words,
+        title_stems=doc.title_stems, text_stems=doc.text_stems)
     for f in ENTITY_FIELDS:
         pairs = doc.entities[f.name]
         src[f.store] = [name for _, name in pairs]
