@@ -29,6 +29,7 @@ from nlp.errors import ExtractionError
 from nlp.extract import Extracted, extract_page
 from nlp.gazetteer import tokenize
 from nlp.identity import article_id, canonical_url, content_hash
+from nlp.language import load_identifier
 from nlp.options import NlpOptions
 from nlp.records import Article, Page, utcnow
 from nlp.relevance import default_lexicon
@@ -68,6 +69,7 @@ class Analyzer:
     def __init__(self, options: NlpOptions | None = None) -> None:
         self.options = options or NlpOptions()
         self.entities = EntityExtractor(self.options)
+        load_identifier(self.options.cache_dir or None)
         self.lexicon = default_lexicon()
 
     def warm_up(self) -> None:

@@ -119,7 +119,7 @@ class EntityExtractor:
     def __init__(self, options: NlpOptions | None = None, places: PlaceGazetteer | None = None,
                  orgs: OrgTable | None = None) -> None:
         self.options = options or NlpOptions()
-        self.places = places or default_places()
+        self.places = places or default_places(cache_dir=self.options.cache_dir or None)
         self.orgs = orgs or default_orgs()
         self._models: dict[str, Any] = {}
         self._warned: set[str] = set()
