@@ -94,7 +94,6 @@ def to_json(article: Article) -> dict:
         "id": article.id,
         "source": article.source,
         "relevance": article.relevance,
-        "simhash": article.simhash,
         "content_hash": article.content_hash,
         "fetched_url": article.fetched_url,
         "final_url": article.final_url,
