@@ -6,8 +6,9 @@
 For every active subscription, `index.new_since(watermark, query)` gives the articles
 indexed after its watermark (the same call on every backend). They go into the outbox
 keyed by (subscription, article) with INSERT OR IGNORE, and the watermark moves to the
-newest of them in the same transaction (alerts.store.queue_matches): a crash either keeps both or neither, and an
-article is queued at most once per subscription however often matching runs.
+newest of them in the same transaction (alerts.store.queue_matches): a crash either keeps
+both or neither, and an article is queued at most once per subscription however often
+matching runs.
 
 Each pass queues at most what the subscription's next digest can hold (max_articles,
 less what already waits); the watermark covers exactly what was queued, so the rest is
@@ -55,21 +56,19 @@ def alert_query(query: Query, *, limit: int, sort: str = "indexed") -> Query:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+# What a digest does not show of an entity: left out so outbox rows stay small.
+_UNSHOWN = frozenset(("start", "end", "lat", "lon", "kind", "amount_max"))
+
+
 def hit_record(hit: Hit, indexed_at: datetime) -> dict:
     """What a digest shows of a hit, frozen at match time (the article may change later)."""
-    entities = hit.entities or {}
     return {
         "id": hit.id, "url": hit.url, "title": hit.title, "published": hit.published,
         "lang": hit.lang, "source": hit.source, "snippet": hit.snippet,
         "indexed_at": db.ts(indexed_at),
-        "entities": {
-            "places": [{"name": p.get("name"), "country": p.get("country")}
-                       for p in entities.get("places") or []],
-            "orgs": [{"name": o.get("name"), "text": o.get("text")}
-                     for o in entities.get("orgs") or []],
-            "money": [{"text": m.get("text"), "usd": m.get("usd"), "currency": m.get("currency")}
-                      for m in entities.get("money") or []],
-        },
+        "entities": {kind: [{k: v for k, v in item.items() if k not in _UNSHOWN}
+                            for item in items]
+                     for kind, items in hit.entities.to_json().items() if kind != "nationalities"},
     }
 
 

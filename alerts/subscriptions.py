@@ -40,6 +40,7 @@ from alerts.store import AlertStore
 from alerts.tokens import verify_unsubscribe_token
 from alerts.webhook import normalize_webhook_url
 from indexer.errors import QuerySyntaxError
+from indexer.fields import FIELDS
 from indexer.query import Query
 
 FREQUENCIES = ("instant", "hourly", "daily")
@@ -129,11 +130,9 @@ def describe_query(query: Query) -> str:
     """The search as the command line would take it: the query text, then the filters."""
     text = " ".join((query.text or "").split())  # one line, as it would be typed
     parts = [_quoted(text)] if text else []
-    for flag, values in (("--country", query.countries), ("--place", query.places),
-                         ("--org", query.orgs), ("--lang", query.langs),
-                         ("--source", query.sources)):
-        parts.extend(f"{flag} {json.dumps(v, ensure_ascii=False) if ' ' in v else v}"
-                     for v in values)
+    for f in FIELDS:
+        parts.extend(f"--{f.name} {json.dumps(v, ensure_ascii=False) if ' ' in v else v}"
+                     for v in f.values(query))
     if query.min_usd is not None:
         parts.append(f"--min-usd {query.min_usd:.15g}")
     if query.min_relevance is not None:
