@@ -131,3 +131,21 @@ def test_the_page_form_takes_a_webhook_field_too(web, web_settings):
             ("webhook", "https://hooks.example.org/team")]
     listing = web.get("/subscriptions").text
     assert "webhook https://hooks.example.org/team" in listing
+
+
+def test_an_https_webhook_is_verified_and_delivered(cli, alerts_env, tls_webhook_receiver,
+                                                    smtp_certificate):
+    tls_webhook_receiver.secret = SECRET.encode()
+    alerts_env.add(title="Myanmar scam story", countries=("MM",))
+    assert cli("subscribe", "--webhook", tls_webhook_receiver.url, "--country", "MM",
+               "--every", "instant").code == 0
+    env = {"SCAMSCOPE_WEBHOOK_SECRET": SECRET}
+    untrusted = cli("alerts", "send", env=env)  # the self-signed certificate is not trusted
+    assert untrusted.code == 1
+    assert "1 digest still pending: TLS with webhook 127.0.0.1:" in untrusted.err
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.err
+    assert not tls_webhook_receiver.deliveries
+    trusted = cli("alerts", "send", env={**env, "SSL_CERT_FILE": str(smtp_certificate[0])})
+    assert trusted.code == 0, trusted.err
+    [delivery] = tls_webhook_receiver.deliveries
+    assert delivery.signed and delivery.json["count"] == 1
