@@ -1,15 +1,17 @@
-"""Digests: the outbox rows of one subscription, made into one e-mail.
+"""Digests: the outbox rows of one subscription, rendered for its channel.
 
-    from alerts.digest import DigestOptions, create_due_digests, build_message
+    from alerts.digest import create_due_digests, load_digest, build_message, build_payload
     ids = create_due_digests(subs, now=now, max_articles=50)   # assigns queued rows
-    message = build_message(subs, digest_id, options)            # EmailMessage, ready to send
+    digest = load_digest(subs, digest_id)                         # Digest: row, subscription, hits
+    message = build_message(digest, options)   # e-mail: EmailMessage, ready to send
+    payload = build_payload(digest, options)   # webhook: the JSON body
 
 A digest is created (rows assigned, subscription's last_digest_at set) in one
 transaction, and is rendered from those stored rows every time it is sent, so a retry
-sends the same content under the same Message-ID (<digest-ID@domain>): a copy that a
-crash made us send twice is recognisable as the same message.
+sends the same content under the same Message-ID (<digest-ID@domain>), or the same
+digest id to a webhook: a copy that a crash made us send twice is recognisable.
 
-A subscription has at most one unsent digest at a time: while one is pending (SMTP down),
+A subscription has at most one unsent digest at a time: while one is pending (receiver down),
 new articles wait in the outbox and go in the next digest.
 
 The message is multipart/alternative (plain text, then HTML from Jinja2 templates in
