@@ -163,7 +163,7 @@ def parse_query(text: str | None) -> Node | None:
         # can look up, and "match everything" would be a silent wrong answer.
         raise QuerySyntaxError("the query has no searchable words: use letters or digits, "
                                "or leave it empty to match everything")
-    if _count_terms(node) > MAX_TERMS:
+    if count_terms(node) > MAX_TERMS:
         raise QuerySyntaxError(f"query too long: at most {MAX_TERMS} terms "
                                "(different words or phrases)")
     if _only_negative(node):
@@ -294,7 +294,7 @@ def _distinct(nodes) -> list[Node]:
     return list(dict.fromkeys(nodes))
 
 
-def _count_terms(node: Node) -> int:
+def count_terms(node: Node) -> int:
     """Words and phrases in the tree (a phrase is one: its cost grows with its length,
     which MAX_QUERY_CHARS bounds)."""
     count, stack = 0, [node]
@@ -361,6 +361,9 @@ class Query:
     offset: int = 0
     facets: bool = True
     facet_size: int = 10
+    # search across languages: words naming a concept or entity of the thesaurus also
+    # match its names in other languages (indexer.expansion)
+    all_languages: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -374,11 +377,25 @@ class Query:
         self.langs = [lang.lower() for lang in self.langs]
 
     def parsed(self) -> Node | None:
-        """The query's text as the backends run it: parsed, and every plain word
-        given its stems under the languages it may be in (indexer.analysis)."""
+        """The query's text as the backends run it: parsed, expanded across languages
+        when all_languages is set, and every plain word given its stems under the
+        languages it may be in (indexer.analysis)."""
+        return self.analyzed()[0]
+
+    def expansions(self) -> list[Any]:
+        """What all_languages added (indexer.expansion.Expansion), in query order."""
+        return self.analyzed()[1]
+
+    def analyzed(self) -> tuple[Node | None, list[Any]]:
         from indexer.analysis import stem_query
 
-        return stem_query(parse_query(self.text), self.langs)
+        node = parse_query(self.text)
+        expansions: list[Any] = []
+        if self.all_languages and node is not None:
+            from indexer.expansion import expand
+
+            node, expansions = expand(node)
+        return stem_query(node, self.langs), expansions
 
     def to_json(self) -> dict[str, Any]:
         from nlp.records import iso
@@ -388,6 +405,7 @@ class Query:
             "orgs": self.orgs, "langs": self.langs, "sources": self.sources,
             "min_usd": self.min_usd, "min_relevance": self.min_relevance,
             "since": iso(self.since), "until": iso(self.until), "sort": self.sort,
+            **({"all_languages": True} if self.all_languages else {}),
         }
 
     @classmethod
@@ -401,6 +419,7 @@ class Query:
             min_usd=data.get("min_usd"), min_relevance=data.get("min_relevance"),
             since=parse_iso(data.get("since")), until=parse_iso(data.get("until")),
             sort=data.get("sort") or "relevance",
+            all_languages=bool(data.get("all_languages")),
         )
 
 

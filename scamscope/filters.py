@@ -90,6 +90,9 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
                         help="language code, e.g. en (repeatable)")
     parser.add_argument("--source", action="append", default=[], metavar="S",
                         help="source name (repeatable)")
+    parser.add_argument("--all-languages", action="store_true", default=None,
+                        help="also match the query's topic words and entity names in the "
+                             "other catalogue languages (a multilingual thesaurus)")
 
 
 def _split(values: Any) -> list[str]:
@@ -104,8 +107,22 @@ def _split(values: Any) -> list[str]:
     return out
 
 
+def flag(value: Any, name: str) -> bool | None:
+    """A yes/no parameter: True/False, 1/0, true/false, on/off, yes/no; None when unset."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value if value != "" else None
+    answer = _FLAGS.get(str(value).strip().lower())
+    if answer is None:
+        raise UserError(f"{name} must be 1 or 0 (true or false), not {str(value)[:40]!r}")
+    return answer
+
+
+_FLAGS = {"1": True, "true": True, "on": True, "yes": True,
+          "0": False, "false": False, "off": False, "no": False}
+
+
 def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: int = 0,
-                       sort: str | None = None) -> Query:
+                       sort: str | None = None, all_languages: bool = False) -> Query:
     """Build a Query from flag-named values (CLI namespace as dict, or web parameters)."""
     countries = _split(params.get("country"))
     for code in countries:
@@ -132,4 +149,10 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
                  orgs=_split(params.get("org")), langs=langs,
                  sources=_split(params.get("source")), min_usd=min_usd,
                  min_relevance=min_relevance, since=since, until=until, sort=sort,
-                 limit=limit, offset=offset)
+                 limit=limit, offset=offset,
+                 all_languages=_default(flag(params.get("all_languages"), "all-languages"),
+                                        all_languages))
+
+
+def _default(value: bool | None, default: bool) -> bool:
+    return default if value is None else value

@@ -119,7 +119,10 @@ def api_search(request: Request, params: Annotated[SearchParams, Depends(search_
         query = params.to_query()
     except BadSearch as exc:
         raise bad_request(exc) from None
-    return state_of(request).search(query).to_json()
+    out = state_of(request).search(query).to_json()
+    if query.all_languages:
+        out["expansions"] = [e.to_json() for e in query.expansions()]
+    return out
 
 
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",
