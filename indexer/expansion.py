@@ -35,9 +35,9 @@ from nlp.thesaurus import Entry, entries
 MAX_ALTERNATIVES = 16  # names added for one matched word or phrase
 MAX_EXPANDED_TERMS = 4 * MAX_TERMS  # terms of the whole expanded query
 MAX_SPAN = 6  # longest run of query words looked up as one name
-# The deepest tree parse_query can build: OR, AND and NOT per level of parentheses,
-# plus the top OR and AND and a leaf.
-MAX_TREE_DEPTH = 3 * MAX_DEPTH + 3
+# The deepest tree parse_query can build: OR, AND and NOT at the top and at every
+# level of parentheses, then a leaf.
+MAX_TREE_DEPTH = 3 * (MAX_DEPTH + 1) + 1
 MIN_LATIN_NAME = 3  # shorter Latin aliases ("UN", "EU") are common words in some language
 
 
@@ -166,7 +166,9 @@ class _Expander:
         self.expansions: list[Expansion] = []
 
     def alternatives_for(self, words: tuple[str, ...], at_depth: int) -> list[Node] | None:
-        """The nodes to OR with these words, or None (no entry, no budget, too deep)."""
+        """The nodes to OR with these words, or None (no entry, no budget, too deep).
+
+        at_depth: the depth of the deepest leaf the rewrite would make."""
         if at_depth > MAX_TREE_DEPTH or self.budget <= 0:
             return None
         i = self.table.lookup(words)
@@ -214,7 +216,8 @@ class _Expander:
                 run += 1
             for size in range(run, 1, -1):  # the longest name first
                 words = tuple(c.text for c in children[i:i + size])
-                alts = self.alternatives_for(words, level + 2)
+                # And(level) > Or > And(the run) > its words
+                alts = self.alternatives_for(words, level + 3)
                 if alts:
                     out.append(Or((And(tuple(children[i:i + size])), *alts)))
                     i += size
