@@ -196,3 +196,12 @@ def test_api_and_page_show_the_expansions(web):
     assert 'name="all_languages" value="1" checked' not in off
     assert "also has names in other languages" in off
     assert 'href="/?q=raid&amp;all_languages=1"' in off
+
+
+def test_the_benchmark_runs_and_prints_the_totals():
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(REPO / "bench" / "crosslang.py")],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "relevant non-English articles found: " in out
+    assert len([line for line in out.splitlines() if line and line[0].isalpha()]) >= 12
