@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterator, Union
 
@@ -393,15 +394,8 @@ class Query:
         return self.analyzed()[1]
 
     def analyzed(self) -> tuple[Node | None, list[Any]]:
-        from indexer.analysis import stem_query
-
-        node = parse_query(self.text)
-        expansions: list[Any] = []
-        if self.all_languages and node is not None:
-            from indexer.expansion import expand
-
-            node, expansions = expand(node)
-        return stem_query(node, self.langs), expansions
+        node, expansions = _analyzed(self.text, tuple(self.langs), self.all_languages)
+        return node, list(expansions)
 
     def to_json(self) -> dict[str, Any]:
         from indexer.fields import FIELDS
@@ -427,6 +421,22 @@ class Query:
             sort=data.get("sort") or "relevance",
             all_languages=bool(data.get("all_languages")),
         )
+
+
+@lru_cache(maxsize=256)
+def _analyzed(text: str | None, langs: tuple[str, ...],
+              all_languages: bool) -> tuple[Node | None, tuple[Any, ...]]:
+    """Query.analyzed(), once per distinct query (a request asks several times; the
+    trees are immutable, so sharing them is safe)."""
+    from indexer.analysis import stem_query
+
+    node = parse_query(text)
+    expansions: list[Any] = []
+    if all_languages and node is not None:
+        from indexer.expansion import expand
+
+        node, expansions = expand(node)
+    return stem_query(node, langs), tuple(expansions)
 
 
 def __getattr__(name: str) -> Any:
