@@ -258,6 +258,8 @@ def search_phrase(query: Query) -> str:
         parts.append(f"over {_usd(query.min_usd)}")
     if query.min_relevance is not None:
         parts.append(f"with relevance ≥ {query.min_relevance:.15g}")
+    if query.all_languages and parts:
+        parts.append("(in every language)")
     # One line whatever the user typed: it goes into a Subject header.
     return " ".join(" ".join(parts).split()) or "for every article"
 
