@@ -148,8 +148,10 @@ def run_set(label: str, directory: str, raw: RawSpacy, ours: EntityExtractor,
             print(f"\n[{lang}] {len(sub)} articles")
             print(side_by_side(score([raw_preds[i] for i in idx], sub),
                                score([our_preds[i] for i in idx], sub)))
-    print(f"articles/s: raw spaCy {raw_rate:.1f}, scamscope {our_rate:.1f}, "
-          f"ratio scamscope/spaCy {our_rate / raw_rate:.2f}\n")
+    if args.rounds > 0:
+        print(f"articles/s: raw spaCy {raw_rate:.1f}, scamscope {our_rate:.1f}, "
+              f"ratio scamscope/spaCy {our_rate / raw_rate:.2f}")
+    print()
     if args.errors:
         print(errors_text(our_report) + "\n")
 
@@ -158,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", default=None,
                         help="score only this gold directory (default: held-out, then tuned)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed passes (best is kept)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="timed passes (best is kept; 0: scores only)")
     parser.add_argument("--by-lang", action="store_true", help="also print scores per language")
     parser.add_argument("--errors", action="store_true", help="print scamscope's misses")
     args = parser.parse_args(argv)
