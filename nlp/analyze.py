@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-from nlp.dedupe import simhash
 from nlp.entities import SPACY_MAX_CHARS, EntityExtractor
 from nlp.errors import ExtractionError
-from nlp.extract import Extracted, extract_page, extract_plain
+from nlp.extract import Extracted, extract_page
 from nlp.gazetteer import tokenize
 from nlp.identity import article_id, canonical_url, content_hash
+from nlp.language import load_identifier
 from nlp.options import NlpOptions
 from nlp.records import Article, Page, utcnow
 from nlp.relevance import default_lexicon
@@ -87,6 +86,7 @@ class Analyzer:
     def __init__(self, options: NlpOptions | None = None) -> None:
         self.options = options or NlpOptions()
         self.entities = EntityExtractor(self.options)
+        load_identifier(self.options.cache_dir or None)
         self.lexicon = default_lexicon()
 
     def warm_up(self) -> None:
@@ -131,17 +131,6 @@ class Analyzer:
             return Rejected(page.url, "analysis_error", f"{type(exc).__name__}: {exc}",
                             page.final_url)
 
-    def analyze_text(self, text: str, *, url: str, title: str = "", lang: str | None = None,
-                     published: datetime | None = None, source: str = "adhoc") -> Article:
-        """A plain-text article (raises ExtractionError when it is empty or too short)."""
-        extracted = extract_plain(text, min_chars=self.options.min_text_chars, lang=lang,
-                                  hint_title=title or None, hint_published=published)
-        page = Page(url=url, final_url=url, status=200, body=b"", source=source)
-        return self._understand([(page, extracted)])[0]
-
-    def analyze_extracted(self, page: Page, extracted: Extracted) -> Article:
-        return self._understand([(page, extracted)])[0]
-
     # -- work ------------------------------------------------------------
     def _understand(self, items: list[tuple[Page, Extracted]]) -> list[Article]:
         if not items:
@@ -153,7 +142,6 @@ class Analyzer:
         articles = []
         for (page, ext), toks, entities in zip(items, tokens, all_entities):
             aid = article_id(page.url)
-            signature = simhash(ext.text[:limit])
             articles.append(Article(
                 id=aid,
                 url=article_url(page.url, page.final_url),
@@ -167,7 +155,6 @@ class Analyzer:
                 fetched_at=page.fetched_at or utcnow(),
                 status=page.status,
                 content_hash=content_hash(ext.text),
-                simhash=signature,
                 # each article is its own story until the app shell's StoryGrouper
                 # (persistent, across crawls) finds it is a copy of an earlier one
                 story_id=aid,

@@ -120,7 +120,7 @@ class EntityExtractor:
     def __init__(self, options: NlpOptions | None = None, places: PlaceGazetteer | None = None,
                  orgs: OrgTable | None = None) -> None:
         self.options = options or NlpOptions()
-        self.places = places or default_places()
+        self.places = places or default_places(cache_dir=self.options.cache_dir or None)
         self.orgs = orgs or default_orgs()
         self._models: dict[str, Any] = {}
         self._warned: set[str] = set()
@@ -136,7 +136,7 @@ class EntityExtractor:
         """The NER-only spaCy pipeline for lang, or None when lang has no model configured.
 
         A configured language whose models are all missing is logged once and gets
-        gazetteer entities only (require_model() raises instead).
+        gazetteer entities only.
         """
         if not lang or lang not in self.options.models:
             return None
@@ -149,11 +149,6 @@ class EntityExtractor:
                 self._models[lang] = None
             else:
                 self._models[lang] = load_model(name)
-        return self._models[lang]
-
-    def require_model(self, lang: str):
-        if self.model(lang) is None:
-            raise ModelUnavailable(lang, self.options.models.get(lang, ()))
         return self._models[lang]
 
     # -- extraction ------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from scamscope import errors
 from scamscope.commands import COMMANDS
-from scamscope.config import ConfigError, load_settings
+from scamscope.config import LOG_DATEFMT, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,25 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="only errors")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUED_GLOBALS = ("--config", "--data-dir", "--index", "--smtp")
+
+
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The subcommand argv names, found without importing any command module."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUED_GLOBALS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given argv naming a command, only that command's module is imported
+    (importing all of them costs a cold `extract` a quarter of a second)."""
     parser = _Parser(prog="scamscope",
                      description="Monitor news about scam centres: crawl, extract, index, "
                                  "search and alert.")
@@ -57,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(common, suppress=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for name in COMMANDS:
+    wanted = requested_command(argv) if argv is not None else None
+    for name in [wanted] if wanted else COMMANDS:
         module = importlib.import_module(f"scamscope.commands.{name}")
         sub = module.register(subparsers, [common])
         sub.set_defaults(_run=module.run)
@@ -77,7 +96,8 @@ def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
         # the default output; -v brings it back.
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        datefmt=LOG_DATEFMT)
     for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlan", "apscheduler",
                   "urllib3", "mail.log", "httpx", "uvicorn.access"):
         if verbose < 2:
@@ -85,31 +105,32 @@ def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
     # trafilatura warns "discarding data" for each page it finds no text in; the
     # nlp stage reports that page once, with its reason, so a second line is noise.
     # The search clients log every failover between nodes with a traceback;
-    # the index layer already reports what matters in one line.
+    # the index layer already reports what matters in one line. APScheduler warns each
+    # time a job is skipped because its last run is still going: that is max_instances=1
+    # doing its job, and the daemon prints each crawl's own line anyway.
     for noisy in ("elastic_transport", "opensearch", "elasticsearch", "trafilatura", "htmldate",
-                  "courlan"):
+                  "courlan", "apscheduler"):
         if verbose < 1:
             logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         overrides = {"data_dir": args.data_dir, "index": args.index, "smtp": args.smtp}
         settings = load_settings(args.config, overrides=overrides)
-    except ConfigError as exc:
+    except errors.UserError as exc:  # ConfigError: a bad file, variable or flag
         sys.stderr.write(f"scamscope: {exc}\n")
-        return EXIT_USAGE
+        return exc.exit_code
     configure_logging(args.verbose, args.quiet, settings.log_level)
     try:
         return int(args._run(args, settings) or 0)
     except errors.UserError as exc:
         sys.stderr.write(f"scamscope {args.command}: {exc}\n")
         return exc.exit_code
-    except ConfigError as exc:
-        sys.stderr.write(f"scamscope {args.command}: {exc}\n")
-        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("scamscope: interrupted\n")
         return 130
