@@ -99,3 +99,18 @@ def test_a_town_shared_by_several_countries_follows_the_document(extractor):
     assert {p.country for p in pe.places if p.text == "San Miguel"} == {"PE"}
     assert {p.country for p in ph.places if p.text == "San Miguel"} == {"PH"}
     assert {p.country for p in src.places if p.text == "San Miguel"} == {"PH"}
+
+
+def test_an_armed_group_acronym_is_not_given_to_another_armed_group(extractor):
+    text = ("The Karen National Army (KNA) controls Shwe Kokko. The KNA was once part of "
+            "the Border Guard Force (BGF), which answered to the junta.")
+    orgs = _orgs(extractor, text, "en")
+    assert ("KNA", "Karen National Army") in orgs
+    assert ("BGF", "Border Guard Force") in orgs
+
+
+def test_malay_us_dollar_prefix_is_money_not_a_place(extractor):
+    ents = extractor.extract("Mangsa memindahkan USDT bernilai kira-kira AS$2.1 juta ke Kemboja.",
+                             "ms", "MY")
+    assert [(m.amount, m.currency) for m in ents.money] == [(2.1e6, "USD")]
+    assert "US" not in {p.country for p in ents.places}
