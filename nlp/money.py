@@ -236,6 +236,7 @@ VAGUE_RE = re.compile(
 ADJECTIVE_RE = re.compile(
     rf"(?i:(?<![{_LETTER}])(?:multi-?|multi{_SP})(?P<mag>million|billion|trillion)[- ]dollar)")
 
+_MIL_TAIL = re.compile(rf"{_SP}(\d{{1,3}})(?![\d.,])")
 _PREFIX_WINDOW = 8
 _HEDGE_WINDOW = 24
 _LEAD_WINDOW = 12
@@ -513,6 +514,13 @@ def _figures(text: str, lang: str | None) -> list[_Figure]:
         raw, end, grouped = number
         approx = kind == "word" and _key(n.group(kind)) in VAGUE_PREFIX_WORDS
         mult, end2, hedge = _magnitude(text, end, lang)
+        tail = _MIL_TAIL.match(text, end2) if mult == 1e3 and kind == "digits" else None
+        if tail and text[end:end2].strip().lower() == "mil":
+            # Mexican "2 mil 500 dólares", "3 mil 200 millones": thousands, then the rest
+            raw = raw * 1e3 + float(tail.group(1))
+            mult, end2, more = _magnitude(text, tail.end(), lang)
+            end2 = max(end2, tail.end())
+            hedge = hedge or more
         scaled = end2 > end or kind in ("cjk", "thai") and raw >= 1e4
         if kind == "word" and end2 == end:
             continue
