@@ -27,7 +27,7 @@ HELDOUT_DIR = Path(__file__).parent / "data" / "heldout"
 
 # type: (precision, recall, F1). Measured when pinned (68 articles, en fr es id
 # th zh vi): places .986/.982/.984, countries .986/1.0/.993, orgs .977/.918/.947,
-# money .995/.995/.995. The gazetteers were tuned with the gold set in
+# money .995/.995/.995; orgs raised after issue 11 (structure rules): .974/.950/.962. The gazetteers were tuned with the gold set in
 # view, so these are regression floors, not estimates on unseen news. Scores of
 # later batches before anything was tuned on them:
 #   batch 2 (en-13..15, fr-07/08, es-06, id-04, th-05, zh-05, vi-01):
@@ -41,7 +41,7 @@ HELDOUT_DIR = Path(__file__).parent / "data" / "heldout"
 FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.96, 0.95, 0.96),
     "countries": (0.96, 0.98, 0.97),
-    "orgs": (0.94, 0.89, 0.92),
+    "orgs": (0.95, 0.93, 0.94),
     "money": (0.97, 0.97, 0.97),
 }
 
@@ -50,13 +50,14 @@ FLOORS: dict[str, tuple[float, float, float]] = {
 # before the issue-11 rule changes and never tuned on). Before those changes:
 #   places .911/.934/.922, countries .974/.991/.983, orgs .904/.635/.746, money .782/.716/.747
 # When pinned, after them: places .922/.934/.928, countries .991/.991/.991,
-#   orgs .941/.918/.929, money .989/.989/.989 (the same author wrote the rules and the
-#   labels: read these as optimistic; a fresh batch by someone else is the real test).
+#   orgs .941/.918/.929, money 1.0/1.0/1.0 (the same author wrote the rules and the
+#   labels, and saw the set's errors before the changes: read these as optimistic; a
+#   fresh batch by someone else is the real test).
 HELDOUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.90, 0.91, 0.91),
     "countries": (0.97, 0.97, 0.97),
     "orgs": (0.91, 0.89, 0.90),
-    "money": (0.96, 0.96, 0.96),
+    "money": (0.97, 0.97, 0.97),
 }
 
 
