@@ -20,6 +20,7 @@ head words (Ministerio, Badan...), place-anchored Chinese names, embassies.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -282,25 +283,28 @@ class EntityExtractor:
     def _apply_acronyms(self, text: str, lang: str | None, entities: Entities) -> None:
         """"Long Name (ACR)" / "ACR (Long Name)" defined in the text: one organisation
         under one name, and every later bare ACR is that organisation too."""
-        # bounded: each definition scans the text once for its bare uses
-        for ls, le, a_s, a_e in acronym_definitions(text, lang)[:_MAX_DEFINITIONS]:
+        done: set[str] = set()
+        for ls, le, a_s, a_e in acronym_definitions(text, lang):
             long, acr = text[ls:le], text[a_s:a_e]
-            if acr.upper() in _NOT_NAMES or isinstance(self.places.lookup(long), PlaceInfo) \
+            if acr in done or acr.upper() in _NOT_NAMES \
+                    or isinstance(self.places.lookup(long), PlaceInfo) \
                     or isinstance(self.places.lookup(acr), PlaceInfo):
                 continue
+            done.add(acr)
+            if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
+                break
             covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
             name = (self.orgs.lookup(acr) or self.orgs.lookup(long)
                     or (covering[0].name if covering and (covering[0].start, covering[0].end)
                         == (ls, le) else None)
                     or _strip_possessive(long, ls, le)[0])
-            spans = [(ls, le), (a_s, a_e)]
-            for found in _occurrences(text, acr):
-                if found != (a_s, a_e):
-                    spans.append(found)
-            entities.orgs = [o for o in entities.orgs
-                             if not any(_overlaps(o.start, o.end, s, e) for s, e in spans)]
+            uses = [span for span in _occurrences(text, acr) if span != (a_s, a_e)]
+            spans = sorted([(ls, le), (a_s, a_e), *uses])
+            starts = [s for s, _ in spans]
+            entities.orgs = [o for o in entities.orgs if not _hits_sorted(o.start, o.end, spans,
+                                                                          starts)]
             entities.orgs.append(Org(long, name, ls, le))
-            for s, e in spans[1:]:
+            for s, e in [(a_s, a_e), *uses]:
                 entities.orgs.append(Org(acr, name, s, e))
             for o in entities.orgs:
                 if o.text == long:
@@ -528,6 +532,12 @@ def _in_a_title(text: str, start: int) -> bool:
     return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
 _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def _hits_sorted(start: int, end: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether [start, end) overlaps one of spans (sorted, not overlapping each other)."""
+    i = bisect.bisect_left(starts, end)
+    return i > 0 and spans[i - 1][1] > start
 
 
 def _occurrences(text: str, word: str) -> list[tuple[int, int]]:

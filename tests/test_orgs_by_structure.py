@@ -114,3 +114,13 @@ def test_malay_us_dollar_prefix_is_money_not_a_place(extractor):
                              "ms", "MY")
     assert [(m.amount, m.currency) for m in ents.money] == [(2.1e6, "USD")]
     assert "US" not in {p.country for p in ents.places}
+
+
+def test_acronym_definitions_at_volume_are_bounded_and_each_counted_once(extractor):
+    letters = [f"{chr(65 + i % 26)}{chr(65 + i // 26)}" for i in range(120)]
+    text = "".join(f"The Bureau of Zeta {a[0]}{a[1].lower()} Works (BZ{a}W) said. " for a in letters)
+    text += "The Office of Foreign Assets Control (OFAC) said. " * 300
+    orgs = extractor.extract(text, "en").orgs
+    names = {o.name for o in orgs}
+    assert f"Bureau of Zeta {letters[0][0]}{letters[0][1].lower()} Works" in names
+    assert sum(1 for o in orgs if o.text == "OFAC") <= 300
