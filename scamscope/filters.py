@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from indexer.query import SORTS, Query
 from nlp.language import normalise_tag
 from scamscope.errors import UserError
+from scamscope.names import FilterNames
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1),
@@ -75,11 +76,14 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", default=None, metavar="QUERY",
                         help='full text: words, "phrases", OR, -exclude, (groups), prefix*')
     parser.add_argument("--place", action="append", default=[], metavar="P",
-                        help="place by canonical name, e.g. 'KK Park' (repeatable)")
+                        help="place by any name or alias, any language, e.g. 'KK Park', "
+                             "'Kayin State' (repeatable)")
     parser.add_argument("--country", action="append", default=[], metavar="CC",
-                        help="ISO 3166 country code, e.g. MM (repeatable)")
+                        help="country: ISO code or name in any language, e.g. MM, Myanmar, "
+                             "Birmanie (repeatable)")
     parser.add_argument("--org", action="append", default=[], metavar="O",
-                        help="organisation by canonical name, e.g. 'United Nations' (repeatable)")
+                        help="organisation by name or acronym, any language, e.g. UNODC, "
+                             "ONUDC, BGF (repeatable)")
     parser.add_argument("--min-usd", type=float, default=None, metavar="N",
                         help="mentions at least this many US dollars")
     parser.add_argument("--min-relevance", type=float, default=None, metavar="R",
@@ -104,13 +108,31 @@ def _split(values: Any) -> list[str]:
     return out
 
 
+def resolved(names: FilterNames | None, field: str, values: Any) -> list[str]:
+    """A filter's values as the index stores them (aliases resolved), in order, once each.
+    A value with commas is first tried whole ("Washington, D.C."), then as a list."""
+    names = names or FilterNames()
+    out: list[str] = []
+    for value in [values] if isinstance(values, str) else (values or []):
+        value = str(value).strip()
+        whole = names.known(field, value) if "," in value and field != "country" else None
+        if whole is not None:
+            out.append(whole)
+            continue
+        out.extend(names.resolve(field, part) for part in _split(value))
+    return list(dict.fromkeys(out))
+
+
 def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: int = 0,
-                       sort: str | None = None) -> Query:
-    """Build a Query from flag-named values (CLI namespace as dict, or web parameters)."""
-    countries = _split(params.get("country"))
-    for code in countries:
-        if not re.fullmatch(r"[A-Za-z]{2}", code):
-            raise UserError(f"country {code!r} is not an ISO 3166 two-letter code such as MM")
+                       sort: str | None = None, names: FilterNames | None = None) -> Query:
+    """Build a Query from flag-named values (CLI namespace as dict, or web parameters).
+
+    Countries, places and organisations go through `names` (scamscope.names): any alias
+    in any language becomes the canonical value; pass a resolver bound to the index so
+    that a name nothing knows is refused with the closest known names.
+    """
+    names = names or FilterNames()
+    countries = resolved(names, "country", params.get("country"))
     min_usd = _number(params, "min_usd")
     min_relevance = _number(params, "min_relevance")
     if min_usd is not None and min_usd < 0:
@@ -128,8 +150,9 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
     text = params.get("query")
     if text is None:
         text = params.get("q")
-    return Query(text=text or None, countries=countries, places=_split(params.get("place")),
-                 orgs=_split(params.get("org")), langs=langs,
+    return Query(text=text or None, countries=countries,
+                 places=resolved(names, "place", params.get("place")),
+                 orgs=resolved(names, "org", params.get("org")), langs=langs,
                  sources=_split(params.get("source")), min_usd=min_usd,
                  min_relevance=min_relevance, since=since, until=until, sort=sort,
                  limit=limit, offset=offset)

@@ -12,6 +12,7 @@ from scamscope.config import Settings
 from scamscope.errors import UserError
 from scamscope.filters import add_filter_arguments, query_from_mapping
 from scamscope.indexing import open_configured_index
+from scamscope.names import index_bound
 
 
 def register(subparsers, parents) -> argparse.ArgumentParser:
@@ -34,6 +35,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     query.parsed()  # a syntax error is reported before the index is opened
     index = open_configured_index(settings, must_exist=True)
     try:
+        if args.place or args.org:  # names the tables do not know: does the index hold them?
+            query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset,
+                                       sort=args.sort, names=index_bound(index))
         results = index.search(query)
     finally:
         index.close()

@@ -115,11 +115,12 @@ ERRORS = {400: {"model": ErrorOut, "description": "The search cannot run (the me
                         "entities}], facets}. Snippets are HTML-escaped text with "
                         "<mark> around matched words.")
 def api_search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
+    state = state_of(request)
     try:
-        query = params.to_query()
+        query = params.to_query(names=state.names)
     except BadSearch as exc:
         raise bad_request(exc) from None
-    return state_of(request).search(query).to_json()
+    return state.search(query).to_json()
 
 
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",
@@ -137,16 +138,64 @@ def api_article(request: Request, article_id: str):
     return data
 
 
+# -------------------------------------------------------------- suggest
+
+class SuggestionOut(BaseModel):
+    value: str = Field(description="What the filter takes: the canonical name (ISO code "
+                                   "for countries)")
+    label: str = Field(description="The name that matched, as the reader may know it")
+    count: int = Field(description="Articles in the index with this value (0 if none)")
+
+
+class SuggestOut(BaseModel):
+    field: str
+    q: str
+    suggestions: list[SuggestionOut]
+
+
+def suggest_fields() -> tuple[str, ...]:
+    from indexer.query import FACETS
+    from scamscope.names import TABLE_FIELDS
+
+    return tuple(dict.fromkeys((*TABLE_FIELDS, *FACETS)))
+
+
+@router.get("/suggest", summary="Suggest filter names as the reader types",
+            responses={200: {"model": SuggestOut}, **ERRORS},
+            description="Names for a filter box: the index's own values plus the alias "
+                        "tables (any language, case and accents ignored), matching the "
+                        "start of the name or of one of its words; the exact name first, "
+                        "values the index holds before others.")
+def api_suggest(request: Request,
+                field: Annotated[str, Param(description="country, place, org, lang or source")],
+                q: Annotated[str, Param(description="What has been typed so far")] = "",
+                limit: Annotated[int, Param(ge=1, le=20, description="At most this many "
+                                                                     "(default 10)")] = 10):
+    from scamscope.names import MAX_NAME_CHARS
+
+    if field not in suggest_fields():
+        raise HTTPException(status_code=400, detail=f"field must be one of "
+                                                    f"{', '.join(suggest_fields())}")
+    if len(q) > MAX_NAME_CHARS:
+        raise HTTPException(status_code=400, detail=f"q must be at most {MAX_NAME_CHARS} "
+                                                    "characters")
+    found = state_of(request).names.suggest(field, q, limit)
+    return {"field": field, "q": q,
+            "suggestions": [{"value": s.value, "label": s.label, "count": s.count}
+                            for s in found]}
+
+
 # --------------------------------------------------------------- export
 
 def _all_hits(request: Request, params: SearchParams) -> tuple[int, list[Hit], dict]:
     """Every hit of the search (at most `limit` if given, else EXPORT_MAX), page by page."""
     wanted = params.limit if "limit" in request.query_params else EXPORT_MAX
+    state = state_of(request)
     try:
+        params = params.canonical(state.names)  # resolved once for every page below
         query = params.to_query(limit=min(EXPORT_PAGE, wanted), offset=0, facets=False)
     except BadSearch as exc:
         raise bad_request(exc) from None
-    state = state_of(request)
     results = state.search(query)
     hits = list(results.hits)
     while len(hits) < min(wanted, results.total):

@@ -106,6 +106,9 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
     context: dict[str, Any] = {"params": params, "error": None, "results": None,
                                "frequencies": FREQUENCIES, "email": "", "every": "daily"}
     try:
+        # names as the index holds them, so facets, chips and links match what was typed
+        params = params.canonical(state.names)
+        context["params"] = params
         query = params.to_query()
         results = state.search(query)
     except (BadSearch, QuerySyntaxError) as exc:

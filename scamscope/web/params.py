@@ -1,7 +1,8 @@
 """Web request parameters <-> a search: the URL holds the whole search.
 
 The names are the CLI flags' (q, country, place, org, min_usd, since, until,
-lang, source, min_relevance, sort, page, limit), and the conversion to a Query
+lang, source, min_relevance, sort, limit; `page` stands for the CLI's --offset),
+and the conversion to a Query
 is the CLI's own (scamscope.filters.query_from_mapping), so `/api/search?q=...`
 and `scamscope search ... --json` mean the same thing.
 
@@ -17,7 +18,8 @@ from urllib.parse import urlencode
 from indexer.errors import QuerySyntaxError
 from indexer.query import MAX_WINDOW, Query
 from scamscope.errors import UserError
-from scamscope.filters import query_from_mapping
+from scamscope.filters import query_from_mapping, resolved
+from scamscope.names import FilterNames
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -105,8 +107,9 @@ class SearchParams:
         return cls.from_multi(get_list, **kw)
 
     def to_query(self, *, facets: bool = True, limit: int | None = None,
-                 offset: int | None = None) -> Query:
-        """The Query this search means; BadSearch with a one-line message if it cannot run."""
+                 offset: int | None = None, names: FilterNames | None = None) -> Query:
+        """The Query this search means; BadSearch with a one-line message if it cannot run.
+        Names are resolved by `names` (scamscope.names; the alias tables alone if None)."""
         if self.problems:
             raise BadSearch(self.problems[0])
         limit = self.limit if limit is None else limit
@@ -117,12 +120,21 @@ class SearchParams:
                  "org": list(self.org), "lang": list(self.lang), "source": list(self.source),
                  "min_usd": self.min_usd, "min_relevance": self.min_relevance,
                  "since": self.since, "until": self.until},
-                limit=limit, offset=offset, sort=self.sort or None)
+                limit=limit, offset=offset, sort=self.sort or None, names=names)
             query.parsed()  # a syntax error is reported before the index sees it
         except (UserError, QuerySyntaxError) as exc:
             raise BadSearch(str(exc)) from None
         query.facets = facets
         return query
+
+    def canonical(self, names: FilterNames | None = None) -> "SearchParams":
+        """The same search with countries, places and organisations as the index names them
+        ("ONUDC" -> "UNODC"), so facets, chips and links compare like with like."""
+        try:
+            return replace(self, **{field: tuple(resolved(names, field, getattr(self, field)))
+                                    for field in ("country", "place", "org")})
+        except UserError as exc:
+            raise BadSearch(str(exc)) from None
 
     # ----------------------------------------------------------- linking
     def items(self, *, with_page: bool = True) -> list[tuple[str, str]]:

@@ -18,6 +18,8 @@ from scamscope.web import charts, render
 from scamscope.web.security import Csrf, Sessions, Signer
 
 HERE = Path(__file__).resolve().parent
+# Index values behind name suggestions are refreshed at most this often.
+SUGGEST_FACET_TTL = 60.0
 # When the oldest match is out of the engine's reach, the timeline starts at the oldest
 # of this many newest matches.
 TIMELINE_MAX = 1000
@@ -34,6 +36,7 @@ class WebState:
         # thread-safe.)
         self.lock = threading.RLock()
         self._subscriptions = subscriptions
+        self._names = None
         # The alerts' key: it verifies unsubscribe links; web cookies use a key derived from it.
         self.secret = self.secret_key()
         self.signer = Signer(hashlib.sha256(b"scamscope-web\x00" + self.secret).digest())
@@ -56,6 +59,16 @@ class WebState:
         return self._index
 
     @property
+    def names(self):
+        """Filter names -> canonical values, asking this index about names the alias
+        tables do not know (scamscope.names)."""
+        if self._names is None:
+            from scamscope.names import index_bound
+
+            self._names = index_bound(self.index, facet_ttl=SUGGEST_FACET_TTL)
+        return self._names
+
+    @property
     def subscriptions(self):
         if self._subscriptions is None:
             from scamscope.web.subs import open_store
@@ -67,6 +80,7 @@ class WebState:
         if self.owns_index and self._index is not None:
             self._index.close()
             self._index = None
+            self._names = None
         close = getattr(self._subscriptions, "close", None)
         if close:
             close()
