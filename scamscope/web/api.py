@@ -123,7 +123,40 @@ def api_search(request: Request, params: Annotated[SearchParams, Depends(search_
     return state.search(query).to_json()
 
 
+class CopyOut(BaseModel):
+    id: str
+    url: str
+    title: str
+    source: str
+    published: str | None = Field(description="ISO 8601 UTC")
+
+
+class ArticleOut(BaseModel):
+    id: str
+    url: str = Field(description="canonical URL")
+    title: str
+    text: str = Field(description="the extracted text; entity offsets point into it")
+    lang: str | None
+    published: str | None = Field(description="ISO 8601 UTC")
+    source: str
+    fetched_url: str = Field(description="provenance: the URL fetched")
+    final_url: str = Field(description="provenance: the URL after redirects")
+    fetched_at: str | None = Field(description="provenance: ISO 8601 UTC")
+    status: int | None = Field(description="provenance: HTTP status")
+    content_hash: str | None = Field(description="provenance: hash of the text")
+    simhash: int | None = Field(default=None, description="near-duplicate signature")
+    story_id: str = Field(description="articles of one wire story share it")
+    entities: dict = Field(description="places, orgs, people, money with surface text, "
+                                       "canonical values and character offsets (see "
+                                       "`scamscope extract --json`)")
+    relevance: float = Field(description="relevance to scam centres, 0..1")
+    indexed_at: str | None = Field(default=None, description="ISO 8601 UTC")
+    same_story: list[CopyOut] = Field(description="other copies of the same wire story")
+
+
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",
+            responses={200: {"model": ArticleOut},
+                       404: {"model": ErrorOut, "description": "No article has this id"}},
             description="The stored article record, plus `same_story`: other copies of the "
                         "same wire story.")
 def api_article(request: Request, article_id: str):

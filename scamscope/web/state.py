@@ -107,7 +107,8 @@ class WebState:
             return []
         return self.index.same_story(article.story_id, exclude_id=article.id)
 
-    def timeline(self, query: Query) -> tuple[list[charts.Bucket], bool]:
+    def timeline(self, query: Query, *, unit: str | None = None
+                 ) -> tuple[list[charts.Bucket], bool]:
         """Matches per day, week or month from the oldest to the newest, each counted by the
         index with the date range a click on its column applies; and whether the range had
         to be cut short (a result set deeper than the engine pages, e.g. 10,000 on a cluster).
@@ -124,14 +125,15 @@ class WebState:
         if newest is None or oldest is None:
             return [], False
         out = []
-        for bucket in charts.bucket_ranges(min(oldest, newest), max(oldest, newest)):
+        for bucket in charts.bucket_ranges(min(oldest, newest), max(oldest, newest), unit=unit):
             since = datetime.combine(bucket.start, time.min, tzinfo=timezone.utc)
             until = datetime.combine(bucket.end, time.max, tzinfo=timezone.utc)
             since = max(since, query.since) if query.since else since
             until = min(until, query.until) if query.until else until
             out.append(replace(bucket, count=self.index.count(replace(query, since=since,
                                                                       until=until))))
-        return out, partial
+        # a chosen unit shows at most charts.MAX_BARS bars: the most recent
+        return out, partial or (bool(out) and out[0].start > min(oldest, newest))
 
     def _day_of(self, hits) -> date | None:
         """The date a hit is filed under: published, else when it was fetched."""
