@@ -38,11 +38,14 @@ def _search_dependency(max_limit: int):
         q: Annotated[str | None, Param(description='Full text: words, "phrases", OR, '
                                                    "-exclude, (groups), prefix*")] = None,
         country: Annotated[list[str] | None, Param(
-            description="ISO 3166 country code, e.g. MM (repeatable or comma-separated)")] = None,
+            description="Country: ISO code or name in any language, e.g. MM, Myanmar, "
+                        "Birmanie (repeatable or comma-separated)")] = None,
         place: Annotated[list[str] | None, Param(
-            description="Place by canonical name, e.g. KK Park (repeatable)")] = None,
+            description="Place by any name or alias, any language, e.g. KK Park, Kayin State "
+                        "(repeatable)")] = None,
         org: Annotated[list[str] | None, Param(
-            description="Organisation by canonical name (repeatable)")] = None,
+            description="Organisation by name or acronym, any language, e.g. UNODC, ONUDC, "
+                        "BGF (repeatable)")] = None,
         min_usd: Annotated[str | None, Param(
             description="The article mentions at least this many US dollars")] = None,
         since: Annotated[str | None, Param(
@@ -53,8 +56,10 @@ def _search_dependency(max_limit: int):
         min_relevance: Annotated[str | None, Param(
             description="Relevance to scam centres, 0..1")] = None,
         sort: Annotated[str | None, Param(
-            description="relevance (default), date (newest first) or indexed")] = None,
-        page: Annotated[str | None, Param(description="Page number, from 1")] = None,
+            description="relevance (default), date (newest first) or indexed (oldest "
+                        "first)")] = None,
+        page: Annotated[str | None, Param(description="Page number, from 1 (the CLI's "
+                                                      "--page)")] = None,
         limit: Annotated[str | None, Param(
             description="Hits per page (default 20, at most 100); for exports, how many "
                         "to export (default and most 10000)")] = None,
