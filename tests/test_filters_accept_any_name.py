@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from nlp.analyze import Analyzer
 from nlp.evaluate import load_gold
 from tests.fixtures.web import make_client
 
@@ -36,15 +35,13 @@ def gold_index_path(tmp_path_factory) -> Path:
     """The listed gold articles through the real nlp stage, in a real SQLite index."""
     from indexer.sqlite import SQLiteIndex
 
+    from tests.test_filters_find_gold_articles import bench
+
     by_id = {a["id"]: a for a in load_gold(GOLD)}
-    analyzer = Analyzer()
-    articles = [analyzer.analyze_text(by_id[i]["text"], url=f"https://gold.example/{i}",
-                                      title=by_id[i]["title"], lang=by_id[i]["lang"])
-                for i in ARTICLES]
     path = tmp_path_factory.mktemp("names") / "index.db"
     index = SQLiteIndex(str(path))
     try:
-        index.upsert(articles)
+        bench().index_gold([by_id[i] for i in ARTICLES], index)
     finally:
         index.close()
     return path
