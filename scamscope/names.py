@@ -250,7 +250,8 @@ class FilterNames:
         hint = f": did you mean {', '.join(close)}?" if close else \
             ": check the spelling, or leave the filter out"
         shown = text if len(text) <= 60 else text[:60] + "…"
-        return f"{label} {shown!r} is not a known {label} and no article has it{hint}"
+        known = "" if field == "country" else " and no article has it"
+        return f"{label} {shown!r} is not a known {label}{known}{hint}"
 
     def closest(self, field: str, text: str, most: int = _CLOSEST) -> list[Suggestion]:
         """Known names nearest to text: word-start matches, else the most similar spellings."""
