@@ -324,6 +324,7 @@ def index_bound(index, *, facet_size: int = 1000, facet_ttl: float = 0.0) -> Fil
     keeps the index's values that long (a web server suggesting names at every keystroke)."""
     import time
 
+    from indexer.fields import ALL_FACETS
     from indexer.query import Query
 
     sides = {"country": "countries", "place": "places", "org": "orgs"}
@@ -338,7 +339,8 @@ def index_bound(index, *, facet_size: int = 1000, facet_ttl: float = 0.0) -> Fil
         held = cache.get(field)
         if held is not None and now - held[0] < facet_ttl:
             return held[1]
-        results = index.search(Query(limit=0, facets=True, facet_size=facet_size))
+        results = index.search(Query(limit=0, facets=True, facet_size=facet_size,
+                                     facet_names=ALL_FACETS))
         for name, values in results.facets.items():
             cache[name] = (now, [(fv.value, fv.count) for fv in values])
         return cache.get(field, (now, []))[1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import sync_playwright
@@ -18,6 +18,24 @@ ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def chromium_page(problems: list[str]) -> Iterator[Any]:
+    """A page in Debian's Chromium; console errors, script errors and dialogs (an alert()
+    from injected markup) are appended to problems."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            # CSP violations and script errors show up here
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+            yield page
+        finally:
+            browser.close()
 
 
 def test_search_click_a_facet_open_an_article_in_chromium(served_web):
@@ -50,24 +68,6 @@ def test_search_click_a_facet_open_an_article_in_chromium(served_web):
         assert page.locator("dl.prov").is_visible()
         page.screenshot(path=str(ARTIFACTS / "web-article.png"), full_page=True)
     assert problems == []
-
-
-@contextmanager
-def chromium_page(problems: list[str]) -> Iterator:
-    """A Chromium page that records console errors, script errors and dialogs in problems."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            # CSP violations and script errors show up here
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            # an alert() from injected markup would open a dialog
-            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-            yield page
-        finally:
-            browser.close()
 
 
 def test_filter_boxes_suggest_names_and_the_api_page_reads_in_chromium(served_web):

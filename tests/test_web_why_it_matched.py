@@ -27,7 +27,7 @@ def test_matched_chips_come_first_however_many_others():
     query = Query(countries=["VN"], orgs=["unodc"], places=["myawaddy"], min_usd=1_000_000)
     chips = render.chips(ents, query=query)
     first = [(c.kind, c.label) for c in chips if c.matched]
-    assert first == [("place", "Myawaddy"), ("country", "VN"), ("org", "UNODC"),
+    assert first == [("country", "VN"), ("place", "Myawaddy"), ("org", "UNODC"),
                      ("money", "$5M"), ("money", "$2M")]
     assert chips[:5] == [c for c in chips if c.matched] and len(chips) == 12
 

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
+from indexer.fields import ENTITY_FIELDS
 from indexer.query import Hit
 from scamscope.web.params import MAX_LIMIT, BadSearch, SearchParams
 from scamscope.web.security import bearer_token, token_matches
@@ -149,7 +150,6 @@ class ArticleOut(BaseModel):
     fetched_at: str | None = Field(description="provenance: ISO 8601 UTC")
     status: int | None = Field(description="provenance: HTTP status")
     content_hash: str | None = Field(description="provenance: hash of the text")
-    simhash: int | None = Field(default=None, description="near-duplicate signature")
     story_id: str = Field(description="articles of one wire story share it")
     entities: dict = Field(description="places, orgs, people, money with surface text, "
                                        "canonical values and character offsets (see "
@@ -192,10 +192,10 @@ class SuggestOut(BaseModel):
 
 
 def suggest_fields() -> tuple[str, ...]:
-    from indexer.query import FACETS
+    from indexer.fields import ALL_FACETS
     from scamscope.names import TABLE_FIELDS
 
-    return tuple(dict.fromkeys((*TABLE_FIELDS, *FACETS)))
+    return tuple(dict.fromkeys((*TABLE_FIELDS, *ALL_FACETS)))
 
 
 @router.get("/suggest", summary="Suggest filter names as the reader types",
@@ -205,7 +205,8 @@ def suggest_fields() -> tuple[str, ...]:
                         "start of the name or of one of its words; the exact name first, "
                         "values the index holds before others.")
 def api_suggest(request: Request,
-                field: Annotated[str, Param(description="country, place, org, lang or source")],
+                field: Annotated[str, Param(description="A filter of /api/search: country, "
+                                                        "place, org, lang, source...")],
                 q: Annotated[str, Param(description="What has been typed so far")] = "",
                 limit: Annotated[int, Param(ge=1, le=20, description="At most this many "
                                                                      "(default 10)")] = 10):
@@ -269,8 +270,8 @@ def export_json(request: Request, params: Annotated[SearchParams, Depends(export
                     headers={"Content-Disposition": f'attachment; filename="{_filename("json")}"'})
 
 
-CSV_COLUMNS = ("id", "published", "source", "lang", "title", "url", "countries", "places",
-               "orgs", "max_usd", "relevance", "story_id", "snippet")
+CSV_COLUMNS = ("id", "published", "source", "lang", "title", "url",
+               *(f.store for f in ENTITY_FIELDS), "max_usd", "relevance", "story_id", "snippet")
 
 
 def csv_cell(value) -> str:
@@ -282,16 +283,12 @@ def csv_cell(value) -> str:
 
 
 def hit_row(hit: Hit) -> list[str]:
-    ents = hit.entities or {}
-    places = ents.get("places") or []
-    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
+    usd = hit.entities.max_usd()
     values = {
         "id": hit.id, "published": hit.published, "source": hit.source, "lang": hit.lang,
         "title": hit.title, "url": hit.url,
-        "countries": " ".join(sorted({p.get("country") for p in places if p.get("country")})),
-        "places": "; ".join(sorted({p.get("name") for p in places if p.get("name")})),
-        "orgs": "; ".join(sorted({o.get("name") for o in ents.get("orgs") or [] if o.get("name")})),
-        "max_usd": f"{max(usd):.0f}" if usd else "",
+        **{f.store: f.separator.join(f.of(hit.entities)) for f in ENTITY_FIELDS},
+        "max_usd": f"{usd:.0f}" if usd is not None else "",
         "relevance": f"{hit.relevance:.3f}", "story_id": hit.story_id,
         "snippet": plain(hit.snippet),
     }

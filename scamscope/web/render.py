@@ -13,7 +13,8 @@ from markupsafe import Markup, escape
 # The index's snippet re-escaped so that only <mark> survives, as in digests.
 from alerts.digest import safe_snippet  # noqa: F401  (re-exported for the templates)
 from indexer.errors import QuerySyntaxError
-from indexer.query import Node, Not, Phrase, Query, Term, fold, name_key, parse_query, word_spans
+from indexer.fields import ENTITY_FIELDS
+from indexer.query import Node, Not, Phrase, Query, Term, fold, parse_query, word_matches
 from nlp.records import Entities
 
 
@@ -51,42 +52,25 @@ class Chip:
 
 def chips(entities: dict[str, Any] | Entities | None, *, most: int = 12,
           query: Query | None = None) -> list[Chip]:
-    """Entity chips of a hit or article: countries, organisations, amounts. With the search's
-    query, the chips it matched on come first and are marked (places it filtered on too),
-    however many other chips there are."""
-    if isinstance(entities, Entities):
-        entities = entities.to_json()
-    entities = entities or {}
-    wanted = _wanted(query)
+    """Entity chips of a hit or article: the chip fields of indexer.fields (countries,
+    organisations...), then the largest amounts. With the search's query, the chips it
+    matched on (any entity field it filtered on, amounts from min_usd up) come first and
+    are marked, however many other chips there are."""
+    if not isinstance(entities, Entities):
+        entities = Entities.from_json(entities)
     out: list[Chip] = []
-    countries: dict[str, list[str]] = {}
-    places: dict[str, str] = {}
-    for place in entities.get("places") or []:
-        code = place.get("country")
-        name = place.get("name")
-        if code:
-            countries.setdefault(code, [])
-            if name and name not in countries[code]:
-                countries[code].append(name)
-        if name and name_key(name) in wanted["place"]:
-            places.setdefault(name, place.get("text") or "")
-    for name, text in places.items():
-        out.append(Chip("place", name, "place", name, text, matched=True))
-    for code in sorted(countries):
-        out.append(Chip("country", code, "country", code, ", ".join(countries[code][:5]),
-                        matched=code in wanted["country"]))
-    seen: set[str] = set()
-    for org in entities.get("orgs") or []:
-        name = org.get("name") or org.get("text")
-        if name and name not in seen:
-            seen.add(name)
-            out.append(Chip("org", name, "org", name, org.get("text") or "",
-                            matched=name_key(name) in wanted["org"]))
+    for f in ENTITY_FIELDS:
+        wanted = f.values(query) if query is not None else []
+        matched = set(f.matching(entities, wanted)) if wanted else set()
+        for value in f.of(entities):
+            if f.chip or value in matched:
+                title = f.describe(value)
+                out.append(Chip(f.name, value, f.name, value, title if title != value else "",
+                                matched=value in matched))
     amounts: dict[float, str] = {}
-    for money in entities.get("money") or []:
-        usd = money.get("usd")
-        if usd is not None:
-            amounts.setdefault(float(usd), money.get("text") or "")
+    for money in entities.money:
+        if money.usd is not None:
+            amounts.setdefault(float(money.usd), money.text)
     floor = query.min_usd if query is not None else None
     for n, (usd, text) in enumerate(sorted(amounts.items(), reverse=True)):
         hit = floor is not None and usd >= floor
@@ -95,15 +79,6 @@ def chips(entities: dict[str, Any] | Entities | None, *, most: int = 12,
             out.append(Chip("money", fmt_usd(usd), "min_usd", f"{int(usd)}", text, matched=hit))
     first = [c for c in out if c.matched]
     return first + [c for c in out if not c.matched][:max(0, most - len(first))]
-
-
-def _wanted(query: Query | None) -> dict[str, set[str]]:
-    """The values a query filters on, as the index compares them."""
-    if query is None:
-        return {"country": set(), "place": set(), "org": set()}
-    return {"country": {c.upper() for c in query.countries},
-            "place": {name_key(p) for p in query.places},
-            "org": {name_key(o) for o in query.orgs}}
 
 
 @dataclass(frozen=True)
@@ -196,7 +171,7 @@ def query_spans(text: str, query_text: str | None) -> list[tuple[int, int]]:
     if not wants:
         return []
     folded, origin = _folded(text)
-    words = word_spans(folded)
+    words = [(m.group(0), m.start(), m.end()) for m in word_matches(folded)]
     firsts: dict[str, list[Term | Phrase]] = {}
     for want in wants:
         first = want.text if isinstance(want, Term) else want.words[0]
