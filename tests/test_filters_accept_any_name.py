@@ -166,3 +166,14 @@ def test_suggest_refuses_bad_requests(gold_web):
     # one letter: only the index's own values, not a hundred thousand table names
     one = json.loads(gold_web.get("/api/suggest", params={"field": "place", "q": "m"}).text)
     assert one["suggestions"] and all(s["count"] >= 1 for s in one["suggestions"])
+
+
+def test_subscriptions_store_the_canonical_names(cli):
+    result = cli("subscribe", "analyst@example.org", "--org", "ONUDC", "--country", "Birmanie",
+                 "--place", "kayin state", "--json")
+    assert result.code == 0, result.err
+    query = result.json()["query"]
+    assert (query["orgs"], query["countries"], query["places"]) == \
+        (["UNODC"], ["MM"], ["Karen State"])
+    refused = cli("subscribe", "analyst@example.org", "--country", "Atlantis")
+    assert refused.code == 2 and "not a known country" in refused.err
