@@ -103,6 +103,13 @@ def _charts(state, params: SearchParams, query, results, unit: str | None) -> di
     }
 
 
+# Off by default, like the CLI, the API and saved searches, so a count on the page is
+# the count everywhere and a plain word means exactly that word; the box sits under
+# the search field and, when it is off, the page names the words the thesaurus could
+# carry into other languages, with a link that turns it on.
+ALL_LANGUAGES_ON_THE_PAGE = False
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
     state = state_of(request)
@@ -110,16 +117,18 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
                                "frequencies": FREQUENCIES, "email": "", "every": "daily"}
     unit = request.query_params.get("timeline")
     unit = unit if unit in TIMELINE_UNITS else None
+    context["all_languages"] = params.all_languages in ("1", "true", "on", "yes")
     try:
         # names as the index holds them, so facets, chips and links match what was typed
         params = params.canonical(state.names)
         context["params"] = params
-        query = params.to_query()
+        query = params.to_query(all_languages=ALL_LANGUAGES_ON_THE_PAGE)
         query.facet_size = FACET_MORE
         results = state.search(query)
     except (BadSearch, QuerySyntaxError) as exc:
         context["error"] = str(exc)
         return render_page(request, "search.html", context, status=400)
+    context["all_languages"] = query.all_languages
     last = max(1, math.ceil(results.total / params.limit))
     # the article page keeps the search: its back link and highlighted words
     keep = params.querystring()
@@ -142,6 +151,11 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
         csv_url=params.url("/api/export.csv", with_page=False),
         json_url=params.url("/api/export.json", with_page=False),
         hidden=[(n, v) for n, v in params.items(with_page=False) if n not in ("limit", "sort")],
+        expansions=query.expansions(),
+        # off: say which words other languages have names for, one click away
+        could_expand=[] if query.all_languages else replace(
+            query, all_languages=True).expansions(),
+        all_languages_url=replace(params, page=1, all_languages="1").url("/"),
         **_charts(state, params, query, results, unit),
     )
     return render_page(request, "search.html", context)
@@ -274,6 +288,7 @@ def subscriptions_page(request: Request):
 
     context: dict[str, Any] = {"error": None, "next": "/subscriptions", "rows": [],
                                "created": request.query_params.get("created"),
+                               "exists": request.query_params.get("exists"),
                                "removed": request.query_params.get("removed")}
     if not logged_in(request):
         return render_page(request, "login.html", context)
@@ -292,11 +307,14 @@ async def subscribe(request: Request):
     error, status, fresh = _check_write(request, form)
     every = form.get("every") or "daily"
     email = (form.get("email") or "").strip() if isinstance(form.get("email"), str) else ""
+    webhook = form.get("webhook") if isinstance(form.get("webhook"), str) else ""
+    # The form names an address; a `webhook` field instead (as in the JSON API) works too.
+    channel, target = ("webhook", webhook) if webhook and not email else ("email", email)
     if error is None:
         try:
             query = params.to_query(facets=False)
-            sub, _ = await run_in_threadpool(subs.create, state_of(request), email, query,
-                                             str(every))
+            sub, created = await run_in_threadpool(subs.create, state_of(request), target,
+                                                   query, str(every), channel=channel)
         except (BadSearch, subs.Invalid) as exc:
             error, status = str(exc), 400
     if error is not None:
@@ -304,7 +322,8 @@ async def subscribe(request: Request):
                            {"error": error, "params": params, "email": email,
                             "hidden": params.items(with_page=False), "every": every,
                             "frequencies": FREQUENCIES}, status=status)
-    response = RedirectResponse(f"/subscriptions?created={sub.id}", status_code=303)
+    outcome = "created" if created else "exists"
+    response = RedirectResponse(f"/subscriptions?{outcome}={sub.id}", status_code=303)
     if fresh:
         _login(response, request)
     return response
