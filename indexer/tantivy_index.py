@@ -1,0 +1,629 @@
+"""The embedded index on Tantivy (a Lucene-class engine in Rust): one directory.
+
+    TantivyIndex("/data/index.tantivy")        # --index tantivy:///data/index.tantivy
+
+Analysis is not Tantivy's: title and text are tokenised in Python by
+`index_words` (the same words_of() the SQLite and cluster backends index) and
+stored in fields whose tokenizer only splits on whitespace, so every backend
+matches the same words. The query tree (indexer.query) is compiled to Tantivy
+Query objects, never to Tantivy's query syntax.
+
+Fields: filters are raw-tokenised keyword fields (match keys: name_key for
+places and orgs); facets are fast fields counted by terms aggregations; sorts
+are fast fields. Tantivy orders by one fast field only, so the two composite
+orders of the Index protocol are fast text keys that sort lexicographically:
+    k_date = date | indexed_at                 (date, newest first, ties newest indexed)
+    k_rel  = relevance | date | indexed_at     (no text: relevance, date, indexed)
+each part a fixed-width hex number. Ranked text searches break score ties on
+indexed_at in Python (see _ranked).
+
+Writes: one IndexWriter per upsert/delete call, committed and released before
+the call returns, so a crawl, the web server and the alerts job can share the
+directory. Tantivy's writer lock is an OS file lock (gone with its process);
+a second writer waits for it up to `timeout` seconds, then IndexUnavailable.
+A commit is atomic (meta.json is replaced in one rename), so a kill -9 loses
+only the call in flight, never what an earlier call returned. indexed_at is
+assigned under the writer lock as max(now, last + 1µs): unique and increasing
+in commit order, which the alerts watermark relies on. Readers reload the
+latest commit at each call (a stat-sized cost), so writes are visible to the
+next call in every process.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import struct
+import threading
+import time
+import zlib
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import tantivy
+from tantivy import FieldType, Occur, Order
+from tantivy import Query as TQ
+
+from indexer.base import new_since_query
+from indexer.errors import IndexUnavailable
+from indexer.query import (FACETS, And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results,
+                           Term, name_key, words_of)
+from indexer.snippet import snippet
+from nlp.identity import content_hash as hash_text
+from nlp.records import Article, iso
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
+LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
+COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
+FACET_FIELDS = {"country": "countries", "place": "places", "org": "orgs", "lang": "lang",
+                "source": "source"}
+_MARKER = "scamscope-tantivy.json"
+# Strings whose tokens fingerprint the analysis: if it changes, the index is re-tokenised.
+_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+_DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
+
+
+def index_words(text: str) -> str:
+    """The one place this backend tokenises text: the shared analysis, joined by spaces."""
+    return " ".join(words_of(text or ""))
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    keyword = dict(tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("id", stored=True, **keyword)
+    sb.add_text_field("title_words", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("text_words", tokenizer_name="whitespace", index_option="position")
+    for name in ("countries", "places", "orgs", "lang", "source"):  # filters and facets
+        sb.add_text_field(name, fast=True, **keyword)
+    for name in ("place_keys", "org_keys", "story_id"):  # filters only
+        sb.add_text_field(name, **keyword)
+    for name in ("k_date", "k_rel"):  # sort keys
+        sb.add_text_field(name, fast=True, **keyword)
+    sb.add_integer_field("date", indexed=True, fast=True)
+    sb.add_integer_field("indexed_at", indexed=True, fast=True, stored=True)
+    sb.add_float_field("relevance", indexed=True, fast=True)
+    sb.add_float_field("max_usd", indexed=True, fast=True)
+    sb.add_bytes_field("article", stored=True)
+    return sb.build()
+
+
+def _analysis_fingerprint() -> str:
+    key = f"{SCHEMA_VERSION}|{index_words(_PROBE)}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+class TantivyIndex:
+    """The Index protocol on one Tantivy directory (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
+                 writer_heap_mb: int = 128, writer_threads: int = 1, **_ignored: Any) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self.writer_heap = max(15, writer_heap_mb) * 1_000_000
+        self.writer_threads = max(1, writer_threads)
+        self._lock = threading.RLock()
+        self._schema = _schema()
+        if self.path.exists() and not self.path.is_dir():
+            raise IndexUnavailable(f"index path {self.path} is a file: point --index at a "
+                                   "directory, e.g. tantivy:///data/index.tantivy")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            marker = self._marker()
+            if marker is not None and marker.get("schema_version", 0) > SCHEMA_VERSION:
+                raise IndexUnavailable(
+                    f"index {self.path} was written by a newer scamscope (schema "
+                    f"{marker['schema_version']}, this one knows {SCHEMA_VERSION}): "
+                    "upgrade scamscope or use another directory")
+            if tantivy.Index.exists(str(self.path)):
+                self._index = tantivy.Index.open(str(self.path))
+            else:
+                if any(p for p in self.path.iterdir() if not p.name.startswith(".")):
+                    raise IndexUnavailable(
+                        f"{self.path} is not empty and not a scamscope index: "
+                        "point --index at a new or empty directory")
+                self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+            self._index.config_reader("manual")
+        except IndexUnavailable:
+            raise
+        except (OSError, ValueError) as exc:
+            raise self._unavailable(exc) from exc
+        if marker is None or marker.get("analysis") != _analysis_fingerprint():
+            self._retokenise(marker is not None)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def _marker(self) -> dict[str, Any] | None:
+        try:
+            return json.loads((self.path / _MARKER).read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {}
+
+    def _write_marker(self) -> None:
+        tmp = self.path / (_MARKER + ".tmp")
+        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION,
+                                   "analysis": _analysis_fingerprint()}), "utf-8")
+        os.replace(tmp, self.path / _MARKER)
+
+    def _retokenise(self, had_marker: bool) -> None:
+        """Re-index every stored article with today's analysis (it changed since they
+        were written); a new index just gets its marker."""
+        with self._writer() as writer:
+            if self._marker() == {"schema_version": SCHEMA_VERSION,
+                                  "analysis": _analysis_fingerprint()}:
+                return  # another process did it while this one waited for the lock
+            searcher = self._searcher()
+            if had_marker and searcher.num_docs:
+                log.info("analysis changed: re-tokenising %d articles in %s",
+                         searcher.num_docs, self.path)
+                for page in self._scan(searcher):
+                    for data in page:
+                        writer.delete_documents_by_term("id", data["id"])
+                        writer.add_document(_document(data))
+            writer.commit()
+            self._write_marker()
+
+    def close(self) -> None:
+        with self._lock:
+            self._index = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TantivyIndex({str(self.path)!r})"
+
+    # ---------------------------------------------------------- transactions
+
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """The directory's one writer, for this call only: committed by the caller,
+        released (merges finished) on the way out, rolled back on an error."""
+        with self._lock:
+            index = self._live()
+            deadline = time.monotonic() + self.timeout
+            delay = 0.01
+            while True:
+                try:
+                    writer = index.writer(heap_size=self.writer_heap,
+                                          num_threads=self.writer_threads)
+                    break
+                except ValueError as exc:
+                    if "LockBusy" not in str(exc):
+                        raise self._unavailable(exc) from exc
+                    if time.monotonic() >= deadline:
+                        raise IndexUnavailable(
+                            f"index {self.path} stayed locked by another writer for "
+                            f"{self.timeout:g}s: wait for the other crawl/import to finish, "
+                            "or stop it, then retry") from exc
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+            try:
+                yield writer
+            except BaseException:
+                try:
+                    writer.rollback()
+                finally:
+                    writer.wait_merging_threads()
+                raise
+            try:
+                writer.wait_merging_threads()
+            except ValueError as exc:
+                raise self._unavailable(exc) from exc
+            index.reload()
+
+    def _searcher(self) -> Any:
+        index = self._live()
+        try:
+            index.reload()
+            return index.searcher()
+        except ValueError as exc:
+            raise self._unavailable(exc) from exc
+
+    def _live(self) -> Any:
+        if self._index is None:
+            raise IndexUnavailable(f"index {self.path} is closed")
+        return self._index
+
+    def _unavailable(self, exc: BaseException) -> IndexUnavailable:
+        message = str(exc)
+        if isinstance(exc, PermissionError) or "ermission denied" in message:
+            return IndexUnavailable(f"index {self.path} is not writable ({message}): give this "
+                                    "user write permission on the directory")
+        if isinstance(exc, OSError):
+            return IndexUnavailable(f"cannot open index {self.path} ({message}): check that "
+                                    "the directory exists and this user may read and write it")
+        return IndexUnavailable(f"index {self.path} failed: {message}")
+
+    # ---------------------------------------------------------------- writes
+
+    def upsert(self, articles: Iterable[Article], *, keep_indexed_at: bool = False) -> int:
+        """See Index.upsert. keep_indexed_at (reindex) keeps the articles' own indexed_at
+        instead of assigning new ones, so alert watermarks stay valid after a move."""
+        changed = 0
+        with self._writer() as writer:
+            searcher = self._searcher()
+            last = _max_indexed_at(searcher)
+            pending: dict[str, dict[str, Any]] = {}  # id -> stored state, not yet committed
+            chunk: list[Article] = []
+            for article in articles:
+                chunk.append(article)
+                if len(chunk) < LOOKUP_BATCH:
+                    continue
+                n, last = self._upsert_chunk(writer, searcher, chunk, pending, last,
+                                             keep_indexed_at)
+                changed += n
+                chunk = []
+                if len(pending) >= COMMIT_EVERY:
+                    writer.commit()
+                    searcher = self._searcher()
+                    pending.clear()
+            if chunk:
+                n, last = self._upsert_chunk(writer, searcher, chunk, pending, last,
+                                             keep_indexed_at)
+                changed += n
+            writer.commit()
+        return changed
+
+    def _upsert_chunk(self, writer: Any, searcher: Any, chunk: list[Article],
+                      pending: dict[str, dict[str, Any]], last: int,
+                      keep_indexed_at: bool) -> tuple[int, int]:
+        rows = [_prepare(a) for a in chunk]
+        stored = _stored(searcher, self._schema, [r["id"] for r in rows if r["id"] not in pending])
+        changed = 0
+        for row in rows:
+            id_ = row["id"]
+            old = pending.get(id_) or stored.get(id_)
+            if old is not None and old["content_hash"] == row["content_hash"]:
+                if old["_fingerprint"] == row["_fingerprint"]:
+                    continue  # nothing new at all: a re-crawl
+                # Same content, better metadata: store it, keep the first sighting.
+                row["indexed_at"], row["fetched_at"] = old["indexed_at"], old["fetched_at"]
+                row["_date"] = _date_us(row)
+            else:
+                own = _parse_us(row["indexed_at"]) if keep_indexed_at else None
+                last = own if own is not None and own > last else max(_now_us(), last + 1)
+                row["indexed_at"] = iso(_from_us(last))
+                changed += 1
+            if old is not None:
+                writer.delete_documents_by_term("id", id_)
+            writer.add_document(_document(row))
+            pending[id_] = row
+        return changed, last
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return 0
+        with self._writer() as writer:
+            found = self.has(ids)
+            for id_ in found:
+                writer.delete_documents_by_term("id", id_)
+            writer.commit()
+        return len(found)
+
+    # ----------------------------------------------------------------- reads
+
+    def get(self, article_id: str) -> Article | None:
+        searcher = self._searcher()
+        hits = searcher.search(TQ.term_query(self._schema, "id", article_id), limit=1).hits
+        return _article(_stored_json(searcher.doc(hits[0][1]))) if hits else None
+
+    def has(self, ids: Iterable[str]) -> set[str]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return set()
+        return set(_stored(self._searcher(), self._schema, ids))
+
+    def same_story(self, story_id: str, exclude_id: str | None = None) -> list[Article]:
+        if not story_id:
+            return []
+        searcher = self._searcher()
+        q = TQ.term_query(self._schema, "story_id", story_id)
+        total = searcher.search(q, limit=1).count
+        docs = [_stored_json(searcher.doc(a)) for _, a in
+                searcher.search(q, limit=max(total, 1)).hits]
+        docs = [d for d in docs if d["id"] != exclude_id]
+        docs.sort(key=lambda d: (_date_us(d), d["id"]))
+        return [_article(d) for d in docs]
+
+    def count(self, query: Query | None = None) -> int:
+        query = query or Query()
+        return self._searcher().search(self._compile(query, query.parsed()), limit=1).count
+
+    def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
+        return self.search(new_since_query(watermark, query, limit))
+
+    def search(self, query: Query) -> Results:
+        node = query.parsed()
+        searcher = self._searcher()
+        q = self._compile(query, node)
+        want = query.offset + query.limit
+        if query.sort == "relevance" and node is not None:
+            total, page = _ranked(searcher, q, query.offset, want)
+        else:
+            field, order = {"indexed": ("indexed_at", Order.Asc),
+                            "date": ("k_date", Order.Desc)}.get(query.sort, ("k_rel", Order.Desc))
+            result = searcher.search(q, limit=max(query.limit, 1), offset=query.offset,
+                                     order_by_field=field, order=order)
+            total = result.count
+            page = [(0.0, a) for _, a in result.hits][:query.limit]
+        hits = [_hit(_stored_json(searcher.doc(a)), score, node) for score, a in page]
+        facets = self._facets(searcher, q, query.facet_size) if query.facets else {}
+        return Results(total=total, hits=hits, facets=facets)
+
+    def _facets(self, searcher: Any, q: Any, size: int) -> dict[str, list[FacetValue]]:
+        if size <= 0:
+            return {name: [] for name in FACETS}
+        aggs = {name: {"terms": {"field": field, "size": size,
+                                 "segment_size": max(10 * size, 1000)}}
+                for name, field in FACET_FIELDS.items()}
+        result = searcher.aggregate(q, aggs)
+        out = {}
+        for name in FACETS:
+            buckets = (result.get(name) or {}).get("buckets") or []
+            values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
+            values.sort(key=lambda f: (-f.count, f.value))
+            out[name] = values[:size]
+        return out
+
+    # ------------------------------------------------------------- compiling
+
+    def _compile(self, query: Query, node: Node | None) -> Any:
+        s = self._schema
+        filters: list[Any] = []
+
+        def keys(field: str, values: list[str]) -> None:
+            filters.append(TQ.term_set_query(s, field, values))
+
+        if query.countries:
+            keys("countries", list(query.countries))
+        if query.places:
+            keys("place_keys", [name_key(p) for p in query.places])
+        if query.orgs:
+            keys("org_keys", [name_key(o) for o in query.orgs])
+        if query.langs:
+            keys("lang", list(query.langs))
+        if query.sources:
+            keys("source", list(query.sources))
+        if query.story_id is not None:
+            keys("story_id", [query.story_id])
+        if query.min_usd is not None:
+            filters.append(TQ.range_query(s, "max_usd", FieldType.Float, float(query.min_usd),
+                                          None))
+        if query.min_relevance is not None:
+            filters.append(TQ.range_query(s, "relevance", FieldType.Float,
+                                          float(query.min_relevance), None))
+        if query.since is not None or query.until is not None:
+            filters.append(TQ.range_query(s, "date", FieldType.Integer, _us(query.since),
+                                          _us(query.until)))
+        if query.indexed_after is not None:
+            filters.append(TQ.range_query(s, "indexed_at", FieldType.Integer,
+                                          _us(query.indexed_after), None, include_lower=False))
+        clauses = [(Occur.Must, self._text(node))] if node is not None else []
+        # filters select, they do not score: ranking stays the text's alone
+        clauses += [(Occur.Must, TQ.const_score_query(f, 0.0)) for f in filters]
+        if not clauses:
+            return TQ.all_query()
+        if len(clauses) == 1 and node is not None:
+            return clauses[0][1]
+        if node is None:
+            clauses.append((Occur.Must, TQ.const_score_query(TQ.all_query(), 0.0)))
+        return TQ.boolean_query(clauses)
+
+    def _text(self, node: Node) -> Any:
+        """The parse tree as Tantivy queries on title_words/text_words: a word or phrase
+        matches in the title or in the text (never across), a title match weighs more."""
+        s = self._schema
+        if isinstance(node, Term):
+            if node.prefix:
+                pattern = _regex_literal(node.text) + ".*"
+                return _either(lambda f: TQ.regex_query(s, f, pattern))
+            return _either(lambda f: TQ.term_query(s, f, node.text))
+        if isinstance(node, Phrase):
+            words = list(node.words)
+            return _either(lambda f: TQ.phrase_query(s, f, words))
+        if isinstance(node, And):
+            clauses = [(Occur.MustNot, self._text(c.child)) if isinstance(c, Not)
+                       else (Occur.Must, self._text(c)) for c in node.children]
+            if not any(occur == Occur.Must for occur, _ in clauses):
+                clauses.append((Occur.Must, TQ.all_query()))
+            return TQ.boolean_query(clauses)
+        if isinstance(node, Or):
+            return TQ.boolean_query([(Occur.Should, self._text(c)) for c in node.children])
+        if isinstance(node, Not):
+            return TQ.boolean_query([(Occur.Must, TQ.all_query()),
+                                     (Occur.MustNot, self._text(node.child))])
+        raise TypeError(f"not a query node: {node!r}")
+
+    # --------------------------------------------------------------- scanning
+
+    def scan(self, batch: int = 1000) -> Iterator[list[Article]]:
+        """Every stored article, oldest indexed first, in lists of up to batch (reindex)."""
+        for page in self._scan(self._searcher(), batch):
+            yield [_article(d) for d in page]
+
+    def _scan(self, searcher: Any, batch: int = 1000) -> Iterator[list[dict[str, Any]]]:
+        after: int | None = None
+        while True:
+            q = (TQ.all_query() if after is None else
+                 TQ.range_query(self._schema, "indexed_at", FieldType.Integer, after, None,
+                                include_lower=False))
+            hits = searcher.search(q, limit=batch, order_by_field="indexed_at",
+                                   order=Order.Asc, count=False).hits
+            if not hits:
+                return
+            yield [_stored_json(searcher.doc(a)) for _, a in hits]
+            after = hits[-1][0]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _either(make) -> Any:
+    return TQ.boolean_query([(Occur.Should, TQ.boost_query(make("title_words"), TITLE_BOOST)),
+                             (Occur.Should, make("text_words"))])
+
+
+def _regex_literal(word: str) -> str:
+    # index words are letters, digits and marks; escape anything else all the same
+    return "".join(c if c.isalnum() else "\\" + c if c.isascii() else c for c in word)
+
+
+def _ranked(searcher: Any, q: Any, offset: int, want: int) -> tuple[int, list[tuple[float, Any]]]:
+    """Best score first, ties to the most recently indexed: Tantivy breaks score ties
+    by document address, so fetch until the score drops past the page's last one
+    (a tie group is never cut) and order that by (score, indexed_at) here."""
+    limit = max(want, 1)
+    while True:
+        result = searcher.search(q, limit=limit)
+        hits = result.hits
+        if not want:
+            return result.count, []
+        if len(hits) < limit or hits[-1][0] < hits[want - 1][0]:
+            break
+        limit *= 2
+    stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
+    order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
+    return result.count, [hits[i] for i in order[offset:want]]
+
+
+def _stored(searcher: Any, schema: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored state of those of ids that are indexed."""
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        chunk = ids[start:start + LOOKUP_BATCH]
+        hits = searcher.search(TQ.term_set_query(schema, "id", chunk), limit=len(chunk),
+                               count=False).hits
+        for _, address in hits:
+            data = _stored_json(searcher.doc(address))
+            out[data["id"]] = data
+    return out
+
+
+def _prepare(article: Article) -> dict[str, Any]:
+    """What is stored for an article: its JSON plus the fingerprint of everything but times."""
+    data = article.to_json()
+    data["content_hash"] = article.content_hash or hash_text(article.text)
+    data["lang"] = (article.lang or "").lower() or None
+    extra = {k: v for k, v in data.items()
+             if k not in ("id", "url", "title", "text", "indexed_at", "fetched_at", "content_hash")}
+    data["_fingerprint"] = hashlib.sha1("\x00".join((
+        data["content_hash"], article.url, article.title,
+        json.dumps(extra, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
+    data["_date"] = _date_us(data)
+    return data
+
+
+def _document(data: dict[str, Any]) -> Any:
+    doc = tantivy.Document()
+    doc.add_text("id", data["id"])
+    doc.add_text("title_words", index_words(data.get("title") or ""))
+    doc.add_text("text_words", index_words(data.get("text") or ""))
+    ents = data.get("entities") or {}
+    countries = sorted({(p.get("country") or "").upper() for p in ents.get("places") or []} - {""})
+    for value in countries:
+        doc.add_text("countries", value)
+    for names, keys_field, shown in ((ents.get("places"), "place_keys", "places"),
+                                     (ents.get("orgs"), "org_keys", "orgs")):
+        seen: dict[str, str] = {}
+        for name in sorted({e.get("name") or "" for e in names or []} - {""}):
+            key = name_key(name)
+            if key:
+                seen.setdefault(key, name)
+        for key, name in seen.items():
+            doc.add_text(keys_field, key)
+            doc.add_text(shown, name)
+    if data.get("lang"):
+        doc.add_text("lang", data["lang"])
+    if data.get("source"):
+        doc.add_text("source", data["source"])
+    if data.get("story_id"):
+        doc.add_text("story_id", data["story_id"])
+    date = data.get("_date")
+    if date is None:
+        date = _date_us(data)
+    indexed = _parse_us(data.get("indexed_at")) or 0
+    relevance = float(data.get("relevance") or 0.0)
+    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
+    doc.add_integer("date", date)
+    doc.add_integer("indexed_at", indexed)
+    doc.add_float("relevance", relevance)
+    doc.add_float("max_usd", float(max(usd)) if usd else -1.0)
+    k_date = f"{date + _DATE_BIAS:016x}{indexed:016x}"
+    doc.add_text("k_date", k_date)
+    doc.add_text("k_rel", _float_key(relevance) + k_date)
+    stored = {k: v for k, v in data.items() if k != "_date"}
+    doc.add_bytes("article", zlib.compress(
+        json.dumps(stored, ensure_ascii=False).encode("utf-8"), 1))
+    return doc
+
+
+def _float_key(value: float) -> str:
+    """A fixed-width hex string that sorts like the float."""
+    bits = struct.unpack(">Q", struct.pack(">d", value))[0]
+    bits = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
+    return f"{bits:016x}"
+
+
+def _stored_json(doc: Any) -> dict[str, Any]:
+    data = json.loads(zlib.decompress(doc.get_first("article")))
+    data["_date"] = _date_us(data)
+    return data
+
+
+def _article(data: dict[str, Any]) -> Article:
+    return Article.from_json({k: v for k, v in data.items() if not k.startswith("_")})
+
+
+def _hit(data: dict[str, Any], score: float, node: Node | None) -> Hit:
+    return Hit(id=data["id"], url=data.get("url") or "", title=data.get("title") or "",
+               published=data.get("published"), lang=data.get("lang"),
+               source=data.get("source") or "", snippet=snippet(data.get("text") or "", node),
+               entities=data.get("entities") or {}, score=float(score),
+               relevance=float(data.get("relevance") or 0.0),
+               story_id=data.get("story_id") or "", indexed_at=data.get("indexed_at"))
+
+
+def _max_indexed_at(searcher: Any) -> int:
+    hits = searcher.search(TQ.all_query(), limit=1, order_by_field="indexed_at",
+                           order=Order.Desc, count=False).hits
+    return int(hits[0][0]) if hits else 0
+
+
+def _date_us(data: dict[str, Any]) -> int:
+    value = _parse_us(data.get("published"))
+    if value is None:
+        value = _parse_us(data.get("fetched_at"))
+    return value or 0
+
+
+def _parse_us(value: str | None) -> int | None:
+    if not value:
+        return None
+    from nlp.records import parse_iso
+
+    return _us(parse_iso(value))
+
+
+def _us(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def _from_us(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _now_us() -> int:
+    return _us(datetime.now(timezone.utc))  # type: ignore[return-value]
