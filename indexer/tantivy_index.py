@@ -37,7 +37,6 @@ import os
 import struct
 import threading
 import time
-import zlib
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -90,9 +89,11 @@ def _schema() -> tantivy.Schema:
         sb.add_text_field(name, fast=True, **keyword)
     sb.add_integer_field("date", indexed=True, fast=True)
     sb.add_integer_field("indexed_at", indexed=True, fast=True, stored=True)
+    sb.add_integer_field("fetched_at", stored=True)
     sb.add_float_field("relevance", indexed=True, fast=True)
     sb.add_float_field("max_usd", indexed=True, fast=True)
     sb.add_bytes_field("article", stored=True)
+    sb.add_bytes_field("fp", stored=True)
     return sb.build()
 
 
@@ -167,9 +168,9 @@ class TantivyIndex:
                 log.info("analysis changed: re-tokenising %d articles in %s",
                          searcher.num_docs, self.path)
                 for page in self._scan(searcher):
-                    for data in page:
-                        writer.delete_documents_by_term("id", data["id"])
-                        writer.add_document(_document(data))
+                    for row in page:
+                        writer.delete_documents_by_term("id", row["id"])
+                        writer.add_document(_document(row))
             writer.commit()
             self._write_marker()
 
@@ -276,21 +277,21 @@ class TantivyIndex:
                       pending: dict[str, dict[str, Any]], last: int,
                       keep_indexed_at: bool) -> tuple[int, int]:
         rows = [_prepare(a) for a in chunk]
-        stored = _stored(searcher, self._schema, [r["id"] for r in rows if r["id"] not in pending])
+        stored = _stored(searcher, self._schema,
+                         [r["id"] for r in rows if r["id"] not in pending])
         changed = 0
         for row in rows:
             id_ = row["id"]
             old = pending.get(id_) or stored.get(id_)
-            if old is not None and old["content_hash"] == row["content_hash"]:
-                if old["_fingerprint"] == row["_fingerprint"]:
+            if old is not None and old["data"]["content_hash"] == row["data"]["content_hash"]:
+                if old["fp"] == row["fp"]:
                     continue  # nothing new at all: a re-crawl
                 # Same content, better metadata: store it, keep the first sighting.
                 row["indexed_at"], row["fetched_at"] = old["indexed_at"], old["fetched_at"]
-                row["_date"] = _date_us(row)
             else:
-                own = _parse_us(row["indexed_at"]) if keep_indexed_at else None
+                own = row["indexed_at"] if keep_indexed_at else None
                 last = own if own is not None and own > last else max(_now_us(), last + 1)
-                row["indexed_at"] = iso(_from_us(last))
+                row["indexed_at"] = last
                 changed += 1
             if old is not None:
                 writer.delete_documents_by_term("id", id_)
@@ -314,7 +315,7 @@ class TantivyIndex:
     def get(self, article_id: str) -> Article | None:
         searcher = self._searcher()
         hits = searcher.search(TQ.term_query(self._schema, "id", article_id), limit=1).hits
-        return _article(_stored_json(searcher.doc(hits[0][1]))) if hits else None
+        return _article(_row(searcher.doc(hits[0][1]))) if hits else None
 
     def has(self, ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(ids))
@@ -328,7 +329,7 @@ class TantivyIndex:
         searcher = self._searcher()
         q = TQ.term_query(self._schema, "story_id", story_id)
         total = searcher.search(q, limit=1).count
-        docs = [_stored_json(searcher.doc(a)) for _, a in
+        docs = [_row(searcher.doc(a)) for _, a in
                 searcher.search(q, limit=max(total, 1)).hits]
         docs = [d for d in docs if d["id"] != exclude_id]
         docs.sort(key=lambda d: (_date_us(d), d["id"]))
@@ -355,7 +356,7 @@ class TantivyIndex:
                                      order_by_field=field, order=order)
             total = result.count
             page = [(0.0, a) for _, a in result.hits][:query.limit]
-        hits = [_hit(_stored_json(searcher.doc(a)), score, node) for score, a in page]
+        hits = [_hit(_row(searcher.doc(a)), score, node) for score, a in page]
         facets = self._facets(searcher, q, query.facet_size) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
@@ -460,7 +461,7 @@ class TantivyIndex:
                                    order=Order.Asc, count=False).hits
             if not hits:
                 return
-            yield [_stored_json(searcher.doc(a)) for _, a in hits]
+            yield [_row(searcher.doc(a)) for _, a in hits]
             after = hits[-1][0]
 
 
@@ -503,33 +504,41 @@ def _stored(searcher: Any, schema: Any, ids: list[str]) -> dict[str, dict[str, A
         hits = searcher.search(TQ.term_set_query(schema, "id", chunk), limit=len(chunk),
                                count=False).hits
         for _, address in hits:
-            data = _stored_json(searcher.doc(address))
-            out[data["id"]] = data
+            row = _row(searcher.doc(address))
+            out[row["id"]] = row
     return out
 
 
 def _prepare(article: Article) -> dict[str, Any]:
-    """What is stored for an article: its JSON plus the fingerprint of everything but times."""
+    """A row: the article's JSON without its times (stored as is, and hashed into the
+    fingerprint that tells a re-crawl from a change), the times as microseconds."""
     data = article.to_json()
     data["content_hash"] = article.content_hash or hash_text(article.text)
     data["lang"] = (article.lang or "").lower() or None
-    extra = {k: v for k, v in data.items()
-             if k not in ("id", "url", "title", "text", "indexed_at", "fetched_at", "content_hash")}
-    data["_fingerprint"] = hashlib.sha1("\x00".join((
-        data["content_hash"], article.url, article.title,
-        json.dumps(extra, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
-    data["_date"] = _date_us(data)
-    return data
+    indexed, fetched = data.pop("indexed_at"), data.pop("fetched_at")
+    blob = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return {"id": article.id, "data": data, "blob": blob,
+            "fp": hashlib.sha1(blob).digest(), "indexed_at": _parse_us(indexed),
+            "fetched_at": _parse_us(fetched)}
 
 
-def _document(data: dict[str, Any]) -> Any:
+def _row(doc: Any) -> dict[str, Any]:
+    """A stored document back as a row."""
+    blob = doc.get_first("article")
+    data = json.loads(blob)
+    return {"id": data["id"], "data": data, "blob": blob, "fp": doc.get_first("fp"),
+            "indexed_at": doc.get_first("indexed_at"), "fetched_at": doc.get_first("fetched_at")}
+
+
+def _document(row: dict[str, Any]) -> Any:
+    data = row["data"]
     doc = tantivy.Document()
-    doc.add_text("id", data["id"])
+    doc.add_text("id", row["id"])
     doc.add_text("title_words", index_words(data.get("title") or ""))
     doc.add_text("text_words", index_words(data.get("text") or ""))
     ents = data.get("entities") or {}
-    countries = sorted({(p.get("country") or "").upper() for p in ents.get("places") or []} - {""})
-    for value in countries:
+    countries = {(p.get("country") or "").upper() for p in ents.get("places") or []} - {""}
+    for value in sorted(countries):
         doc.add_text("countries", value)
     for names, keys_field, shown in ((ents.get("places"), "place_keys", "places"),
                                      (ents.get("orgs"), "org_keys", "orgs")):
@@ -541,28 +550,24 @@ def _document(data: dict[str, Any]) -> Any:
         for key, name in seen.items():
             doc.add_text(keys_field, key)
             doc.add_text(shown, name)
-    if data.get("lang"):
-        doc.add_text("lang", data["lang"])
-    if data.get("source"):
-        doc.add_text("source", data["source"])
-    if data.get("story_id"):
-        doc.add_text("story_id", data["story_id"])
-    date = data.get("_date")
-    if date is None:
-        date = _date_us(data)
-    indexed = _parse_us(data.get("indexed_at")) or 0
+    for field in ("lang", "source", "story_id"):
+        if data.get(field):
+            doc.add_text(field, data[field])
+    date = _date_us(row)
+    indexed = row["indexed_at"] or 0
     relevance = float(data.get("relevance") or 0.0)
     usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
     doc.add_integer("date", date)
     doc.add_integer("indexed_at", indexed)
+    doc.add_integer("fetched_at", row["fetched_at"] if row["fetched_at"] is not None else -1)
     doc.add_float("relevance", relevance)
     doc.add_float("max_usd", float(max(usd)) if usd else -1.0)
     k_date = f"{date + _DATE_BIAS:016x}{indexed:016x}"
     doc.add_text("k_date", k_date)
     doc.add_text("k_rel", _float_key(relevance) + k_date)
-    stored = {k: v for k, v in data.items() if k != "_date"}
-    doc.add_bytes("article", zlib.compress(
-        json.dumps(stored, ensure_ascii=False).encode("utf-8"), 1))
+    # the doc store compresses blocks of documents itself
+    doc.add_bytes("article", row["blob"])
+    doc.add_bytes("fp", row["fp"])
     return doc
 
 
@@ -573,23 +578,27 @@ def _float_key(value: float) -> str:
     return f"{bits:016x}"
 
 
-def _stored_json(doc: Any) -> dict[str, Any]:
-    data = json.loads(zlib.decompress(doc.get_first("article")))
-    data["_date"] = _date_us(data)
-    return data
+def _json(row: dict[str, Any]) -> dict[str, Any]:
+    """The article's JSON, times included."""
+    fetched = row["fetched_at"]
+    return dict(row["data"], indexed_at=iso(_from_us(row["indexed_at"])),
+                fetched_at=iso(_from_us(fetched)) if fetched is not None and fetched >= 0
+                else None)
 
 
-def _article(data: dict[str, Any]) -> Article:
-    return Article.from_json({k: v for k, v in data.items() if not k.startswith("_")})
+def _article(row: dict[str, Any]) -> Article:
+    return Article.from_json(_json(row))
 
 
-def _hit(data: dict[str, Any], score: float, node: Node | None) -> Hit:
+def _hit(row: dict[str, Any], score: float, node: Node | None) -> Hit:
+    data = row["data"]
     return Hit(id=data["id"], url=data.get("url") or "", title=data.get("title") or "",
                published=data.get("published"), lang=data.get("lang"),
                source=data.get("source") or "", snippet=snippet(data.get("text") or "", node),
                entities=data.get("entities") or {}, score=float(score),
                relevance=float(data.get("relevance") or 0.0),
-               story_id=data.get("story_id") or "", indexed_at=data.get("indexed_at"))
+               story_id=data.get("story_id") or "",
+               indexed_at=iso(_from_us(row["indexed_at"])))
 
 
 def _max_indexed_at(searcher: Any) -> int:
@@ -598,10 +607,11 @@ def _max_indexed_at(searcher: Any) -> int:
     return int(hits[0][0]) if hits else 0
 
 
-def _date_us(data: dict[str, Any]) -> int:
-    value = _parse_us(data.get("published"))
+def _date_us(row: dict[str, Any]) -> int:
+    """The article's date: published, else fetched."""
+    value = _parse_us(row["data"].get("published"))
     if value is None:
-        value = _parse_us(data.get("fetched_at"))
+        value = row["fetched_at"]
     return value or 0
 
 
