@@ -18,9 +18,10 @@ Layout on the cluster (the mapping is data: indexer/mappings/articles.json):
 
 Queries: the engine-neutral parse tree (indexer.query) is compiled to the query
 DSL, not to query_string, against `title_words`/`text_words`, copies of title
-and text pre-tokenised by indexer.query.words_of and analysed on whitespace
-only, so both backends match the same words (folding, unspaced scripts per
-character, phrases, prefixes). Snippets come from indexer.snippet, shared with SQLite.
+and text pre-tokenised by indexer.analysis and analysed on whitespace only, and
+`title_stems`/`text_stems`, their tagged Snowball stems, so both backends match
+the same words (folding, unspaced scripts per character, phrases, prefixes,
+stems). Snippets come from indexer.snippet, shared with SQLite.
 """
 from __future__ import annotations
 
@@ -37,9 +38,10 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
+from indexer.analysis import ANALYSIS_FINGERPRINT, analyze
 from indexer.errors import IndexError_, IndexUnavailable, QuerySyntaxError
 from indexer.query import (And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term,
-                           name_key, words_of)
+                           name_key)
 from indexer.snippet import snippet
 from nlp.identity import content_hash as hash_text
 from nlp.records import Article, iso, parse_iso, utcnow
@@ -66,14 +68,13 @@ def load_mapping() -> dict[str, Any]:
     return body
 
 
-# Strings whose tokens fingerprint words_of(): if tokenisation changes, the version
-# changes too and the next open re-tokenises every article into a new index.
-_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
-
-
 def mapping_version(body: dict[str, Any]) -> str:
-    """Hash of the mapping file and of the tokeniser: names the concrete index."""
-    key = json.dumps(body, sort_keys=True) + "|" + " ".join(words_of(_PROBE))
+    """Hash of the mapping file and of the analysis: names the concrete index.
+
+    If tokenisation or stemming changes, the version changes too and the next
+    open re-analyses every article into a new index.
+    """
+    key = json.dumps(body, sort_keys=True) + "|" + ANALYSIS_FINGERPRINT
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
@@ -525,7 +526,7 @@ class ElasticIndex:
         return Hit(
             id=src["id"], url=src.get("url") or "", title=src.get("title") or "",
             published=src.get("published"), lang=src.get("lang"), source=src.get("source") or "",
-            snippet=snippet(src.get("text") or "", node),
+            snippet=snippet(src.get("text") or "", node, lang=src.get("lang")),
             entities=src.get("entities") or {},
             score=float(raw.get("_score") or 0.0),
             relevance=float(src.get("relevance") or 0.0),
@@ -599,11 +600,18 @@ def compile_node(node: Node) -> dict[str, Any]:
 
     A word or phrase matches in the title or in the text (a phrase never spans
     the two), like the SQLite FTS5 columns; a title match weighs TITLE_BOOST times more.
+    A plain word also matches its tagged stems (one `terms` query per field, so a
+    word adds no bool clauses however many languages it is stemmed under).
     """
     if isinstance(node, Term):
         if node.prefix:
             return _either(lambda f, boost: {"prefix": {f: {"value": node.text, "boost": boost}}})
-        return _either(lambda f, boost: {"term": {f: {"value": node.text, "boost": boost}}})
+        clauses = [{"term": {f: {"value": node.text, "boost": boost}}}
+                   for f, boost in (("title_words", TITLE_BOOST), ("text_words", 1.0))]
+        if node.stems:
+            clauses += [{"terms": {f: list(node.stems), "boost": boost}}
+                        for f, boost in (("title_stems", TITLE_BOOST), ("text_stems", 1.0))]
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
     if isinstance(node, Phrase):
         text = " ".join(node.words)
         return _either(lambda f, boost: {"match_phrase": {
@@ -657,8 +665,9 @@ def _document(article: Article) -> dict[str, Any]:
         doc["content_hash"], article.url, article.title,
         json.dumps(extra, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
     doc["simhash"] = str(article.simhash or 0)  # a signed or unsigned 64-bit value
-    doc["title_words"] = " ".join(words_of(article.title or ""))
-    doc["text_words"] = " ".join(words_of(article.text or ""))
+    analyzed = analyze(article.title or "", article.text or "", doc["lang"])
+    doc["title_words"], doc["text_words"] = analyzed.title_words, analyzed.text_words
+    doc["title_stems"], doc["text_stems"] = analyzed.title_stems, analyzed.text_stems
     doc["date"] = doc["published"] or doc["fetched_at"] or iso(datetime(1970, 1, 1, tzinfo=timezone.utc))
     ents = article.entities
     doc["countries"] = [c.upper() for c in ents.countries()]

@@ -35,6 +35,10 @@ from indexer.errors import QuerySyntaxError
 class Term:
     text: str  # lower-cased, one word
     prefix: bool = False
+    # tagged stems the word also matches (indexer.analysis.query_stems); filled in by
+    # Query.parsed(), empty straight out of parse_query()
+    stems: tuple[str, ...] = ()
+    exact: bool = False  # a quoted single word: matched as written, never stemmed
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,7 @@ class _Parser:
             words = words_of(value)
             if not words:
                 return None
-            return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
+            return Term(words[0], exact=True) if len(words) == 1 else Phrase(tuple(words))
         if kind == "word":
             prefix = value.endswith("*")
             words = words_of(value.rstrip("*"))
@@ -370,7 +374,11 @@ class Query:
         self.langs = [lang.lower() for lang in self.langs]
 
     def parsed(self) -> Node | None:
-        return parse_query(self.text)
+        """The query's text as the backends run it: parsed, and every plain word
+        given its stems under the languages it may be in (indexer.analysis)."""
+        from indexer.analysis import stem_query
+
+        return stem_query(parse_query(self.text), self.langs)
 
     def to_json(self) -> dict[str, Any]:
         from nlp.records import iso

@@ -9,9 +9,10 @@ Layout (schema version in `meta`, upgraded by MIGRATIONS on open):
     doc_countries  ISO codes per article        } matched on `key` (name_key: folded),
     doc_places     canonical place names        } faceted on `name`, the display form
     doc_orgs       canonical organisation names }
-    fts            FTS5 over title and text, fed with words_of() output joined by
+    fts            FTS5 over title and text, fed with indexer.analysis output joined by
                    spaces (the tokenizer only splits on spaces), so this index and
-                   the cluster's tokenise alike, incl. per-character CJK/Thai
+                   the cluster's tokenise alike, incl. per-character CJK/Thai:
+                   surface words, bigrams of unspaced runs, and tagged Snowball stems
     doc_changes    generation of the last write that touched each document: the
                    in-memory column cache (sqlite_cache.py) reloads only those
 Filters, facets and sorts other than bm25 run on that cache (numpy); FTS5
@@ -41,9 +42,10 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
+from indexer.analysis import ANALYSIS_FINGERPRINT, analyze
 from indexer.errors import IndexUnavailable, QuerySyntaxError
 from indexer.query import (UNSPACED_CHAR, And, Hit, Node, Not, Or, Phrase, Query, Results,
-                           Term, is_unspaced, name_key, words_of)
+                           Term, is_unspaced, name_key)
 from indexer.snippet import snippet
 from indexer.sqlite_cache import DocCache, ints
 from nlp.identity import content_hash as hash_text
@@ -51,14 +53,14 @@ from nlp.records import Article, iso
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TITLE_WEIGHT = 10.0  # bm25 weight of the title column against the text's 1.0
-_RANK = f"bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)"  # title, text, title_grams, text_grams
+# title, text, title_grams, text_grams, title_stems, text_stems
+_RANK = f"bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)"
+_FTS_COLUMNS = "title, text, title_grams, text_grams, title_stems, text_stems"
 _GAP = "§"  # in a grams column: the end of a run of unspaced characters
 WRITE_BATCH = 500  # articles per write transaction (bounds how long others wait)
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'"
-# Strings whose tokens fingerprint words_of(): if it changes, the FTS table is rebuilt.
-_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -90,7 +92,7 @@ CREATE TABLE IF NOT EXISTS contents (
     article BLOB NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, text, title_grams, text_grams, tokenize="{_TOKENIZER}", prefix='3', detail=full);
+    {_FTS_COLUMNS}, tokenize="{_TOKENIZER}", prefix='3', detail=full);
 CREATE TABLE IF NOT EXISTS doc_changes (n INTEGER PRIMARY KEY, gen INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_changes_gen ON doc_changes(gen);
 """
@@ -120,9 +122,22 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
 
 
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """Stems: the FTS table gains title_stems/text_stems (indexer.analysis)."""
+    if db.execute("SELECT 1 FROM pragma_table_info('fts') WHERE name = 'text_stems'").fetchone():
+        return  # built by the 1 -> 2 step, which creates the current table
+    db.execute("DROP TABLE fts")
+    for statement in _statements(_SCHEMA):
+        db.execute(statement)
+    db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (_RANK,))
+    _rebuild_fts(db)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('tokenizer', ?)", (_tokenizer_fingerprint(),))
+
+
 # Schema upgrades: MIGRATIONS[v] takes a version-v file to version v+1, inside
 # one write transaction. Add an entry and bump SCHEMA_VERSION to change the schema.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
+                                                              2: _migrate_2_to_3}
 
 class SQLiteIndex:
     """The Index protocol on one SQLite file (see the module docstring)."""
@@ -349,8 +364,8 @@ class SQLiteIndex:
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values).lastrowid
             db.execute("INSERT INTO contents VALUES (?,?,?,?,?)",
                        (n, row["url"], row["title"], row["text"], row["article"]))
-            db.execute("INSERT INTO fts(rowid, title, text, title_grams, text_grams) "
-                       "VALUES (?,?,?,?,?)", (n, *row["fts"]))
+            db.execute(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+                       (n, *row["fts"]))
         else:
             db.execute(
                 "UPDATE documents SET id=?, date=?, indexed_at=?, lang=?, source=?, relevance=?, "
@@ -358,8 +373,8 @@ class SQLiteIndex:
                 "fetched_at=? WHERE n=?", (*values, n))
             db.execute("UPDATE contents SET url=?, title=?, text=?, article=? WHERE n=?",
                        (row["url"], row["title"], row["text"], row["article"], n))
-            db.execute("UPDATE fts SET title=?, text=?, title_grams=?, text_grams=? "
-                       "WHERE rowid=?", (*row["fts"], n))
+            db.execute("UPDATE fts SET title=?, text=?, title_grams=?, text_grams=?, "
+                       "title_stems=?, text_stems=? WHERE rowid=?", (*row["fts"], n))
             for table in _SIDES.values():
                 db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
         return n  # type: ignore[return-value]
@@ -520,7 +535,7 @@ class SQLiteIndex:
                 indexed = rows[n]
             hits.append(Hit(
                 id=id_, url=url, title=title, published=iso(_from_us(published)), lang=lang,
-                source=source, snippet=snippet(text, node),
+                source=source, snippet=snippet(text, node, lang=lang),
                 entities=_unpack(extra).get("entities") or {}, score=float(score),
                 relevance=relevance, story_id=story, indexed_at=iso(_from_us(indexed))))
         return hits
@@ -548,16 +563,21 @@ def compile_match(node: Node) -> tuple[str, bool]:
 
     Words and phrases of words can only match the title and text columns (a
     bigram column holds pairs of unspaced characters); a phrase of unspaced
-    characters becomes a phrase of bigrams in the bigram columns.
+    characters becomes a phrase of bigrams in the bigram columns. A plain word
+    also matches its tagged stems (Term.stems) in the stem columns; prefixes
+    and phrases match surface words only.
 
     FTS5 has only a binary NOT, so a NOT below an AND/OR is folded into its
     parent (a AND NOT b -> a NOT b; a OR NOT b -> NOT (b NOT a)). A negated
     result means "every document except those matching the expression".
     """
     if isinstance(node, Term):
-        if node.prefix and is_unspaced(node.text[0]):  # would also match bigrams
+        if node.prefix:  # would also match bigrams, or tagged stems ("en*" -> "en:...")
             return "{title text} : " + _quote(node.text) + "*", False
-        return _quote(node.text) + ("*" if node.prefix else ""), False
+        if node.stems:  # a bare word never equals a tagged stem, nor a bigram
+            stems = " OR ".join(_quote(s) for s in node.stems)
+            return f"{_quote(node.text)} OR {{title_stems text_stems}} : ({stems})", False
+        return _quote(node.text), False
     if isinstance(node, Phrase):
         if all(is_unspaced(w) for w in node.words):
             grams = [a + b for a, b in zip(node.words, node.words[1:])]
@@ -609,7 +629,7 @@ def _prepare(article: Article) -> dict[str, Any]:
         "lang": (article.lang or "").lower() or None, "source": article.source or "",
         "relevance": float(article.relevance or 0.0), "max_usd": ents.max_usd(),
         "story_id": article.story_id or "",
-        "fts": _fts_columns(article.title, article.text),
+        "fts": _fts_columns(article.title, article.text, (article.lang or "").lower() or None),
         "country": [(c.upper(), c.upper()) for c in ents.countries()],
         "place": _keyed(ents.place_names()), "org": _keyed(ents.org_names()),
     }
@@ -632,10 +652,11 @@ def _keyed(names: list[str]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _fts_columns(title: str, text: str) -> tuple[str, str, str, str]:
-    """title, text, title_grams, text_grams as stored in the fts table."""
-    title_words, text_words = " ".join(words_of(title or "")), " ".join(words_of(text or ""))
-    return title_words, text_words, _grams(title_words), _grams(text_words)
+def _fts_columns(title: str, text: str, lang: str | None) -> tuple[str, ...]:
+    """The fts table's columns (_FTS_COLUMNS) for one article."""
+    a = analyze(title, text, lang)
+    return (a.title_words, a.text_words, _grams(a.title_words), _grams(a.text_words),
+            a.title_stems, a.text_stems)
 
 
 # A run of unspaced characters in space-joined index words (each is a word of its own).
@@ -658,15 +679,15 @@ def _grams(words: str) -> str:
 
 def _rebuild_fts(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM fts")
-    rows = db.execute("SELECT n, title, text FROM contents").fetchall()
-    db.executemany("INSERT INTO fts(rowid, title, text, title_grams, text_grams) "
-                   "VALUES (?, ?, ?, ?, ?)",
-                   ((n, *_fts_columns(title, text)) for n, title, text in rows))
+    rows = db.execute("SELECT c.n, c.title, c.text, d.lang FROM contents c "
+                      "JOIN documents d ON d.n = c.n")
+    db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ((n, *_fts_columns(title, text, lang)) for n, title, text, lang in rows))
 
 
 def _tokenizer_fingerprint() -> str:
-    probe = "|".join(_fts_columns(_PROBE, _PROBE))
-    return hashlib.sha1(f"{_TOKENIZER}|{_RANK}|{probe}".encode("utf-8")).hexdigest()[:16]
+    key = f"{_TOKENIZER}|{_RANK}|{_FTS_COLUMNS}|{ANALYSIS_FINGERPRINT}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _us(value: datetime | None) -> int | None:

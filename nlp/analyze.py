@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from nlp.dedupe import simhash
 from nlp.entities import SPACY_MAX_CHARS, EntityExtractor
 from nlp.errors import ExtractionError
-from nlp.extract import Extracted, extract_page, extract_plain
+from nlp.extract import Extracted, extract_page
 from nlp.gazetteer import tokenize
 from nlp.identity import article_id, canonical_url, content_hash
 from nlp.options import NlpOptions
@@ -113,17 +112,6 @@ class Analyzer:
             log.exception("analysis failed: %s", page.url)
             return Rejected(page.url, "analysis_error", f"{type(exc).__name__}: {exc}",
                             page.final_url)
-
-    def analyze_text(self, text: str, *, url: str, title: str = "", lang: str | None = None,
-                     published: datetime | None = None, source: str = "adhoc") -> Article:
-        """A plain-text article (raises ExtractionError when it is empty or too short)."""
-        extracted = extract_plain(text, min_chars=self.options.min_text_chars, lang=lang,
-                                  hint_title=title or None, hint_published=published)
-        page = Page(url=url, final_url=url, status=200, body=b"", source=source)
-        return self._understand([(page, extracted)])[0]
-
-    def analyze_extracted(self, page: Page, extracted: Extracted) -> Article:
-        return self._understand([(page, extracted)])[0]
 
     # -- work ------------------------------------------------------------
     def _understand(self, items: list[tuple[Page, Extracted]]) -> list[Article]:

@@ -135,7 +135,7 @@ class EntityExtractor:
         """The NER-only spaCy pipeline for lang, or None when lang has no model configured.
 
         A configured language whose models are all missing is logged once and gets
-        gazetteer entities only (require_model() raises instead).
+        gazetteer entities only.
         """
         if not lang or lang not in self.options.models:
             return None
@@ -148,11 +148,6 @@ class EntityExtractor:
                 self._models[lang] = None
             else:
                 self._models[lang] = load_model(name)
-        return self._models[lang]
-
-    def require_model(self, lang: str):
-        if self.model(lang) is None:
-            raise ModelUnavailable(lang, self.options.models.get(lang, ()))
         return self._models[lang]
 
     # -- extraction ------------------------------------------------------

@@ -40,10 +40,6 @@ class Match(Generic[T]):
     value: T
 
 
-def normalise_token(token: str) -> str:
-    return token.translate(_APOSTROPHES)
-
-
 def casekey(text: str) -> str:
     """The one case-insensitive form under which words are looked up in a table.
 
@@ -194,18 +190,3 @@ def data_rows(path) -> Iterator[list[str]]:
             line = line.rstrip("\n")
             if line.strip() and not line.startswith("#"):
                 yield line.split("\t")
-
-
-def remove_overlaps(spans: list, key=lambda s: (s.start, s.end)) -> list:
-    """Keep the longest of overlapping spans (earlier wins ties), in text order."""
-    ordered = sorted(spans, key=lambda s: (-(key(s)[1] - key(s)[0]), key(s)[0]))
-    kept: list = []
-    taken: list[tuple[int, int]] = []
-    for span in ordered:
-        start, end = key(span)
-        if any(start < e and s < end for s, e in taken):
-            continue
-        kept.append(span)
-        taken.append((start, end))
-    kept.sort(key=lambda s: key(s)[0])
-    return kept

@@ -25,7 +25,6 @@ def crawl_options(settings: Settings, **overrides) -> CrawlOptions:
         max_page_bytes=settings.max_page_bytes,
         retries=settings.retry_times,
         max_retry_after=settings.max_retry_after,
-        revisit_days=settings.revisit_days,
         allow_private_addresses=settings.allow_private_addresses,
         max_pages_per_source=settings.max_pages_per_source,
         state_path=str(settings.data_path / STATE_FILE),
