@@ -2,10 +2,11 @@
 
     TantivyIndex("/data/index.tantivy")        # --index tantivy:///data/index.tantivy
 
-Analysis is not Tantivy's: title and text are tokenised in Python by
-`index_words` (the same words_of() the SQLite and cluster backends index) and
-stored in fields whose tokenizer only splits on whitespace, so every backend
-matches the same words. The query tree (indexer.query) is compiled to Tantivy
+Analysis is not Tantivy's: title and text are analysed in Python by
+indexer.analysis.analyze (what the SQLite and cluster backends index too:
+folded surface words, unspaced scripts per character, tagged Snowball stems)
+and stored in fields whose tokenizer only splits on whitespace, so every
+backend matches the same words. The query tree (indexer.query) is compiled to Tantivy
 Query objects, never to Tantivy's query syntax.
 
 Fields: filters are raw-tokenised keyword fields (match keys: name_key for
@@ -46,10 +47,11 @@ import tantivy
 from tantivy import FieldType, Occur, Order
 from tantivy import Query as TQ
 
+from indexer.analysis import ANALYSIS_FINGERPRINT, Analyzed, analyze
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
 from indexer.query import (FACETS, And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results,
-                           Term, name_key, words_of)
+                           Term, name_key)
 from indexer.snippet import snippet
 from nlp.identity import content_hash as hash_text
 from nlp.records import Article, iso
@@ -63,16 +65,14 @@ COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight 
 FACET_FIELDS = {"country": "countries", "place": "places", "org": "orgs", "lang": "lang",
                 "source": "source"}
 _MARKER = "scamscope-tantivy.json"
-# Strings whose tokens fingerprint the analysis: if it changes, the index is re-tokenised.
-_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 _DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
 
 
-def index_words(text: str) -> str:
-    """The one place this backend tokenises text: the shared analysis, joined by spaces."""
-    return " ".join(words_of(text or ""))
+def analysed(data: dict[str, Any]) -> Analyzed:
+    """The one place this backend tokenises an article: the shared analysis."""
+    return analyze(data.get("title") or "", data.get("text") or "", data.get("lang"))
 
 
 def _schema() -> tantivy.Schema:
@@ -81,6 +81,8 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, **keyword)
     sb.add_text_field("title_words", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("text_words", tokenizer_name="whitespace", index_option="position")
+    for name in ("title_stems", "text_stems"):  # matched as single terms: no positions
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in ("countries", "places", "orgs", "lang", "source"):  # filters and facets
         sb.add_text_field(name, fast=True, **keyword)
     for name in ("place_keys", "org_keys", "story_id"):  # filters only
@@ -98,8 +100,7 @@ def _schema() -> tantivy.Schema:
 
 
 def _analysis_fingerprint() -> str:
-    key = f"{SCHEMA_VERSION}|{index_words(_PROBE)}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return f"{SCHEMA_VERSION}|{ANALYSIS_FINGERPRINT}"
 
 
 class TantivyIndex:
@@ -427,7 +428,13 @@ class TantivyIndex:
             if node.prefix:
                 pattern = _regex_literal(node.text) + ".*"
                 return _either(lambda f: TQ.regex_query(s, f, pattern))
-            return _either(lambda f: TQ.term_query(s, f, node.text))
+            words = _either(lambda f: TQ.term_query(s, f, node.text))
+            if not node.stems:
+                return words
+            stems = list(node.stems)
+            return TQ.boolean_query([
+                (Occur.Should, words),
+                (Occur.Should, _either(lambda f: TQ.term_set_query(s, f, stems), "_stems"))])
         if isinstance(node, Phrase):
             words = list(node.words)
             return _either(lambda f: TQ.phrase_query(s, f, words))
@@ -468,9 +475,9 @@ class TantivyIndex:
 # ------------------------------------------------------------------ helpers
 
 
-def _either(make) -> Any:
-    return TQ.boolean_query([(Occur.Should, TQ.boost_query(make("title_words"), TITLE_BOOST)),
-                             (Occur.Should, make("text_words"))])
+def _either(make, kind: str = "_words") -> Any:
+    return TQ.boolean_query([(Occur.Should, TQ.boost_query(make("title" + kind), TITLE_BOOST)),
+                             (Occur.Should, make("text" + kind))])
 
 
 def _regex_literal(word: str) -> str:
@@ -534,8 +541,11 @@ def _document(row: dict[str, Any]) -> Any:
     data = row["data"]
     doc = tantivy.Document()
     doc.add_text("id", row["id"])
-    doc.add_text("title_words", index_words(data.get("title") or ""))
-    doc.add_text("text_words", index_words(data.get("text") or ""))
+    analysis = analysed(data)
+    doc.add_text("title_words", analysis.title_words)
+    doc.add_text("text_words", analysis.text_words)
+    doc.add_text("title_stems", analysis.title_stems)
+    doc.add_text("text_stems", analysis.text_stems)
     ents = data.get("entities") or {}
     countries = {(p.get("country") or "").upper() for p in ents.get("places") or []} - {""}
     for value in sorted(countries):
@@ -594,7 +604,8 @@ def _hit(row: dict[str, Any], score: float, node: Node | None) -> Hit:
     data = row["data"]
     return Hit(id=data["id"], url=data.get("url") or "", title=data.get("title") or "",
                published=data.get("published"), lang=data.get("lang"),
-               source=data.get("source") or "", snippet=snippet(data.get("text") or "", node),
+               source=data.get("source") or "",
+               snippet=snippet(data.get("text") or "", node, lang=data.get("lang")),
                entities=data.get("entities") or {}, score=float(score),
                relevance=float(data.get("relevance") or 0.0),
                story_id=data.get("story_id") or "",
