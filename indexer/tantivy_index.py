@@ -39,6 +39,7 @@ import struct
 import threading
 import time
 from contextlib import contextmanager
+from itertools import islice
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -107,8 +108,14 @@ class TantivyIndex:
     """The Index protocol on one Tantivy directory (see the module docstring)."""
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
-                 writer_heap_mb: int = 128, writer_threads: int = 1, **_ignored: Any) -> None:
+                 writer_heap_mb: int = 128, writer_threads: int = 1,
+                 analysis_processes: int | None = None, **_ignored: Any) -> None:
+        """analysis_processes: worker processes that analyse the articles of a large
+        upsert (None: one fewer than the cores, at least 1, at most 4; 0: none)."""
         self.path = Path(path)
+        if analysis_processes is None:
+            analysis_processes = min(4, max(1, (os.cpu_count() or 1) - 1))
+        self.analysis_processes = analysis_processes
         self.timeout = timeout
         self.writer_heap = max(15, writer_heap_mb) * 1_000_000
         self.writer_threads = max(1, writer_threads)
@@ -250,34 +257,24 @@ class TantivyIndex:
         """See Index.upsert. keep_indexed_at (reindex) keeps the articles' own indexed_at
         instead of assigning new ones, so alert watermarks stay valid after a move."""
         changed = 0
-        with self._writer() as writer:
+        with self._writer() as writer, _Preparer(self.analysis_processes) as preparer:
             searcher = self._searcher()
             last = _max_indexed_at(searcher)
             pending: dict[str, dict[str, Any]] = {}  # id -> stored state, not yet committed
-            chunk: list[Article] = []
-            for article in articles:
-                chunk.append(article)
-                if len(chunk) < LOOKUP_BATCH:
-                    continue
-                n, last = self._upsert_chunk(writer, searcher, chunk, pending, last,
-                                             keep_indexed_at)
+            for rows in preparer.rows(articles):
+                n, last = self._upsert_rows(writer, searcher, rows, pending, last,
+                                            keep_indexed_at)
                 changed += n
-                chunk = []
                 if len(pending) >= COMMIT_EVERY:
                     writer.commit()
                     searcher = self._searcher()
                     pending.clear()
-            if chunk:
-                n, last = self._upsert_chunk(writer, searcher, chunk, pending, last,
-                                             keep_indexed_at)
-                changed += n
             writer.commit()
         return changed
 
-    def _upsert_chunk(self, writer: Any, searcher: Any, chunk: list[Article],
-                      pending: dict[str, dict[str, Any]], last: int,
-                      keep_indexed_at: bool) -> tuple[int, int]:
-        rows = [_prepare(a) for a in chunk]
+    def _upsert_rows(self, writer: Any, searcher: Any, rows: list[dict[str, Any]],
+                     pending: dict[str, dict[str, Any]], last: int,
+                     keep_indexed_at: bool) -> tuple[int, int]:
         stored = _stored(searcher, self._schema,
                          [r["id"] for r in rows if r["id"] not in pending])
         changed = 0
@@ -472,6 +469,58 @@ class TantivyIndex:
             after = hits[-1][0]
 
 
+class _Preparer:
+    """Turns articles into rows in chunks of LOOKUP_BATCH, in order. The first chunks
+    are prepared here; once an upsert proves large (a reindex, a backfill), the
+    analysis moves to worker processes, so the writer, the engine's indexing thread
+    and the analysis use every core. Small upserts (a crawl's batches) never start one."""
+
+    START_AFTER = 2  # chunks prepared in this process before workers are worth starting
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.pool: Any = None
+
+    def __enter__(self) -> "_Preparer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def rows(self, articles: Iterable[Article]) -> Iterator[list[dict[str, Any]]]:
+        chunks = _chunked(articles, LOOKUP_BATCH)
+        for _ in range(self.START_AFTER):
+            chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield prepare_rows(chunk)
+        if self.processes < 1:
+            for chunk in chunks:
+                yield prepare_rows(chunk)
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: this process runs the engine's threads
+        self.pool = ProcessPoolExecutor(self.processes,
+                                        mp_context=multiprocessing.get_context("spawn"))
+        inflight: deque[Any] = deque()
+        for chunk in chunks:
+            inflight.append(self.pool.submit(prepare_rows, chunk))
+            if len(inflight) > 2 * self.processes:
+                yield inflight.popleft().result()
+        while inflight:
+            yield inflight.popleft().result()
+
+
+def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -537,19 +586,17 @@ def _row(doc: Any) -> dict[str, Any]:
             "indexed_at": doc.get_first("indexed_at"), "fetched_at": doc.get_first("fetched_at")}
 
 
-def _document(row: dict[str, Any]) -> Any:
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    """Every indexed value of a row that does not depend on indexed_at: the costly
+    part of writing an article (analysis), done in a worker process for large upserts."""
     data = row["data"]
-    doc = tantivy.Document()
-    doc.add_text("id", row["id"])
     analysis = analysed(data)
-    doc.add_text("title_words", analysis.title_words)
-    doc.add_text("text_words", analysis.text_words)
-    doc.add_text("title_stems", analysis.title_stems)
-    doc.add_text("text_stems", analysis.text_stems)
     ents = data.get("entities") or {}
-    countries = {(p.get("country") or "").upper() for p in ents.get("places") or []} - {""}
-    for value in sorted(countries):
-        doc.add_text("countries", value)
+    fields: dict[str, Any] = {
+        "title_words": [analysis.title_words], "text_words": [analysis.text_words],
+        "title_stems": [analysis.title_stems], "text_stems": [analysis.text_stems],
+        "countries": sorted({(p.get("country") or "").upper()
+                             for p in ents.get("places") or []} - {""})}
     for names, keys_field, shown in ((ents.get("places"), "place_keys", "places"),
                                      (ents.get("orgs"), "org_keys", "orgs")):
         seen: dict[str, str] = {}
@@ -557,28 +604,48 @@ def _document(row: dict[str, Any]) -> Any:
             key = name_key(name)
             if key:
                 seen.setdefault(key, name)
-        for key, name in seen.items():
-            doc.add_text(keys_field, key)
-            doc.add_text(shown, name)
+        fields[keys_field], fields[shown] = list(seen), list(seen.values())
     for field in ("lang", "source", "story_id"):
-        if data.get(field):
-            doc.add_text(field, data[field])
+        fields[field] = [data[field]] if data.get(field) else []
+    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
+    fields["relevance"] = float(data.get("relevance") or 0.0)
+    fields["max_usd"] = float(max(usd)) if usd else -1.0
+    return fields
+
+
+def _document(row: dict[str, Any]) -> Any:
+    fields = row.get("fields") or _fields(row)
+    doc = tantivy.Document()
+    doc.add_text("id", row["id"])
+    for name in _TEXT_FIELDS:
+        for value in fields[name]:
+            doc.add_text(name, value)
     date = _date_us(row)
     indexed = row["indexed_at"] or 0
-    relevance = float(data.get("relevance") or 0.0)
-    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
     doc.add_integer("date", date)
     doc.add_integer("indexed_at", indexed)
     doc.add_integer("fetched_at", row["fetched_at"] if row["fetched_at"] is not None else -1)
-    doc.add_float("relevance", relevance)
-    doc.add_float("max_usd", float(max(usd)) if usd else -1.0)
+    doc.add_float("relevance", fields["relevance"])
+    doc.add_float("max_usd", fields["max_usd"])
     k_date = f"{date + _DATE_BIAS:016x}{indexed:016x}"
     doc.add_text("k_date", k_date)
-    doc.add_text("k_rel", _float_key(relevance) + k_date)
+    doc.add_text("k_rel", _float_key(fields["relevance"]) + k_date)
     # the doc store compresses blocks of documents itself
     doc.add_bytes("article", row["blob"])
     doc.add_bytes("fp", row["fp"])
     return doc
+
+
+_TEXT_FIELDS = ("title_words", "text_words", "title_stems", "text_stems", "countries",
+                "place_keys", "places", "org_keys", "orgs", "lang", "source", "story_id")
+
+
+def prepare_rows(articles: list[Article]) -> list[dict[str, Any]]:
+    """Rows ready to write, analysis done (what a worker process runs)."""
+    rows = [_prepare(a) for a in articles]
+    for row in rows:
+        row["fields"] = _fields(row)
+    return rows
 
 
 def _float_key(value: float) -> str:

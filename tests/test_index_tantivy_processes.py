@@ -95,3 +95,18 @@ def test_kill_9_mid_write_loses_nothing_acknowledged(tmp_path, kill_after):
     index.upsert(sample_articles(n, seed=11))
     assert index.count() == n
     assert index.search(Query(limit=0)).total == n
+
+
+def test_a_large_upsert_analysed_in_worker_processes_stores_the_same(tmp_path):
+    articles = sample_articles(3500, seed=12)  # past the chunks prepared in-process
+    inline = TantivyIndex(tmp_path / "inline", analysis_processes=0)
+    pooled = TantivyIndex(tmp_path / "pooled", analysis_processes=2)
+    assert inline.upsert(iter(articles)) == pooled.upsert(iter(articles)) == 3500
+    for query in (Query(text="scam", limit=5000), Query(text="arnaques", langs=["fr"]),
+                  Query(text='"scam compound" OR 诈骗园区', countries=["MM"], limit=5000),
+                  Query(sort="date", limit=50)):
+        left, right = inline.search(query), pooled.search(query)
+        assert left.total == right.total > 0
+        assert {h.id for h in left.hits} == {h.id for h in right.hits}
+        assert left.facets == right.facets
+    assert pooled.upsert(articles) == 0  # each article once
