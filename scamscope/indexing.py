@@ -19,9 +19,12 @@ def index_options(settings: Settings) -> dict:
 
 
 def embedded_path(settings: Settings) -> Path | None:
-    """The embedded index's file (SQLite) or directory (Tantivy), or None for a cluster."""
+    """The embedded index's file (SQLite) or directory (Tantivy), absolute so messages say
+    where it is, or None when the settings name a cluster. sqlite:///abs/x.db and
+    tantivy:///abs/dir are absolute, sqlite://rel/x.db relative to the current directory
+    (indexer.base)."""
     path = base.embedded_path(settings.index_url)
-    return Path(path) if path is not None else None
+    return Path(path).absolute() if path else None
 
 
 def open_configured_index(settings: Settings, *, must_exist: bool = False) -> base.Index:
