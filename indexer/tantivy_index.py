@@ -31,16 +31,16 @@ next call in every process.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
+import shutil
 import struct
 import threading
 import time
 from contextlib import contextmanager
 from itertools import islice
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -48,14 +48,14 @@ import tantivy
 from tantivy import FieldType, Occur, Order
 from tantivy import Query as TQ
 
-from indexer.analysis import ANALYSIS_FINGERPRINT, Analyzed, analyze
+from indexer.analysis import ANALYSIS_FINGERPRINT
+from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
-from indexer.query import (FACETS, And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results,
-                           Term, name_key)
+from indexer.fields import FIELDS, Field, facet_fields
+from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
-from nlp.identity import content_hash as hash_text
-from nlp.records import Article, iso
+from nlp.records import Article, Entities, iso, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +63,8 @@ SCHEMA_VERSION = 1
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
-FACET_FIELDS = {"country": "countries", "place": "places", "org": "orgs", "lang": "lang",
-                "source": "source"}
 _MARKER = "scamscope-tantivy.json"
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
 _DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
-
-
-def analysed(data: dict[str, Any]) -> Analyzed:
-    """The one place this backend tokenises an article: the shared analysis."""
-    return analyze(data.get("title") or "", data.get("text") or "", data.get("lang"))
 
 
 def _schema() -> tantivy.Schema:
@@ -84,10 +75,11 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("text_words", tokenizer_name="whitespace", index_option="position")
     for name in ("title_stems", "text_stems"):  # matched as single terms: no positions
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
-    for name in ("countries", "places", "orgs", "lang", "source"):  # filters and facets
-        sb.add_text_field(name, fast=True, **keyword)
-    for name in ("place_keys", "org_keys", "story_id"):  # filters only
-        sb.add_text_field(name, **keyword)
+    for f in FIELDS:  # the registry's filters and facets: display values, match keys
+        sb.add_text_field(_shown(f), fast=True, **keyword)
+        if _keys(f) != _shown(f):
+            sb.add_text_field(_keys(f), **keyword)
+    sb.add_text_field("story_id", **keyword)
     for name in ("k_date", "k_rel"):  # sort keys
         sb.add_text_field(name, fast=True, **keyword)
     sb.add_integer_field("date", indexed=True, fast=True)
@@ -100,8 +92,27 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
+def _shown(f: Field) -> str:
+    """The fast field a registry field's facet counts (its display values)."""
+    return f.store or f.name
+
+
+def _keys(f: Field) -> str:
+    """The field a registry field's filter matches (its match keys)."""
+    return f.key_store or _shown(f)
+
+
 def _analysis_fingerprint() -> str:
     return f"{SCHEMA_VERSION}|{ANALYSIS_FINGERPRINT}"
+
+
+def _schema_fingerprint() -> str:
+    return ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
+
+
+def _current_marker() -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "analysis": _analysis_fingerprint(),
+            "fields": _schema_fingerprint()}
 
 
 class TantivyIndex:
@@ -145,7 +156,9 @@ class TantivyIndex:
             raise
         except (OSError, ValueError) as exc:
             raise self._unavailable(exc) from exc
-        if marker is None or marker.get("analysis") != _analysis_fingerprint():
+        if marker and marker.get("fields", _schema_fingerprint()) != _schema_fingerprint():
+            self._rebuild()  # the registry gained or changed a field since it was built
+        elif marker is None or marker.get("analysis") != _analysis_fingerprint():
             self._retokenise(marker is not None)
 
     # ------------------------------------------------------------ lifecycle
@@ -158,18 +171,43 @@ class TantivyIndex:
         except (OSError, ValueError):
             return {}
 
-    def _write_marker(self) -> None:
-        tmp = self.path / (_MARKER + ".tmp")
-        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION,
-                                   "analysis": _analysis_fingerprint()}), "utf-8")
-        os.replace(tmp, self.path / _MARKER)
+    def _write_marker(self, directory: Path | None = None) -> None:
+        directory = directory or self.path
+        tmp = directory / (_MARKER + ".tmp")
+        tmp.write_text(json.dumps(_current_marker()), "utf-8")
+        os.replace(tmp, directory / _MARKER)
+
+    def _rebuild(self) -> None:
+        """Copy every stored article into a new index with today's fields, then swap the
+        directories (Tantivy cannot add a field to an index). The old directory's writer
+        lock is held while copying, so no write is lost; processes that still have the
+        old index open should be restarted."""
+        log.info("index fields changed: rebuilding %s", self.path)
+        fresh = self.path.with_name(self.path.name + ".rebuild")
+        stale = self.path.with_name(self.path.name + ".old")
+        with self._writer():
+            shutil.rmtree(fresh, ignore_errors=True)
+            fresh.mkdir()
+            writer = tantivy.Index(self._schema, path=str(fresh)).writer(
+                heap_size=self.writer_heap, num_threads=self.writer_threads)
+            for page in self._scan(self._searcher()):
+                for row in page:
+                    writer.add_document(_document(row))
+            writer.commit()
+            writer.wait_merging_threads()
+            self._write_marker(fresh)
+        shutil.rmtree(stale, ignore_errors=True)
+        os.replace(self.path, stale)
+        os.replace(fresh, self.path)
+        shutil.rmtree(stale, ignore_errors=True)
+        self._index = tantivy.Index.open(str(self.path))
+        self._index.config_reader("manual")
 
     def _retokenise(self, had_marker: bool) -> None:
         """Re-index every stored article with today's analysis (it changed since they
         were written); a new index just gets its marker."""
         with self._writer() as writer:
-            if self._marker() == {"schema_version": SCHEMA_VERSION,
-                                  "analysis": _analysis_fingerprint()}:
+            if self._marker() == _current_marker():
                 return  # another process did it while this one waited for the lock
             searcher = self._searcher()
             if had_marker and searcher.num_docs:
@@ -355,18 +393,19 @@ class TantivyIndex:
             total = result.count
             page = [(0.0, a) for _, a in result.hits][:query.limit]
         hits = [_hit(_row(searcher.doc(a)), score, node) for score, a in page]
-        facets = self._facets(searcher, q, query.facet_size) if query.facets else {}
+        facets = self._facets(searcher, q, query) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
-    def _facets(self, searcher: Any, q: Any, size: int) -> dict[str, list[FacetValue]]:
-        if size <= 0:
-            return {name: [] for name in FACETS}
-        aggs = {name: {"terms": {"field": field, "size": size,
-                                 "segment_size": max(10 * size, 1000)}}
-                for name, field in FACET_FIELDS.items()}
+    def _facets(self, searcher: Any, q: Any, query: Query) -> dict[str, list[FacetValue]]:
+        fields = facet_fields(query)
+        size = query.facet_size
+        if size <= 0 or not fields:
+            return {f.name: [] for f in fields}
+        aggs = {f.name: {"terms": {"field": _shown(f), "size": size,
+                                   "segment_size": max(10 * size, 1000)}} for f in fields}
         result = searcher.aggregate(q, aggs)
         out = {}
-        for name in FACETS:
+        for name in (f.name for f in fields):
             buckets = (result.get(name) or {}).get("buckets") or []
             values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
             values.sort(key=lambda f: (-f.count, f.value))
@@ -379,21 +418,12 @@ class TantivyIndex:
         s = self._schema
         filters: list[Any] = []
 
-        def keys(field: str, values: list[str]) -> None:
-            filters.append(TQ.term_set_query(s, field, values))
-
-        if query.countries:
-            keys("countries", list(query.countries))
-        if query.places:
-            keys("place_keys", [name_key(p) for p in query.places])
-        if query.orgs:
-            keys("org_keys", [name_key(o) for o in query.orgs])
-        if query.langs:
-            keys("lang", list(query.langs))
-        if query.sources:
-            keys("source", list(query.sources))
+        for f in FIELDS:
+            keys = f.keys(f.values(query))
+            if keys:
+                filters.append(TQ.term_set_query(s, _keys(f), keys))
         if query.story_id is not None:
-            keys("story_id", [query.story_id])
+            filters.append(TQ.term_query(s, "story_id", query.story_id))
         if query.min_usd is not None:
             filters.append(TQ.range_query(s, "max_usd", FieldType.Float, float(query.min_usd),
                                           None))
@@ -401,11 +431,11 @@ class TantivyIndex:
             filters.append(TQ.range_query(s, "relevance", FieldType.Float,
                                           float(query.min_relevance), None))
         if query.since is not None or query.until is not None:
-            filters.append(TQ.range_query(s, "date", FieldType.Integer, _us(query.since),
-                                          _us(query.until)))
+            filters.append(TQ.range_query(s, "date", FieldType.Integer, to_micros(query.since),
+                                          to_micros(query.until)))
         if query.indexed_after is not None:
             filters.append(TQ.range_query(s, "indexed_at", FieldType.Integer,
-                                          _us(query.indexed_after), None, include_lower=False))
+                                          to_micros(query.indexed_after), None, include_lower=False))
         clauses = [(Occur.Must, self._text(node))] if node is not None else []
         # filters select, they do not score: ranking stays the text's alone
         clauses += [(Occur.Must, TQ.const_score_query(f, 0.0)) for f in filters]
@@ -566,20 +596,19 @@ def _stored(searcher: Any, schema: Any, ids: list[str]) -> dict[str, dict[str, A
 
 
 def _prepare(article: Article) -> dict[str, Any]:
-    """A row: the article's JSON without its times (stored as is, and hashed into the
-    fingerprint that tells a re-crawl from a change), the times as microseconds."""
-    data = article.to_json()
-    data["content_hash"] = article.content_hash or hash_text(article.text)
-    data["lang"] = (article.lang or "").lower() or None
-    indexed, fetched = data.pop("indexed_at"), data.pop("fetched_at")
-    blob = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    return {"id": article.id, "data": data, "blob": blob,
-            "fp": hashlib.sha1(blob).digest(), "indexed_at": _parse_us(indexed),
-            "fetched_at": _parse_us(fetched)}
+    """A row: what every backend indexes (IndexDocument), the article's JSON without its
+    times (stored as is), the fingerprint that tells a re-crawl from a change, the times."""
+    doc = IndexDocument.from_article(article)
+    data = dict(doc.rest, id=doc.id, url=doc.url, title=doc.title, text=doc.text,
+                content_hash=doc.content_hash, lang=doc.lang)
+    return {"id": doc.id, "doc": doc, "data": data,
+            "blob": json.dumps(data, ensure_ascii=False).encode("utf-8"),
+            "fp": doc.fingerprint.encode("ascii"), "indexed_at": to_micros(article.indexed_at),
+            "fetched_at": doc.fetched_at}
 
 
 def _row(doc: Any) -> dict[str, Any]:
-    """A stored document back as a row."""
+    """A stored document back as a row (without its IndexDocument)."""
     blob = doc.get_first("article")
     data = json.loads(blob)
     return {"id": data["id"], "data": data, "blob": blob, "fp": doc.get_first("fp"),
@@ -587,29 +616,23 @@ def _row(doc: Any) -> dict[str, Any]:
 
 
 def _fields(row: dict[str, Any]) -> dict[str, Any]:
-    """Every indexed value of a row that does not depend on indexed_at: the costly
-    part of writing an article (analysis), done in a worker process for large upserts."""
-    data = row["data"]
-    analysis = analysed(data)
-    ents = data.get("entities") or {}
+    """Every indexed value of a row that does not depend on indexed_at."""
+    doc: IndexDocument = row.get("doc") or IndexDocument.from_article(_article(row))
     fields: dict[str, Any] = {
-        "title_words": [analysis.title_words], "text_words": [analysis.text_words],
-        "title_stems": [analysis.title_stems], "text_stems": [analysis.text_stems],
-        "countries": sorted({(p.get("country") or "").upper()
-                             for p in ents.get("places") or []} - {""})}
-    for names, keys_field, shown in ((ents.get("places"), "place_keys", "places"),
-                                     (ents.get("orgs"), "org_keys", "orgs")):
-        seen: dict[str, str] = {}
-        for name in sorted({e.get("name") or "" for e in names or []} - {""}):
-            key = name_key(name)
-            if key:
-                seen.setdefault(key, name)
-        fields[keys_field], fields[shown] = list(seen), list(seen.values())
-    for field in ("lang", "source", "story_id"):
-        fields[field] = [data[field]] if data.get(field) else []
-    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
-    fields["relevance"] = float(data.get("relevance") or 0.0)
-    fields["max_usd"] = float(max(usd)) if usd else -1.0
+        "title_words": [doc.title_words], "text_words": [doc.text_words],
+        "title_stems": [doc.title_stems], "text_stems": [doc.text_stems],
+        "story_id": [doc.story_id] if doc.story_id else []}
+    for f in FIELDS:
+        if f.entity:
+            pairs = doc.entities.get(f.name) or []
+            fields[_shown(f)] = [name for _, name in pairs]
+            fields[_keys(f)] = [key for key, _ in pairs]
+        else:  # a column of the article (lang, source): value and key are one
+            value = getattr(doc, f.name, None)
+            fields[_shown(f)] = [f.fold(value)] if value and f.fold(value) else []
+    fields["relevance"] = doc.relevance
+    fields["max_usd"] = doc.max_usd if doc.max_usd is not None else -1.0
+    fields["published"] = doc.published
     return fields
 
 
@@ -620,7 +643,9 @@ def _document(row: dict[str, Any]) -> Any:
     for name in _TEXT_FIELDS:
         for value in fields[name]:
             doc.add_text(name, value)
-    date = _date_us(row)
+    date = fields["published"]
+    if date is None:
+        date = row["fetched_at"] or 0
     indexed = row["indexed_at"] or 0
     doc.add_integer("date", date)
     doc.add_integer("indexed_at", indexed)
@@ -636,8 +661,9 @@ def _document(row: dict[str, Any]) -> Any:
     return doc
 
 
-_TEXT_FIELDS = ("title_words", "text_words", "title_stems", "text_stems", "countries",
-                "place_keys", "places", "org_keys", "orgs", "lang", "source", "story_id")
+_TEXT_FIELDS = tuple(dict.fromkeys(
+    ("title_words", "text_words", "title_stems", "text_stems", "story_id",
+     *(name for f in FIELDS for name in (_shown(f), _keys(f))))))
 
 
 def prepare_rows(articles: list[Article]) -> list[dict[str, Any]]:
@@ -658,8 +684,8 @@ def _float_key(value: float) -> str:
 def _json(row: dict[str, Any]) -> dict[str, Any]:
     """The article's JSON, times included."""
     fetched = row["fetched_at"]
-    return dict(row["data"], indexed_at=iso(_from_us(row["indexed_at"])),
-                fetched_at=iso(_from_us(fetched)) if fetched is not None and fetched >= 0
+    return dict(row["data"], indexed_at=iso(from_micros(row["indexed_at"])),
+                fetched_at=iso(from_micros(fetched)) if fetched is not None and fetched >= 0
                 else None)
 
 
@@ -673,10 +699,10 @@ def _hit(row: dict[str, Any], score: float, node: Node | None) -> Hit:
                published=data.get("published"), lang=data.get("lang"),
                source=data.get("source") or "",
                snippet=snippet(data.get("text") or "", node, lang=data.get("lang")),
-               entities=data.get("entities") or {}, score=float(score),
+               entities=Entities.from_json(data.get("entities")), score=float(score),
                relevance=float(data.get("relevance") or 0.0),
                story_id=data.get("story_id") or "",
-               indexed_at=iso(_from_us(row["indexed_at"])))
+               indexed_at=iso(from_micros(row["indexed_at"])))
 
 
 def _max_indexed_at(searcher: Any) -> int:
@@ -694,24 +720,8 @@ def _date_us(row: dict[str, Any]) -> int:
 
 
 def _parse_us(value: str | None) -> int | None:
-    if not value:
-        return None
-    from nlp.records import parse_iso
-
-    return _us(parse_iso(value))
-
-
-def _us(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return (value - _EPOCH) // _MICROSECOND
-
-
-def _from_us(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
+    return to_micros(parse_iso(value)) if value else None
 
 
 def _now_us() -> int:
-    return _us(datetime.now(timezone.utc))  # type: ignore[return-value]
+    return to_micros(datetime.now(timezone.utc))  # type: ignore[return-value]

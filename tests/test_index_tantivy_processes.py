@@ -110,3 +110,26 @@ def test_a_large_upsert_analysed_in_worker_processes_stores_the_same(tmp_path):
         assert {h.id for h in left.hits} == {h.id for h in right.hits}
         assert left.facets == right.facets
     assert pooled.upsert(articles) == 0  # each article once
+
+
+def test_an_index_from_an_older_analysis_or_field_list_is_rebuilt_on_open(tmp_path):
+    import json
+
+    path = tmp_path / "old.tantivy"
+    index = TantivyIndex(path)
+    articles = sample_articles(300, seed=13)
+    index.upsert(articles)
+    before = index.search(Query(text="scam", countries=["MM"], limit=500))
+    index.close()
+    marker = path / "scamscope-tantivy.json"
+    for stale in ({"analysis": "an older analysis"}, {"fields": "countries/countries"}):
+        marker.write_text(json.dumps(dict(json.loads(marker.read_text()), **stale)))
+        reopened = TantivyIndex(path)
+        after = reopened.search(Query(text="scam", countries=["MM"], limit=500))
+        assert reopened.count() == 300
+        assert {h.id for h in after.hits} == {h.id for h in before.hits} and after.total > 0
+        assert [h.indexed_at for h in reopened.new_since(None, Query(), limit=500).hits] == \
+            sorted(h.indexed_at for h in reopened.new_since(None, Query(), limit=500).hits)
+        assert json.loads(marker.read_text())["analysis"] != "an older analysis"
+        reopened.close()
+    assert not (tmp_path / "old.tantivy.old").exists()
