@@ -319,7 +319,7 @@ class TantivyIndex:
         for row in rows:
             id_ = row["id"]
             old = pending.get(id_) or stored.get(id_)
-            if old is not None and old["data"]["content_hash"] == row["data"]["content_hash"]:
+            if old is not None and old["content_hash"] == row["content_hash"]:
                 if old["fp"] == row["fp"]:
                     continue  # nothing new at all: a re-crawl
                 # Same content, better metadata: store it, keep the first sighting.
@@ -601,7 +601,8 @@ def _prepare(article: Article) -> dict[str, Any]:
     doc = IndexDocument.from_article(article)
     data = dict(doc.rest, id=doc.id, url=doc.url, title=doc.title, text=doc.text,
                 content_hash=doc.content_hash, lang=doc.lang)
-    return {"id": doc.id, "doc": doc, "data": data,
+    # only what the write needs: rows may cross from a worker process
+    return {"id": doc.id, "content_hash": doc.content_hash, "fields": _fields(doc),
             "blob": json.dumps(data, ensure_ascii=False).encode("utf-8"),
             "fp": doc.fingerprint.encode("ascii"), "indexed_at": to_micros(article.indexed_at),
             "fetched_at": doc.fetched_at}
@@ -611,13 +612,13 @@ def _row(doc: Any) -> dict[str, Any]:
     """A stored document back as a row (without its IndexDocument)."""
     blob = doc.get_first("article")
     data = json.loads(blob)
-    return {"id": data["id"], "data": data, "blob": blob, "fp": doc.get_first("fp"),
+    return {"id": data["id"], "data": data, "content_hash": data.get("content_hash"),
+            "blob": blob, "fp": doc.get_first("fp"),
             "indexed_at": doc.get_first("indexed_at"), "fetched_at": doc.get_first("fetched_at")}
 
 
-def _fields(row: dict[str, Any]) -> dict[str, Any]:
-    """Every indexed value of a row that does not depend on indexed_at."""
-    doc: IndexDocument = row.get("doc") or IndexDocument.from_article(_article(row))
+def _fields(doc: IndexDocument) -> dict[str, Any]:
+    """Every indexed value of an article that does not depend on indexed_at."""
     fields: dict[str, Any] = {
         "title_words": [doc.title_words], "text_words": [doc.text_words],
         "title_stems": [doc.title_stems], "text_stems": [doc.text_stems],
@@ -637,7 +638,7 @@ def _fields(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _document(row: dict[str, Any]) -> Any:
-    fields = row.get("fields") or _fields(row)
+    fields = row.get("fields") or _fields(IndexDocument.from_article(_article(row)))
     doc = tantivy.Document()
     doc.add_text("id", row["id"])
     for name in _TEXT_FIELDS:
@@ -668,10 +669,7 @@ _TEXT_FIELDS = tuple(dict.fromkeys(
 
 def prepare_rows(articles: list[Article]) -> list[dict[str, Any]]:
     """Rows ready to write, analysis done (what a worker process runs)."""
-    rows = [_prepare(a) for a in articles]
-    for row in rows:
-        row["fields"] = _fields(row)
-    return rows
+    return [_prepare(a) for a in articles]
 
 
 def _float_key(value: float) -> str:
