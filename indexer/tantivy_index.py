@@ -332,7 +332,7 @@ class TantivyIndex:
             if old is not None:
                 writer.delete_documents_by_term("id", id_)
             writer.add_document(_document(row))
-            pending[id_] = row
+            pending[id_] = {key: row[key] for key in _STATE}  # not the text: bounded memory
         return changed, last
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -662,6 +662,7 @@ def _document(row: dict[str, Any]) -> Any:
     return doc
 
 
+_STATE = ("content_hash", "fp", "indexed_at", "fetched_at")  # what a later upsert compares
 _TEXT_FIELDS = tuple(dict.fromkeys(
     ("title_words", "text_words", "title_stems", "text_stems", "story_id",
      *(name for f in FIELDS for name in (_shown(f), _keys(f))))))
