@@ -20,7 +20,8 @@ find English articles about "parts".
     analyze(title, text, lang) -> Analyzed      what a backend indexes
     stem_tokens(words, lang) -> list[str]       tagged stems of index words
     query_stems(word, langs) -> tuple[str, ...] what one query word matches in the stems
-    stem_token(word, lang) -> str | None        one tagged stem (snippets use this)
+    stem_token(word, lang) -> str | None        one tagged stem
+    stem_map(words, lang) -> dict               many (snippets use this)
     stem_key(words, lang) -> tuple[str, ...]    untagged stems (thesaurus matching)
     stem_query(node, langs) / keep_stems(node, langs)   fill in / narrow a tree's stems
     ANALYSIS_FINGERPRINT                        changes whenever any of the above would
@@ -75,20 +76,63 @@ def stem_tokens(words: list[str], lang: str | None) -> list[str]:
     Digits and characters of unspaced scripts have no stem token: a query for
     them matches the surface words.
     """
-    stemmer = _stemmer(lang)
-    if stemmer is None:
+    stems = _stem_table(lang)
+    if stems is None:
         return []
-    tag = lang.lower() + STEM_SEPARATOR  # type: ignore[union-attr]
-    kept = [w for w in words if _stemmable(w)]
-    return [tag + s for s in stemmer.stemWords(kept)]
+    missing = [w for w in set(words) if w not in stems]
+    if missing:
+        _learn(stems, missing, lang)  # type: ignore[arg-type]
+    return [t for t in map(stems.__getitem__, words) if t is not None]
 
 
 def stem_token(word: str, lang: str | None) -> str | None:
     """The tagged stem of one index word in an article of language lang, or None."""
-    stemmer = _stemmer(lang)
-    if stemmer is None or not _stemmable(word):
+    stems = _stem_table(lang)
+    if stems is None:
         return None
-    return lang.lower() + STEM_SEPARATOR + stemmer.stemWord(word)  # type: ignore[union-attr]
+    if word not in stems:
+        _learn(stems, [word], lang)  # type: ignore[arg-type]
+    return stems[word]
+
+
+def stem_map(words: Iterable[str], lang: str | None) -> dict[str, str | None]:
+    """Each of words -> its tagged stem in an article of language lang, or None."""
+    stems = _stem_table(lang)
+    if stems is None:
+        return dict.fromkeys(words)
+    words = set(words)
+    missing = [w for w in words if w not in stems]
+    if missing:
+        _learn(stems, missing, lang)  # type: ignore[arg-type]
+    return {w: stems[w] for w in words}
+
+
+# Index word -> tagged stem (None: not stemmable), per language and thread. News
+# repeats its vocabulary, so after a few thousand articles nearly every word is a
+# dict hit instead of a regex test and a Snowball call; cleared when full (bounded).
+STEM_CACHE_WORDS = 200_000
+
+
+def _stem_table(lang: str | None) -> dict[str, str | None] | None:
+    key = (lang or "").lower()
+    if key not in STEMMERS:
+        return None
+    tables = getattr(_local, "stem_tables", None)
+    if tables is None:
+        tables = _local.stem_tables = {}
+    table = tables.get(key)
+    if table is None:
+        table = tables[key] = {}
+    return table
+
+
+def _learn(stems: dict[str, str | None], words: list[str], lang: str) -> None:
+    if len(stems) + len(words) > STEM_CACHE_WORDS:
+        stems.clear()
+    tag = lang.lower() + STEM_SEPARATOR
+    kept = [w for w in words if _stemmable(w)]
+    stems.update(dict.fromkeys(words))
+    stems.update(zip(kept, (tag + s for s in _stemmer(lang).stemWords(kept))))
 
 
 def query_langs(langs: Iterable[str] | None) -> tuple[str, ...]:

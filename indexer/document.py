@@ -67,6 +67,9 @@ class IndexDocument:
     text_stems: str
     entities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     indexed_at: int | None = None  # set by the backend's upsert
+    # rest as JSON (sorted keys, ensure_ascii off): encoded once for the fingerprint,
+    # reused by backends that store the article as JSON
+    rest_json: str = field(default="{}", repr=False)
 
     @classmethod
     def from_article(cls, article: Article) -> "IndexDocument":
@@ -74,9 +77,9 @@ class IndexDocument:
         for key in _COLUMNS:
             rest.pop(key, None)
         chash = article.content_hash or hash_text(article.text)
+        rest_json = json.dumps(rest, ensure_ascii=False, sort_keys=True)
         fingerprint = hashlib.sha1("\x00".join((
-            chash, article.url, article.title,
-            json.dumps(rest, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
+            chash, article.url, article.title, rest_json)).encode("utf-8")).hexdigest()
         published, fetched = to_micros(article.published), to_micros(article.fetched_at)
         lang = (article.lang or "").lower() or None
         analyzed = analyze(article.title or "", article.text or "", lang)
@@ -88,4 +91,5 @@ class IndexDocument:
             relevance=float(article.relevance or 0.0), max_usd=article.entities.max_usd(),
             rest=rest, title_words=analyzed.title_words, text_words=analyzed.text_words,
             title_stems=analyzed.title_stems, text_stems=analyzed.text_stems,
-            entities={f.name: f.keyed(article.entities) for f in ENTITY_FIELDS})
+            entities={f.name: f.keyed(article.entities) for f in ENTITY_FIELDS},
+            rest_json=rest_json)

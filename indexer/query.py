@@ -113,7 +113,11 @@ def word_matches(folded: str, pos: int = 0) -> Iterator[re.Match[str]]:
 
 def words_of(text: str) -> list[str]:
     """Split text into index words: runs of letters/digits, unspaced scripts per character."""
-    folded = fold(text)
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> list[str]:
+    """The index words of already folded text."""
     return (_INDEX_WORD if _UNSPACED.search(folded) else _WORD).findall(folded)
 
 

@@ -16,9 +16,9 @@ from collections import deque
 from functools import lru_cache
 from typing import Callable
 
-from indexer.analysis import stem_token
-from indexer.query import (WORD_GAP, And, Node, Not, Or, Phrase, Term, fold, is_unspaced,
-                           word_matches)
+from indexer.analysis import stem_map
+from indexer.query import (WORD_GAP, And, Node, Not, Or, Phrase, Term, fold, folded_words,
+                           is_unspaced, word_matches)
 
 SNIPPET_CHARS = 240
 
@@ -70,26 +70,34 @@ def match_spans(text: str, node: Node | None, reach: int | None = None,
     lang = (lang or "").lower() or None
     tag = f"{lang}:"
     stems = frozenset(s for s in stems if s.startswith(tag)) if lang else frozenset()
+    # Skip straight to the first place any matching word could start: an exact word,
+    # prefix or phrase (first_words finds them), or a word whose stem matches (an
+    # inflected form need not start like the query word: those words are looked up).
+    candidate = first_words.search(folded)
+    starts = [candidate.start()] if candidate is not None else []
+    stemmed: set[str] = set()
     if stems:
-        begin = 0  # an inflected form need not start like the query word
-    else:
-        # Skip straight to the first place any matching word could start.
-        candidate = first_words.search(folded)
-        if candidate is None:
-            return []
-        begin = candidate.start()
-        if not is_unspaced(folded[begin]):  # back to the start of its word
-            begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
+        stemmed = {w for w, t in stem_map(folded_words(folded), lang).items() if t in stems}
+        starts += [folded.find(w) for w in stemmed]
+    if not starts:
+        return []
+    begin = min(starts)
+    if not is_unspaced(folded[begin]):  # back to the start of its word
+        begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
     recent: deque[tuple[str, int, int]] = deque(maxlen=longest)
     found: list[tuple[int, int]] = []
     stop = None
+    hits: dict[str, bool] = {}  # words repeat: test each once
     for match in word_matches(folded, begin):
-        word, s, e = match.group(0), match.start(), match.end()
+        word = match.group(0)
+        s, e = match.span()
         if stop is not None and s > stop:
             break
         recent.append((word, s, e))
-        hit = word in exact or (prefixes and word.startswith(prefixes)) or (
-            stems and stem_token(word, lang) in stems)
+        hit = hits.get(word)
+        if hit is None:
+            hit = hits[word] = bool(word in exact or (prefixes and word.startswith(prefixes))
+                                    or word in stemmed)
         if hit:
             found.append((s, e))
         for phrase in phrases.get(word, ()):  # phrases ending with this word

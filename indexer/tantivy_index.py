@@ -536,13 +536,28 @@ class _Preparer:
         # spawn, not fork: this process runs the engine's threads
         self.pool = ProcessPoolExecutor(self.processes,
                                         mp_context=multiprocessing.get_context("spawn"))
+        # futures, or rows this process prepared itself rather than wait for a worker
         inflight: deque[Any] = deque()
         for chunk in chunks:
             inflight.append(self.pool.submit(prepare_rows, chunk))
-            if len(inflight) > 2 * self.processes:
-                yield inflight.popleft().result()
+            while len(inflight) > 2 * self.processes:
+                head = inflight[0]
+                if not _ready(head) and len(inflight) <= 4 * self.processes:
+                    mine = next(chunks, None)  # the next chunk, queued after the others
+                    if mine is not None:
+                        inflight.append(prepare_rows(mine))
+                        continue
+                yield _rows_of(inflight.popleft())
         while inflight:
-            yield inflight.popleft().result()
+            yield _rows_of(inflight.popleft())
+
+
+def _ready(item: Any) -> bool:
+    return isinstance(item, list) or item.done()
+
+
+def _rows_of(item: Any) -> list[dict[str, Any]]:
+    return item if isinstance(item, list) else item.result()
 
 
 def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -568,15 +583,15 @@ def _ranked(searcher: Any, q: Any, offset: int, want: int) -> tuple[int, list[tu
     """Best score first, ties to the most recently indexed: Tantivy breaks score ties
     by document address, so fetch until the score drops past the page's last one
     (a tie group is never cut) and order that by (score, indexed_at) here."""
-    limit = max(want, 1)
+    if not want:
+        return searcher.search(q, limit=1).count, []
+    limit = want + 1  # one past the page: does the page's last tie group go on?
     while True:
         result = searcher.search(q, limit=limit)
         hits = result.hits
-        if not want:
-            return result.count, []
         if len(hits) < limit or hits[-1][0] < hits[want - 1][0]:
             break
-        limit *= 2
+        limit *= 4  # a large tie group (a prefix matches alike): few re-searches
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
     return result.count, [hits[i] for i in order[offset:want]]
@@ -599,11 +614,15 @@ def _prepare(article: Article) -> dict[str, Any]:
     """A row: what every backend indexes (IndexDocument), the article's JSON without its
     times (stored as is), the fingerprint that tells a re-crawl from a change, the times."""
     doc = IndexDocument.from_article(article)
-    data = dict(doc.rest, id=doc.id, url=doc.url, title=doc.title, text=doc.text,
-                content_hash=doc.content_hash, lang=doc.lang)
+    columns = json.dumps({"id": doc.id, "url": doc.url, "title": doc.title, "text": doc.text,
+                          "content_hash": doc.content_hash, "lang": doc.lang},
+                         ensure_ascii=False)
+    # the columns, then rest as the fingerprint already encoded it (no second encoding
+    # of the entities); rest never holds a column, so no key appears twice
+    blob = columns if doc.rest_json == "{}" else columns[:-1] + ", " + doc.rest_json[1:]
     # only what the write needs: rows may cross from a worker process
     return {"id": doc.id, "content_hash": doc.content_hash, "fields": _fields(doc),
-            "blob": json.dumps(data, ensure_ascii=False).encode("utf-8"),
+            "blob": blob.encode("utf-8"),
             "fp": doc.fingerprint.encode("ascii"), "indexed_at": to_micros(article.indexed_at),
             "fetched_at": doc.fetched_at}
 

@@ -7,6 +7,7 @@ Everything here is plain data: no I/O, no third-party imports, so every stage
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -94,6 +95,11 @@ class Money:
                 "start": self.start, "end": self.end}
 
 
+@functools.lru_cache(maxsize=None)
+def _field_names(klass: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(klass))
+
+
 @dataclass
 class Entities:
     places: list[Place] = field(default_factory=list)
@@ -126,9 +132,12 @@ class Entities:
         data = data or {}
 
         def build(klass, rows):
-            names = {f.name for f in dataclasses.fields(klass)}
+            names = _field_names(klass)
             out = []
             for row in rows or []:
+                if row.keys() == names:  # as to_json() wrote it: nothing to fill in
+                    out.append(klass(**row))
+                    continue
                 # Compact copies (the alerts outbox) may lack a field: fill it, do not fail.
                 values = {"text": row.get("text") or row.get("name") or "",
                           "name": row.get("name") or row.get("text") or "",
