@@ -384,7 +384,7 @@ class TantivyIndex:
         q = self._compile(query, node)
         want = query.offset + query.limit
         if query.sort == "relevance" and node is not None:
-            total, page = _ranked(searcher, q, query.offset, want)
+            total, page = _ranked(searcher, self._schema, q, query.offset, want)
         else:
             field, order = {"indexed": ("indexed_at", Order.Asc),
                             "date": ("k_date", Order.Desc)}.get(query.sort, ("k_rel", Order.Desc))
@@ -579,22 +579,66 @@ def _regex_literal(word: str) -> str:
     return "".join(c if c.isalnum() else "\\" + c if c.isascii() else c for c in word)
 
 
-def _ranked(searcher: Any, q: Any, offset: int, want: int) -> tuple[int, list[tuple[float, Any]]]:
+def _ranked(searcher: Any, schema: Any, q: Any, offset: int,
+            want: int) -> tuple[int, list[tuple[float, Any]]]:
     """Best score first, ties to the most recently indexed: Tantivy breaks score ties
     by document address, so fetch until the score drops past the page's last one
-    (a tie group is never cut) and order that by (score, indexed_at) here."""
+    (a tie group is never cut) and order that by (score, indexed_at) here. A tie group
+    too large to fetch whole (a prefix scores every match alike) is read newest first
+    instead (_newest_tied), so the cost follows the page, not the number of matches."""
     if not want:
         return searcher.search(q, limit=1).count, []
-    limit = want + 1  # one past the page: does the page's last tie group go on?
+    limit = 2 * want + 1  # past the page: does the page's last tie group go on?
     while True:
         result = searcher.search(q, limit=limit)
         hits = result.hits
         if len(hits) < limit or hits[-1][0] < hits[want - 1][0]:
             break
-        limit *= 4  # a large tie group (a prefix matches alike): few re-searches
+        if limit > 4 * want + 1:
+            return result.count, _newest_tied(searcher, schema, q, hits, offset, want)
+        limit *= 4
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
     return result.count, [hits[i] for i in order[offset:want]]
+
+
+def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any]],
+                 offset: int, want: int) -> list[tuple[float, Any]]:
+    """The page when the tie group at its end runs past hits (best first): every hit
+    scoring above the tie is on the page; the rest of the page is the tie group's most
+    recently indexed documents, found by walking the matches newest first (indexed_at
+    is unique, so a range of it is a page of that walk) and scoring each page."""
+    tie = hits[want - 1][0]
+    above = [h for h in hits if h[0] > tie]
+    need = want - len(above)
+    tied: list[tuple[int, float, Any]] = []
+    size = max(256, 8 * want)
+    before: int | None = None  # indexed_at bound (exclusive) of the walk
+    while len(tied) < need:
+        walk = q if before is None else TQ.boolean_query([
+            (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
+                schema, "indexed_at", FieldType.Integer, None, before, include_upper=False),
+                0.0))])
+        newest = searcher.search(walk, limit=size, order_by_field="indexed_at",
+                                 order=Order.Desc, count=False).hits
+        if not newest:
+            break
+        low, high = int(newest[-1][0]), int(newest[0][0])
+        # the same documents, scored: q's score plus a zero (filters never score)
+        scored = searcher.search(TQ.boolean_query([
+            (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
+                schema, "indexed_at", FieldType.Integer, low, high), 0.0))]),
+            limit=len(newest) + 1, count=False).hits
+        ties = [(score, a) for score, a in scored if score == tie]
+        stamps = searcher.fast_field_values("indexed_at", [a for _, a in ties])
+        tied += [(stamp or 0, score, a) for stamp, (score, a) in zip(stamps, ties)]
+        before = low
+    tied.sort(key=lambda t: -t[0])
+    stamps = searcher.fast_field_values("indexed_at", [a for _, a in above])
+    ranked = sorted(((-score, -(stamp or 0), a) for stamp, (score, a) in zip(stamps, above)),
+                    key=lambda t: (t[0], t[1]))
+    page = [(-neg, a) for neg, _, a in ranked] + [(score, a) for _, score, a in tied[:need]]
+    return page[offset:want]
 
 
 def _stored(searcher: Any, schema: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
