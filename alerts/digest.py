@@ -43,7 +43,9 @@ from markupsafe import Markup, escape
 from alerts import db
 from alerts.subscriptions import Subscription, Subscriptions, is_due
 from alerts.tokens import unsubscribe_token
+from indexer.fields import ENTITY_FIELDS
 from indexer.query import Query, fold, positive_terms
+from nlp.records import Entities
 
 TEMPLATES = Path(__file__).parent / "templates"
 _HEADER_POLICY = email.policy.default.clone(max_line_length=998)
@@ -145,19 +147,6 @@ def highlight(text: str, terms: list[str]) -> Markup:
     return Markup("").join(out)
 
 
-@lru_cache(maxsize=512)
-def country_name(code: str) -> str:
-    try:
-        import pycountry
-
-        country = pycountry.countries.get(alpha_2=code.upper())
-    except (ImportError, LookupError, KeyError):
-        country = None
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
-
-
 def _usd(value: float | None) -> str:
     if value is None:
         return ""
@@ -167,44 +156,33 @@ def _usd(value: float | None) -> str:
     return f"US${value:,.0f}"
 
 
-def explain(query: Query, entities: dict[str, Any]) -> list[dict[str, Any]]:
-    """Why an article matched: one row per kind, the items the saved filters asked for
-    (matched=True), or, for kinds the query did not filter on, what the article mentions."""
-    entities = entities or {}
-    places = entities.get("places") or []
-    orgs = entities.get("orgs") or []
-    money = entities.get("money") or []
+def explain(query: Query, entities: Entities | dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Why an article matched: one row per entity field (indexer.fields), the items the
+    saved filters asked for (matched=True, folded exactly as the index folds them), or,
+    for fields the query did not filter on, what the article mentions."""
+    if not isinstance(entities, Entities):
+        entities = Entities.from_json(entities)
     rows: list[dict[str, Any]] = []
-
-    codes = sorted({p.get("country") for p in places if p.get("country")})
-    if query.countries:
-        codes = [c for c in codes if c in set(query.countries)]
-    if codes:
-        rows.append({"label": "Countries", "matched": bool(query.countries),
-                     "values": [f"{country_name(c)} ({c})" for c in codes]})
-
-    if query.places:
-        wanted = {p.lower() for p in query.places}
-        names = sorted({p.get("name") for p in places if (p.get("name") or "").lower() in wanted})
+    for f in ENTITY_FIELDS:
+        wanted = f.values(query)
+        if wanted:
+            names = f.matching(entities, wanted)
+        elif f.explain_always:
+            names = f.of(entities)
+        else:
+            continue
         if names:
-            rows.append({"label": "Places", "matched": True, "values": names})
+            rows.append({"label": f.plural, "matched": bool(wanted),
+                         "values": [f.describe(name) for name in names[:8]]})
 
-    names = sorted({o.get("name") or o.get("text") for o in orgs if o.get("name") or o.get("text")})
-    if query.orgs:
-        wanted = {o.lower() for o in query.orgs}
-        names = [n for n in names if n.lower() in wanted]
-    if names:
-        rows.append({"label": "Organisations", "matched": bool(query.orgs), "values": names[:8]})
-
-    amounts = [m for m in money if m.get("text")]
+    amounts = [m for m in entities.money if m.text]
     if query.min_usd is not None:
-        amounts = [m for m in amounts if (m.get("usd") or 0) >= query.min_usd]
-    amounts.sort(key=lambda m: -(m.get("usd") or 0))
+        amounts = [m for m in amounts if (m.usd or 0) >= query.min_usd]
+    amounts.sort(key=lambda m: -(m.usd or 0))
     values = []
     for m in amounts[:5]:
-        usd = _usd(m.get("usd"))
-        text = m["text"]
-        values.append(f"{text} (≈ {usd})" if usd and m.get("currency") != "USD" else text)
+        usd = _usd(m.usd)
+        values.append(f"{m.text} (≈ {usd})" if usd and m.currency != "USD" else m.text)
     if values:
         rows.append({"label": "Amounts", "matched": query.min_usd is not None, "values": values})
     return rows

@@ -55,21 +55,19 @@ def alert_query(query: Query, *, limit: int, sort: str = "indexed") -> Query:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+# What a digest does not show of an entity: left out so outbox rows stay small.
+_UNSHOWN = frozenset(("start", "end", "lat", "lon", "kind", "amount_max"))
+
+
 def hit_record(hit: Hit, indexed_at: datetime) -> dict:
     """What a digest shows of a hit, frozen at match time (the article may change later)."""
-    entities = hit.entities or {}
     return {
         "id": hit.id, "url": hit.url, "title": hit.title, "published": hit.published,
         "lang": hit.lang, "source": hit.source, "snippet": hit.snippet,
         "indexed_at": db.ts(indexed_at),
-        "entities": {
-            "places": [{"name": p.get("name"), "country": p.get("country")}
-                       for p in entities.get("places") or []],
-            "orgs": [{"name": o.get("name"), "text": o.get("text")}
-                     for o in entities.get("orgs") or []],
-            "money": [{"text": m.get("text"), "usd": m.get("usd"), "currency": m.get("currency")}
-                      for m in entities.get("money") or []],
-        },
+        "entities": {kind: [{k: v for k, v in item.items() if k not in _UNSHOWN}
+                            for item in items]
+                     for kind, items in hit.entities.to_json().items() if kind != "nationalities"},
     }
 
 
@@ -185,14 +183,6 @@ def _waiting(subs: Subscriptions) -> dict[int, int]:
         "GROUP BY subscription_id")}
 
 
-def match_subscription(subs: Subscriptions, index: Index, sub: Subscription, *,
-                       max_articles: int = 50, now: datetime | None = None) -> int:
-    """Queue what the subscription's next digest can hold: up to max_articles minus what
-    already waits in the outbox. The rest stays beyond the watermark for later passes."""
-    report = match_subscriptions(subs, index, only=[sub], max_articles=max_articles, now=now)
-    return report.queued
-
-
 def query_problem(sub: Subscription) -> str | None:
     """Why the saved search can no longer run (stored before a limit it breaks), or None."""
     try:
@@ -216,7 +206,6 @@ def runnable(subs: Subscriptions, sub: Subscription) -> bool:
 def match_subscriptions(subs: Subscriptions, index: Index, *,
                         frequencies: Iterable[str] | None = None, max_articles: int = 50,
                         now: datetime | None = None,
-                        only: list[Subscription] | None = None,
                         settle: timedelta = timedelta(0)) -> MatchReport:
     """Match every active subscription (of these frequencies) against the index.
 
@@ -250,7 +239,7 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
                 report.queued += added
         found.clear()
 
-    for sub in only if only is not None else subs.list(active_only=True):
+    for sub in subs.list(active_only=True):
         if wanted is not None and sub.frequency not in wanted:
             continue
         if not runnable(subs, sub):

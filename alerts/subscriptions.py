@@ -32,6 +32,7 @@ from alerts import db
 from alerts.errors import InvalidEmail, InvalidSubscription, UnknownSubscription
 from alerts.tokens import verify_unsubscribe_token
 from indexer.errors import QuerySyntaxError
+from indexer.fields import FIELDS
 from indexer.query import Query
 
 FREQUENCIES = ("instant", "hourly", "daily")
@@ -100,11 +101,9 @@ def describe_query(query: Query) -> str:
     parts = []
     if query.text:
         parts.append(json.dumps(query.text, ensure_ascii=False))
-    for flag, values in (("--country", query.countries), ("--place", query.places),
-                         ("--org", query.orgs), ("--lang", query.langs),
-                         ("--source", query.sources)):
-        parts.extend(f"{flag} {json.dumps(v, ensure_ascii=False) if ' ' in v else v}"
-                     for v in values)
+    for f in FIELDS:
+        parts.extend(f"--{f.name} {json.dumps(v, ensure_ascii=False) if ' ' in v else v}"
+                     for v in f.values(query))
     if query.min_usd is not None:
         parts.append(f"--min-usd {query.min_usd:.15g}")
     if query.min_relevance is not None:

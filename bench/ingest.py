@@ -7,7 +7,7 @@ The corpus is the demo site's articles (scamscope/demo/site/articles/*.html),
 repeated N times under distinct URLs so the run lasts long enough to measure.
 Both sides are measured in this run, with models already loaded:
 - scamscope: Analyzer.analyze (trafilatura, language, spaCy NER-only, gazetteers,
-  money, relevance, simhash) in batches + upsert into a fresh SQLite index;
+  money, relevance) in batches + upsert into a fresh SQLite index;
 - baseline: spaCy nlp.pipe with only NER over the same extracted texts (the
   language's model; the English model for languages without one, which is what
   "raw spaCy" would be run with).

@@ -21,7 +21,6 @@ class CrawlOptions:
     retries: int = 2  # retries of timeouts, 5xx, 429
     max_retry_after: float = 300.0  # longest Retry-After honoured; longer gives up
     max_crawl_delay: float = 60.0  # a robots.txt Crawl-delay above this is capped
-    revisit_days: float = 7.0  # the sink's seen_recently() window (kept for reference)
     allow_private_addresses: bool = False
     max_pages_per_source: int = 500  # article pages fetched from one source in one run
     max_listing_pages: int = 5  # listing pages followed through "next" links

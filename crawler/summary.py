@@ -135,14 +135,14 @@ class CrawlSummary:
             data["checks"] = [c.to_json() for c in self.checks]
         return data
 
-    def lines(self) -> list[str]:
-        """A short human summary."""
+    def lines(self, label: str = "") -> list[str]:
+        """A short human summary; label names what was crawled (default: "N source(s)")."""
         docs = f"{self.documents} feed/sitemap/listing page(s)"
         if self.documents_not_modified:
             docs += f" (+{self.documents_not_modified} not modified since the last crawl)"
         if self.truncated:
             docs += f" ({self.truncated} cut off before their end)"
-        out = [f"crawled {self.sources} source(s) in {self.elapsed:.1f}s: {docs}, "
+        out = [f"crawled {label or f'{self.sources} source(s)'} in {self.elapsed:.1f}s: {docs}, "
                f"{self.links} link(s) found"
                + (f" (+{self.bad_links} that cannot be fetched)" if self.bad_links else "")]
         out.append(f"articles: {self.fetched} fetched, {self.not_modified} not modified (304), "

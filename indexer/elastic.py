@@ -16,11 +16,17 @@ Layout on the cluster (the mapping is data: indexer/mappings/articles.json):
   file changes, opening the index creates the new concrete index, copies every
   article into it, swaps the alias and drops the old index: a reindex, not a loss.
 
+Documents are indexer.document.IndexDocument laid out as JSON; each entity
+field of indexer.fields keeps its display values in `<store>` (facets, on the
+.keyword sub-field when the mapping has one) and its match keys in `<key_store>`
+(filters).
+
 Queries: the engine-neutral parse tree (indexer.query) is compiled to the query
 DSL, not to query_string, against `title_words`/`text_words`, copies of title
-and text pre-tokenised by indexer.query.words_of and analysed on whitespace
-only, so both backends match the same words (folding, unspaced scripts per
-character, phrases, prefixes). Snippets come from indexer.snippet, shared with SQLite.
+and text pre-tokenised by indexer.analysis and analysed on whitespace only, and
+`title_stems`/`text_stems`, their tagged Snowball stems, so both backends match
+the same words (folding, unspaced scripts per character, phrases, prefixes,
+stems). Snippets come from indexer.snippet, shared with SQLite.
 """
 from __future__ import annotations
 
@@ -37,12 +43,13 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
+from indexer.analysis import ANALYSIS_FINGERPRINT
+from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.errors import IndexError_, IndexUnavailable, QuerySyntaxError
-from indexer.query import (And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term,
-                           name_key, words_of)
+from indexer.fields import ENTITY_FIELDS, FIELDS, Field, facet_fields
+from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
-from nlp.identity import content_hash as hash_text
-from nlp.records import Article, iso, parse_iso, utcnow
+from nlp.records import Article, Entities, iso, parse_iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +60,6 @@ UNREACHABLE_RETRIES = 3  # rounds of retrying a bulk when no node answers (~4 s)
 RETRYABLE_STATUS = {429, 502, 503, 504}
 MAX_RESULT_WINDOW = 100_000  # index.max_result_window in indexer/mappings/articles.json
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
-FACET_FIELDS = {"country": "countries", "place": "places.keyword", "org": "orgs.keyword",
-                "lang": "lang", "source": "source.keyword"}
 _COPY_PAGE = 1000
 
 
@@ -66,15 +71,31 @@ def load_mapping() -> dict[str, Any]:
     return body
 
 
-# Strings whose tokens fingerprint words_of(): if tokenisation changes, the version
-# changes too and the next open re-tokenises every article into a new index.
-_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
-
-
 def mapping_version(body: dict[str, Any]) -> str:
-    """Hash of the mapping file and of the tokeniser: names the concrete index."""
-    key = json.dumps(body, sort_keys=True) + "|" + " ".join(words_of(_PROBE))
+    """Hash of the mapping file and of the analysis: names the concrete index.
+
+    If tokenisation or stemming changes, the version changes too and the next
+    open re-analyses every article into a new index.
+    """
+    key = json.dumps(body, sort_keys=True) + "|" + ANALYSIS_FINGERPRINT
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def _keyword(body: dict[str, Any], name: str) -> str:
+    """The field to filter or facet on exactly: name, or its .keyword sub-field when
+    the mapping makes name full text."""
+    spec = body.get("mappings", {}).get("properties", {}).get(name, {})
+    if spec.get("type") == "text" and "keyword" in spec.get("fields", {}):
+        return name + ".keyword"
+    return name
+
+
+def _facet_field(body: dict[str, Any], f: Field) -> str:
+    return _keyword(body, f.store or f.name)
+
+
+def _filter_field(body: dict[str, Any], f: Field) -> str:
+    return _keyword(body, f.key_store or f.name)
 
 
 class ElasticIndex:
@@ -186,7 +207,7 @@ class ElasticIndex:
         for batch in self._scan(current):
             docs = []
             for article in batch:
-                doc = _document(article)
+                doc = _document(IndexDocument.from_article(article))
                 doc["indexed_at"] = iso(article.indexed_at or self._allocate(1))
                 docs.append(doc)
             self._bulk(self.concrete, [("index", d["id"], d) for d in docs])
@@ -255,11 +276,11 @@ class ElasticIndex:
         One scripted update of a counter document (<alias>-seq) makes the choice
         atomic across workers; without scripting it falls back to this client's clock.
         """
-        now = _micros(self._clock())
+        now = to_micros(self._clock())
         if self._seq_ok:
             if self._floor is None:
                 latest = self._max_indexed_at()
-                self._floor = _micros(latest) if latest else 0
+                self._floor = to_micros(latest) if latest else 0
             body = {"scripted_upsert": True, "upsert": {}, "_source": True, "script": {
                 "lang": "painless", "source": _SEQ_SCRIPT,
                 "params": {"now": now, "n": n, "floor": self._floor}}}
@@ -267,7 +288,7 @@ class ElasticIndex:
                 try:
                     resp = self._call(self.client.update, index=self.seq_index, id="indexed_at",
                                       body=body, retry_on_conflict=50)
-                    return _from_micros(int(resp["get"]["_source"]["first"]))
+                    return from_micros(int(resp["get"]["_source"]["first"]))
                 except self._not_found:
                     self._create_seq()
                 except IndexError_ as exc:
@@ -277,7 +298,7 @@ class ElasticIndex:
                     break
         if self._last_ts is None:
             self._last_ts = self._max_indexed_at() or datetime.min.replace(tzinfo=timezone.utc)
-        first = max(_from_micros(now), self._last_ts + timedelta(microseconds=1))
+        first = max(from_micros(now), self._last_ts + timedelta(microseconds=1))
         self._last_ts = first + timedelta(microseconds=n - 1)
         return first
 
@@ -308,7 +329,7 @@ class ElasticIndex:
         fresh: list[dict[str, Any]] = []  # new or changed: they get new indexed_at values
         changed = 0
         for article_id, article in by_id.items():
-            doc = _document(article)
+            doc = _document(IndexDocument.from_article(article))
             old = stored.get(article_id)
             if old is not None and old.get("content_hash") == doc["content_hash"]:
                 if old.get("fingerprint") == doc["fingerprint"]:
@@ -443,16 +464,15 @@ class ElasticIndex:
             "track_total_hits": True,
         }
         if query.facets and query.facet_size > 0:
-            body["aggs"] = {name: {"terms": {
-                "field": field, "size": query.facet_size,
-                "order": [{"_count": "desc"}, {"_key": "asc"}]}}
-                for name, field in FACET_FIELDS.items()}
+            body["aggs"] = {f.name: {"terms": {
+                "field": _facet_field(self._mapping, f), "size": query.facet_size,
+                "order": [{"_count": "desc"}, {"_key": "asc"}]}} for f in facet_fields(query)}
         resp = self._call(self.client.search, index=self.alias, body=body)
         hits = [self._hit(h, node) for h in resp["hits"]["hits"]]
         total = resp["hits"]["total"]
         total = total["value"] if isinstance(total, dict) else int(total)
         facets = {}
-        for name in FACET_FIELDS if query.facets else ():
+        for name in (f.name for f in facet_fields(query)) if query.facets else ():
             buckets = resp.get("aggregations", {}).get(name, {}).get("buckets", [])
             facets[name] = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
         return Results(total=total, hits=hits, facets=facets)
@@ -488,16 +508,10 @@ class ElasticIndex:
         if node is None and query.text:
             node = query.parsed()
         filters: list[dict[str, Any]] = []
-        if query.countries:
-            filters.append({"terms": {"countries": list(query.countries)}})
-        if query.places:
-            filters.append({"terms": {"place_keys": [name_key(p) for p in query.places]}})
-        if query.orgs:
-            filters.append({"terms": {"org_keys": [name_key(o) for o in query.orgs]}})
-        if query.langs:
-            filters.append({"terms": {"lang": list(query.langs)}})
-        if query.sources:
-            filters.append({"terms": {"source.keyword": list(query.sources)}})
+        for f in FIELDS:
+            keys = f.keys(f.values(query))
+            if f.values(query):  # values that fold to nothing match nothing
+                filters.append({"terms": {_filter_field(self._mapping, f): keys}})
         if query.min_usd is not None:
             filters.append({"range": {"max_usd": {"gte": query.min_usd}}})
         if query.min_relevance is not None:
@@ -521,8 +535,8 @@ class ElasticIndex:
         return Hit(
             id=src["id"], url=src.get("url") or "", title=src.get("title") or "",
             published=src.get("published"), lang=src.get("lang"), source=src.get("source") or "",
-            snippet=snippet(src.get("text") or "", node),
-            entities=src.get("entities") or {},
+            snippet=snippet(src.get("text") or "", node, lang=src.get("lang")),
+            entities=Entities.from_json(src.get("entities")),
             score=float(raw.get("_score") or 0.0),
             relevance=float(src.get("relevance") or 0.0),
             story_id=src.get("story_id") or "", indexed_at=src.get("indexed_at"),
@@ -595,11 +609,18 @@ def compile_node(node: Node) -> dict[str, Any]:
 
     A word or phrase matches in the title or in the text (a phrase never spans
     the two), like the SQLite FTS5 columns; a title match weighs TITLE_BOOST times more.
+    A plain word also matches its tagged stems (one `terms` query per field, so a
+    word adds no bool clauses however many languages it is stemmed under).
     """
     if isinstance(node, Term):
         if node.prefix:
             return _either(lambda f, boost: {"prefix": {f: {"value": node.text, "boost": boost}}})
-        return _either(lambda f, boost: {"term": {f: {"value": node.text, "boost": boost}}})
+        clauses = [{"term": {f: {"value": node.text, "boost": boost}}}
+                   for f, boost in (("title_words", TITLE_BOOST), ("text_words", 1.0))]
+        if node.stems:
+            clauses += [{"terms": {f: list(node.stems), "boost": boost}}
+                        for f, boost in (("title_stems", TITLE_BOOST), ("text_stems", 1.0))]
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
     if isinstance(node, Phrase):
         text = " ".join(node.words)
         return _either(lambda f, boost: {"match_phrase": {
@@ -640,38 +661,22 @@ def _positive(node: Node) -> bool:
     return True
 
 
-def _document(article: Article) -> dict[str, Any]:
-    """What the cluster stores for an article (indexed_at is set by upsert)."""
-    doc = article.to_json()
-    doc["content_hash"] = article.content_hash or hash_text(article.text)
-    doc["lang"] = (article.lang or "").lower() or None
-    doc["source"] = article.source or None
-    doc["indexed_at"] = None
-    extra = {k: v for k, v in doc.items()
-             if k not in ("id", "url", "title", "text", "indexed_at", "fetched_at", "content_hash")}
-    doc["fingerprint"] = hashlib.sha1("\x00".join((
-        doc["content_hash"], article.url, article.title,
-        json.dumps(extra, ensure_ascii=False, sort_keys=True))).encode("utf-8")).hexdigest()
-    doc["simhash"] = str(article.simhash or 0)  # a signed or unsigned 64-bit value
-    doc["title_words"] = " ".join(words_of(article.title or ""))
-    doc["text_words"] = " ".join(words_of(article.text or ""))
-    doc["date"] = doc["published"] or doc["fetched_at"] or iso(datetime(1970, 1, 1, tzinfo=timezone.utc))
-    ents = article.entities
-    doc["countries"] = [c.upper() for c in ents.countries()]
-    doc["places"], doc["place_keys"] = _keyed(ents.place_names())
-    doc["orgs"], doc["org_keys"] = _keyed(ents.org_names())
-    doc["max_usd"] = ents.max_usd()
-    return doc
-
-
-def _keyed(names: list[str]) -> tuple[list[str], list[str]]:
-    """Display names (one per key, the first seen) and their match keys."""
-    seen: dict[str, str] = {}
-    for name in names:
-        key = name_key(name)
-        if key:
-            seen.setdefault(key, name)
-    return list(seen.values()), list(seen)
+def _document(doc: IndexDocument) -> dict[str, Any]:
+    """The document as the cluster stores it (indexed_at is set by upsert)."""
+    src = dict(doc.rest)
+    src.update(
+        id=doc.id, url=doc.url, title=doc.title, text=doc.text, lang=doc.lang,
+        source=doc.source or None, content_hash=doc.content_hash,
+        fingerprint=doc.fingerprint, published=iso(from_micros(doc.published)),
+        fetched_at=iso(from_micros(doc.fetched_at)), date=iso(from_micros(doc.date)),
+        indexed_at=None, story_id=doc.story_id, relevance=doc.relevance,
+        max_usd=doc.max_usd, title_words=doc.title_words, text_words=doc.text_words,
+        title_stems=doc.title_stems, text_stems=doc.text_stems)
+    for f in ENTITY_FIELDS:
+        pairs = doc.entities[f.name]
+        src[f.store] = [name for _, name in pairs]
+        src[f.key_store] = [key for key, _ in pairs]
+    return src
 
 
 _SEQ_SCRIPT = (
@@ -679,20 +684,6 @@ _SEQ_SCRIPT = (
     "if (ctx._source.containsKey('last')) { last = ((Number) ctx._source.last).longValue(); } "
     "long first = (long) Math.max((long) params.now, last + 1); "
     "ctx._source.last = first + ((Number) params.n).longValue() - 1; ctx._source.first = first;")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _micros(value: datetime) -> int:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    delta = value - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _from_micros(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
-
-
 def _retryable(result: dict[str, Any]) -> bool:
     """A bulk item the cluster could not take yet: overloaded, a shard moving, a migration."""
     if int(result.get("status", 500)) in RETRYABLE_STATUS:

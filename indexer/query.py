@@ -24,9 +24,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator, Union
+from typing import TYPE_CHECKING, Any, Iterator, Union
 
 from indexer.errors import QuerySyntaxError
+
+if TYPE_CHECKING:
+    from nlp.records import Entities
 
 # --------------------------------------------------------------------- tree
 
@@ -35,6 +38,10 @@ from indexer.errors import QuerySyntaxError
 class Term:
     text: str  # lower-cased, one word
     prefix: bool = False
+    # tagged stems the word also matches (indexer.analysis.query_stems); filled in by
+    # Query.parsed(), empty straight out of parse_query()
+    stems: tuple[str, ...] = ()
+    exact: bool = False  # a quoted single word: matched as written, never stemmed
 
 
 @dataclass(frozen=True)
@@ -96,11 +103,6 @@ def fold(text: str) -> str:
     for mark in _MARKS.intersection(text):  # set lookups beat a regex class here
         text = text.replace(mark, "")
     return unicodedata.normalize("NFC", text)
-
-
-def word_spans(folded: str) -> list[tuple[str, int, int]]:
-    """Index words of already folded text with their [start, end) offsets in it."""
-    return [(m.group(0), m.start(), m.end()) for m in word_matches(folded)]
 
 
 def word_matches(folded: str, pos: int = 0) -> Iterator[re.Match[str]]:
@@ -271,7 +273,7 @@ class _Parser:
             words = words_of(value)
             if not words:
                 return None
-            return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
+            return Term(words[0], exact=True) if len(words) == 1 else Phrase(tuple(words))
         if kind == "word":
             prefix = value.endswith("*")
             words = words_of(value.rstrip("*"))
@@ -331,7 +333,6 @@ def positive_terms(node: Node | None) -> list[str]:
 
 # ------------------------------------------------------------ request/result
 
-FACETS = ("country", "place", "org", "lang", "source")
 SORTS = ("relevance", "date", "indexed")
 MAX_WINDOW = 1_000_000_000  # the largest limit or offset of one search
 
@@ -357,6 +358,7 @@ class Query:
     offset: int = 0
     facets: bool = True
     facet_size: int = 10
+    facet_names: tuple[str, ...] | None = None  # which facets; None: indexer.fields.FACETS
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -368,32 +370,52 @@ class Query:
             raise QuerySyntaxError(f"limit and offset must be at most {MAX_WINDOW:,}")
         self.countries = [c.upper() for c in self.countries]
         self.langs = [lang.lower() for lang in self.langs]
+        if self.facet_names is not None:
+            from indexer.fields import field
+
+            for name in self.facet_names:
+                try:
+                    field(name)
+                except KeyError:
+                    raise QuerySyntaxError(f"unknown facet {name!r}") from None
 
     def parsed(self) -> Node | None:
-        return parse_query(self.text)
+        """The query's text as the backends run it: parsed, and every plain word
+        given its stems under the languages it may be in (indexer.analysis)."""
+        from indexer.analysis import stem_query
+
+        return stem_query(parse_query(self.text), self.langs)
 
     def to_json(self) -> dict[str, Any]:
+        from indexer.fields import FIELDS
         from nlp.records import iso
 
-        return {
-            "text": self.text, "countries": self.countries, "places": self.places,
-            "orgs": self.orgs, "langs": self.langs, "sources": self.sources,
-            "min_usd": self.min_usd, "min_relevance": self.min_relevance,
-            "since": iso(self.since), "until": iso(self.until), "sort": self.sort,
-        }
+        data: dict[str, Any] = {"text": self.text}
+        data.update((f.attr, f.values(self)) for f in FIELDS)
+        data.update(min_usd=self.min_usd, min_relevance=self.min_relevance,
+                    since=iso(self.since), until=iso(self.until), sort=self.sort)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Query":
+        from indexer.fields import FIELDS
         from nlp.records import parse_iso
 
         return cls(
-            text=data.get("text"), countries=list(data.get("countries") or []),
-            places=list(data.get("places") or []), orgs=list(data.get("orgs") or []),
-            langs=list(data.get("langs") or []), sources=list(data.get("sources") or []),
+            text=data.get("text"), **{f.attr: list(data.get(f.attr) or []) for f in FIELDS},
             min_usd=data.get("min_usd"), min_relevance=data.get("min_relevance"),
             since=parse_iso(data.get("since")), until=parse_iso(data.get("until")),
             sort=data.get("sort") or "relevance",
         )
+
+
+def __getattr__(name: str) -> Any:
+    # FACETS lives in indexer.fields, which imports this module: resolved on first use.
+    if name == "FACETS":
+        from indexer.fields import FACETS
+
+        return FACETS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -406,7 +428,7 @@ class Hit:
     source: str
     # HTML-escaped text with matched terms wrapped in <mark>...</mark>
     snippet: str
-    entities: dict[str, Any]
+    entities: "Entities"
     score: float = 0.0
     relevance: float = 0.0
     story_id: str = ""
@@ -415,7 +437,7 @@ class Hit:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "url": self.url, "title": self.title,
                 "published": self.published, "lang": self.lang, "source": self.source,
-                "snippet": self.snippet, "entities": self.entities,
+                "snippet": self.snippet, "entities": self.entities.to_json(),
                 "relevance": self.relevance, "story_id": self.story_id}
 
 

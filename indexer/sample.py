@@ -9,7 +9,6 @@ The same (n, seed) always gives the same articles, on any machine.
 """
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -317,7 +316,7 @@ def _article(rng: random.Random, i: int) -> Article:
     return Article(
         id=aid, url=url, title=title, text=text, lang=lang, published=published, source=source,
         fetched_url=url + "?utm_source=feed", final_url=url, fetched_at=fetched, status=200,
-        content_hash=content_hash(text), simhash=_simhash(text), story_id="s" + aid[:12],
+        content_hash=content_hash(text), story_id="s" + aid[:12],
         entities=body.entities, relevance=relevance)
 
 
@@ -336,7 +335,7 @@ def _republish(rng: random.Random, original: Article, i: int) -> Article:
         id=article_id(url), url=url, title=original.title, text=text, lang=original.lang,
         published=original.published, source=source, fetched_url=url, final_url=url,
         fetched_at=fetched, status=200, content_hash=content_hash(text),
-        simhash=original.simhash, story_id=original.story_id,
+        story_id=original.story_id,
         entities=Entities.from_json(original.entities.to_json()),
         relevance=original.relevance)
 
@@ -386,7 +385,3 @@ def _weighted(rng: random.Random, choices) -> str:
 def _slug(title: str, i: int) -> str:
     ascii_words = "-".join(w.lower() for w in title.split() if w.isascii() and w.isalnum())[:60]
     return f"{ascii_words or 'article'}-{i}"
-
-
-def _simhash(text: str) -> int:
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:15], 16)

@@ -4,6 +4,8 @@ Engine-neutral on purpose: the snippet shows the stored raw text (escaped),
 and a word is marked when its folded form matches a positive term of the query
 exactly as the index matched it (the same `fold` and index words), so
 "fraude" marks "fraudé" and 诈骗园区 marks the four characters inside a longer run.
+Given the article's language, a word whose tagged stem is one of a query word's
+stems is marked too (indexer.analysis), so "raid" marks "raided" as the index matched it.
 """
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ from collections import deque
 from functools import lru_cache
 from typing import Callable
 
+from indexer.analysis import stem_token
 from indexer.query import (WORD_GAP, And, Node, Not, Or, Phrase, Term, fold, is_unspaced,
                            word_matches)
 
 SNIPPET_CHARS = 240
 
 
-def snippet(text: str, node: Node | None, size: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, node: Node | None, size: int = SNIPPET_CHARS,
+            lang: str | None = None) -> str:
     """HTML-escaped excerpt of text around the first match, matches in <mark>.
 
     Without a query (or when only the title matched) it is the start of the text.
@@ -28,7 +32,7 @@ def snippet(text: str, node: Node | None, size: int = SNIPPET_CHARS) -> str:
     if not text:
         return ""
     # Only the words up to one window past the first match are read.
-    spans = match_spans(text, node, reach=size) if node is not None else []
+    spans = match_spans(text, node, reach=size, lang=lang) if node is not None else []
     if spans:
         first = spans[0][0]
         start = _snap_start(text, max(0, first - size // 4))
@@ -50,23 +54,32 @@ def snippet(text: str, node: Node | None, size: int = SNIPPET_CHARS) -> str:
     return "".join(out).strip()
 
 
-def match_spans(text: str, node: Node | None, reach: int | None = None) -> list[tuple[int, int]]:
+def match_spans(text: str, node: Node | None, reach: int | None = None,
+                lang: str | None = None) -> list[tuple[int, int]]:
     """[start, end) offsets in text of the words and phrases the query's positive terms match.
+
+    lang is the article's language: words matched through their stem are marked too.
 
     With reach, stop reading words that start more than reach characters after the first match.
     """
     plan = _plan(node) if node is not None else None
     if plan is None:
         return []
-    exact, prefixes, phrases, longest, first_words = plan
+    exact, prefixes, phrases, longest, first_words, stems = plan
     folded, offsets = _fold_with_offsets(text)
-    # Skip straight to the first place any matching word could start.
-    candidate = first_words.search(folded)
-    if candidate is None:
-        return []
-    begin = candidate.start()
-    if not is_unspaced(folded[begin]):  # back to the start of its word
-        begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
+    lang = (lang or "").lower() or None
+    tag = f"{lang}:"
+    stems = frozenset(s for s in stems if s.startswith(tag)) if lang else frozenset()
+    if stems:
+        begin = 0  # an inflected form need not start like the query word
+    else:
+        # Skip straight to the first place any matching word could start.
+        candidate = first_words.search(folded)
+        if candidate is None:
+            return []
+        begin = candidate.start()
+        if not is_unspaced(folded[begin]):  # back to the start of its word
+            begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
     recent: deque[tuple[str, int, int]] = deque(maxlen=longest)
     found: list[tuple[int, int]] = []
     stop = None
@@ -75,7 +88,8 @@ def match_spans(text: str, node: Node | None, reach: int | None = None) -> list[
         if stop is not None and s > stop:
             break
         recent.append((word, s, e))
-        hit = word in exact or (prefixes and word.startswith(prefixes))
+        hit = word in exact or (prefixes and word.startswith(prefixes)) or (
+            stems and stem_token(word, lang) in stems)
         if hit:
             found.append((s, e))
         for phrase in phrases.get(word, ()):  # phrases ending with this word
@@ -95,6 +109,7 @@ def _plan(node: Node):
     """What to look for: exact words, prefixes, phrases by last word, and a regex
     finding (a superset of) the places where any of them can begin."""
     exact: set[str] = set()
+    stems: set[str] = set()
     prefixes: list[str] = []
     phrases: dict[str, list[tuple[str, ...]]] = {}
 
@@ -103,6 +118,7 @@ def _plan(node: Node):
             return
         if isinstance(n, Term):
             (prefixes.append(n.text) if n.prefix else exact.add(n.text))
+            stems.update(n.stems)
         elif isinstance(n, Phrase):
             phrases.setdefault(n.words[-1], []).append(tuple(n.words))
         elif isinstance(n, (And, Or)):
@@ -119,7 +135,7 @@ def _plan(node: Node):
     first_words = re.compile("|".join(
         re.escape(s) if s in exact or s in prefixes else s
         for s in sorted(starts, key=len, reverse=True)))
-    return frozenset(exact), tuple(prefixes), phrases, longest, first_words
+    return frozenset(exact), tuple(prefixes), phrases, longest, first_words, frozenset(stems)
 
 
 def _fold_with_offsets(text: str) -> tuple[str, Callable[[int], int] | None]:

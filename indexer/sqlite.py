@@ -6,12 +6,14 @@ Layout (schema version in `meta`, upgraded by MIGRATIONS on open):
                    read only this table, so it stays small and cache-friendly)
     contents       the wide part: url, title, raw text, and the rest of the
                    article (provenance, entities) as zlib-compressed JSON
-    doc_countries  ISO codes per article        } matched on `key` (name_key: folded),
-    doc_places     canonical place names        } faceted on `name`, the display form
-    doc_orgs       canonical organisation names }
-    fts            FTS5 over title and text, fed with words_of() output joined by
+    doc_<store>    one table per entity field of indexer.fields (doc_countries,
+                   doc_places, doc_orgs...): matched on `key` (the field's fold),
+                   faceted on `name`, the display form. A field added to the
+                   registry gets its table, filled from the stored articles, on open.
+    fts            FTS5 over title and text, fed with indexer.analysis output joined by
                    spaces (the tokenizer only splits on spaces), so this index and
-                   the cluster's tokenise alike, incl. per-character CJK/Thai
+                   the cluster's tokenise alike, incl. per-character CJK/Thai:
+                   surface words, bigrams of unspaced runs, and tagged Snowball stems
     doc_changes    generation of the last write that touched each document: the
                    in-memory column cache (sqlite_cache.py) reloads only those
 Filters, facets and sorts other than bm25 run on that cache (numpy); FTS5
@@ -35,30 +37,32 @@ import sqlite3
 import threading
 import zlib
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
+from indexer.analysis import ANALYSIS_FINGERPRINT, analyze
+from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.errors import IndexUnavailable, QuerySyntaxError
+from indexer.fields import ENTITY_FIELDS
 from indexer.query import (UNSPACED_CHAR, And, Hit, Node, Not, Or, Phrase, Query, Results,
-                           Term, is_unspaced, name_key, words_of)
+                           Term, is_unspaced)
 from indexer.snippet import snippet
-from indexer.sqlite_cache import DocCache, ints
-from nlp.identity import content_hash as hash_text
-from nlp.records import Article, iso
+from indexer.sqlite_cache import DocCache, ints, side_table
+from nlp.records import Article, Entities, iso
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TITLE_WEIGHT = 10.0  # bm25 weight of the title column against the text's 1.0
-_RANK = f"bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)"  # title, text, title_grams, text_grams
+# title, text, title_grams, text_grams, title_stems, text_stems
+_RANK = f"bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)"
+_FTS_COLUMNS = "title, text, title_grams, text_grams, title_stems, text_stems"
 _GAP = "§"  # in a grams column: the end of a run of unspaced characters
 WRITE_BATCH = 500  # articles per write transaction (bounds how long others wait)
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'"
-# Strings whose tokens fingerprint words_of(): if it changes, the FTS table is rebuilt.
-_PROBE = "Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -90,12 +94,12 @@ CREATE TABLE IF NOT EXISTS contents (
     article BLOB NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, text, title_grams, text_grams, tokenize="{_TOKENIZER}", prefix='3', detail=full);
+    {_FTS_COLUMNS}, tokenize="{_TOKENIZER}", prefix='3', detail=full);
 CREATE TABLE IF NOT EXISTS doc_changes (n INTEGER PRIMARY KEY, gen INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_changes_gen ON doc_changes(gen);
 """
 
-_SIDES = {"country": "doc_countries", "place": "doc_places", "org": "doc_orgs"}
+_SIDES = {f.name: side_table(f) for f in ENTITY_FIELDS}
 for _table in _SIDES.values():
     _SCHEMA += f"""
 CREATE TABLE IF NOT EXISTS {_table} (
@@ -120,9 +124,22 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
 
 
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """Stems: the FTS table gains title_stems/text_stems (indexer.analysis)."""
+    if db.execute("SELECT 1 FROM pragma_table_info('fts') WHERE name = 'text_stems'").fetchone():
+        return  # built by the 1 -> 2 step, which creates the current table
+    db.execute("DROP TABLE fts")
+    for statement in _statements(_SCHEMA):
+        db.execute(statement)
+    db.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (_RANK,))
+    _rebuild_fts(db)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('tokenizer', ?)", (_tokenizer_fingerprint(),))
+
+
 # Schema upgrades: MIGRATIONS[v] takes a version-v file to version v+1, inside
 # one write transaction. Add an entry and bump SCHEMA_VERSION to change the schema.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
+                                                              2: _migrate_2_to_3}
 
 class SQLiteIndex:
     """The Index protocol on one SQLite file (see the module docstring)."""
@@ -158,7 +175,8 @@ class SQLiteIndex:
 
     def _open_schema(self) -> None:
         version = self._version()
-        if version == SCHEMA_VERSION and self._meta("tokenizer") == _tokenizer_fingerprint():
+        if (version == SCHEMA_VERSION and self._meta("tokenizer") == _tokenizer_fingerprint()
+                and self._meta("entity_fields") == _entity_fields()):
             return
         with self._write() as db:
             version = self._version()  # again, under the write lock
@@ -170,6 +188,7 @@ class SQLiteIndex:
                 self._set_meta("tokenizer", _tokenizer_fingerprint())
                 self._set_meta("last_indexed_at", "0")
                 self._set_meta("generation", "0")
+                self._set_meta("entity_fields", _entity_fields())
                 return
             if version > SCHEMA_VERSION:
                 raise IndexUnavailable(
@@ -184,6 +203,27 @@ class SQLiteIndex:
                 log.info("tokenizer changed: rebuilding the full-text index of %s", self.path)
                 _rebuild_fts(db)
                 self._set_meta("tokenizer", _tokenizer_fingerprint())
+            if self._meta("entity_fields") != _entity_fields():
+                self._add_entity_tables(db)
+
+    def _add_entity_tables(self, db: sqlite3.Connection) -> None:
+        """Create and fill the side tables of entity fields this file does not have yet
+        (a field added to indexer.fields), from the articles it stores."""
+        known = set((self._meta("entity_fields") or "country,place,org").split(","))
+        new = [f for f in ENTITY_FIELDS if f.name not in known]
+        for statement in _statements(_SCHEMA):  # IF NOT EXISTS: creates only the new ones
+            db.execute(statement)
+        if new:
+            log.info("indexing %s in %s", ", ".join(f.name for f in new), self.path)
+            rows = []
+            for n, extra in db.execute("SELECT n, article FROM contents"):
+                entities = Entities.from_json(_unpack(extra).get("entities"))
+                rows += [(f, n, key, name) for f in new for key, name in f.keyed(entities)]
+            for f in new:
+                db.executemany(f"INSERT OR REPLACE INTO {_SIDES[f.name]} VALUES (?,?,?)",
+                               [(n, key, name) for g, n, key, name in rows if g is f])
+            self._stamp(db, {r[0] for r in db.execute("SELECT n FROM documents")})
+        self._set_meta("entity_fields", _entity_fields())
 
     def _version(self) -> int:
         has_meta = self._db.execute(
@@ -301,7 +341,7 @@ class SQLiteIndex:
         return changed
 
     def _upsert_batch(self, articles: list[Article]) -> int:
-        prepared = [_prepare(a) for a in articles]
+        prepared = [_prepare(IndexDocument.from_article(a)) for a in articles]
         changed = 0
         with self._write() as db:
             last = int(self._meta("last_indexed_at") or 0)
@@ -319,7 +359,7 @@ class SQLiteIndex:
                     if row["published"] is None:
                         row["date"] = old[4]
                 else:
-                    last = max(_now_us(), last + 1)
+                    last = max(to_micros(datetime.now(timezone.utc)), last + 1)
                     row["indexed_at"] = last
                     changed += 1
                 n = self._store(db, row, old[0] if old is not None else None)
@@ -346,8 +386,8 @@ class SQLiteIndex:
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values).lastrowid
             db.execute("INSERT INTO contents VALUES (?,?,?,?,?)",
                        (n, row["url"], row["title"], row["text"], row["article"]))
-            db.execute("INSERT INTO fts(rowid, title, text, title_grams, text_grams) "
-                       "VALUES (?,?,?,?,?)", (n, *row["fts"]))
+            db.execute(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+                       (n, *row["fts"]))
         else:
             db.execute(
                 "UPDATE documents SET id=?, date=?, indexed_at=?, lang=?, source=?, relevance=?, "
@@ -355,8 +395,8 @@ class SQLiteIndex:
                 "fetched_at=? WHERE n=?", (*values, n))
             db.execute("UPDATE contents SET url=?, title=?, text=?, article=? WHERE n=?",
                        (row["url"], row["title"], row["text"], row["article"], n))
-            db.execute("UPDATE fts SET title=?, text=?, title_grams=?, text_grams=? "
-                       "WHERE rowid=?", (*row["fts"], n))
+            db.execute("UPDATE fts SET title=?, text=?, title_grams=?, text_grams=?, "
+                       "title_stems=?, text_stems=? WHERE rowid=?", (*row["fts"], n))
             for table in _SIDES.values():
                 db.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
         return n  # type: ignore[return-value]
@@ -440,7 +480,7 @@ class SQLiteIndex:
                 ns = self._cache.order(np.flatnonzero(mask), query.sort, want)[query.offset:]
                 page = [(int(n), float(self._cache.relevance[n])) for n in ns]
             hits = self._hits(db, page, node)
-            facets = self._cache.facet_counts(mask, query.facet_size) if query.facets else {}
+            facets = self._cache.facet_counts(query, mask) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
     def _matching(self, db: sqlite3.Connection, query: Query, node: Node | None,
@@ -448,8 +488,8 @@ class SQLiteIndex:
         """Boolean mask over document numbers of what the query's text and filters select,
         and how many documents the text alone matches."""
         self._cache.refresh(db)
-        mask = self._cache.mask(query, _us(query.indexed_after), _us(query.since),
-                                _us(query.until))
+        mask = self._cache.mask(query, to_micros(query.indexed_after), to_micros(query.since),
+                                to_micros(query.until))
         if query.story_id is not None:
             story = np.zeros_like(mask)
             story[[r[0] for r in db.execute(
@@ -503,10 +543,10 @@ class SQLiteIndex:
             _, id_, url, title, text, extra, published, lang, source, relevance, story, \
                 indexed = rows[n]
             hits.append(Hit(
-                id=id_, url=url, title=title, published=iso(_from_us(published)), lang=lang,
-                source=source, snippet=snippet(text, node),
-                entities=_unpack(extra).get("entities") or {}, score=float(score),
-                relevance=relevance, story_id=story, indexed_at=iso(_from_us(indexed))))
+                id=id_, url=url, title=title, published=iso(from_micros(published)),
+                lang=lang, source=source, snippet=snippet(text, node, lang=lang),
+                entities=Entities.from_json(_unpack(extra).get("entities")), score=float(score),
+                relevance=relevance, story_id=story, indexed_at=iso(from_micros(indexed))))
         return hits
 
     def _articles(self, db: sqlite3.Connection, where: str, params: tuple,
@@ -519,7 +559,8 @@ class SQLiteIndex:
             id_, url, title, text, extra, indexed, fetched, chash = row
             data = _unpack(extra)
             data.update(id=id_, url=url, title=title, text=text, content_hash=chash,
-                        indexed_at=iso(_from_us(indexed)), fetched_at=iso(_from_us(fetched)))
+                        indexed_at=iso(from_micros(indexed)),
+                        fetched_at=iso(from_micros(fetched)))
             out.append(Article.from_json(data))
         return out
 
@@ -532,16 +573,21 @@ def compile_match(node: Node) -> tuple[str, bool]:
 
     Words and phrases of words can only match the title and text columns (a
     bigram column holds pairs of unspaced characters); a phrase of unspaced
-    characters becomes a phrase of bigrams in the bigram columns.
+    characters becomes a phrase of bigrams in the bigram columns. A plain word
+    also matches its tagged stems (Term.stems) in the stem columns; prefixes
+    and phrases match surface words only.
 
     FTS5 has only a binary NOT, so a NOT below an AND/OR is folded into its
     parent (a AND NOT b -> a NOT b; a OR NOT b -> NOT (b NOT a)). A negated
     result means "every document except those matching the expression".
     """
     if isinstance(node, Term):
-        if node.prefix and is_unspaced(node.text[0]):  # would also match bigrams
+        if node.prefix:  # would also match bigrams, or tagged stems ("en*" -> "en:...")
             return "{title text} : " + _quote(node.text) + "*", False
-        return _quote(node.text) + ("*" if node.prefix else ""), False
+        if node.stems:  # a bare word never equals a tagged stem, nor a bigram
+            stems = " OR ".join(_quote(s) for s in node.stems)
+            return f"{_quote(node.text)} OR {{title_stems text_stems}} : ({stems})", False
+        return _quote(node.text), False
     if isinstance(node, Phrase):
         if all(is_unspaced(w) for w in node.words):
             grams = [a + b for a, b in zip(node.words, node.words[1:])]
@@ -573,30 +619,20 @@ def _quote(text: str) -> str:
 # ------------------------------------------------------------------ helpers
 
 
-def _prepare(article: Article) -> dict[str, Any]:
-    """Everything stored for one article, computed before the write lock is taken."""
-    data = article.to_json()
-    chash = article.content_hash or hash_text(article.text)
-    for key in ("id", "url", "title", "text", "indexed_at", "fetched_at", "content_hash"):
-        data.pop(key, None)
-    extra = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    fingerprint = hashlib.sha1("\x00".join(
-        (chash, article.url, article.title, extra)).encode("utf-8")).hexdigest()
-    published = _us(article.published)
-    fetched = _us(article.fetched_at)
-    ents = article.entities
-    return {
-        "id": article.id, "url": article.url, "title": article.title, "text": article.text,
-        "article": zlib.compress(extra.encode("utf-8"), 1), "content_hash": chash, "fingerprint": fingerprint,
-        "published": published, "fetched_at": fetched,
-        "date": published if published is not None else (fetched or 0),
-        "lang": (article.lang or "").lower() or None, "source": article.source or "",
-        "relevance": float(article.relevance or 0.0), "max_usd": ents.max_usd(),
-        "story_id": article.story_id or "",
-        "fts": _fts_columns(article.title, article.text),
-        "country": [(c.upper(), c.upper()) for c in ents.countries()],
-        "place": _keyed(ents.place_names()), "org": _keyed(ents.org_names()),
+def _prepare(doc: IndexDocument) -> dict[str, Any]:
+    """The document as this backend's rows, computed before the write lock is taken."""
+    extra = json.dumps(doc.rest, ensure_ascii=False, sort_keys=True)
+    row = {
+        "id": doc.id, "url": doc.url, "title": doc.title, "text": doc.text,
+        "article": zlib.compress(extra.encode("utf-8"), 1), "content_hash": doc.content_hash,
+        "fingerprint": doc.fingerprint, "published": doc.published,
+        "fetched_at": doc.fetched_at, "date": doc.date, "lang": doc.lang,
+        "source": doc.source, "relevance": doc.relevance, "max_usd": doc.max_usd,
+        "story_id": doc.story_id, "fts": _fts_columns(doc),
     }
+    for name in _SIDES:
+        row[name] = doc.entities[name]
+    return row
 
 
 def _unpack(article: bytes | str) -> dict[str, Any]:
@@ -607,19 +643,10 @@ def _unpack(article: bytes | str) -> dict[str, Any]:
     return json.loads(article)
 
 
-def _keyed(names: list[str]) -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
-    for name in names:
-        key = name_key(name)
-        if key:
-            seen.setdefault(key, name)
-    return list(seen.items())
-
-
-def _fts_columns(title: str, text: str) -> tuple[str, str, str, str]:
-    """title, text, title_grams, text_grams as stored in the fts table."""
-    title_words, text_words = " ".join(words_of(title or "")), " ".join(words_of(text or ""))
-    return title_words, text_words, _grams(title_words), _grams(text_words)
+def _fts_columns(a) -> tuple[str, ...]:
+    """The fts table's columns (_FTS_COLUMNS) from an IndexDocument or an analyze() result."""
+    return (a.title_words, a.text_words, _grams(a.title_words), _grams(a.text_words),
+            a.title_stems, a.text_stems)
 
 
 # A run of unspaced characters in space-joined index words (each is a word of its own).
@@ -642,37 +669,21 @@ def _grams(words: str) -> str:
 
 def _rebuild_fts(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM fts")
-    rows = db.execute("SELECT n, title, text FROM contents").fetchall()
-    db.executemany("INSERT INTO fts(rowid, title, text, title_grams, text_grams) "
-                   "VALUES (?, ?, ?, ?, ?)",
-                   ((n, *_fts_columns(title, text)) for n, title, text in rows))
+    rows = db.execute("SELECT c.n, c.title, c.text, d.lang FROM contents c "
+                      "JOIN documents d ON d.n = c.n")
+    db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ((n, *_fts_columns(analyze(title, text, lang)))
+                    for n, title, text, lang in rows))
 
 
 def _tokenizer_fingerprint() -> str:
-    probe = "|".join(_fts_columns(_PROBE, _PROBE))
-    return hashlib.sha1(f"{_TOKENIZER}|{_RANK}|{probe}".encode("utf-8")).hexdigest()[:16]
+    key = f"{_TOKENIZER}|{_RANK}|{_FTS_COLUMNS}|{ANALYSIS_FINGERPRINT}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _us(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    delta = value - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _from_us(value: int | None) -> datetime | None:
-    if value is None:
-        return None
-    return _EPOCH + timedelta(microseconds=value)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _now_us() -> int:
-    return _us(datetime.now(timezone.utc))  # type: ignore[return-value]
+def _entity_fields() -> str:
+    """The entity fields this file has side tables for (meta entity_fields)."""
+    return ",".join(f.name for f in ENTITY_FIELDS)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

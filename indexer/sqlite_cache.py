@@ -21,30 +21,35 @@ from typing import Callable
 
 import numpy as np
 
-from indexer.query import FACETS, FacetValue, Query, name_key
+from indexer.fields import FIELDS, Field, facet_fields
+from indexer.query import FacetValue, Query
 
 # Integer columns come as one comma-separated row (fast); reals as rows, because
 # SQLite's own text form of a double does not always read back as the same double.
 _INTS = "SELECT group_concat(n), group_concat(date), group_concat(indexed_at) FROM documents"
 _REALS = "SELECT n, relevance, max_usd FROM documents"
 
-# facet -> (load all: key, name, group_concat(n) per value; rows for some n; match key)
-_FACET_SQL: dict[str, tuple[str, str, Callable[[str], str]]] = {
-    "country": ("SELECT key, name, group_concat(n) FROM doc_countries GROUP BY key, name",
-                "SELECT n, key, name FROM doc_countries WHERE n IN ({})", str.upper),
-    "place": ("SELECT key, name, group_concat(n) FROM doc_places GROUP BY key, name",
-              "SELECT n, key, name FROM doc_places WHERE n IN ({})", name_key),
-    "org": ("SELECT key, name, group_concat(n) FROM doc_orgs GROUP BY key, name",
-            "SELECT n, key, name FROM doc_orgs WHERE n IN ({})", name_key),
-    "lang": ("SELECT lang, lang, group_concat(n) FROM documents "
-             "WHERE lang IS NOT NULL AND lang != '' GROUP BY lang",
-             "SELECT n, lang, lang FROM documents WHERE lang IS NOT NULL AND lang != '' "
-             "AND n IN ({})", str.lower),
-    "source": ("SELECT source, source, group_concat(n) FROM documents "
-               "WHERE source != '' GROUP BY source",
-               "SELECT n, source, source FROM documents WHERE source != '' AND n IN ({})",
-               lambda s: s),
-}
+
+
+def side_table(f: Field) -> str:
+    """The table of (document, match key, display name) rows of an entity field."""
+    return f"doc_{f.store}"
+
+
+def _facet_sql(f: Field) -> tuple[str, str]:
+    """(load all: key, name, group_concat(n) per value; rows for some n) of a field."""
+    if f.entity:
+        table = side_table(f)
+        return (f"SELECT key, name, group_concat(n) FROM {table} GROUP BY key, name",
+                f"SELECT n, key, name FROM {table} WHERE n IN ({{}})")
+    column = f.name  # lang and source are columns of documents
+    present = f"{column} IS NOT NULL AND {column} != ''"
+    return (f"SELECT {column}, {column}, group_concat(n) FROM documents WHERE {present} "
+            f"GROUP BY {column}",
+            f"SELECT n, {column}, {column} FROM documents WHERE {present} AND n IN ({{}})")
+
+
+_FACET_SQL: dict[str, tuple[str, str, Field]] = {f.name: (*_facet_sql(f), f) for f in FIELDS}
 
 
 def ints(text: str | None) -> np.ndarray:
@@ -198,7 +203,7 @@ class DocCache:
         top = db.execute("SELECT coalesce(max(n), 0) FROM documents").fetchone()[0]
         self._allocate(top + 1)
         self._set_rows(db.execute(_INTS).fetchone(), db.execute(_REALS).fetchall())
-        self.facets = {name: _Facet(sql[2]) for name, sql in _FACET_SQL.items()}
+        self.facets = {name: _Facet(sql[2].fold) for name, sql in _FACET_SQL.items()}
         for name, (load_sql, _, _) in _FACET_SQL.items():
             self.facets[name].load(db.execute(load_sql).fetchall())
 
@@ -210,7 +215,7 @@ class DocCache:
             self._grow(max(top + 1, self.capacity * 2))
         self.present[changed] = False
         ids = [int(n) for n in changed]
-        rows: dict[str, list] = {name: [] for name in FACETS}
+        rows: dict[str, list] = {name: [] for name in _FACET_SQL}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
@@ -258,11 +263,10 @@ class DocCache:
              until: int | None) -> np.ndarray:
         """Documents passing every filter of the query (not the text)."""
         mask = self.present.copy()
-        for values, facet in ((query.countries, "country"), (query.places, "place"),
-                              (query.orgs, "org"), (query.langs, "lang"),
-                              (query.sources, "source")):
+        for f in FIELDS:
+            values = f.values(query)
             if values:
-                mask &= self.facets[facet].having(values, self.capacity)
+                mask &= self.facets[f.name].having(values, self.capacity)
         if query.min_usd is not None:
             mask &= self.usd >= query.min_usd  # NaN (no money) is never >=
         if query.min_relevance is not None:
@@ -294,6 +298,7 @@ class DocCache:
         order = np.lexsort((ns, *reversed(keys)))
         return ns[order[:k]]
 
-    def facet_counts(self, mask: np.ndarray, size: int) -> dict[str, list[FacetValue]]:
+    def facet_counts(self, query: Query, mask: np.ndarray) -> dict[str, list[FacetValue]]:
         packed = np.packbits(mask)
-        return {name: self.facets[name].top(mask, packed, size) for name in FACETS}
+        return {f.name: self.facets[f.name].top(mask, packed, query.facet_size)
+                for f in facet_fields(query)}

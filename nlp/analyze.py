@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-from nlp.dedupe import simhash
 from nlp.entities import SPACY_MAX_CHARS, EntityExtractor
 from nlp.errors import ExtractionError
 from nlp.extract import Extracted, extract_page
@@ -51,6 +50,23 @@ class Rejected:
 def _site(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+# Country-code TLDs sold as generic names (.co, .io, .tv ...): they say nothing
+# about where a site publishes.
+_GENERIC_CCTLDS = {"co", "io", "me", "tv", "ai", "fm", "ly", "cc", "ws", "to", "gg", "am",
+                   "la", "is", "it", "so", "sh", "ac", "eu", "su", "st", "vc", "nu", "tk"}
+
+
+def source_country(page: Page) -> str:
+    """The catalogue source's country, else the site's country-code TLD ("" if neither)."""
+    if page.country:
+        return page.country.upper()
+    host = (urlsplit(page.final_url or page.url).hostname or "").lower()
+    tld = host.rpartition(".")[2]
+    if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
+        return "GB" if tld == "uk" else tld.upper()
+    return ""
 
 
 def article_url(requested: str, final: str | None) -> str:
@@ -121,11 +137,11 @@ class Analyzer:
             return []
         limit = min(self.options.max_text_chars, SPACY_MAX_CHARS)
         tokens = [tokenize(e.text[:limit]) for _, e in items]
-        all_entities = self.entities.extract_many([(e.text, e.lang) for _, e in items], tokens)
+        all_entities = self.entities.extract_many(
+            [(e.text, e.lang, source_country(p)) for p, e in items], tokens)
         articles = []
         for (page, ext), toks, entities in zip(items, tokens, all_entities):
             aid = article_id(page.url)
-            signature = simhash(ext.text[:limit])
             articles.append(Article(
                 id=aid,
                 url=article_url(page.url, page.final_url),
@@ -139,7 +155,6 @@ class Analyzer:
                 fetched_at=page.fetched_at or utcnow(),
                 status=page.status,
                 content_hash=content_hash(ext.text),
-                simhash=signature,
                 # each article is its own story until the app shell's StoryGrouper
                 # (persistent, across crawls) finds it is a copy of an earlier one
                 story_id=aid,

@@ -155,17 +155,19 @@ class EntityExtractor:
         return self._models[lang]
 
     # -- extraction ------------------------------------------------------
-    def extract(self, text: str, lang: str | None) -> Entities:
-        return self.extract_many([(text, lang)])[0]
+    def extract(self, text: str, lang: str | None, country: str | None = None) -> Entities:
+        return self.extract_many([(text, lang, country)])[0]
 
-    def extract_many(self, items: Sequence[tuple[str, str | None]],
+    def extract_many(self, items: Sequence[tuple[str, str | None] | tuple[str, str | None, str | None]],
                      tokens: Sequence[list] | None = None) -> list[Entities]:
-        """Entities of each (text, lang); spaCy runs batched per language."""
+        """Entities of each (text, lang) or (text, lang, source country); spaCy runs
+        batched per language. The source country reads ambiguous money marks."""
         limit = min(self.options.max_text_chars, SPACY_MAX_CHARS)
-        texts = [text[:limit] for text, _ in items]
+        texts = [item[0][:limit] for item in items]
+        countries = [item[2] if len(item) > 2 else None for item in items]
         found: list[list[_Span] | None] = [None] * len(items)  # None: no model for the text
         by_lang: dict[str, list[int]] = {}
-        for i, (_, lang) in enumerate(items):
+        for i, (_, lang, *_rest) in enumerate(items):
             if lang and self.model(lang) is not None:
                 by_lang.setdefault(lang, []).append(i)
         for lang, idxs in by_lang.items():
@@ -179,13 +181,13 @@ class EntityExtractor:
                 found[i].extend(_Span(start + e.start_char, start + e.end_char, e.text, e.label_)
                                 for e in doc.ents)
         out = []
-        for i, (text, lang) in enumerate(zip(texts, (lang for _, lang in items))):
+        for i, (text, lang) in enumerate(zip(texts, (item[1] for item in items))):
             toks = tokens[i] if tokens is not None else None
-            out.append(self.combine(text, lang, found[i], toks))
+            out.append(self.combine(text, lang, found[i], toks, countries[i]))
         return out
 
     def combine(self, text: str, lang: str | None, ner: list[_Span] | None = None,
-                tokens=None) -> Entities:
+                tokens=None, country: str | None = None) -> Entities:
         """Merge gazetteer matches, spaCy's entities (ner; None when no model ran) and money."""
         if tokens is None:
             tokens = tokenize(text)
@@ -196,7 +198,7 @@ class EntityExtractor:
         has_ner = ner is not None
 
         entities = Entities()
-        entities.money = list(find_money(text, lang))
+        entities.money = list(find_money(text, lang, country))
         money_spans = [(m.start, m.end) for m in entities.money]
         gaz_places = [m for m in gaz_places if not _hits(m.start, m.end, money_spans)]
         gaz_orgs = [m for m in gaz_orgs if not _hits(m.start, m.end, money_spans)]

@@ -74,107 +74,23 @@ def to_usd(amount: float, currency: str) -> float | None:
 
 # --------------------------------------------------------------------------
 # Vocabulary
+# (nlp/data/money_words.toml: every word list below comes from there)
 
-# Currency written before the number. Case-sensitive: "RM", "Rp", "USD".
-PREFIXES: dict[str, str] = {
-    "US$": "USD", "U.S.$": "USD", "U.S. $": "USD", "US $": "USD", "USD$": "USD",
-    "USD": "USD", "$US": "USD", "$": "USD", "ဒေါ်လာ": "USD", "ကျပ်": "MMK",
-    "HK$": "HKD", "HKD": "HKD", "S$": "SGD", "SG$": "SGD", "SGD": "SGD",
-    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "NZ$": "NZD", "NZD": "NZD",
-    "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "NT$": "TWD", "TWD": "TWD",
-    "R$": "BRL", "MX$": "MXN", "MXN": "MXN",
-    "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP",
-    "¥": "CNY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY", "人民幣": "CNY",
-    "JP¥": "JPY", "JPY": "JPY", "美元": "USD", "港币": "HKD", "港元": "HKD",
-    "฿": "THB", "THB": "THB", "Bt": "THB", "Bt.": "THB",
-    "₱": "PHP", "PHP": "PHP", "Php": "PHP", "PhP": "PHP",
-    "RM": "MYR", "MYR": "MYR", "Rp": "IDR", "Rp.": "IDR", "IDR": "IDR",
-    "Rs": "INR", "Rs.": "INR", "₹": "INR", "INR": "INR",
-    "₫": "VND", "VND": "VND", "KHR": "KHR", "MMK": "MMK", "LAK": "LAK", "₭": "LAK",
-    "KSh": "KES", "Ksh": "KES", "KShs": "KES", "KES": "KES", "USh": "UGX", "UGX": "UGX",
-    "₦": "NGN", "NGN": "NGN", "₩": "KRW", "KRW": "KRW", "USDT": "USDT", "USDC": "USDC",
-    "泰达币": "USDT", "泰達幣": "USDT", "COP": "COP", "ARS": "ARS", "CLP": "CLP",
-}
-# Prefixes that are also ordinary letters: only directly before a digit, and
-# only when the figure has a magnitude or grouped thousands ("P1.2 billion",
-# "P500,000", not "P5" or "Form P2").
-STRICT_PREFIXES: dict[str, str] = {"P": "PHP", "Sh": "KES", "K": "MMK"}
+WORDS_PATH = Path(__file__).parent / "data" / "money_words.toml"
 
-# Currency written after the number (and its magnitude). Matched
-# case-insensitively, longest first; codes are matched case-sensitively.
-SUFFIX_WORDS: dict[str, str] = {
-    # US dollar
-    "dollars": "USD", "dollar": "USD", "us dollars": "USD", "u.s. dollars": "USD",
-    "us dollar": "USD", "american dollars": "USD", "dollars américains": "USD",
-    "dollars americains": "USD", "dollars us": "USD", "dollars des états-unis": "USD",
-    "dólares": "USD", "dolares": "USD", "dólar": "USD", "dólares estadounidenses": "USD",
-    "dólares americanos": "USD", "dólares de estados unidos": "USD",
-    "dolar": "USD", "dolar as": "USD", "dolar amerika": "USD", "dolar amerika serikat": "USD",
-    "đô la": "USD", "đô la mỹ": "USD", "đô-la": "USD", "dollari": "USD",
-    "ดอลลาร์": "USD", "ดอลลาร์สหรัฐ": "USD", "ดอลลาร์สหรัฐฯ": "USD", "美元": "USD", "美金": "USD",
-    # other dollars
-    "hong kong dollars": "HKD", "hk dollars": "HKD", "dollars de hong kong": "HKD",
-    "dollars hongkongais": "HKD", "港元": "HKD", "港币": "HKD", "港幣": "HKD",
-    "singapore dollars": "SGD", "singaporean dollars": "SGD", "dollars de singapour": "SGD",
-    "dollars singapouriens": "SGD", "新加坡元": "SGD", "新币": "SGD", "新元": "SGD",
-    "australian dollars": "AUD", "dollars australiens": "AUD", "澳元": "AUD",
-    "new zealand dollars": "NZD", "canadian dollars": "CAD", "dollars canadiens": "CAD",
-    "taiwan dollars": "TWD", "new taiwan dollars": "TWD", "新台币": "TWD", "台币": "TWD",
-    "新台幣": "TWD", "台幣": "TWD",
-    # euro, pound
-    "euros": "EUR", "euro": "EUR", "欧元": "EUR", "歐元": "EUR", "ยูโร": "EUR",
-    "pounds sterling": "GBP", "sterling": "GBP", "british pounds": "GBP",
-    "livres sterling": "GBP", "livres britanniques": "GBP", "libras esterlinas": "GBP", "英镑": "GBP", "英鎊": "GBP",
-    "ปอนด์": "GBP",
-    # Asia
-    "baht": "THB", "bahts": "THB", "thai baht": "THB", "บาท": "THB", "泰铢": "THB", "泰銖": "THB",
-    "yuan": "CNY", "yuans": "CNY", "chinese yuan": "CNY", "renminbi": "CNY",
-    "yuan renminbi": "CNY", "元": "CNY", "元人民币": "CNY", "人民币": "CNY", "人民幣": "CNY",
-    "หยวน": "CNY", "nhân dân tệ": "CNY",
-    "yen": "JPY", "yens": "JPY", "yenes": "JPY", "japanese yen": "JPY", "yens japonais": "JPY", "日元": "JPY", "日圆": "JPY", "円": "JPY", "เยน": "JPY",
-    "ringgit": "MYR", "malaysian ringgit": "MYR", "令吉": "MYR", "马币": "MYR", "林吉特": "MYR",
-    "ริงกิต": "MYR",
-    "pesos": "PHP", "peso": "PHP", "philippine pesos": "PHP", "pesos filipinos": "PHP",
-    "pesos philippins": "PHP", "菲律宾比索": "PHP", "比索": "PHP", "เปโซ": "PHP",
-    "pesos mexicanos": "MXN", "mexican pesos": "MXN", "pesos mexicains": "MXN",
-    "pesos colombianos": "COP", "colombian pesos": "COP", "pesos colombiens": "COP",
-    "pesos argentinos": "ARS", "argentine pesos": "ARS", "pesos chilenos": "CLP",
-    "chilean pesos": "CLP",
-    "rupiah": "IDR", "rupiahs": "IDR", "indonesian rupiah": "IDR", "印尼盾": "IDR",
-    "รูเปียห์": "IDR",
-    "kyat": "MMK", "kyats": "MMK", "myanmar kyat": "MMK", "缅币": "MMK", "缅元": "MMK",
-    "จ๊าด": "MMK", "ကျပ်": "MMK",
-    "riel": "KHR", "riels": "KHR", "cambodian riel": "KHR", "瑞尔": "KHR", "柬埔寨瑞尔": "KHR",
-    "เรียล": "KHR", "រៀល": "KHR",
-    "dong": "VND", "đồng": "VND", "vietnamese dong": "VND", "越南盾": "VND", "ด่ง": "VND",
-    "vnđ": "VND", "đ": "VND",
-    "ដុល្លារ": "USD", "ໂດລາ": "USD", "ກີບ": "LAK", "ဒေါ်လာ": "USD",
-    "kip": "LAK", "kips": "LAK", "lao kip": "LAK", "基普": "LAK", "กีบ": "LAK",
-    "rupees": "INR", "rupee": "INR", "indian rupees": "INR", "roupies": "INR",
-    "rupias": "INR", "卢比": "INR", "รูปี": "INR",
-    "nepalese rupees": "NPR", "sri lankan rupees": "LKR", "pakistani rupees": "PKR",
-    "taka": "BDT", "won": "KRW", "south korean won": "KRW", "korean won": "KRW", "韩元": "KRW",
-    "kenyan shillings": "KES", "ugandan shillings": "UGX", "tanzanian shillings": "TZS",
-    "shillings": "KES", "shilling": "KES", "shillings ougandais": "UGX", "shillings kényans": "KES",
-    "shillings kenyans": "KES", "shillings tanzaniens": "TZS", "chelines ugandeses": "UGX",
-    "chelines kenianos": "KES", "chelines": "KES", "roupies indiennes": "INR", "rupias indias": "INR",
-    "ringgits": "MYR", "bahts thaïlandais": "THB", "baht thaïlandais": "THB", "yuans chinois": "CNY", "肯尼亚先令": "KES", "乌干达先令": "UGX",
-    "坦桑尼亚先令": "TZS", "先令": "KES",
-    "sri lankan rupees": "LKR", "roupies srilankaises": "LKR", "roupies sri-lankaises": "LKR",
-    "nepali rupees": "NPR",
-    "naira": "NGN", "rand": "ZAR", "dirhams": "AED", "dirham": "AED", "dírhams": "AED",
-    "dírham": "AED", "uae dirhams": "AED", "emirati dirhams": "AED", "迪拉姆": "AED",
-    "soles": "PEN", "nuevos soles": "PEN", "reales": "BRL", "reais": "BRL",
-    "birr": "ETB", "ethiopian birr": "ETB", "ariary": "MGA", "cedis": "GHS", "cedi": "GHS",
-    "kwacha": "ZMW", "namibian dollars": "NAD", "dollars namibiens": "NAD",
-    "francs cfa": "XOF", "cfa francs": "XOF",
-    # crypto
-    "tether": "USDT", "tethers": "USDT", "泰达币": "USDT", "泰達幣": "USDT",
-    "usdt": "USDT", "usdc": "USDC",
-}
-# Words too common (or too short) to be read as a currency from ISO names alone.
-_ISO_NAME_STOPWORDS = {"sol", "som", "won", "rand", "lek", "lari", "kina", "tala", "pula", "dobra",
-                       "mvdol", "denar", "balboa", "gourde", "loti", "real", "mark"}
+
+def _load_words() -> dict:
+    with WORDS_PATH.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+_W = _load_words()
+_L = _W["lists"]
+
+PREFIXES: dict[str, str] = _W["prefixes"]
+STRICT_PREFIXES: dict[str, str] = _W["strict_prefixes"]
+SUFFIX_WORDS: dict[str, str] = _W["suffix_words"]
+_ISO_NAME_STOPWORDS = set(_L["iso_name_stopwords"])
 
 
 def _iso_currency_words() -> dict[str, str]:
@@ -201,118 +117,38 @@ def _iso_currency_words() -> dict[str, str]:
     return words
 
 
+
+
 SUFFIX_WORDS = {**_iso_currency_words(), **SUFFIX_WORDS}  # the curated entries win
+SUFFIX_CODES: dict[str, str] = _W["suffix_codes"]
+WEAK_SUFFIXES: dict[str, str] = _W["weak_suffixes"]
+MAGNITUDES: dict[str, float] = _W["magnitudes"]
+ABBREVIATIONS: dict[str, float] = _W["abbreviations"]
+SPACED_ABBREVIATIONS = set(_L["spaced_abbreviations"])
+NUMBER_WORDS: dict[str, float] = _W["number_words"]
+VAGUE_PREFIX_WORDS = set(_L["vague_prefix_words"])
+HEDGES = tuple(_L["hedges"])
+HEDGE_SUFFIXES = tuple(_L["hedge_suffixes"])
+RANGE_CONNECTORS = tuple(_L["range_connectors"])
+RANGE_AND = tuple(_L["range_and"])
+RANGE_LEADS = tuple(_L["range_leads"])
+VAGUE_MULTIPLIERS: dict[str, float] = _W["vague_multipliers"]
+VAGUE_MAGNITUDES: dict[str, float] = _W["vague_magnitudes"]
+VAGUE_SINGULAR = set(_L["vague_singular"])
+CJK_DIGITS: dict[str, float] = _W["cjk_digits"]
+CJK_SMALL: dict[str, float] = _W["cjk_small"]
+CJK_BIG: dict[str, float] = _W["cjk_big"]
+THAI_DIGITS: dict[str, float] = _W["thai_digits"]
+THAI_SMALL: dict[str, float] = _W["thai_small"]
+THAI_BIG: dict[str, float] = _W["thai_big"]
+SCALED_UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in _W["scaled_units"].items()}
+_FAMILIES: dict[str, str] = _W["families"]
+COUNTRY_SIGN: dict[str, str] = _W["country_sign"]
+COUNTRY_DOLLAR: dict[str, str] = _W["country_dollar"]
+COUNTRY_YUAN: dict[str, str] = _W["country_yuan"]
+COUNTRY_YEN: dict[str, str] = _W["country_yen"]
+COUNTRY_FAMILIES: dict[str, dict[str, str]] = _W["country_families"]
 
-SUFFIX_CODES: dict[str, str] = {
-    code: code for code in (
-        "USD", "EUR", "GBP", "THB", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "TWD", "JPY",
-        "KRW", "MYR", "PHP", "IDR", "MMK", "KHR", "VND", "LAK", "INR", "KES", "UGX", "NGN",
-        "USDT", "USDC", "CHF", "AED", "BDT", "PKR", "LKR", "NPR", "BRL", "MXN", "ZAR", "COP",
-        "ARS", "CLP", "PEN", "ETB", "MGA", "GHS", "ZMW", "NAD", "XOF")
-} | {"RMB": "CNY", "USDt": "USDT", "€": "EUR", "$": "USD", "$US": "USD", "$ US": "USD",
-     "US$": "USD", "£": "GBP", "₫": "VND", "฿": "THB", "₱": "PHP", "¥": "CNY"}
-# Ambiguous words that are money only after a magnitude ("5 million pounds",
-# "3 million won"), never after a bare number ("5 pounds", "they won 3").
-WEAK_SUFFIXES = {"pounds": "GBP", "livres": "GBP", "won": "KRW", "rand": "ZAR", "taka": "BDT"}
-
-# Magnitude words after a number -> multiplier. Several in a row multiply
-# ("mil millones", "พันล้าน", "千万", "nghìn tỷ").
-MAGNITUDES: dict[str, float] = {
-    "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
-    "billion": 1e9, "billions": 1e9, "trillion": 1e12, "trillions": 1e12,
-    "mille": 1e3, "milliers": 1e3, "milliard": 1e9, "milliards": 1e9,
-    "mil": 1e3, "millón": 1e6, "millon": 1e6, "millones": 1e6, "billón": 1e12,
-    "billones": 1e12, "milhão": 1e6, "milhões": 1e6, "bilhão": 1e9, "bilhões": 1e9,
-    "millionen": 1e6, "milliarden": 1e9,
-    "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
-    "bilion": 1e9, "trilion": 1e12, "milyon": 1e6, "bilyon": 1e9,
-    "nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
-    "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
-    "ពាន់": 1e3, "ម៉ឺន": 1e4, "សែន": 1e5, "លាន": 1e6, "ប៊ីលាន": 1e9,  # Khmer
-    "ພັນ": 1e3, "ລ້ານ": 1e6, "ຕື້": 1e9,  # Lao
-    "ထောင်": 1e3, "သောင်း": 1e4, "သိန်း": 1e5, "သန်း": 1e6, "ဘီလီယံ": 1e9,  # Burmese
-    "พัน": 1e3, "หมื่น": 1e4, "แสน": 1e5, "ล้าน": 1e6,
-    "十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
-}
-# Abbreviations: only right after the digits ("$4.2m", "$1.5bn", "500k"), or
-# after one space for the unambiguous ones ("$1.5 bn", "2,5 M€").
-ABBREVIATIONS: dict[str, float] = {
-    "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "mln": 1e6, "MM": 1e6,
-    "b": 1e9, "B": 1e9, "bn": 1e9, "Bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12,
-    "Md": 1e9, "Mds": 1e9, "Mrd": 1e9, "Mrds": 1e9, "Mio": 1e6, "cr": 1e7,
-    "bil": 1e9, "mil": 1e6,  # Malaysian press: "RM1.2bil", "RM500mil" (spaced "mil" is Spanish 1e3)
-}
-SPACED_ABBREVIATIONS = {"mn", "mln", "bn", "Bn", "bln", "tn", "trn", "Mds", "Mrd", "Mrds", "Mio", "cr", "MM", "Md"}
-
-# Number words, only before a magnitude ("a million dollars", "deux milliards").
-NUMBER_WORDS: dict[str, float] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100,
-    "several hundred": 100, "a few": 1, "several": 1, "a few hundred": 100, "half a": 0.5,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cinquante": 50, "cent": 100,
-    "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
-    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "veinte": 20, "cincuenta": 50,
-    "cien": 100, "mil": 1000,
-    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "sepuluh": 10, "seratus": 100,
-}
-VAGUE_PREFIX_WORDS = {"several hundred", "a few", "several", "a few hundred"}
-
-# Hedges before a figure make it approximate.
-HEDGES = (
-    "about", "around", "roughly", "approximately", "approx.", "nearly", "almost", "some",
-    "an estimated", "estimated", "more than", "over", "at least", "up to", "upwards of",
-    "in excess of", "close to", "as much as", "as many as", "less than", "under", "just over",
-    "just under", "several", "many",
-    "environ", "près de", "pres de", "plus de", "quelque", "quelques", "au moins", "jusqu'à",
-    "jusqu’à", "presque", "moins de", "plusieurs",
-    "más de", "mas de", "casi", "cerca de", "alrededor de", "unos", "unas", "aproximadamente",
-    "al menos", "hasta", "menos de", "varios",
-    "sekitar", "lebih dari", "hampir", "kurang lebih", "setidaknya", "hingga", "puluhan",
-    "ratusan", "khoảng", "hơn", "gần", "hàng",
-    "ประมาณ", "เกือบ", "กว่า", "ราว", "ราวๆ", "อย่างน้อย", "หลาย", "นับ", "เกิน",
-    "约", "約", "大约", "大約", "近", "将近", "超过", "超過", "逾", "多达", "上", "数", "數",
-    "几", "幾", "至少",
-)
-HEDGE_SUFFIXES = ("+", "多", "余", "餘", "กว่า", "-odd")
-
-# Range connectors between two figures. "and"-like ones need a lead word
-# ("between $1m and $2m"); the others stand alone ("$1m-$2m", "1 to 2 million").
-RANGE_CONNECTORS = ("-", "–", "—", "to", "à", "a", "hasta", "hingga", "sampai", "ถึง",
-                    "至", "到", "~", "～", "đến")
-RANGE_AND = ("and", "et", "y", "dan", "และ", "và")
-RANGE_LEADS = ("between", "entre", "antara", "ระหว่าง", "từ", "from", "de", "介于", "在")
-
-# Vague amounts: "[multiplier of] <plural magnitude> of <currency>".
-VAGUE_MULTIPLIERS: dict[str, float] = {
-    "hundreds of": 100, "tens of": 10, "dozens of": 10, "several": 1, "many": 1,
-    "des centaines de": 100, "des dizaines de": 10, "centaines de": 100,
-    "dizaines de": 10, "plusieurs": 1, "des": 1, "quelques": 1,
-    "cientos de": 100, "decenas de": 10, "varios": 1, "unos": 1,
-    "ratusan": 100, "puluhan": 10, "beberapa": 1, "hàng trăm": 100, "hàng chục": 10, "hàng": 1,
-    "nhiều": 1,
-}
-VAGUE_MAGNITUDES: dict[str, float] = {
-    "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
-    "milliers": 1e3, "milliards": 1e9,
-    "miles de millones": 1e9, "millones": 1e6, "miles": 1e3, "billones": 1e12,
-    "ribuan": 1e3, "jutaan": 1e6, "miliaran": 1e9, "triliunan": 1e12,
-    # singular ones count only after a multiplier ("puluhan juta", "hàng tỷ")
-    "juta": 1e6, "miliar": 1e9, "triliun": 1e12, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
-    "nghìn tỷ": 1e12,
-}
-VAGUE_SINGULAR = {"juta", "miliar", "triliun", "triệu", "tỷ", "tỉ", "nghìn tỷ"}
-
-# Chinese and Thai numerals: digits and multipliers.
-CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "兩": 2, "贰": 2, "三": 3,
-              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CJK_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
-THAI_DIGITS = {"หนึ่ง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5,
-               "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9}
-THAI_SMALL = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 1e4, "แสน": 1e5}
-THAI_BIG = {"ล้าน": 1e6}
 
 # --------------------------------------------------------------------------
 # Compiled patterns
@@ -372,7 +208,6 @@ ABBREVIATION_RE = re.compile(
     rf"(?P<space>{_SP})?(?P<abbr>{_alt(ABBREVIATIONS)})(?:(?![{_LETTER}])|(?=[€$]))")
 # Units that carry their own scale: Mexican "mdd" (millones de dólares),
 # "mdp" (millones de pesos), "mmdd" (miles de millones de dólares).
-SCALED_UNITS = {"mdd": ("USD", 1e6), "mdp": ("MXN", 1e6), "mmdd": ("USD", 1e9)}
 SCALED_UNIT_RE = re.compile(rf"{_SP}?(?P<unit>(?i:mmdd|mdd|mdp)){_END}")
 HEDGE_AFTER_RE = re.compile(rf"{_SP}?(?:{_HEDGE_SUFFIX})|\+|-odd{_END}")
 
@@ -573,8 +408,10 @@ NUMERAL_HEDGE_RE = re.compile("(?:หลาย|นับ|数|數|几|幾|上|逾
 # The extractor
 
 
-def find_money(text: str, lang: str | None = None) -> list[Money]:
-    """Every sum of money in text, in order, with character offsets into text."""
+def find_money(text: str, lang: str | None = None, country: str | None = None) -> list[Money]:
+    """Every sum of money in text, in order, with character offsets into text.
+    country (ISO 3166-1 alpha-2 of the publishing source) reads ambiguous marks:
+    "$" in a Singapore paper is SGD, "元" in a Taiwanese one TWD (money_words.toml)."""
     if not text:
         return []
     lang = (lang or "").split("-")[0].lower() or None
@@ -587,7 +424,42 @@ def find_money(text: str, lang: str | None = None) -> list[Money]:
         money.text = text[money.start:money.end]
     _bare_words_follow_context(results)
     _yen_sign_follows_context(results)
+    if country:
+        _marks_follow_country(results, country.upper())
     return results
+
+
+# "$", "dollars", "元" qualified as US or Chinese money keep their meaning anywhere.
+_US_QUALIFIED = re.compile(r"(?i:\bus\b|u\.s\.|usd|americ|améric|états|estados|estadoun|us\$|\$\s?us)")
+_BARE_SIGN = re.compile(r"(?<![A-Za-z.$])\$(?![A-Za-z])")
+_DOLLAR_WORD = re.compile(r"(?i:dollars?)(?![A-Za-z])")
+_YUAN_QUALIFIED = re.compile("人民币|人民幣|美元|港元|港币|港幣|新台币|新台幣|台币|台幣|(?i:rmb|yuan)")
+
+
+def _marks_follow_country(results: list[Money], country: str) -> None:
+    for m in results:
+        t = m.text
+        new = None
+        if m.currency == "USD" and not _US_QUALIFIED.search(t):
+            if country in COUNTRY_SIGN and _BARE_SIGN.search(t):
+                new = COUNTRY_SIGN[country]
+            elif country in COUNTRY_DOLLAR and _DOLLAR_WORD.search(t):
+                new = COUNTRY_DOLLAR[country]
+        elif m.currency == "CNY" and "元" in t and not _YUAN_QUALIFIED.search(t):
+            new = COUNTRY_YUAN.get(country)
+        elif m.currency == "CNY" and "¥" in t:
+            new = COUNTRY_YEN.get(country)
+        else:
+            low = _key(t)
+            for root, default in _FAMILIES.items():
+                local = COUNTRY_FAMILIES.get(root, {}).get(country)
+                if m.currency == default and local and root in low \
+                        and not any(k in low for k in _QUALIFIED[root]):
+                    new = local
+                    break
+        if new and new != m.currency:
+            m.currency = new
+            m.usd = to_usd(m.amount, new)
 
 
 def _yen_sign_follows_context(results: list[Money]) -> None:
@@ -605,8 +477,6 @@ def _yen_sign_follows_context(results: list[Money]) -> None:
 # Currency words shared by several countries: bare, they mean the default
 # currency; when the same text names a qualified one ("pesos colombianos",
 # "Ugandan shillings", "Sri Lankan rupees"), the bare ones follow it.
-_FAMILIES = {"peso": "PHP", "shilling": "KES", "chelin": "KES", "rupee": "INR", "roupie": "INR",
-             "rupia": "INR", "先令": "KES"}
 _QUALIFIED = {root: tuple(k for k in _SUFFIX_LOOKUP if root in k and k.rstrip("s") != root)
               for root in _FAMILIES}
 

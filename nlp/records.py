@@ -7,7 +7,7 @@ Everything here is plain data: no I/O, no third-party imports, so every stage
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -27,6 +27,9 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
     encoding: str | None = None  # what the HTTP layer decided, if anything
     source: str = ""  # catalogue source name, or the host of an ad-hoc URL
+    # ISO 3166-1 alpha-2 of the catalogue source ("" when unknown: the site's
+    # country-code TLD stands in); reads ambiguous money marks ("$", "元")
+    country: str = ""
     fetched_at: datetime = field(default_factory=utcnow)
     # Hints from the feed/sitemap entry that listed this page; extraction
     # prefers the page's own metadata and falls back to these.
@@ -108,13 +111,32 @@ class Entities:
             "nationalities": list(self.nationalities),
         }
 
+    # Read access in the shape of to_json() (entities["orgs"][0]["name"]), for code
+    # written when search hits carried the stored JSON instead of this record.
+    def __getitem__(self, kind: str) -> list[Any]:
+        if kind not in _KINDS:
+            raise KeyError(kind)
+        return [v if isinstance(v, str) else v.to_json() for v in getattr(self, kind)]
+
+    def get(self, kind: str, default: Any = None) -> Any:
+        return self[kind] if kind in _KINDS else default
+
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> "Entities":
         data = data or {}
 
         def build(klass, rows):
             names = {f.name for f in dataclasses.fields(klass)}
-            return [klass(**{k: v for k, v in row.items() if k in names}) for row in rows or []]
+            out = []
+            for row in rows or []:
+                # Compact copies (the alerts outbox) may lack a field: fill it, do not fail.
+                values = {"text": row.get("text") or row.get("name") or "",
+                          "name": row.get("name") or row.get("text") or "",
+                          "country": None, "usd": None, "currency": "",
+                          "amount": row.get("usd") or 0.0}
+                values.update((k, v) for k, v in row.items() if k in names)
+                out.append(klass(**{k: v for k, v in values.items() if k in names}))
+            return out
 
         return cls(
             places=build(Place, data.get("places")),
@@ -139,6 +161,9 @@ class Entities:
         return max(values) if values else None
 
 
+_KINDS = frozenset(f.name for f in dataclasses.fields(Entities))
+
+
 @dataclass
 class Article:
     """An extracted, understood article: what the index stores."""
@@ -156,7 +181,9 @@ class Article:
     fetched_at: datetime = field(default_factory=utcnow)
     status: int = 200
     content_hash: str = ""
-    simhash: int = 0  # 64-bit near-duplicate signature of the text
+    # Accepted and ignored: callers written when articles carried a SimHash, which
+    # nothing read (stories group copies by shared sentences, scamscope/stories.py).
+    simhash: InitVar[int] = 0
     story_id: str = ""  # shared by near-duplicate copies of one wire story
     entities: Entities = field(default_factory=Entities)
     relevance: float = 0.0  # 0..1, how much this is about scam centres
@@ -177,7 +204,6 @@ class Article:
             "fetched_at": iso(self.fetched_at),
             "status": self.status,
             "content_hash": self.content_hash,
-            "simhash": self.simhash,
             "story_id": self.story_id,
             "entities": self.entities.to_json(),
             "relevance": self.relevance,
@@ -199,7 +225,6 @@ class Article:
             fetched_at=parse_iso(data.get("fetched_at")) or utcnow(),
             status=int(data.get("status") or 0),
             content_hash=data.get("content_hash") or "",
-            simhash=int(data.get("simhash") or 0),
             story_id=data.get("story_id") or "",
             entities=Entities.from_json(data.get("entities")),
             relevance=float(data.get("relevance") or 0.0),

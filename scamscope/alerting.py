@@ -33,9 +33,7 @@ def alert_options(settings: Settings, *, need_smtp: bool = False) -> AlertOption
                                   timeout=settings.smtp_timeout)
         except MailConfigError as exc:
             raise ConfigError(str(exc)) from exc
-    minute = settings.schedule_minute_seconds
-    if minute <= 0:
-        raise ConfigError("schedule_minute_seconds must be more than 0")
+    minute = settings.schedule_minute_seconds  # > 0: load_settings checked it
     return AlertOptions(
         smtp=smtp, mail_from=settings.mail_from, public_url=settings.public_url,
         secret=load_secret(data_dir, settings.secret_key),

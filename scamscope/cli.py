@@ -15,7 +15,7 @@ from typing import Sequence
 
 from scamscope import errors
 from scamscope.commands import COMMANDS
-from scamscope.config import ConfigError, load_settings
+from scamscope.config import LOG_DATEFMT, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
         # the default output; -v brings it back.
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        datefmt=LOG_DATEFMT)
     for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlan", "apscheduler",
                   "urllib3", "mail.log", "httpx", "uvicorn.access"):
         if verbose < 2:
@@ -104,9 +105,11 @@ def configure_logging(verbose: int, quiet: bool, level_name: str) -> None:
     # trafilatura warns "discarding data" for each page it finds no text in; the
     # nlp stage reports that page once, with its reason, so a second line is noise.
     # The search clients log every failover between nodes with a traceback;
-    # the index layer already reports what matters in one line.
+    # the index layer already reports what matters in one line. APScheduler warns each
+    # time a job is skipped because its last run is still going: that is max_instances=1
+    # doing its job, and the daemon prints each crawl's own line anyway.
     for noisy in ("elastic_transport", "opensearch", "elasticsearch", "trafilatura", "htmldate",
-                  "courlan"):
+                  "courlan", "apscheduler"):
         if verbose < 1:
             logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 
@@ -119,18 +122,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         overrides = {"data_dir": args.data_dir, "index": args.index, "smtp": args.smtp}
         settings = load_settings(args.config, overrides=overrides)
-    except ConfigError as exc:
+    except errors.UserError as exc:  # ConfigError: a bad file, variable or flag
         sys.stderr.write(f"scamscope: {exc}\n")
-        return EXIT_USAGE
+        return exc.exit_code
     configure_logging(args.verbose, args.quiet, settings.log_level)
     try:
         return int(args._run(args, settings) or 0)
     except errors.UserError as exc:
         sys.stderr.write(f"scamscope {args.command}: {exc}\n")
         return exc.exit_code
-    except ConfigError as exc:
-        sys.stderr.write(f"scamscope {args.command}: {exc}\n")
-        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("scamscope: interrupted\n")
         return 130

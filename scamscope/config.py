@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from scamscope.errors import UserError
+
 ENV_PREFIX = "SCAMSCOPE_"
+# One timestamp format for every line a person reads (log lines and the daemon's own).
+LOG_DATEFMT = "%Y-%m-%d %H:%M:%S"
 
 
-class ConfigError(Exception):
-    """Bad configuration. The message is one line meant for the user."""
+class ConfigError(UserError):
+    """Bad configuration. The message is one line meant for the user (exit 2)."""
 
 
 def _s(default: Any, help: str, *, secret: bool = False, choices: tuple | None = None):
@@ -239,6 +243,8 @@ def load_settings(config_file: str | os.PathLike | None = None,
         raise ConfigError("crawl_max_minutes must be more than 0")
     if not settings.analysis_timeout > 0:
         raise ConfigError("analysis_timeout must be more than 0 seconds")
+    if not settings.schedule_minute_seconds > 0:
+        raise ConfigError("schedule_minute_seconds must be more than 0")
     settings.origins = origins
     return settings
 

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
+from indexer.fields import ALL_FACETS, FIELDS
 from indexer.query import SORTS, Query
 from nlp.language import normalise_tag
 from scamscope.errors import UserError
@@ -74,22 +75,15 @@ def _number(params: Mapping[str, Any], name: str) -> float | None:
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", default=None, metavar="QUERY",
                         help='full text: words, "phrases", OR, -exclude, (groups), prefix*')
-    parser.add_argument("--place", action="append", default=[], metavar="P",
-                        help="place by canonical name, e.g. 'KK Park' (repeatable)")
-    parser.add_argument("--country", action="append", default=[], metavar="CC",
-                        help="ISO 3166 country code, e.g. MM (repeatable)")
-    parser.add_argument("--org", action="append", default=[], metavar="O",
-                        help="organisation by canonical name, e.g. 'United Nations' (repeatable)")
+    for f in FIELDS:  # --country, --place, --org, --lang, --source...
+        parser.add_argument(f"--{f.name}", action="append", default=[], metavar=f.metavar,
+                            help=f.help)
     parser.add_argument("--min-usd", type=float, default=None, metavar="N",
                         help="mentions at least this many US dollars")
     parser.add_argument("--min-relevance", type=float, default=None, metavar="R",
                         help="relevance to scam centres, 0..1")
     parser.add_argument("--since", default=None, metavar="D", help="from date (YYYY-MM-DD or 7d)")
     parser.add_argument("--until", default=None, metavar="D", help="to date, inclusive")
-    parser.add_argument("--lang", action="append", default=[], metavar="LL",
-                        help="language code, e.g. en (repeatable)")
-    parser.add_argument("--source", action="append", default=[], metavar="S",
-                        help="source name (repeatable)")
 
 
 def _split(values: Any) -> list[str]:
@@ -107,17 +101,17 @@ def _split(values: Any) -> list[str]:
 def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: int = 0,
                        sort: str | None = None) -> Query:
     """Build a Query from flag-named values (CLI namespace as dict, or web parameters)."""
-    countries = _split(params.get("country"))
-    for code in countries:
+    lists = {f.attr: _split(params.get(f.name)) for f in FIELDS}
+    for code in lists["countries"]:
         if not re.fullmatch(r"[A-Za-z]{2}", code):
             raise UserError(f"country {code!r} is not an ISO 3166 two-letter code such as MM")
+    lists["langs"] = list(dict.fromkeys(language_code(code) for code in lists["langs"]))
     min_usd = _number(params, "min_usd")
     min_relevance = _number(params, "min_relevance")
     if min_usd is not None and min_usd < 0:
         raise UserError(f"min-usd must be 0 or more, not {params.get('min_usd')!r}")
     if min_relevance is not None and not 0 <= min_relevance <= 1:
         raise UserError("min-relevance must be between 0 and 1")
-    langs = list(dict.fromkeys(language_code(code) for code in _split(params.get("lang"))))
     sort = sort or params.get("sort") or "relevance"
     if sort not in SORTS:
         raise UserError(f"sort must be one of {', '.join(SORTS)}")
@@ -128,8 +122,6 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
     text = params.get("query")
     if text is None:
         text = params.get("q")
-    return Query(text=text or None, countries=countries, places=_split(params.get("place")),
-                 orgs=_split(params.get("org")), langs=langs,
-                 sources=_split(params.get("source")), min_usd=min_usd,
-                 min_relevance=min_relevance, since=since, until=until, sort=sort,
-                 limit=limit, offset=offset)
+    return Query(text=text or None, **lists, min_usd=min_usd, min_relevance=min_relevance,
+                 since=since, until=until, sort=sort, limit=limit, offset=offset,
+                 facet_names=ALL_FACETS)

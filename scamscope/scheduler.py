@@ -24,13 +24,18 @@ crawls to stop at once. Alert delivery state is in
 alerts.db, so a restart resumes with nothing lost and no duplicate mail beyond the window
 documented in alerts/mailer.py.
 
-With settings.web_in_daemon the web UI (scamscope.web.app.create_app) is served by uvicorn
-in a thread; if the web module is missing or its port is taken, the daemon runs without it.
+Output (stdout, one `YYYY-MM-DD HH:MM:SS` stamp format with the log lines): one line per
+crawl and one per cycle of crawls (scamscope/crawl_report.py), read from each crawl's
+`--json` summary; the crawls' own log lines only at -v.
+
+With settings.web_in_daemon the web UI is served in a thread by the same server as
+`scamscope serve` (scamscope.webserver: same hardening, same warnings; uvicorn leaves the
+signals to the main thread, i.e. to the daemon); if its port is taken, the daemon runs
+without it.
 """
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import logging
 import os
 import signal
@@ -43,7 +48,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from scamscope.config import ConfigError, Settings
+from scamscope.config import LOG_DATEFMT, Settings
+from scamscope.crawl_report import Cycle, crawl_outcome
 from scamscope.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -94,9 +100,7 @@ def job_specs(settings: Settings, sources: Sequence[Any]) -> list[JobSpec]:
 
     from scamscope.alerting import parse_daily_at
 
-    minute = settings.schedule_minute_seconds
-    if minute <= 0:
-        raise ConfigError("schedule_minute_seconds must be more than 0")
+    minute = settings.schedule_minute_seconds  # > 0: load_settings checked it
     specs = []
     for source in sources:
         if not getattr(source, "enabled", True):
@@ -114,18 +118,6 @@ def job_specs(settings: Settings, sources: Sequence[Any]) -> list[JobSpec]:
     specs.append(JobSpec("alerts:daily", alerts_job, ("daily",),
                          CronTrigger(hour=hour, minute=mins), "alerts", "daily alerts"))
     return specs
-
-
-def configured_sources(settings: Settings) -> list[Any]:
-    """The effective sources (bundled catalogue or sources_file, plus [[sources]] tables)."""
-    from crawler.errors import CatalogueError
-    from crawler.sources import load_sources
-
-    try:
-        return load_sources(settings.sources_file or None, settings.sources,
-                            default_interval=settings.crawl_interval_minutes)
-    except CatalogueError as exc:
-        raise UserError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------------- lock
@@ -175,27 +167,43 @@ class Daemon:
     failures: int = 0
     _children: set = field(default_factory=set)
     _children_lock: threading.Lock = field(default_factory=threading.Lock)
+    _out_lock: threading.Lock = field(default_factory=threading.Lock)
+    verbose: int = 0  # -v: crawls' own log lines too
+    cycle: Cycle | None = None
     _web: Any = None
     _web_thread: threading.Thread | None = None
 
     # ---- output
 
+    def _echo(self, raw: str) -> None:
+        with self._out_lock:
+            self.out.write(raw)
+            self.out.flush()
+
     def say(self, line: str) -> None:
-        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-        self.out.write(f"{stamp} {line}\n")
-        self.out.flush()
+        # The same stamp as the log lines (cli.LOG_DATEFMT), so -v output reads as one.
+        stamp = datetime.now().strftime(LOG_DATEFMT)
+        with self._out_lock:
+            self.out.write(f"{stamp} {line}\n")
+            self.out.flush()
 
     # ---- jobs
 
     def crawl(self, source: str) -> int:
+        """One crawl in a subprocess; one line about it (its own output only at -v)."""
         if self.stopping.is_set():
             return 0
-        cmd = [sys.executable, "-m", "scamscope", *self.global_args, "crawl", "--source", source]
+        cmd = [sys.executable, "-m", "scamscope", *self.global_args, "crawl", "--json",
+               "--source", source]
         started = time.monotonic()
         # Own session: a Ctrl-C in the terminal reaches only the daemon, which then asks
         # the crawl to stop once, instead of both being interrupted at once.
-        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL)
-        self.say(f"crawl {source}: started (pid {proc.pid})")
+        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                errors="replace")
+        if self.verbose:
+            self.say(f"crawl {source}: started (pid {proc.pid})")
+        output = _Drain(proc, self._echo if self.verbose else None)
         with self._children_lock:
             self._children.add(proc)
         try:
@@ -203,16 +211,17 @@ class Daemon:
         finally:
             with self._children_lock:
                 self._children.discard(proc)
-        took = time.monotonic() - started
+            output.join()
         if code != 0:
             self.failures += 1
-        if code == 0:
-            outcome = "done"
-        elif code < 0:
-            outcome = f"stopped by signal {-code}"
-        else:
-            outcome = f"failed (exit {code})"
-        self.say(f"crawl {source}: {outcome} in {took:.0f}s")
+        outcome = crawl_outcome(source, output.summary(), code, time.monotonic() - started,
+                                output.last_error())
+        self.say(outcome.line)
+        if self.cycle is not None:
+            with self._children_lock:
+                line = self.cycle.add(outcome)
+            if line:
+                self.say(line)
         return code
 
     def _wait_crawl(self, source: str, proc: subprocess.Popen) -> int:
@@ -254,7 +263,7 @@ class Daemon:
                 index.close()
         except Exception as exc:  # a job must never take the daemon down
             self.failures += 1
-            message = translate(exc) if not isinstance(exc, (UserError, ConfigError)) else exc
+            message = exc if isinstance(exc, UserError) else translate(exc)
             if message is None:
                 log.exception("%s failed", label)
                 message = f"{type(exc).__name__}: {exc}"
@@ -282,42 +291,31 @@ class Daemon:
     # ---- web
 
     def start_web(self) -> None:
+        """The same server as `scamscope serve` (scamscope.webserver), in a thread; if it
+        cannot start, the daemon runs without it."""
         settings = self.settings
         if not settings.web_in_daemon:
             return
-        if importlib.util.find_spec("scamscope.web") is None or \
-                importlib.util.find_spec("scamscope.web.app") is None:
-            self.say("web UI: not available in this build; running without it")
-            return
         try:
-            import uvicorn
+            from scamscope.webserver import web_server
 
-            from scamscope.web.app import create_app
-
-            app = create_app(settings)
-        except Exception as exc:
-            self.say(f"web UI: cannot start ({type(exc).__name__}: {exc}); running without it")
+            server = web_server(settings)
+        except UserError as exc:  # the port is taken, the host does not resolve
+            self.say(f"web UI: {exc}; running without it")
             return
-        config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
-                                log_level="warning", lifespan="on")
-        server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # signals are the daemon's
-
-        def serve() -> None:
-            try:
-                server.run()
-            except SystemExit:
-                self.say(f"web UI: cannot listen on {settings.web_host}:{settings.web_port} "
-                         "(in use?); running without it")
-
+        except ImportError as exc:
+            self.say(f"web UI: not available in this build ({exc}); running without it")
+            return
         self._web = server
-        self._web_thread = threading.Thread(target=serve, name="web", daemon=True)
+        self._web_thread = threading.Thread(target=server.run, name="web", daemon=True)
         self._web_thread.start()
-        self.say(f"web UI: http://{settings.web_host}:{settings.web_port}/")
+        self.say(f"web UI: {server.url}")
+        for line in server.warnings:
+            self.say(f"web UI: {line}")
 
     def stop_web(self) -> None:
         if self._web is not None:
-            self._web.should_exit = True
+            self._web.stop()
             if self._web_thread is not None:
                 self._web_thread.join(timeout=10)
 
@@ -364,6 +362,7 @@ class Daemon:
         previous = {}
         try:
             specs = job_specs(self.settings, self.sources)
+            self.cycle = _cycle(specs)
             for sig in (signal.SIGTERM, signal.SIGINT):
                 previous[sig] = signal.signal(sig, self._on_signal)
             scheduler = self.build_scheduler()
@@ -414,6 +413,7 @@ class Daemon:
         _daemon = self
         try:
             specs = job_specs(self.settings, self.sources)
+            self.cycle = _cycle(specs)
             codes = []
             for spec in specs:
                 if spec.func is crawl_job:
@@ -423,6 +423,54 @@ class Daemon:
         finally:
             _daemon = None
             lock.release()
+
+
+def _cycle(specs: list[JobSpec]) -> Cycle:
+    return Cycle(frozenset(spec.args[0] for spec in specs if spec.func is crawl_job))
+
+
+class _Drain:
+    """Reads a crawl's stdout (its --json summary) and stderr (its log) while it runs, so
+    neither pipe fills up; echo, when given, gets the log lines as they come (-v)."""
+
+    def __init__(self, proc: subprocess.Popen, echo: Callable[[str], None] | None):
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self.threads = [threading.Thread(target=self._read, args=(proc.stdout, self.stdout, None),
+                                         daemon=True),
+                        threading.Thread(target=self._read, args=(proc.stderr, self.stderr, echo),
+                                         daemon=True)]
+        for thread in self.threads:
+            thread.start()
+
+    @staticmethod
+    def _read(stream, into: list[str], echo: Callable[[str], None] | None) -> None:
+        for line in stream:
+            if len(into) < 10_000:  # bounded: a runaway log must not fill memory
+                into.append(line)
+            if echo is not None:
+                echo(line)
+        stream.close()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def summary(self) -> dict | None:
+        import json
+
+        try:
+            data = json.loads("".join(self.stdout))
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def last_error(self) -> str:
+        for line in reversed(self.stderr):
+            line = line.strip()
+            if line:
+                return line.removeprefix("scamscope crawl: ")[:300]
+        return ""
 
 
 def _first_run(spec: JobSpec, now: datetime) -> datetime:

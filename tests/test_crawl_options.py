@@ -35,5 +35,7 @@ def test_polite_defaults():
     assert {f.name for f in dataclasses.fields(CrawlOptions)} >= {
         "user_agent", "obey_robots", "concurrent_per_domain", "concurrent_requests",
         "download_delay", "autothrottle", "timeout", "max_page_bytes", "retries",
-        "max_retry_after", "revisit_days", "allow_private_addresses", "max_pages_per_source",
+        "max_retry_after", "allow_private_addresses", "max_pages_per_source",
         "state_path"}
+    # The revisit window is the sink's (pipeline.build_sink), not the crawler's.
+    assert "revisit_days" not in {f.name for f in dataclasses.fields(CrawlOptions)}

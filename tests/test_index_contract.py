@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from indexer.analysis import stem_token
 from indexer.errors import QuerySyntaxError
 from indexer.query import (FACETS, And, Not, Or, Phrase, Query, Term, name_key, parse_query,
                            words_of)
@@ -209,9 +210,11 @@ def test_same_story_lists_the_other_copies(corpus_index):
 @pytest.mark.parametrize("text, expected", [
     ("scam", {"myawaddy", "myawaddy_copy", "hostile", "prince"}),
     ("scam centre", {"myawaddy"}),
-    ("scam AND compound", {"myawaddy_copy"}),  # no stemming: "compounds" is another word
+    ("scam AND compound", {"myawaddy_copy", "prince"}),  # stemmed: "compounds" too
+    ('scam AND "compound"', {"myawaddy_copy"}),  # quoted: exactly this word
     ("scam OR floods", {"myawaddy", "myawaddy_copy", "hostile", "prince", "floods"}),
-    ("scam -compound", {"myawaddy", "hostile", "prince"}),
+    ("scam -compound", {"myawaddy", "hostile"}),  # nor "compounds"
+    ('scam -"compound"', {"myawaddy", "hostile", "prince"}),
     ("scam NOT myawaddy", {"hostile", "prince"}),
     ('"scam compound"', {"myawaddy_copy"}),
     ('"compound scam"', set()),
@@ -219,7 +222,7 @@ def test_same_story_lists_the_other_copies(corpus_index):
     ("traffick*", {"trafficking", "prince"}),
     ("traffic", {"floods", "trafficking"}),
     ("SCAM Centre", {"myawaddy"}),
-    ("scam (rings OR -compound)", {"myawaddy", "hostile", "prince"}),
+    ("scam (rings OR -compound)", {"myawaddy", "hostile"}),
 ])
 def test_full_text_operators(corpus_index, text, expected):
     assert keys(corpus_index.search(Query(text=text, limit=50))) == expected
@@ -227,8 +230,11 @@ def test_full_text_operators(corpus_index, text, expected):
 
 @pytest.mark.parametrize("text", ["fraude", "fraudé", "FRAUDÉ"])
 def test_diacritics_are_folded(corpus_index, text):
-    # "fraudé" (French) and "fraude" (Spanish) find each other
-    assert keys(corpus_index.search(Query(text=text))) == {"sihanoukville", "bamban"}
+    # "fraudé" (French) and "fraude" (Spanish) find each other; to the English
+    # stemmer, "fraude" is a form of "fraud"
+    assert keys(corpus_index.search(Query(text=text))) == {"sihanoukville", "bamban", "hostile"}
+    assert keys(corpus_index.search(Query(text=text, langs=["fr", "es"]))) == {
+        "sihanoukville", "bamban"}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -428,6 +434,79 @@ def test_new_since_in_small_batches_never_misses_or_repeats(any_index):
     assert seen == list(dict.fromkeys(a.id for a in articles))
 
 
+# ------------------------------------------------------------ stemming
+
+STEMMED = {
+    "raids": make("raids", "Police raids on three compounds",
+                  "Officers raided the compounds on Tuesday; more raids are planned."),
+    "raid": make("raid", "One raid, 40 workers freed",
+                 "The raid took place near two call centres at the border."),
+    "centre": make("centre", "Inside a scam centre", "A former worker describes the centre."),
+    "raiders": make("raiders", "Raiders win the cup", "The Raiders beat the Storm 24-10."),
+    "parts": make("parts", "Spare parts shortage", "Car parts are hard to find."),
+    "escroquerie": make("escroquerie", "Une escroquerie démantelée",
+                        "La police a démantelé une escroquerie en ligne.", lang="fr"),
+    "escroqueries": make("escroqueries", "Les escroqueries se multiplient",
+                         "Des escroqueries visent les travailleurs migrants.", lang="fr"),
+    "penipuan": make("penipuan", "Polisi ungkap penipuan online",
+                     "Polisi menangkap pelaku penipuan di Batam.", lang="id"),
+    "penipuannya": make("penipuannya", "Modus penipuannya terbongkar",
+                        "Korban menceritakan modus penipuannya kepada polisi.", lang="id"),
+    "zh": CORPUS["zh"],
+}
+STEM_KEY = {a.id: key for key, a in STEMMED.items()}
+
+
+@pytest.fixture
+def stemmed_index(any_index):
+    assert any_index.upsert(STEMMED.values()) == len(STEMMED)
+    return any_index
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("raid", {"raids", "raid"}),  # raid, raids, raided; not "Raiders"
+    ("raided", {"raids", "raid"}),
+    ("RAIDS", {"raids", "raid"}),
+    ("centres", {"raid", "centre"}),
+    ("centre", {"raid", "centre"}),
+    ("escroquerie", {"escroquerie", "escroqueries"}),
+    ("escroqueries", {"escroquerie", "escroqueries"}),
+    ("penipuan", {"penipuan", "penipuannya"}),
+    ("penipuannya", {"penipuan", "penipuannya"}),
+    ("raid*", {"raids", "raid", "raiders"}),  # prefixes match the written words
+    ('"raided"', {"raids"}),  # a quoted word is exact
+    ('"call centres"', {"raid"}),  # phrases are exact...
+    ('"call centre"', set()),  # ...so no stemmed phrase
+    ("raid -centres", {"raids"}),
+    ("parties", set()),  # French "parties" stems to "part": not the English "parts"
+    ("诈骗", {"zh"}),  # unspaced scripts: no stems, substrings as before
+])
+def test_stemming_finds_inflected_forms(stemmed_index, text, expected):
+    results = stemmed_index.search(Query(text=text, limit=50))
+    assert {STEM_KEY[h.id] for h in results.hits} == expected
+    assert results.total == len(expected)
+    assert stemmed_index.count(Query(text=text)) == len(expected)
+
+
+def test_stems_follow_the_language_filter(stemmed_index):
+    # the query word is stemmed under the filter's languages only
+    assert {STEM_KEY[h.id] for h in stemmed_index.search(
+        Query(text="escroqueries", langs=["fr"])).hits} == {"escroquerie", "escroqueries"}
+    assert {STEM_KEY[h.id] for h in stemmed_index.search(
+        Query(text="raid", langs=["en", "fr"])).hits} == {"raids", "raid"}
+
+
+def test_snippets_mark_the_inflected_forms_that_matched(stemmed_index):
+    hits = {STEM_KEY[h.id]: h for h in stemmed_index.search(Query(text="raid")).hits}
+    assert "<mark>raided</mark>" in hits["raids"].snippet
+    assert "<mark>raids</mark>" in hits["raids"].snippet
+    assert "<mark>raid</mark>" in hits["raid"].snippet
+    hits = {STEM_KEY[h.id]: h for h in stemmed_index.search(Query(text="penipuan")).hits}
+    assert "<mark>penipuannya</mark>" in hits["penipuannya"].snippet
+    exact = stemmed_index.search(Query(text='"raided"')).hits
+    assert "<mark>raids</mark>" not in exact[0].snippet
+
+
 # ------------------------------------------------------ against a reference
 
 
@@ -454,6 +533,8 @@ REFERENCE_QUERIES = [
     Query(sources=["huaxia-bao", "frontier-wire"], since=day(2024, 1, 1), until=day(2024, 6, 30)),
     Query(min_relevance=0.3, langs=["th"]),
     Query(text="rice OR floods OR inundaciones"),
+    Query(text="raid OR rescued OR penipuan OR escroqueries"),  # stems, every language
+    Query(text="centres -\"scam centre\"", langs=["en", "fr", "th"]),  # stems of some
 ]
 
 
@@ -497,9 +578,10 @@ def reference_facets(articles: list[Article]) -> dict[str, dict[str, int]]:
 
 
 def reference_match(article: Article, query: Query) -> bool:
-    """What a Query means, in plain Python over the same words_of() tokens."""
-    node = parse_query(query.text)
-    if node is not None and not _ref_text(node, [words_of(article.title), words_of(article.text)]):
+    """What a Query means, in plain Python over the same words_of() tokens and stems."""
+    node = query.parsed()
+    fields = [words_of(article.title), words_of(article.text)]
+    if node is not None and not _ref_text(node, fields, article.lang):
         return False
     ents = article.entities
     date = _date_of(article)
@@ -520,20 +602,21 @@ def reference_match(article: Article, query: Query) -> bool:
     return all(checks)
 
 
-def _ref_text(node, fields: list[list[str]]) -> bool:
+def _ref_text(node, fields: list[list[str]], lang: str | None) -> bool:
     if isinstance(node, Term):
         return any(w == node.text or (node.prefix and w.startswith(node.text))
+                   or stem_token(w, lang) in node.stems
                    for words in fields for w in words)
     if isinstance(node, Phrase):
         n = len(node.words)
         return any(tuple(words[i:i + n]) == node.words
                    for words in fields for i in range(len(words) - n + 1))
     if isinstance(node, Not):
-        return not _ref_text(node.child, fields)
+        return not _ref_text(node.child, fields, lang)
     if isinstance(node, And):
-        return all(_ref_text(c, fields) for c in node.children)
+        return all(_ref_text(c, fields, lang) for c in node.children)
     if isinstance(node, Or):
-        return any(_ref_text(c, fields) for c in node.children)
+        return any(_ref_text(c, fields, lang) for c in node.children)
     raise TypeError(node)
 
 

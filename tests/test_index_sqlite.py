@@ -183,7 +183,7 @@ G = "{title_grams text_grams} : "  # runs of Chinese/Thai... characters as bigra
 
 @pytest.mark.parametrize("text, expected", [
     ("scam", '"scam"'),
-    ("traffick*", '"traffick"*'),
+    ("traffick*", '{title text} : "traffick"*'),  # not the tagged stems ("en*" -> "en:...")
     ('"scam centre"', '"scam centre"'),
     ("诈骗园区", G + '"诈骗 骗园 园区"'),
     ("园", '"园"'),
@@ -198,6 +198,12 @@ G = "{title_grams text_grams} : "  # runs of Chinese/Thai... characters as bigra
 ])
 def test_queries_compile_to_fts5_with_binary_not(text, expected):
     assert compile_match(parse_query(text)) == (expected, False)
+
+
+def test_plain_words_also_match_their_tagged_stems():
+    node = Query(text='raids "raided"', langs=["en", "fr"]).parsed()
+    assert compile_match(node) == (
+        '("raids" OR {title_stems text_stems} : ("en:raid" OR "fr:raid")) AND ("raided")', False)
 
 
 def test_unspaced_runs_become_bigrams_that_never_span_a_break(sqlite_index):

@@ -20,7 +20,7 @@ def T(text: str, prefix: bool = False) -> Term:
     ("Scam Centre", And((T("scam"), T("centre")))),
     ("scam AND centre", And((T("scam"), T("centre")))),
     ('"scam centre"', Phrase(("scam", "centre"))),
-    ('"scam"', T("scam")),
+    ('"scam"', Term("scam", exact=True)),  # quoted: never stemmed
     ("scam OR fraud", Or((T("scam"), T("fraud")))),
     ("a b OR c", Or((And((T("a"), T("b"))), T("c")))),
     ("a (b OR c)", And((T("a"), Or((T("b"), T("c")))))),

@@ -97,9 +97,12 @@ def test_daemon_serves_the_web_ui_and_the_digest_link_unsubscribes(
                "--every", "instant").code == 0
     daemon = daemon_runner(config, {"SCAMSCOPE_SMTP": smtp_server.url})
     daemon.wait_all(f"web UI: http://127.0.0.1:{port}/",
+                    "web UI: SCAMSCOPE_WEB_TOKEN is not set",  # the warning `serve` gives
                     "alerts instant: sent digest to analyst@example.org")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
         assert page.status == 200
+        # hardened like `serve`: no Server header to fingerprint
+        assert page.headers.get("server") is None
     link = smtp_server.messages[0]["List-Unsubscribe"].strip("<>")
     assert link.startswith(f"http://127.0.0.1:{port}/unsubscribe?token=")
     # RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the header's URL
@@ -119,7 +122,7 @@ def test_sigterm_lets_the_running_crawl_finish(daemon_runner, data_dir, test_sit
     config = data_dir.parent / "scamscope.toml"
     config.write_text(f'sources_file = "{catalogue}"\nweb_in_daemon = false\n'
                       "download_delay = 0.0\nautothrottle = false\n")
-    daemon = daemon_runner(config)
+    daemon = daemon_runner(config, args=("-v",))  # -v: "started" lines too
     daemon.wait_line("crawl slow: started")
     daemon.signal(signal.SIGTERM)
     # One signal only: a second one (as terminate() would send) stops running crawls.

@@ -64,10 +64,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with _log_lines_clear(progress):
         summary = run_crawl(targets, crawl_options(settings), lambda: build_sink(settings),
                             progress=progress)
+    label = _label(targets)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     else:
-        for line in summary.lines():
+        for line in summary.lines(label):
             print(line)
     if summary.not_stored:
         raise JobFailed(f"{summary.not_stored} fetched page(s) could not be stored (see the "
@@ -75,9 +76,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not summary.anything_fetched:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.failed.items(),
                                                           key=lambda kv: -kv[1]))
-        raise JobFailed(f"nothing could be fetched from {len(targets)} target(s)"
+        raise JobFailed(f"nothing could be fetched from {label}"
                         + (f" ({reasons})" if reasons else ""))
     return 0
+
+
+def _label(targets) -> str:
+    """Names for the summary, so a log full of crawls says which one this was."""
+    if len(targets) <= 3:
+        return ", ".join(t.name for t in targets)
+    return f"{len(targets)} sources"
 
 
 @contextlib.contextmanager

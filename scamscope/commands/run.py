@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 
 from scamscope.config import Settings
-from scamscope.scheduler import Daemon, configured_sources
+from scamscope.crawling import all_sources
+from scamscope.scheduler import Daemon
 
 
 def register(subparsers, parents) -> argparse.ArgumentParser:
@@ -36,5 +37,6 @@ def global_args(args: argparse.Namespace, settings: Settings) -> list[str]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     settings.ensure_data_dir()
     daemon = Daemon(settings=settings, global_args=global_args(args, settings),
-                    sources=configured_sources(settings))
+                    sources=all_sources(settings),
+                    verbose=int(getattr(args, "verbose", 0) or 0))
     return daemon.run_once() if args.once else daemon.run()

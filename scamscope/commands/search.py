@@ -7,6 +7,7 @@ import json
 import re
 import sys
 
+from indexer.fields import ENTITY_FIELDS
 from indexer.query import Results
 from scamscope.config import Settings
 from scamscope.errors import UserError
@@ -65,15 +66,12 @@ def print_human(results: Results, offset: int, *, color: bool) -> None:
         print(f"   {hit.source} · {date} · {hit.lang or '?'} · {hit.url}")
         if hit.snippet:
             print("   " + plain_snippet(hit.snippet, color).replace("\n", " "))
-        ents = hit.entities or {}
-        countries = sorted({p.get("country") for p in ents.get("places", []) if p.get("country")})
-        orgs = sorted({o.get("name") for o in ents.get("orgs", [])})
-        money = [m.get("text") for m in ents.get("money", [])][:3]
         bits = []
-        if countries:
-            bits.append("countries: " + ", ".join(countries))
-        if orgs:
-            bits.append("orgs: " + ", ".join(orgs[:5]))
+        for f in ENTITY_FIELDS:
+            values = f.of(hit.entities) if f.chip else []
+            if values:
+                bits.append(f"{f.plural.lower()}: " + ", ".join(values[:5]))
+        money = [m.text for m in hit.entities.money][:3]
         if money:
             bits.append("money: " + ", ".join(money))
         if bits:

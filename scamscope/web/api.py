@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
+from indexer.fields import ENTITY_FIELDS
 from indexer.query import Hit
 from scamscope.web.params import MAX_LIMIT, BadSearch, SearchParams
 from scamscope.web.security import bearer_token, token_matches
@@ -182,8 +183,8 @@ def export_json(request: Request, params: Annotated[SearchParams, Depends(export
                     headers={"Content-Disposition": f'attachment; filename="{_filename("json")}"'})
 
 
-CSV_COLUMNS = ("id", "published", "source", "lang", "title", "url", "countries", "places",
-               "orgs", "max_usd", "relevance", "story_id", "snippet")
+CSV_COLUMNS = ("id", "published", "source", "lang", "title", "url",
+               *(f.store for f in ENTITY_FIELDS), "max_usd", "relevance", "story_id", "snippet")
 
 
 def csv_cell(value) -> str:
@@ -195,16 +196,12 @@ def csv_cell(value) -> str:
 
 
 def hit_row(hit: Hit) -> list[str]:
-    ents = hit.entities or {}
-    places = ents.get("places") or []
-    usd = [m.get("usd") for m in ents.get("money") or [] if m.get("usd") is not None]
+    usd = hit.entities.max_usd()
     values = {
         "id": hit.id, "published": hit.published, "source": hit.source, "lang": hit.lang,
         "title": hit.title, "url": hit.url,
-        "countries": " ".join(sorted({p.get("country") for p in places if p.get("country")})),
-        "places": "; ".join(sorted({p.get("name") for p in places if p.get("name")})),
-        "orgs": "; ".join(sorted({o.get("name") for o in ents.get("orgs") or [] if o.get("name")})),
-        "max_usd": f"{max(usd):.0f}" if usd else "",
+        **{f.store: f.separator.join(f.of(hit.entities)) for f in ENTITY_FIELDS},
+        "max_usd": f"{usd:.0f}" if usd is not None else "",
         "relevance": f"{hit.relevance:.3f}", "story_id": hit.story_id,
         "snippet": plain(hit.snippet),
     }

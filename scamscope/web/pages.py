@@ -10,20 +10,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from alerts.digest import country_name
 from indexer.errors import QuerySyntaxError
-from indexer.query import FACETS
+from indexer.fields import FIELDS, country_name
 from nlp.records import iso
 from scamscope.web import charts, render
 from scamscope.web.api import search_params
-from scamscope.web.params import FACET_PARAMS, BadSearch, SearchParams, iter_pages
+from scamscope.web.params import BadSearch, SearchParams, iter_pages
 from scamscope.web.security import (CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SESSION_MAX_AGE,
                                     Csrf, token_matches)
 
 router = APIRouter(include_in_schema=False)
 
-FACET_LABELS = {"country": "Country", "place": "Place", "org": "Organisation",
-                "lang": "Language", "source": "Source"}
 FREQUENCIES = ("daily", "hourly", "instant")
 
 
@@ -49,7 +46,8 @@ def render_page(request: Request, name: str, context: Mapping[str, Any] | None =
         cookie = Csrf.new_cookie()
     page = state.templates.get_template(name).render(
         request=request, csrf_field=CSRF_FIELD, csrf_token=state.csrf.form_token(cookie),
-        logged_in=logged_in(request), country_name=country_name, **(context or {}))
+        logged_in=logged_in(request), country_name=country_name, fields=FIELDS,
+        **(context or {}))
     response = HTMLResponse(page, status_code=status, headers=dict(headers or {}))
     if fresh:
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict",
@@ -67,20 +65,14 @@ def error_page(request: Request, status: int, message: str, *,
 
 def _facet_rows(params: SearchParams, results) -> list[dict[str, Any]]:
     rows = []
-    for name in FACETS:
-        values = results.facets.get(name) or []
-        param = FACET_PARAMS.get(name)
-        if not values or not param:
+    for f in FIELDS:  # a facet's name is also the parameter that filters on it
+        values = results.facets.get(f.name) or []
+        if not values:
             continue
-        items = []
-        for fv in values:
-            label = fv.value
-            if name == "country":
-                label = f"{fv.value} · {country_name(fv.value)}"
-            items.append({"value": fv.value, "label": label, "count": fv.count,
-                          "active": params.has(param, fv.value),
-                          "url": params.toggled(param, fv.value).url("/")})
-        rows.append({"name": name, "label": FACET_LABELS.get(name, name), "entries": items})
+        items = [{"value": fv.value, "label": f.describe(fv.value), "count": fv.count,
+                  "active": params.has(f.name, fv.value),
+                  "url": params.toggled(f.name, fv.value).url("/")} for fv in values]
+        rows.append({"name": f.name, "label": f.label, "entries": items})
     return rows
 
 

@@ -1,7 +1,8 @@
 """Web request parameters <-> a search: the URL holds the whole search.
 
-The names are the CLI flags' (q, country, place, org, min_usd, since, until,
-lang, source, min_relevance, sort, page, limit), and the conversion to a Query
+The names are the CLI flags' (q, the list filters of indexer.fields: country,
+place, org, lang, source...; min_usd, since, until, min_relevance, sort, page,
+limit), and the conversion to a Query
 is the CLI's own (scamscope.filters.query_from_mapping), so `/api/search?q=...`
 and `scamscope search ... --json` mean the same thing.
 
@@ -15,18 +16,16 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
 from indexer.errors import QuerySyntaxError
+from indexer.fields import FIELDS
 from indexer.query import MAX_WINDOW, Query
 from scamscope.errors import UserError
 from scamscope.filters import query_from_mapping
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-# Multi-valued filters, in the order they appear in URLs.
-LIST_FILTERS = ("country", "place", "org", "lang", "source")
+# Multi-valued filters (one per field of indexer.fields), in the order they appear in URLs.
+LIST_FILTERS = tuple(f.name for f in FIELDS)
 SCALAR_FILTERS = ("min_usd", "min_relevance", "since", "until")
-# Facet names of Results.facets -> the parameter that filters on them.
-FACET_PARAMS = {"country": "country", "place": "place", "org": "org", "lang": "lang",
-                "source": "source"}
 
 
 class BadSearch(ValueError):
@@ -85,8 +84,8 @@ class SearchParams:
         if page > last_page:
             problems.append(f"page must be at most {last_page:,}")
             page = last_page
-        return cls(q=one("q"), country=many("country"), place=many("place"), org=many("org"),
-                   lang=many("lang"), source=many("source"), min_usd=one("min_usd"),
+        return cls(q=one("q"), **{name: many(name) for name in LIST_FILTERS},
+                   min_usd=one("min_usd"),
                    min_relevance=one("min_relevance"), since=one("since"), until=one("until"),
                    sort=one("sort"), page=page, limit=limit, problems=tuple(problems))
 
@@ -113,10 +112,8 @@ class SearchParams:
         offset = (self.page - 1) * self.limit if offset is None else offset
         try:
             query = query_from_mapping(
-                {"q": self.q, "country": list(self.country), "place": list(self.place),
-                 "org": list(self.org), "lang": list(self.lang), "source": list(self.source),
-                 "min_usd": self.min_usd, "min_relevance": self.min_relevance,
-                 "since": self.since, "until": self.until},
+                {"q": self.q, **{name: list(getattr(self, name)) for name in LIST_FILTERS},
+                 **{name: getattr(self, name) for name in SCALAR_FILTERS}},
                 limit=limit, offset=offset, sort=self.sort or None)
             query.parsed()  # a syntax error is reported before the index sees it
         except (UserError, QuerySyntaxError) as exc:

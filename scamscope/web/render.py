@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 # The index's snippet re-escaped so that only <mark> survives, as in digests.
 from alerts.digest import safe_snippet  # noqa: F401  (re-exported for the templates)
+from indexer.fields import ENTITY_FIELDS
 from nlp.records import Entities
 
 
@@ -47,32 +48,19 @@ class Chip:
 
 
 def chips(entities: dict[str, Any] | Entities | None, *, most: int = 12) -> list[Chip]:
-    """Entity chips of a hit or article: countries, organisations, amounts."""
-    if isinstance(entities, Entities):
-        entities = entities.to_json()
-    entities = entities or {}
+    """Entity chips of a hit or article: the chip fields of indexer.fields (countries,
+    organisations...), then the largest amounts."""
+    if not isinstance(entities, Entities):
+        entities = Entities.from_json(entities)
     out: list[Chip] = []
-    countries: dict[str, list[str]] = {}
-    for place in entities.get("places") or []:
-        code = place.get("country")
-        if code:
-            countries.setdefault(code, [])
-            name = place.get("name")
-            if name and name not in countries[code]:
-                countries[code].append(name)
-    for code in sorted(countries):
-        out.append(Chip("country", code, "country", code, ", ".join(countries[code][:5])))
-    seen: set[str] = set()
-    for org in entities.get("orgs") or []:
-        name = org.get("name") or org.get("text")
-        if name and name not in seen:
-            seen.add(name)
-            out.append(Chip("org", name, "org", name, org.get("text") or ""))
+    for f in ENTITY_FIELDS:
+        for value in f.of(entities) if f.chip else ():
+            title = f.describe(value)
+            out.append(Chip(f.name, value, f.name, value, title if title != value else ""))
     amounts: dict[float, str] = {}
-    for money in entities.get("money") or []:
-        usd = money.get("usd")
-        if usd is not None:
-            amounts.setdefault(float(usd), money.get("text") or "")
+    for money in entities.money:
+        if money.usd is not None:
+            amounts.setdefault(float(money.usd), money.text)
     for usd, text in sorted(amounts.items(), reverse=True)[:3]:
         # min_usd just below the figure, so the article stays in the results
         out.append(Chip("money", fmt_usd(usd), "min_usd", f"{int(usd)}", text))

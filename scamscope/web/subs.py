@@ -10,6 +10,7 @@ from typing import Any
 from alerts.errors import BadToken, InvalidSubscription, UnknownSubscription
 from alerts.subscriptions import Subscription, Subscriptions, describe_query
 from alerts.tokens import load_secret, verify_unsubscribe_token
+from indexer.fields import FIELDS
 from indexer.query import Query
 from scamscope.config import Settings
 from scamscope.web.params import SearchParams
@@ -65,8 +66,7 @@ def unsubscribe(state, token: str) -> Subscription | None:
 def search_params(query: Query) -> SearchParams:
     """The saved Query as web parameters, to link back to its search page."""
     data: dict[str, Any] = {
-        "q": query.text or "", "country": query.countries, "place": query.places,
-        "org": query.orgs, "lang": query.langs, "source": query.sources,
+        "q": query.text or "", **{f.name: f.values(query) for f in FIELDS},
         "min_usd": _number(query.min_usd),
         "min_relevance": _number(query.min_relevance),
         "since": query.since.date().isoformat() if query.since else "",

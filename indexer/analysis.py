@@ -1,0 +1,170 @@
+"""Text analysis shared by every backend: index words, Snowball stems, query stems.
+
+Analysis happens here, in Python, once; the engines only split on spaces. That
+is what makes SQLite, the cluster (and any later backend) match the same words.
+
+Per article, two streams of tokens:
+    words   indexer.query.words_of(text): folded surface words (unspaced scripts one
+            character per word). Phrases and prefixes match these, so quoted
+            phrases stay exact.
+    stems   one tagged token per word, "<lang>:<Snowball stem>", under the stemmer of
+            the article's language (none when that language has no stemmer).
+
+A plain query word (not a phrase, not quoted, not a prefix) matches its surface form in any
+article, or its stem in an article of language L when the word stems to the same
+thing under L's stemmer: the word is stemmed under every language with a stemmer
+(only the --lang filter's languages when given), each stem tagged with its language.
+The tag keeps languages apart: French "parties" stems to "part", but it does not
+find English articles about "parts".
+
+    analyze(title, text, lang) -> Analyzed      what a backend indexes
+    stem_tokens(words, lang) -> list[str]       tagged stems of index words
+    query_stems(word, langs) -> tuple[str, ...] what one query word matches in the stems
+    stem_token(word, lang) -> str | None        one tagged stem (snippets use this)
+    stem_key(words, lang) -> tuple[str, ...]    untagged stems (thesaurus matching)
+    ANALYSIS_FINGERPRINT                        changes whenever any of the above would
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from typing import Iterable
+
+import Stemmer
+
+from indexer.query import is_unspaced, words_of
+
+# Article language (ISO 639-1, as nlp.language answers) -> Snowball algorithm.
+# Malay shares the Indonesian stemmer (the two languages share their affixes).
+STEMMERS: dict[str, str] = {
+    "en": "english", "fr": "french", "es": "spanish", "pt": "portuguese", "de": "german",
+    "it": "italian", "nl": "dutch", "id": "indonesian", "ms": "indonesian", "ru": "russian",
+    "ar": "arabic", "hi": "hindi", "tr": "turkish",
+}
+STEM_SEPARATOR = ":"  # never inside an index word, so a tagged stem never equals a word
+
+_local = threading.local()  # a Stemmer object is not safe to share between threads
+
+
+def _stemmer(lang: str | None):
+    algorithm = STEMMERS.get((lang or "").lower())
+    if algorithm is None:
+        return None
+    cache = getattr(_local, "stemmers", None)
+    if cache is None:
+        cache = _local.stemmers = {}
+    stemmer = cache.get(algorithm)
+    if stemmer is None:
+        stemmer = cache[algorithm] = Stemmer.Stemmer(algorithm)
+    return stemmer
+
+
+def has_stemmer(lang: str | None) -> bool:
+    return (lang or "").lower() in STEMMERS
+
+
+def _stemmable(word: str) -> bool:
+    return not is_unspaced(word) and not word.isdigit()
+
+
+def stem_tokens(words: list[str], lang: str | None) -> list[str]:
+    """Tagged stems of index words under lang's stemmer (empty without one).
+
+    Digits and characters of unspaced scripts have no stem token: a query for
+    them matches the surface words.
+    """
+    stemmer = _stemmer(lang)
+    if stemmer is None:
+        return []
+    tag = lang.lower() + STEM_SEPARATOR  # type: ignore[union-attr]
+    kept = [w for w in words if _stemmable(w)]
+    return [tag + s for s in stemmer.stemWords(kept)]
+
+
+def stem_token(word: str, lang: str | None) -> str | None:
+    """The tagged stem of one index word in an article of language lang, or None."""
+    stemmer = _stemmer(lang)
+    if stemmer is None or not _stemmable(word):
+        return None
+    return lang.lower() + STEM_SEPARATOR + stemmer.stemWord(word)  # type: ignore[union-attr]
+
+
+def query_langs(langs: Iterable[str] | None) -> tuple[str, ...]:
+    """The languages a query word is stemmed under: the filter's (those with a
+    stemmer), or every language with a stemmer when there is no language filter."""
+    wanted = [lang.lower() for lang in langs or ()]
+    if wanted:
+        return tuple(sorted({lang for lang in wanted if lang in STEMMERS}))
+    return tuple(sorted(STEMMERS))
+
+
+def query_stems(word: str, langs: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The tagged stems one query word matches (see the module docstring)."""
+    if not _stemmable(word):
+        return ()
+    return tuple(lang + STEM_SEPARATOR + _stemmer(lang).stemWord(word)
+                 for lang in query_langs(langs))
+
+
+def stem_key(words: Iterable[str], lang: str | None) -> tuple[str, ...]:
+    """Untagged stems of words under lang's stemmer (the words themselves without one)."""
+    stemmer = _stemmer(lang)
+    words = list(words)
+    if stemmer is None:
+        return tuple(words)
+    return tuple(stemmer.stemWord(w) if _stemmable(w) else w for w in words)
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """What a backend indexes for one article: space-joined tokens per field."""
+
+    title_words: str
+    text_words: str
+    title_stems: str
+    text_stems: str
+
+
+def analyze(title: str, text: str, lang: str | None) -> Analyzed:
+    title_words, text_words = words_of(title or ""), words_of(text or "")
+    return Analyzed(" ".join(title_words), " ".join(text_words),
+                    " ".join(stem_tokens(title_words, lang)),
+                    " ".join(stem_tokens(text_words, lang)))
+
+
+# Strings whose analysis fingerprints this module: a change in folding, word
+# splitting, the stemmer table or the Snowball algorithms changes it, and each
+# backend then re-analyses what it stored.
+_PROBE = ("Scam CENTRE fraudé naïve ﬁnance 诈骗园区 แก๊งคอลเซ็นเตอร์ 사기 がぎ x² foo_bar 12.5 "
+          "raided centres escroqueries penipuannya")
+
+
+def _fingerprint() -> str:
+    parts = [" ".join(words_of(_PROBE)), repr(sorted(STEMMERS.items()))]
+    parts += [analyze(_PROBE, "", lang).title_stems for lang in sorted(STEMMERS)]
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+ANALYSIS_FINGERPRINT = _fingerprint()
+
+
+def stem_query(node, langs: Iterable[str] | None = None):
+    """The parse tree with every plain word's query_stems filled in (phrases and
+    prefixes stay exact: they match surface words only)."""
+    from indexer.query import And, Not, Or, Term
+
+    chosen = query_langs(langs)
+
+    def walk(n):
+        if isinstance(n, Term):
+            if n.prefix or n.exact:
+                return n
+            return Term(n.text, stems=query_stems(n.text, chosen))
+        if isinstance(n, Not):
+            return Not(walk(n.child))
+        if isinstance(n, (And, Or)):
+            return type(n)(tuple(walk(c) for c in n.children))
+        return n
+
+    return None if node is None else walk(node)

@@ -1,0 +1,155 @@
+"""The vocabulary of filters and facets: one entry per field, read by every layer.
+
+    from indexer.fields import FIELDS, ENTITY_FIELDS, field
+    for f in FIELDS:
+        f.name          # facet name in Results.facets, web parameter, CLI flag (--name)
+        f.attr          # the Query attribute holding its filter values
+        f.values(query) / f.keys(values)   # what a query asks for, folded like the index
+        f.of(entities)  # (entity fields) display values in an article's Entities
+        f.label, f.plural, f.help, f.metavar   # words for the UI, digests and --help
+
+Both index backends store, filter and facet each field the same way: on its
+match key (fold: name_key for names, upper-case for country codes...), showing
+the first display form seen for a key. Digests explain matches with the same
+fold, so "why it matched" never disagrees with what the index matched.
+
+A new entity type is one Field here plus its extractor (nlp) and the Query
+attribute it fills; the backends, web page, CLI, exports and digests follow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from indexer.query import name_key
+from nlp.records import Entities
+
+
+def _same(value: str) -> str:
+    return value
+
+
+def _upper(value: str) -> str:
+    return value.strip().upper()
+
+
+def _lower(value: str) -> str:
+    return value.strip().lower()
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """The common English name of an ISO 3166 code (the code itself when unknown)."""
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code.upper())
+    except (ImportError, LookupError, KeyError):
+        country = None
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+# Each reader returns sorted values, so the display form kept for a match key is the
+# same whichever order the extractor found the entities in.
+def _countries(entities: Entities) -> list[str]:
+    return sorted({p.country.upper() for p in entities.places if p.country})
+
+
+def _places(entities: Entities) -> list[str]:
+    return sorted({p.name for p in entities.places if p.name})
+
+
+def _orgs(entities: Entities) -> list[str]:
+    return sorted({o.name or o.text for o in entities.orgs if o.name or o.text})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One filter/facet. Entity fields (read from Entities) are multi-valued; the
+    others (lang, source) are one column of the article."""
+
+    name: str  # facet, URL parameter and CLI flag name
+    attr: str  # Query attribute (a list of values)
+    label: str  # "Organisation": facet headings, filter boxes, CSV
+    plural: str  # "Organisations": digests, CSV column
+    help: str  # --help line
+    metavar: str
+    fold: Callable[[str], str]  # the match key both indexes store and compare
+    read: Callable[[Entities], list[str]] | None = None  # entity fields: display values
+    store: str = ""  # document attribute of display values ("" for column fields)
+    key_store: str = ""  # document attribute of match keys (same as store when equal)
+    explain_always: bool = False  # digests list them even when not filtered on
+    describe: Callable[[str], str] = _same  # a value as a reader sees it ("Myanmar (MM)")
+    # Counted by every search unless the Query names its facets (Query.facet_names);
+    # the edges (CLI, API, web) ask for ALL_FACETS.
+    default_facet: bool = True
+    chip: bool = False  # shown on each hit (web chips, CLI lines)
+    example: str = ""  # the web filter box's placeholder
+    separator: str = "; "  # between values in one CSV cell
+
+    @property
+    def entity(self) -> bool:
+        return self.read is not None
+
+    def values(self, query) -> list[str]:
+        """The values a Query filters this field on."""
+        return list(getattr(query, self.attr))
+
+    def keys(self, values) -> list[str]:
+        """Values as match keys, empty keys dropped, first occurrence first."""
+        return list(dict.fromkeys(k for k in map(self.fold, values) if k))
+
+    def of(self, entities: Entities) -> list[str]:
+        """Distinct display values of an article's entities (one per match key)."""
+        return [name for _, name in self.keyed(entities)]
+
+    def keyed(self, entities: Entities) -> list[tuple[str, str]]:
+        """(match key, display value) pairs: the first display form seen for each key."""
+        seen: dict[str, str] = {}
+        for value in self.read(entities) if self.read else ():
+            key = self.fold(value)
+            if key:
+                seen.setdefault(key, value)
+        return list(seen.items())
+
+    def matching(self, entities: Entities, wanted) -> list[str]:
+        """Display values of the article that match any of the wanted filter values."""
+        keys = set(self.keys(wanted))
+        return [name for key, name in self.keyed(entities) if key in keys]
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("country", "countries", "Country", "Countries",
+          "ISO 3166 country code, e.g. MM (repeatable)", "CC", _upper, _countries,
+          store="countries", key_store="countries", explain_always=True, chip=True,
+          example="MM, KH", separator=" ",
+          describe=lambda code: f"{country_name(code)} ({code})"),
+    Field("place", "places", "Place", "Places",
+          "place by canonical name, e.g. 'KK Park' (repeatable)", "P", name_key, _places,
+          store="places", key_store="place_keys", example="KK Park"),
+    Field("org", "orgs", "Organisation", "Organisations",
+          "organisation by canonical name, e.g. 'United Nations' (repeatable)", "O", name_key,
+          _orgs, store="orgs", key_store="org_keys", explain_always=True, chip=True,
+          example="United Nations"),
+    Field("lang", "langs", "Language", "Languages", "language code, e.g. en (repeatable)",
+          "LL", _lower, example="en, fr"),
+    Field("source", "sources", "Source", "Sources", "source name (repeatable)", "S", _same),
+)
+ENTITY_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.entity)
+FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.default_facet)  # a Query's default
+ALL_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS)
+_BY_NAME = {f.name: f for f in FIELDS}
+
+
+def field(name: str) -> Field:
+    """The field of a facet / parameter name; KeyError for an unknown one."""
+    return _BY_NAME[name]
+
+
+def facet_fields(query) -> tuple[Field, ...]:
+    """The fields whose facets a search counts: the Query's facet_names, else FACETS."""
+    names = query.facet_names if query.facet_names is not None else FACETS
+    return tuple(_BY_NAME[name] for name in names)
