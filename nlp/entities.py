@@ -171,15 +171,22 @@ class EntityExtractor:
             if lang and self.model(lang) is not None:
                 by_lang.setdefault(lang, []).append(i)
         for lang, idxs in by_lang.items():
-            pieces = [(i, start, paragraph) for i in idxs
-                      for start, paragraph in _paragraphs(texts[i])]
+            # Each distinct paragraph once (bylines, captions and site lines recur), and
+            # none without a capital letter: the models' names (people, organisations,
+            # places) are capitalised in the languages they cover.
+            where: dict[str, list[tuple[int, int]]] = {}
             for i in idxs:
                 found[i] = []
-            docs = self._models[lang].pipe((p for _, _, p in pieces),
-                                           batch_size=NER_BATCH_PARAGRAPHS)
-            for (i, start, _), doc in zip(pieces, docs):
-                found[i].extend(_Span(start + e.start_char, start + e.end_char, e.text, e.label_)
-                                for e in doc.ents)
+                for start, paragraph in _paragraphs(texts[i]):
+                    if paragraph.lower() != paragraph:
+                        where.setdefault(paragraph, []).append((i, start))
+            docs = self._models[lang].pipe(iter(where), batch_size=NER_BATCH_PARAGRAPHS)
+            for positions, doc in zip(where.values(), docs):
+                for i, start in positions:
+                    found[i].extend(_Span(start + e.start_char, start + e.end_char, e.text,
+                                          e.label_) for e in doc.ents)
+            for i in idxs:  # a paragraph first seen in an earlier text came out early
+                found[i].sort(key=lambda span: span.start)
         out = []
         for i, (text, lang) in enumerate(zip(texts, (item[1] for item in items))):
             toks = tokens[i] if tokens is not None else None
