@@ -59,6 +59,9 @@ def _search_dependency(max_limit: int):
         limit: Annotated[str | None, Param(
             description="Hits per page (default 20, at most 100); for exports, how many "
                         "to export (default and most 10000)")] = None,
+        all_languages: Annotated[str | None, Param(
+            description="1: also match the query's topic words and entity names in the other "
+                        "catalogue languages; the response lists them in `expansions`")] = None,
     ) -> SearchParams:
         # The declared parameters document the API; the values are read once,
         # the same way for pages and API, from the raw query string.
@@ -96,11 +99,21 @@ class FacetValueOut(BaseModel):
     count: int
 
 
+class ExpansionOut(BaseModel):
+    matched: str = Field(description="the query's words, folded")
+    kind: str = Field(description="concept, place, country or org")
+    name: str = Field(description="the concept or the entity's canonical name")
+    added: list[str] = Field(description="the names OR-ed with the words")
+    truncated: bool = Field(description="the query's budget of terms cut some names")
+
+
 class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="country, place, org, lang, source: the most frequent values")
+    expansions: list[ExpansionOut] | None = Field(
+        None, description="with all_languages=1: what the thesaurus added")
 
 
 class ErrorOut(BaseModel):
@@ -113,14 +126,17 @@ ERRORS = {400: {"model": ErrorOut, "description": "The search cannot run (the me
             responses={200: {"model": SearchOut}, **ERRORS},
             description="Same parameters and the same JSON as `scamscope search --json`: "
                         "{total, hits: [{id, url, title, published, lang, source, snippet, "
-                        "entities}], facets}. Snippets are HTML-escaped text with "
-                        "<mark> around matched words.")
+                        "entities}], facets}, plus `expansions` with all_languages=1. "
+                        "Snippets are HTML-escaped text with <mark> around matched words.")
 def api_search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
     try:
         query = params.to_query()
     except BadSearch as exc:
         raise bad_request(exc) from None
-    return state_of(request).search(query).to_json()
+    out = state_of(request).search(query).to_json()
+    if query.all_languages:
+        out["expansions"] = [e.to_json() for e in query.expansions()]
+    return out
 
 
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",
@@ -259,7 +275,9 @@ writes = APIRouter(route_class=TokenFirst, dependencies=[Depends(bearer)])
 
 
 class SubscriptionIn(BaseModel):
-    email: str = Field(description="Where digests go")
+    email: str | None = Field(None, description="Where digests go by e-mail")
+    webhook: str | None = Field(None, description="Or: the http(s) URL digests are POSTed to "
+                                                  "as signed JSON")
     every: Literal["instant", "hourly", "daily"] = "daily"
     q: str | None = None
     country: list[str] = []
@@ -273,30 +291,42 @@ class SubscriptionIn(BaseModel):
     until: str | None = None
 
 
-@writes.get("/subscriptions", summary="List saved searches (needs the token)")
+@writes.get("/subscriptions", summary="List saved searches (needs the token)",
+            description='{"subscriptions": [...]}, the same rows as `scamscope subscriptions '
+                        'list --json` (with `pending`) plus `search_url`.')
 def api_subscriptions(request: Request):
     from scamscope.web import subs
 
-    return {"subscriptions": [subs.to_json(s) for s in subs.list_all(state_of(request))]}
+    return {"subscriptions": subs.listing(state_of(request))}
 
 
-@writes.post("/subscriptions", status_code=201, summary="Save a search for an e-mail address",
-             description="201 with the new subscription; 200 with the existing one when "
-                         "the same address already has the same search and frequency.")
+@writes.post("/subscriptions", status_code=201,
+             summary="Save a search for an e-mail address or a webhook URL",
+             description="Give `email` or `webhook`, not both. 201 with the new subscription "
+                         "(`created_now: true`); 200 with the existing one "
+                         "(`created_now: false`) when the same target already has the same "
+                         "search and frequency.")
 def api_subscribe(request: Request, body: SubscriptionIn):
     from scamscope.web import subs
 
-    data = body.model_dump(exclude={"email", "every"})
+    if (body.email is None) == (body.webhook is None):
+        raise HTTPException(status_code=400, detail="give either 'email' or 'webhook' "
+                                                    "(where digests go), not both")
+    channel, target = ("email", body.email) if body.webhook is None else ("webhook",
+                                                                          body.webhook)
+    data = body.model_dump(exclude={"email", "webhook", "every"})
     params = SearchParams.from_mapping({k: v for k, v in data.items() if v not in (None, [])})
     try:
         query = params.to_query(facets=False)
     except BadSearch as exc:
         raise bad_request(exc) from None
     try:
-        sub, created = subs.create(state_of(request), body.email, query, body.every)
+        sub, created = subs.create(state_of(request), target, query, body.every,
+                                   channel=channel)
     except subs.Invalid as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return JSONResponse(subs.to_json(sub), status_code=201 if created else 200)
+    return JSONResponse({**subs.to_json(sub), "created_now": created},
+                        status_code=201 if created else 200)
 
 
 @writes.delete("/subscriptions/{sub_id}", status_code=204, summary="Remove a saved search",
