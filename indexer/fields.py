@@ -66,6 +66,10 @@ def _orgs(entities: Entities) -> list[str]:
     return sorted({o.name or o.text for o in entities.orgs if o.name or o.text})
 
 
+def _people(entities: Entities) -> list[str]:
+    return sorted({p.name or p.text for p in entities.people if p.name or p.text})
+
+
 @dataclass(frozen=True)
 class Field:
     """One filter/facet. Entity fields (read from Entities) are multi-valued; the
@@ -134,6 +138,12 @@ FIELDS: tuple[Field, ...] = (
           "organisation by canonical name, e.g. 'United Nations' (repeatable)", "O", name_key,
           _orgs, store="orgs", key_store="org_keys", explain_always=True, chip=True,
           example="United Nations"),
+    # Not a default facet: people are many and sparse, and a Query's default facets
+    # are what every Index has always answered (tests/test_index_contract.py).
+    Field("person", "people", "Person", "People",
+          "person by full name, e.g. 'She Zhijiang' (repeatable)", "N", name_key, _people,
+          store="people", key_store="person_keys", chip=True, default_facet=False,
+          example="She Zhijiang"),
     Field("lang", "langs", "Language", "Languages", "language code, e.g. en (repeatable)",
           "LL", _lower, example="en, fr"),
     Field("source", "sources", "Source", "Sources", "source name (repeatable)", "S", _same),
