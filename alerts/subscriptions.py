@@ -108,6 +108,8 @@ def describe_query(query: Query) -> str:
         parts.append(f"--min-usd {query.min_usd:.15g}")
     if query.min_relevance is not None:
         parts.append(f"--min-relevance {query.min_relevance:.15g}")
+    if query.all_languages and parts:
+        parts.append("--all-languages")
     return " ".join(parts) or "(every article)"
 
 

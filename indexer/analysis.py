@@ -22,6 +22,7 @@ find English articles about "parts".
     query_stems(word, langs) -> tuple[str, ...] what one query word matches in the stems
     stem_token(word, lang) -> str | None        one tagged stem (snippets use this)
     stem_key(words, lang) -> tuple[str, ...]    untagged stems (thesaurus matching)
+    stem_query(node, langs) / keep_stems(node, langs)   fill in / narrow a tree's stems
     ANALYSIS_FINGERPRINT                        changes whenever any of the above would
 """
 from __future__ import annotations
@@ -147,6 +148,26 @@ def _fingerprint() -> str:
 
 
 ANALYSIS_FINGERPRINT = _fingerprint()
+
+
+def keep_stems(node, langs: Iterable[str]):
+    """The tree with only the stems of these languages (an index's languages: the
+    others match nothing there, so dropping them changes no hit, only the work)."""
+    from indexer.query import And, Not, Or, Term
+
+    prefixes = tuple(f"{lang.lower()}{STEM_SEPARATOR}" for lang in langs)
+
+    def walk(n):
+        if isinstance(n, Term) and n.stems:
+            return Term(n.text, n.prefix, tuple(s for s in n.stems if s.startswith(prefixes)),
+                        n.exact)
+        if isinstance(n, Not):
+            return Not(walk(n.child))
+        if isinstance(n, (And, Or)):
+            return type(n)(tuple(walk(c) for c in n.children))
+        return n
+
+    return walk(node)
 
 
 def stem_query(node, langs: Iterable[str] | None = None):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterator, Union
 
@@ -161,7 +162,7 @@ def parse_query(text: str | None) -> Node | None:
         # can look up, and "match everything" would be a silent wrong answer.
         raise QuerySyntaxError("the query has no searchable words: use letters or digits, "
                                "or leave it empty to match everything")
-    if _count_terms(node) > MAX_TERMS:
+    if count_terms(node) > MAX_TERMS:
         raise QuerySyntaxError(f"query too long: at most {MAX_TERMS} terms "
                                "(different words or phrases)")
     if _only_negative(node):
@@ -292,7 +293,7 @@ def _distinct(nodes) -> list[Node]:
     return list(dict.fromkeys(nodes))
 
 
-def _count_terms(node: Node) -> int:
+def count_terms(node: Node) -> int:
     """Words and phrases in the tree (a phrase is one: its cost grows with its length,
     which MAX_QUERY_CHARS bounds)."""
     count, stack = 0, [node]
@@ -360,6 +361,9 @@ class Query:
     facets: bool = True
     facet_size: int = 10
     facet_names: tuple[str, ...] | None = None  # which facets; None: indexer.fields.FACETS
+    # search across languages: words naming a concept or entity of the thesaurus also
+    # match its names in other languages (indexer.expansion)
+    all_languages: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -381,11 +385,18 @@ class Query:
                     raise QuerySyntaxError(f"unknown facet {name!r}") from None
 
     def parsed(self) -> Node | None:
-        """The query's text as the backends run it: parsed, and every plain word
-        given its stems under the languages it may be in (indexer.analysis)."""
-        from indexer.analysis import stem_query
+        """The query's text as the backends run it: parsed, expanded across languages
+        when all_languages is set, and every plain word given its stems under the
+        languages it may be in (indexer.analysis)."""
+        return self.analyzed()[0]
 
-        return stem_query(parse_query(self.text), self.langs)
+    def expansions(self) -> list[Any]:
+        """What all_languages added (indexer.expansion.Expansion), in query order."""
+        return self.analyzed()[1]
+
+    def analyzed(self) -> tuple[Node | None, list[Any]]:
+        node, expansions = _analyzed(self.text, tuple(self.langs), self.all_languages)
+        return node, list(expansions)
 
     def to_json(self) -> dict[str, Any]:
         from indexer.fields import FIELDS
@@ -395,6 +406,8 @@ class Query:
         data.update((f.attr, f.values(self)) for f in FIELDS)
         data.update(min_usd=self.min_usd, min_relevance=self.min_relevance,
                     since=iso(self.since), until=iso(self.until), sort=self.sort)
+        if self.all_languages:
+            data["all_languages"] = True
         return data
 
     @classmethod
@@ -407,7 +420,24 @@ class Query:
             min_usd=data.get("min_usd"), min_relevance=data.get("min_relevance"),
             since=parse_iso(data.get("since")), until=parse_iso(data.get("until")),
             sort=data.get("sort") or "relevance",
+            all_languages=bool(data.get("all_languages")),
         )
+
+
+@lru_cache(maxsize=256)
+def _analyzed(text: str | None, langs: tuple[str, ...],
+              all_languages: bool) -> tuple[Node | None, tuple[Any, ...]]:
+    """Query.analyzed(), once per distinct query (a request asks several times; the
+    trees are immutable, so sharing them is safe)."""
+    from indexer.analysis import stem_query
+
+    node = parse_query(text)
+    expansions: list[Any] = []
+    if all_languages and node is not None:
+        from indexer.expansion import expand
+
+        node, expansions = expand(node)
+    return stem_query(node, langs), tuple(expansions)
 
 
 def __getattr__(name: str) -> Any:

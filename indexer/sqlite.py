@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from indexer.analysis import ANALYSIS_FINGERPRINT, analyze
+from indexer.analysis import ANALYSIS_FINGERPRINT, analyze, keep_stems
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.errors import IndexUnavailable, QuerySyntaxError
 from indexer.fields import ENTITY_FIELDS
@@ -454,6 +454,7 @@ class SQLiteIndex:
         query = query or Query()
         node = query.parsed()
         with self._read() as db:
+            node = self._present(db, node)
             return int(np.count_nonzero(self._matching(db, query, node)[0]))
 
     def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
@@ -465,9 +466,10 @@ class SQLiteIndex:
 
     def search(self, query: Query) -> Results:
         node = query.parsed()
-        match = compile_match(node) if node is not None else None
-        ranked = match is not None and not match[1] and query.sort == "relevance"
         with self._read() as db:
+            node = self._present(db, node)
+            match = compile_match(node) if node is not None else None
+            ranked = match is not None and not match[1] and query.sort == "relevance"
             mask, matched = self._matching(db, query, node, match)
             total = int(np.count_nonzero(mask))
             want = query.offset + query.limit
@@ -482,6 +484,14 @@ class SQLiteIndex:
             hits = self._hits(db, page, node)
             facets = self._cache.facet_counts(query, mask) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
+
+    def _present(self, db: sqlite3.Connection, node: Node | None) -> Node | None:
+        """The tree without stems of languages no document has (they cannot match;
+        a query word is stemmed under a dozen languages, an index holds a few)."""
+        if node is None:
+            return None
+        self._cache.refresh(db)
+        return keep_stems(node, self._cache.facets["lang"].names)
 
     def _matching(self, db: sqlite3.Connection, query: Query, node: Node | None,
                   match: tuple[str, bool] | None = None) -> tuple[np.ndarray, int]:

@@ -29,6 +29,7 @@ from nlp.errors import ExtractionError
 from nlp.extract import Extracted, extract_page
 from nlp.gazetteer import tokenize
 from nlp.identity import article_id, canonical_url, content_hash
+from nlp.language import load_identifier
 from nlp.options import NlpOptions
 from nlp.records import Article, Page, utcnow
 from nlp.relevance import default_lexicon
@@ -51,6 +52,23 @@ def _site(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+# Country-code TLDs sold as generic names (.co, .io, .tv ...): they say nothing
+# about where a site publishes.
+_GENERIC_CCTLDS = {"co", "io", "me", "tv", "ai", "fm", "ly", "cc", "ws", "to", "gg", "am",
+                   "la", "is", "it", "so", "sh", "ac", "eu", "su", "st", "vc", "nu", "tk"}
+
+
+def source_country(page: Page) -> str:
+    """The catalogue source's country, else the site's country-code TLD ("" if neither)."""
+    if page.country:
+        return page.country.upper()
+    host = (urlsplit(page.final_url or page.url).hostname or "").lower()
+    tld = host.rpartition(".")[2]
+    if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
+        return "GB" if tld == "uk" else tld.upper()
+    return ""
+
+
 def article_url(requested: str, final: str | None) -> str:
     """The canonical URL an article is shown under (see the module docstring)."""
     if not final or final == requested:
@@ -68,6 +86,7 @@ class Analyzer:
     def __init__(self, options: NlpOptions | None = None) -> None:
         self.options = options or NlpOptions()
         self.entities = EntityExtractor(self.options)
+        load_identifier(self.options.cache_dir or None)
         self.lexicon = default_lexicon()
 
     def warm_up(self) -> None:
@@ -118,7 +137,8 @@ class Analyzer:
             return []
         limit = min(self.options.max_text_chars, SPACY_MAX_CHARS)
         tokens = [tokenize(e.text[:limit]) for _, e in items]
-        all_entities = self.entities.extract_many([(e.text, e.lang) for _, e in items], tokens)
+        all_entities = self.entities.extract_many(
+            [(e.text, e.lang, source_country(p)) for p, e in items], tokens)
         articles = []
         for (page, ext), toks, entities in zip(items, tokens, all_entities):
             aid = article_id(page.url)

@@ -119,7 +119,7 @@ class EntityExtractor:
     def __init__(self, options: NlpOptions | None = None, places: PlaceGazetteer | None = None,
                  orgs: OrgTable | None = None) -> None:
         self.options = options or NlpOptions()
-        self.places = places or default_places()
+        self.places = places or default_places(cache_dir=self.options.cache_dir or None)
         self.orgs = orgs or default_orgs()
         self._models: dict[str, Any] = {}
         self._warned: set[str] = set()
@@ -151,17 +151,19 @@ class EntityExtractor:
         return self._models[lang]
 
     # -- extraction ------------------------------------------------------
-    def extract(self, text: str, lang: str | None) -> Entities:
-        return self.extract_many([(text, lang)])[0]
+    def extract(self, text: str, lang: str | None, country: str | None = None) -> Entities:
+        return self.extract_many([(text, lang, country)])[0]
 
-    def extract_many(self, items: Sequence[tuple[str, str | None]],
+    def extract_many(self, items: Sequence[tuple[str, str | None] | tuple[str, str | None, str | None]],
                      tokens: Sequence[list] | None = None) -> list[Entities]:
-        """Entities of each (text, lang); spaCy runs batched per language."""
+        """Entities of each (text, lang) or (text, lang, source country); spaCy runs
+        batched per language. The source country reads ambiguous money marks."""
         limit = min(self.options.max_text_chars, SPACY_MAX_CHARS)
-        texts = [text[:limit] for text, _ in items]
+        texts = [item[0][:limit] for item in items]
+        countries = [item[2] if len(item) > 2 else None for item in items]
         docs: list[Any] = [None] * len(items)
         by_lang: dict[str, list[int]] = {}
-        for i, (_, lang) in enumerate(items):
+        for i, (_, lang, *_rest) in enumerate(items):
             if lang and self.model(lang) is not None:
                 by_lang.setdefault(lang, []).append(i)
         for lang, idxs in by_lang.items():
@@ -170,12 +172,13 @@ class EntityExtractor:
                                              batch_size=self.options.batch_size)):
                 docs[i] = doc
         out = []
-        for i, (text, lang) in enumerate(zip(texts, (lang for _, lang in items))):
+        for i, (text, lang) in enumerate(zip(texts, (item[1] for item in items))):
             toks = tokens[i] if tokens is not None else None
-            out.append(self.combine(text, lang, docs[i], toks))
+            out.append(self.combine(text, lang, docs[i], toks, countries[i]))
         return out
 
-    def combine(self, text: str, lang: str | None, doc=None, tokens=None) -> Entities:
+    def combine(self, text: str, lang: str | None, doc=None, tokens=None,
+                country: str | None = None) -> Entities:
         """Merge gazetteer matches, spaCy entities of doc (if any) and money into Entities."""
         if tokens is None:
             tokens = tokenize(text)
@@ -187,7 +190,7 @@ class EntityExtractor:
         has_ner = doc is not None
 
         entities = Entities()
-        entities.money = list(find_money(text, lang))
+        entities.money = list(find_money(text, lang, country))
         money_spans = [(m.start, m.end) for m in entities.money]
         gaz_places = [m for m in gaz_places if not _hits(m.start, m.end, money_spans)]
         gaz_orgs = [m for m in gaz_orgs if not _hits(m.start, m.end, money_spans)]

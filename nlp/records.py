@@ -27,6 +27,9 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
     encoding: str | None = None  # what the HTTP layer decided, if anything
     source: str = ""  # catalogue source name, or the host of an ad-hoc URL
+    # ISO 3166-1 alpha-2 of the catalogue source ("" when unknown: the site's
+    # country-code TLD stands in); reads ambiguous money marks ("$", "元")
+    country: str = ""
     fetched_at: datetime = field(default_factory=utcnow)
     # Hints from the feed/sitemap entry that listed this page; extraction
     # prefers the page's own metadata and falls back to these.

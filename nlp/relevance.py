@@ -1,6 +1,7 @@
 """How much an article is about scam centres and trafficking for online fraud, 0..1.
 
-A weighted multilingual lexicon (nlp/data/relevance.tsv): every distinct phrase
+A weighted multilingual lexicon (the weighted rows of nlp/data/concepts.tsv, which
+the cross-language thesaurus shares): every distinct phrase
 found adds weight * (1 + ln(count)); phrases in the title count double. The sum
 is squashed to 0..1 with 1 - exp(-sum / SCALE), so one passing mention of
 "fraud" stays low, an article about KK Park and pig-butchering scams is near 1.
@@ -22,10 +23,11 @@ SCALE = 8.0
 class RelevanceLexicon:
     def __init__(self, extra_files: Iterable[str | os.PathLike] = ()) -> None:
         self.gazetteer: Gazetteer[tuple[str, float]] = Gazetteer()
-        for path in [*extra_files, DATA / "relevance.tsv"]:
+        for path in [*extra_files, DATA / "concepts.tsv"]:
             for row in data_rows(path):
-                phrase, weight = row[0], (row + ["1"])[1]
-                self.gazetteer.add(phrase, (phrase, float(weight or 1)), case_sensitive=False)
+                phrase, weight = row[0], float((row + ["1"])[1] or 1)
+                if weight > 0:  # weight 0: a thesaurus-only row
+                    self.gazetteer.add(phrase, (phrase, weight), case_sensitive=False)
 
     def terms(self, text: str, tokens=None) -> dict[str, int]:
         """Lexicon phrases found in text, with their counts."""

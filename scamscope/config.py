@@ -40,6 +40,9 @@ class Settings:
     # --- storage ---------------------------------------------------------
     data_dir: str = _s("~/.local/share/scamscope",
                        "Directory for state: embedded index, crawl state, schedule, outbox.")
+    cache_dir: str = _s("", "Directory for compiled gazetteers and language tables (rebuilt when "
+                            "their sources change). Empty means $XDG_CACHE_HOME/scamscope or "
+                            "~/.cache/scamscope.")
     index: str = _s("", "Index URL: sqlite:///path.db or http(s)://host:port. "
                         "Empty means sqlite in data_dir/index.db.")
     index_username: str = _s("", "User name for a secured search cluster (basic auth).")

@@ -62,32 +62,48 @@ def crawl_outcome(source: str, summary: Mapping[str, Any] | None, code: int,
     return CrawlOutcome(source, True, "ok", f"{head} {', '.join(parts)} in {took:.0f}s")
 
 
+# After this many crawls of a cycle all failed on the network, say so at once rather than
+# at the end of a cycle that may take many minutes to reach every source.
+EARLY = 5
+
+
 @dataclass
 class Cycle:
-    """Collects outcomes until every scheduled source has reported once, then sums up."""
+    """Collects outcomes until every scheduled source has reported once, then sums up.
+    Early in each cycle, if the first EARLY crawls all failed on the network, it says so."""
     sources: frozenset[str]
     outcomes: dict[str, CrawlOutcome] = field(default_factory=dict)
 
     def add(self, outcome: CrawlOutcome) -> str | None:
-        """The cycle's summary line once the last source has reported, else None."""
+        """The cycle's summary line once the last source has reported, an early "so far"
+        line when the network looks down, else None."""
         if outcome.source not in self.sources:
             return None
         self.outcomes[outcome.source] = outcome
-        if len(self.outcomes) < len(self.sources):
+        done = list(self.outcomes.values())
+        if len(done) < len(self.sources):
+            if len(done) == EARLY and _no_network(done):
+                return summary_line(done, of=len(self.sources))
             return None
-        line = summary_line(list(self.outcomes.values()))
         self.outcomes = {}
-        return line
+        return summary_line(done)
 
 
-def summary_line(outcomes: list[CrawlOutcome]) -> str:
-    """"cycle: 12/69 sources reachable; 57 dns — no network? ..." """
+def _no_network(outcomes: list[CrawlOutcome]) -> bool:
+    return bool(outcomes) and all(not o.reachable and o.reason in NETWORK_REASONS
+                                  for o in outcomes)
+
+
+def summary_line(outcomes: list[CrawlOutcome], of: int = 0) -> str:
+    """"cycle: 12/69 sources reachable; 57 dns", or with of (a cycle under way)
+    "cycle so far: 0/5 sources reachable (of 69); 5 dns — no network? ..." """
     reachable = sum(o.reachable for o in outcomes)
-    line = f"cycle: {reachable}/{len(outcomes)} sources reachable"
+    line = (f"cycle so far: {reachable}/{len(outcomes)} sources reachable (of {of})" if of
+            else f"cycle: {reachable}/{len(outcomes)} sources reachable")
     reasons = Counter(o.reason for o in outcomes if not o.reachable)
     if reasons:
         line += "; " + ", ".join(f"{n} {r}" for r, n in _reasons(reasons))
-    if not reachable and reasons and set(reasons) <= NETWORK_REASONS:
+    if _no_network(outcomes):
         line += (" — no network? `make demo` (scamscope demo) works offline on the bundled "
                  "sample site")
     return line

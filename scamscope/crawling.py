@@ -7,7 +7,7 @@ from crawler.errors import CatalogueError, UnknownSource
 from crawler.options import CrawlOptions
 from crawler.sources import Source, adhoc, load_sources, parse_shard, select, shard
 from scamscope.config import Settings
-from scamscope.errors import UserError
+from scamscope.errors import JobFailed, UserError
 
 STATE_FILE = "crawl-state.db"
 
@@ -74,3 +74,58 @@ def adhoc_targets(urls: Sequence[str] = (), feeds: Sequence[str] = (),
                 + [adhoc(u, "sitemap") for u in sitemaps])
     except CatalogueError as exc:
         raise UserError(str(exc)) from exc
+
+
+# Why a one-page fetch failed, for people: the crawler's reason word, then what it means.
+_FETCH_REASONS = {
+    "robots_denied": "the site's robots.txt does not allow it (setting obey_robots)",
+    "too_large": "larger than max_page_bytes ({max_page_bytes} bytes)",
+    "blocked_address": "it leads to a private or loopback address "
+                       "(setting allow_private_addresses)",
+    "not_html": "not an HTML page",
+    "dns": "the host name does not resolve",
+}
+
+
+class _KeepPage:
+    """A PageSink that keeps the one page it is given, for `extract URL`."""
+
+    def __init__(self) -> None:
+        self.page = None
+
+    def seen_recently(self, url: str) -> bool:
+        return False
+
+    def accept(self, page):
+        from crawler.items import Settled
+
+        self.page = self.page or page
+        return [Settled(page.url, stored=True)]
+
+    def stats(self) -> dict[str, int]:
+        return {}
+
+    def close(self):
+        return None
+
+
+def fetch_page(url: str, settings: Settings):
+    """One page fetched the way a crawl fetches it (Scrapy, robots.txt, the private-address
+    guard, max_page_bytes, retries, the User-Agent), filed under the site's host name like
+    `crawl --url`. The crawl state is left alone: nothing is remembered about the page.
+    JobFailed, in one line, when there is no page."""
+    from crawler.runner import run_crawl
+
+    [target] = adhoc_targets(urls=[url])
+    sink = _KeepPage()
+    summary = run_crawl([target], crawl_options(settings, state_path=None), lambda: sink)
+    if sink.page is not None:
+        return sink.page
+    failed = dict(summary.failed)
+    if summary.robots_denied:
+        failed.setdefault("robots_denied", summary.robots_denied)
+    reason = max(failed, key=failed.get) if failed else "no answer"
+    why = _FETCH_REASONS.get(reason, "").format(max_page_bytes=settings.max_page_bytes)
+    if reason.startswith("http_"):
+        why = f"the server answered HTTP {reason[5:]}"
+    raise JobFailed(f"cannot fetch {url}: {reason}" + (f" — {why}" if why else ""))

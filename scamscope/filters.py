@@ -84,6 +84,9 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relevance to scam centres, 0..1")
     parser.add_argument("--since", default=None, metavar="D", help="from date (YYYY-MM-DD or 7d)")
     parser.add_argument("--until", default=None, metavar="D", help="to date, inclusive")
+    parser.add_argument("--all-languages", action="store_true", default=None,
+                        help="also match the query's topic words and entity names in the "
+                             "other catalogue languages (a multilingual thesaurus)")
 
 
 def _split(values: Any) -> list[str]:
@@ -98,8 +101,22 @@ def _split(values: Any) -> list[str]:
     return out
 
 
+def flag(value: Any, name: str) -> bool | None:
+    """A yes/no parameter: True/False, 1/0, true/false, on/off, yes/no; None when unset."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value if value != "" else None
+    answer = _FLAGS.get(str(value).strip().lower())
+    if answer is None:
+        raise UserError(f"{name} must be 1 or 0 (true or false), not {str(value)[:40]!r}")
+    return answer
+
+
+_FLAGS = {"1": True, "true": True, "on": True, "yes": True,
+          "0": False, "false": False, "off": False, "no": False}
+
+
 def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: int = 0,
-                       sort: str | None = None) -> Query:
+                       sort: str | None = None, all_languages: bool = False) -> Query:
     """Build a Query from flag-named values (CLI namespace as dict, or web parameters)."""
     lists = {f.attr: _split(params.get(f.name)) for f in FIELDS}
     for code in lists["countries"]:
@@ -124,4 +141,10 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
         text = params.get("q")
     return Query(text=text or None, **lists, min_usd=min_usd, min_relevance=min_relevance,
                  since=since, until=until, sort=sort, limit=limit, offset=offset,
-                 facet_names=ALL_FACETS)
+                 facet_names=ALL_FACETS,
+                 all_languages=_default(flag(params.get("all_languages"), "all-languages"),
+                                        all_languages))
+
+
+def _default(value: bool | None, default: bool) -> bool:
+    return default if value is None else value

@@ -19,9 +19,11 @@ def index_options(settings: Settings) -> dict:
 
 
 def sqlite_path(settings: Settings) -> Path | None:
-    """The embedded index's file, or None when the settings name a cluster."""
+    """The embedded index's file (absolute, so messages say where it is), or None when the
+    settings name a cluster. sqlite:///abs/x.db is absolute, sqlite://rel/x.db relative to
+    the current directory (indexer.base.sqlite_path)."""
     path = base.sqlite_path(settings.index_url)
-    return Path(path) if path is not None else None
+    return Path(path).absolute() if path else None
 
 
 def open_configured_index(settings: Settings, *, must_exist: bool = False) -> base.Index:

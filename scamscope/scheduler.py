@@ -24,6 +24,10 @@ crawls to stop at once. Alert delivery state is in
 alerts.db, so a restart resumes with nothing lost and no duplicate mail beyond the window
 documented in alerts/mailer.py.
 
+Output (stdout, one `YYYY-MM-DD HH:MM:SS` stamp format with the log lines): one line per
+crawl and one per cycle of crawls (scamscope/crawl_report.py), read from each crawl's
+`--json` summary; the crawls' own log lines only at -v.
+
 With settings.web_in_daemon the web UI is served in a thread by the same server as
 `scamscope serve` (scamscope.webserver: same hardening, same warnings; uvicorn leaves the
 signals to the main thread, i.e. to the daemon); if its port is taken, the daemon runs

@@ -13,4 +13,5 @@ def nlp_options(settings) -> NlpOptions:
         max_text_chars=settings.max_text_chars,
         workers=settings.analysis_workers,
         page_timeout=settings.analysis_timeout,
+        cache_dir=settings.cache_dir,
     )

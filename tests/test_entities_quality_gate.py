@@ -62,7 +62,8 @@ def news_page(article) -> Page:
             f'<footer>© Gold Wire. <a href="/privacy">Privacy</a></footer></body></html>')
     url = f"https://gold.example/news/{article['id']}"
     return Page(url=url, final_url=url, status=200, body=body.encode("utf-8"),
-                headers={"content-type": "text/html; charset=utf-8"})
+                headers={"content-type": "text/html; charset=utf-8"},
+                country=article.get("source_country", ""))
 
 
 @pytest.fixture(scope="module")

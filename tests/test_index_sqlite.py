@@ -171,6 +171,25 @@ def test_a_changed_tokenizer_rebuilds_the_full_text_index(sqlite_index_path, sql
     assert [h.id for h in after.hits] == [h.id for h in before.hits]
 
 
+def test_a_schema_2_file_gains_stems_on_open(sqlite_index_path, sqlite_index):
+    sqlite_index.upsert(sample_articles(40))
+    fresh = sqlite_index.search(Query(text="raid OR rescues", limit=100))
+    sqlite_index.close()
+    raw = sqlite3.connect(sqlite_index_path)  # the full-text table as schema 2 had it
+    raw.execute("DROP TABLE fts")
+    raw.execute(f"CREATE VIRTUAL TABLE fts USING fts5(title, text, title_grams, text_grams, "
+                f"tokenize=\"{sqlite_backend._TOKENIZER}\", prefix='3', detail=full)")
+    raw.execute("INSERT INTO fts(rowid, title, text) SELECT n, lower(title), lower(text) "
+                "FROM contents")
+    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    raw.commit()
+    raw.close()
+    with SQLiteIndex(sqlite_index_path) as upgraded:
+        after = upgraded.search(Query(text="raid OR rescues", limit=100))
+    assert fresh.total > 0
+    assert [h.id for h in after.hits] == [h.id for h in fresh.hits]
+
+
 def test_bad_queries_are_query_syntax_errors(sqlite_index):
     sqlite_index.upsert(sample_articles(5))
     for text in ("(scam", 'scam "centre', "NOT", "scam AND", "OR scam", "()", "*"):

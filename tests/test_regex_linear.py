@@ -17,7 +17,8 @@ import pytest
 MODULES = ("nlp.extract", "nlp.entities", "nlp.gazetteer", "nlp.language",
            "nlp.money", "nlp.orgs", "nlp.places", "nlp.evaluate", "scamscope.stories",
            # queries, filters and form fields (user input); feeds, pages, snippets, digests
-           "indexer.query", "indexer.snippet", "indexer.sqlite", "scamscope.filters",
+           "indexer.query", "indexer.snippet", "indexer.sqlite", "indexer.expansion",
+           "scamscope.filters",
            "scamscope.web.api", "scamscope.web.pages", "crawler.sources",
            "crawler.spiders.feeds", "crawler.spiders.news", "alerts.digest",
            "alerts.subscriptions")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from scamscope.config import ConfigError, Settings, load_settings, setting_fields
+from scamscope.errors import UserError
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -42,12 +43,15 @@ def test_config_file_named_by_environment(tmp_path: Path):
     ("smtp_password = 'hunter2'", "is a secret"),
     ("log_level = 'LOUD'", "log_level must be one of"),
     ("this is not toml", "not valid TOML"),
+    ("schedule_minute_seconds = 0", "schedule_minute_seconds must be more than 0"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path: Path, content: str, message: str):
     cfg = tmp_path / "bad.toml"
     cfg.write_text(content)
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError, match=message) as raised:
         load_settings(cfg, env={})
+    # a UserError like any other: one line and exit 2 at the CLI, no special case
+    assert isinstance(raised.value, UserError) and raised.value.exit_code == 2
 
 
 def test_secrets_come_from_the_environment():

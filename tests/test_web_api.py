@@ -104,7 +104,7 @@ def test_openapi_describes_the_search_response(web):
     get = doc["paths"]["/api/search"]["get"]
     ref = get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    assert set(schema["properties"]) == {"total", "hits", "facets"}
+    assert set(schema["properties"]) == {"total", "hits", "facets", "expansions"}
     assert "400" in get["responses"]
 
 

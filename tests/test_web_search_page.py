@@ -21,12 +21,15 @@ def facet_links(page: str, facet: str) -> dict[str, str]:
 
 
 def test_search_page_shows_the_same_first_hit_as_the_api(web):
-    api = web.get("/api/search", params={"q": "scam"}).json()
-    assert api["total"] > 0
-    page = web.get("/", params={"q": "scam"})
-    assert page.status_code == 200
-    assert hit_ids(page.text)[0] == api["hits"][0]["id"]
-    assert hit_ids(page.text) == [h["id"] for h in api["hits"]]
+    for page_params, api_params in (({"q": "scam"}, {"q": "scam"}),
+                                    ({"q": "scam", "all_languages": "1"},
+                                     {"q": "scam", "all_languages": "1"})):
+        api = web.get("/api/search", params=api_params).json()
+        assert api["total"] > 0
+        page = web.get("/", params=page_params)
+        assert page.status_code == 200
+        assert hit_ids(page.text)[0] == api["hits"][0]["id"]
+        assert hit_ids(page.text) == [h["id"] for h in api["hits"]]
 
 
 def test_results_show_title_source_date_snippet_and_entity_chips(web, web_index):

@@ -377,7 +377,8 @@ class NewsSpider(scrapy.Spider):
         yield Page(url=listed, final_url=response.url, status=response.status,
                    body=response.body, headers=headers,
                    encoding=declared_charset(headers.get("content-type")),
-                   source=source.name, fetched_at=utcnow(), hint_title=hint.title,
+                   source=source.name, country=source.country, fetched_at=utcnow(),
+                   hint_title=hint.title,
                    hint_published=hint.published, hint_lang=hint.lang or source.lang or None)
 
     def on_error(self, failure: Failure) -> None:

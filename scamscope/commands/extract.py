@@ -1,7 +1,9 @@
 """`scamscope extract FILE|URL`: run the nlp stage on one page and show what it understood.
 
 FILE is an HTML page or a plain-text article ("-" reads stdin), at most
-max_page_bytes long; URL (http/https) is fetched once.
+max_page_bytes long; URL (http/https) is fetched once, by the crawler itself: robots.txt,
+the private-address guard, max_page_bytes and the User-Agent apply as in a crawl, and the
+page is filed under the site's host name as `crawl --url` files it.
 --json prints {url, title, lang, published, text, entities: {places, orgs, people, money}, ...}.
 Exit codes: 0 ok, 1 nothing extractable or the fetch failed, 2 usage (missing file...).
 """
@@ -10,8 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.error
-import urllib.request
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,25 +36,16 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
     return parser
 
 
-def _fetch(url: str, settings: Settings) -> Page:
-    request = urllib.request.Request(url, headers={"User-Agent": settings.effective_user_agent,
-                                                   "Accept": "text/html,*/*;q=0.5"})
-    try:
-        with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:
-            body = response.read(settings.max_page_bytes + 1)
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            status, final = response.status, response.geturl()
-    except urllib.error.HTTPError as exc:
-        raise JobFailed(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise JobFailed(f"cannot fetch {url}: {getattr(exc.reason, 'strerror', None) or exc.reason}") \
-            from exc
-    except (TimeoutError, OSError, ValueError) as exc:
-        raise JobFailed(f"cannot fetch {url}: {exc}") from exc
-    if len(body) > settings.max_page_bytes:
-        raise JobFailed(f"cannot fetch {url}: larger than max_page_bytes ({settings.max_page_bytes})")
-    return Page(url=url, final_url=final, status=status, body=body, headers=headers,
-                source="adhoc")
+def _fetch(url: str, settings: Settings, verbose: int) -> Page:
+    """Through the crawler's own fetch (scamscope.crawling.fetch_page)."""
+    from scamscope.crawling import fetch_page
+
+    if not verbose:
+        # The one-line error below says why a fetch failed; the crawler's and Scrapy's
+        # per-request warnings would say it a second and third time.
+        for name in ("crawler", "scrapy"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    return fetch_page(url, settings)
 
 
 def _read(path_text: str, url: str | None, limit: int) -> Page:
@@ -100,6 +92,7 @@ def to_json(article: Article) -> dict:
         "text": article.text,
         "entities": entities,
         "id": article.id,
+        "source": article.source,
         "relevance": article.relevance,
         "content_hash": article.content_hash,
         "fetched_url": article.fetched_url,
@@ -144,7 +137,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.url is not None:
         _check_url(args.url)
     if source.startswith(("http://", "https://")):
-        page = _fetch(source, settings)
+        page = _fetch(source, settings, int(getattr(args, "verbose", 0) or 0))
     elif "://" in source:
         raise UserError(f"{source}: only http(s) URLs and local files can be extracted")
     else:

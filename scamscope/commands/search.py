@@ -38,12 +38,27 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         results = index.search(query)
     finally:
         index.close()
+    expansions = query.expansions()
     if args.json:
-        json.dump(results.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        out = results.to_json()
+        if query.all_languages:
+            out["expansions"] = [e.to_json() for e in expansions]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        print_expansions(expansions)
         print_human(results, query.offset, color=sys.stdout.isatty())
     return 0
+
+
+def print_expansions(expansions) -> None:
+    """One line per word the thesaurus expanded (--all-languages)."""
+    for e in expansions:
+        more = ", …" if e.truncated else ""
+        print(f"also searched for {e.matched!r} ({e.kind} {e.name}): "
+              f"{', '.join(e.added)}{more}")
+    if expansions:
+        print()
 
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)

