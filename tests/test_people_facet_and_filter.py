@@ -151,6 +151,10 @@ def test_web_page_api_and_csv_filter_and_facet_people(people_backend, web_settin
         narrowed = web.get(link.split('"', 1)[0]).text
         assert f"<strong>{len(expected_ids(articles, SHE))}</strong>" in narrowed
 
+        one = next(a for a in articles if SHE in people_of(int(a.url.rsplit("/", 1)[1])))
+        assert '<a href="/?person=She+Zhijiang">She Zhijiang</a>' in web.get(
+            f"/articles/{one.id}").text  # the article page links each person to a search
+
         rows = list(csv.DictReader(io.StringIO(
             web.get("/api/export.csv", params={"person": LONG}).text)))
         assert len(rows) == len(expected_ids(articles, LONG))
