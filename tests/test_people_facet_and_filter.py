@@ -137,6 +137,8 @@ def test_web_page_api_and_csv_filter_and_facet_people(people_backend, web_settin
     index, _, _ = people_backend
     articles = corpus()
     with make_client(web_settings, index) as web:
+        search_doc = web.get("/openapi.json").json()["paths"]["/api/search"]["get"]
+        assert "person" in {p["name"] for p in search_doc["parameters"]}
         api = web.get("/api/search", params={"person": "alice guo", "limit": 50}).json()
         assert {h["id"] for h in api["hits"]} == expected_ids(articles, GUO)
         assert api["facets"]["person"][0] == {"value": GUO, "count": api["total"]}
