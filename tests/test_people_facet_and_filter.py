@@ -161,3 +161,36 @@ def test_web_page_api_and_csv_filter_and_facet_people(people_backend, web_settin
             web.get("/api/export.csv", params={"person": LONG}).text)))
         assert len(rows) == len(expected_ids(articles, LONG))
         assert all(LONG in row["people"].split("; ") for row in rows)
+
+
+def test_a_cluster_index_from_before_people_is_migrated_on_open(search_cluster, es_index_name):
+    from datetime import datetime, timedelta, timezone
+
+    from indexer.document import IndexDocument
+    from indexer.elastic import ElasticIndex, _document, load_mapping
+    from nlp.records import iso
+
+    old_mapping = load_mapping()  # the mapping before people: no people fields, a simhash
+    properties = old_mapping["mappings"]["properties"]
+    del properties["people"], properties["person_keys"]
+    properties["simhash"] = {"type": "keyword", "index": False, "doc_values": False}
+    old = ElasticIndex(search_cluster, index_name=es_index_name, mapping=old_mapping)
+    articles = corpus()
+    start = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    body = []
+    for i, article in enumerate(articles):  # documents as the older version wrote them
+        doc = _document(IndexDocument.from_article(article))
+        del doc["people"], doc["person_keys"]
+        doc.update(simhash="-4242", indexed_at=iso(start + timedelta(microseconds=i)))
+        body += [{"index": {"_index": old.alias, "_id": doc["id"]}}, doc]
+    assert not old.client.bulk(body=body, refresh=True)["errors"]
+    old.close()
+
+    index = ElasticIndex(search_cluster, index_name=es_index_name)  # today's mapping
+    try:
+        assert index.concrete != old.concrete and index.count() == COUNT
+        assert index.count(Query(people=[SHE])) == len(expected_ids(articles, SHE))
+        assert index.get(articles[0].id).indexed_at == start  # the first sighting is kept
+    finally:
+        index.drop()
+        index.close()
