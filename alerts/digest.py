@@ -1,15 +1,17 @@
-"""Digests: the outbox rows of one subscription, made into one e-mail.
+"""Digests: the outbox rows of one subscription, rendered for its channel.
 
-    from alerts.digest import DigestOptions, create_due_digests, build_message
+    from alerts.digest import create_due_digests, load_digest, build_message, build_payload
     ids = create_due_digests(subs, now=now, max_articles=50)   # assigns queued rows
-    message = build_message(subs, digest_id, options)            # EmailMessage, ready to send
+    digest = load_digest(subs, digest_id)                         # Digest: row, subscription, hits
+    message = build_message(digest, options)   # e-mail: EmailMessage, ready to send
+    payload = build_payload(digest, options)   # webhook: the JSON body
 
 A digest is created (rows assigned, subscription's last_digest_at set) in one
 transaction, and is rendered from those stored rows every time it is sent, so a retry
-sends the same content under the same Message-ID (<digest-ID@domain>): a copy that a
-crash made us send twice is recognisable as the same message.
+sends the same content under the same Message-ID (<digest-ID@domain>), or the same
+digest id to a webhook: a copy that a crash made us send twice is recognisable.
 
-A subscription has at most one unsent digest at a time: while one is pending (SMTP down),
+A subscription has at most one unsent digest at a time: while one is pending (receiver down),
 new articles wait in the outbox and go in the next digest.
 
 The message is multipart/alternative (plain text, then HTML from Jinja2 templates in
@@ -40,10 +42,11 @@ from typing import Any, Iterable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from alerts import db
+from alerts import store
+from alerts.store import DigestRow
 from alerts.subscriptions import Subscription, Subscriptions, is_due
 from alerts.tokens import unsubscribe_token
-from indexer.fields import ENTITY_FIELDS
+from indexer.fields import ENTITY_FIELDS, FIELDS
 from indexer.query import Query, fold, positive_terms
 from nlp.records import Entities
 
@@ -69,46 +72,36 @@ def create_due_digests(subs: Subscriptions, *, now: datetime, max_articles: int 
                        hour: timedelta = timedelta(hours=1)) -> list[str]:
     """Create one digest for each due subscription with queued articles; returns their ids."""
     wanted = set(frequencies) if frequencies is not None else None
-    waiting = {row[0] for row in subs.conn.execute(
-        "SELECT DISTINCT subscription_id FROM outbox WHERE digest_id IS NULL")}
+    waiting = subs.store.waiting_counts()
     created = []
     for sub in subs.list(active_only=True):
         if sub.id not in waiting or (wanted is not None and sub.frequency not in wanted):
             continue
         if not is_due(sub, now, daily_at=daily_at, hour=hour):
             continue
-        digest_id = _create(subs, sub, now=now, max_articles=max_articles, mail_from=mail_from)
-        if digest_id:
+        digest_id = uuid.uuid4().hex
+        if subs.store.create_digest(sub.id, digest_id, now=now, max_articles=max_articles,
+                                    message_id=message_id(digest_id, mail_from)):
             created.append(digest_id)
     return created
 
 
-def _create(subs: Subscriptions, sub: Subscription, *, now: datetime,
-            max_articles: int, mail_from: str) -> str | None:
-    conn = subs.conn
-    digest_id = uuid.uuid4().hex
-    with db.transaction(conn):
-        still = conn.execute("SELECT active FROM subscriptions WHERE id = ?", (sub.id,)).fetchone()
-        if still is None or not still[0]:  # removed or suspended since the listing
-            return None
-        if conn.execute("SELECT 1 FROM digests WHERE subscription_id = ? AND status = 'pending'",
-                        (sub.id,)).fetchone():
-            return None
-        rows = conn.execute(
-            "SELECT article_id FROM outbox WHERE subscription_id = ? AND digest_id IS NULL "
-            "ORDER BY queued_at, rowid LIMIT ?", (sub.id, max_articles)).fetchall()
-        if not rows:
-            return None
-        conn.execute(
-            "INSERT INTO digests (id, subscription_id, email, frequency, created, status, "
-            "next_attempt, message_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
-            (digest_id, sub.id, sub.email, sub.frequency, db.ts(now), db.ts(now),
-             message_id(digest_id, mail_from)))
-        conn.executemany("UPDATE outbox SET digest_id = ? WHERE subscription_id = ? "
-                         "AND article_id = ?", [(digest_id, sub.id, r[0]) for r in rows])
-        conn.execute("UPDATE subscriptions SET last_digest_at = ? WHERE id = ?",
-                     (db.ts(now), sub.id))
-    return digest_id
+@dataclass
+class Digest:
+    """A stored digest with what every channel renders: its subscription and articles."""
+    row: DigestRow
+    subscription: Subscription
+    hits: list[dict]
+
+
+def load_digest(subs: Subscriptions, digest_id: str) -> Digest:
+    """LookupError (UnknownSubscription) if the digest or its subscription is gone."""
+    found = subs.store.digest(digest_id)
+    if found is None:
+        raise LookupError(f"no digest {digest_id}")
+    row, hits = found
+    return Digest(row=row, subscription=subs.get(row.subscription_id),
+                  hits=[json.loads(h) for h in hits])
 
 
 # ----------------------------------------------------------------- rendering
@@ -234,6 +227,7 @@ def digest_context(sub: Subscription, rows: list[dict], options: DigestOptions,
     return {
         "subscription": sub,
         "search": sub.describe_query(),
+        "phrase": search_phrase(query),
         "terms": terms,
         "articles": articles,
         "count": len(articles),
@@ -243,45 +237,94 @@ def digest_context(sub: Subscription, rows: list[dict], options: DigestOptions,
     }
 
 
+# How a subject line introduces each field's filter values; a field not named here reads
+# "mentioning …" (entities) or "<label> …".
+_PHRASE = {"country": "in", "place": "in", "org": "mentioning", "lang": "in language",
+           "source": "from"}
+
+
+def search_phrase(query: Query) -> str:
+    """The saved search in words, for subjects and headings, on one line:
+    'for "scam centre" OR compound in Myanmar (MM) mentioning Prince Group'."""
+    parts = []
+    if query.text and query.text.strip():
+        parts.append(f"for {query.text}")
+    for f in FIELDS:
+        values = f.values(query)
+        if values:
+            intro = _PHRASE.get(f.name) or ("mentioning" if f.entity else f.label.lower())
+            parts.append(f"{intro} " + " or ".join(f.describe(v) for v in values))
+    if query.min_usd is not None:
+        parts.append(f"over {_usd(query.min_usd)}")
+    if query.min_relevance is not None:
+        parts.append(f"with relevance ≥ {query.min_relevance:.15g}")
+    if query.all_languages and parts:
+        parts.append("(in every language)")
+    # One line whatever the user typed: it goes into a Subject header.
+    return " ".join(" ".join(parts).split()) or "for every article"
+
+
 def subject(sub: Subscription, count: int) -> str:
-    search = sub.describe_query()
-    if len(search) > 60:
-        search = search[:57] + "..."
     noun = "article" if count == 1 else "articles"
-    return f"scamscope: {count} new {noun} for {search}"
+    text = f"scamscope: {count} new {noun} {search_phrase(sub.query)}"
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
-def build_message(subs: Subscriptions, digest_id: str, options: DigestOptions) -> EmailMessage:
+def _render(digest: Digest, options: DigestOptions) -> dict[str, Any]:
+    sub = digest.subscription
+    return digest_context(sub, digest.hits, options, unsubscribe_token(options.secret, sub.id))
+
+
+def build_message(digest: Digest, options: DigestOptions) -> EmailMessage:
     """The e-mail for a stored digest; the same bytes every time it is built."""
-    conn = subs.conn
-    digest = conn.execute("SELECT * FROM digests WHERE id = ?", (digest_id,)).fetchone()
-    if digest is None:
-        raise LookupError(f"no digest {digest_id}")
-    sub = subs.get(digest["subscription_id"])
-    rows = [json.loads(r[0]) for r in conn.execute(
-        "SELECT hit FROM outbox WHERE digest_id = ? ORDER BY queued_at, rowid", (digest_id,))]
-    token = unsubscribe_token(options.secret, sub.id)
-    context = digest_context(sub, rows, options, token)
+    row = digest.row
+    context = _render(digest, options)
     env = _environment()
     text = env.get_template("digest.txt.j2").render(context)
     body = env.get_template("digest.html.j2").render(context)
 
     message = EmailMessage()
-    message["Subject"] = subject(sub, len(rows))
+    message["Subject"] = subject(digest.subscription, len(digest.hits))
     message["From"] = options.mail_from
-    message["To"] = Address(addr_spec=digest["email"])
-    message["Date"] = format_datetime(db.parse_ts(digest["created"]))
-    message["Message-ID"] = digest["message_id"]
+    message["To"] = Address(addr_spec=row.target)
+    message["Date"] = format_datetime(row.created)
+    message["Message-ID"] = row.message_id
     message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    message["X-Scamscope-Digest"] = digest["id"]
+    message["X-Scamscope-Digest"] = row.id
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(body, subtype="html", cte="quoted-printable")
     # Headers are folded at 998 characters, not 78: a long List-Unsubscribe URL must stay
     # one plain token, never become an RFC 2047 encoded word that mail clients cannot use.
     message.policy = _HEADER_POLICY
     return message
+
+
+def build_payload(digest: Digest, options: DigestOptions) -> dict[str, Any]:
+    """The JSON body a webhook receives; the same content every time it is built.
+
+    {digest, created, text, count, subscription: {id, search, query, frequency},
+     articles: [{id, url, title, published, lang, source, snippet, why: [{label, matched,
+     values}]}], unsubscribe_url}. `text` is the subject line, so chat webhooks that
+    show a "text" field (Slack, Mattermost, Matrix bridges) read well as they are;
+    snippets are plain text (matched words between *asterisks*).
+    """
+    context = _render(digest, options)
+    sub = digest.subscription
+    return {
+        "digest": digest.row.id,
+        "created": store.ts(digest.row.created),
+        "text": subject(sub, len(digest.hits)),
+        "count": len(digest.hits),
+        "subscription": {"id": sub.id, "search": sub.describe_query(),
+                         "query": sub.query.to_json(), "frequency": sub.frequency},
+        "articles": [{"id": hit.get("id"), "url": a["raw_url"], "title": a["title"],
+                      "published": hit.get("published"), "lang": a["lang"],
+                      "source": a["source"], "snippet": a["snippet_text"], "why": a["why"]}
+                     for hit, a in zip(digest.hits, context["articles"])],
+        "unsubscribe_url": context["unsubscribe_url"],
+    }
 
 
 def message_id(digest_id: str, mail_from: str) -> str:

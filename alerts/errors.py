@@ -14,6 +14,10 @@ class InvalidEmail(InvalidSubscription):
     """The e-mail address is not a deliverable-looking address."""
 
 
+class InvalidWebhook(InvalidSubscription):
+    """The webhook URL is not an http(s) URL we can POST to."""
+
+
 class UnknownSubscription(AlertError, LookupError):
     """No subscription has this id."""
 
@@ -27,12 +31,15 @@ class MailConfigError(AlertError, ValueError):
 
 
 class DeliveryError(AlertError):
-    """The SMTP server did not accept a message.
+    """A channel's receiver (SMTP server, webhook URL) did not accept a digest.
 
-    permanent: the server said 5xx about this recipient or message; retrying will not help.
-    connection: the failure concerns the connection (refused, timed out, auth), not one message,
-    so every other message in the same pass would fail the same way.
-    recipient: the server refused the recipient address (RCPT TO), not the message.
+    permanent: the receiver refused this recipient or message for good (SMTP 5xx, HTTP 4xx);
+    retrying will not help.
+    connection: the failure concerns the connection (refused, timed out, auth), not one
+    digest, so every other digest through the same connection in this pass would fail the
+    same way.
+    recipient: the receiver refused the target itself (RCPT TO refused, HTTP 410 Gone), not
+    the message: the subscription is suspended.
     """
 
     def __init__(self, message: str, *, permanent: bool = False, connection: bool = False,

@@ -1,49 +1,33 @@
-"""Delivery over SMTP, and the outbox's retry rules.
+"""The e-mail channel: SMTP settings, the SMTP client, and EmailChannel.
 
-    from alerts.mailer import parse_smtp_url, SMTPMailer, deliver_pending
+    from alerts.mailer import parse_smtp_url, SMTPMailer, EmailChannel
     smtp = parse_smtp_url("smtp+starttls://user@mail.example.org:587", password=..., timeout=30)
-    report = deliver_pending(subs, SMTPMailer(smtp), options, now=now)
+    channel = EmailChannel(SMTPMailer(smtp), digest_options)   # for alerts.outbox
 
 URLs: smtp://[user@]host[:25] (plain), smtps://[user@]host[:465] (TLS from the start),
 smtp+starttls://[user@]host[:587] (STARTTLS, refused if the server does not offer it).
 The password never goes in the URL; it comes from the environment
 (SCAMSCOPE_SMTP_PASSWORD) through the settings.
 
-A digest is marked sent only after the server accepted it (sendmail returned after the
-DATA reply). Failures:
-  - connection-level (refused, timed out, TLS, login, sender refused, disconnected):
-    every digest still due in this pass stays pending; attempts += 1 and next_attempt moves
-    out exponentially (retry_base_seconds * 2**(attempts-1), at most retry_max_delay);
-  - 4xx about one recipient or message: that digest stays pending, same backoff;
-  - 5xx about the recipient: the digest is parked and the subscription suspended
-    (reported, not retried forever);
-  - 5xx about the message itself: the digest is parked;
-  - a digest still failing retry_max_hours after it was created is parked.
-
-Duplicate window: if the process dies after the server accepted a message but before the
-'sent' commit (a few microseconds, or kill -9 at exactly that point), the digest is still
-pending on restart and is sent again, once, under the same Message-ID. At most one
-duplicate per digest in flight; nothing is ever lost.
+The SMTP client turns every failure into a DeliveryError: connection-level (refused,
+timed out, TLS, login, sender refused, disconnected: connection=True), 4xx about one
+recipient or message (temporary), 5xx about the recipient (permanent, recipient=True) or
+the message (permanent). What happens next (retry, park, suspend) is the outbox's
+business (alerts.outbox).
 """
 from __future__ import annotations
 
-import logging
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from alerts import db
-from alerts.digest import DigestOptions, build_message
-from alerts.errors import DeliveryError, MailConfigError, UnknownSubscription
-from alerts.subscriptions import Subscriptions
-
-log = logging.getLogger(__name__)
+from alerts.digest import Digest, DigestOptions, build_message
+from alerts.errors import DeliveryError, MailConfigError
 
 SCHEMES = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
 
@@ -92,7 +76,7 @@ def parse_smtp_url(url: str, *, password: str | None = None,
 
 
 class Mailer(Protocol):
-    """What deliver_pending needs: open once per pass, send many, close."""
+    """What EmailChannel needs: open once per pass, send many, close."""
 
     label: str
 
@@ -219,142 +203,28 @@ def _quietly_close(smtp: smtplib.SMTP) -> None:
             pass
 
 
-# -------------------------------------------------------------------- outbox
-
-
-@dataclass
-class RetryPolicy:
-    base_seconds: float = 60.0
-    max_delay_seconds: float = 3600.0
-    give_up_after: timedelta = timedelta(hours=48)
-
-    def delay(self, attempts: int) -> timedelta:
-        seconds = self.base_seconds * (2 ** max(attempts - 1, 0))
-        return timedelta(seconds=min(seconds, self.max_delay_seconds))
-
-
-@dataclass
-class Sent:
-    digest_id: str
-    email: str
-    articles: int
-    message_id: str
-
-
-@dataclass
-class Parked:
-    digest_id: str
-    email: str
-    subscription_id: int
-    reason: str
-
-
-@dataclass
-class DeliveryReport:
-    sent: list[Sent] = field(default_factory=list)
-    parked: list[Parked] = field(default_factory=list)
-    pending: int = 0  # digests still waiting after this pass
-    errors: list[str] = field(default_factory=list)  # why they wait, most common first
-
-    def reason(self) -> str:
-        return self.errors[0] if self.errors else ""
+# -------------------------------------------------------------------- channel
 
 
 def sender_address(mail_from: str) -> str:
     return parseaddr(mail_from)[1] or mail_from
 
 
-def deliver_pending(subs: Subscriptions, mailer: Mailer, options: DigestOptions, *,
-                    now: datetime, retry: RetryPolicy | None = None,
-                    retry_now: bool = False) -> DeliveryReport:
-    """Send every pending digest that is due (all of them with retry_now)."""
-    retry = retry or RetryPolicy()
-    conn = subs.conn
-    report = DeliveryReport()
-    sql = "SELECT * FROM digests WHERE status = 'pending'"
-    params: tuple = ()
-    if not retry_now:
-        sql += " AND next_attempt <= ?"
-        params = (db.ts(now),)
-    due = conn.execute(sql + " ORDER BY created, id", params).fetchall()
-    sender = sender_address(options.mail_from)
-    errors: dict[str, int] = {}
-    down: DeliveryError | None = None
-    try:
-        for digest in due:
-            if down is None:
-                try:
-                    message = build_message(subs, digest["id"], options)
-                except (LookupError, UnknownSubscription):
-                    continue  # unsubscribed while this pass ran: the digest went with it
-                try:
-                    mailer.send(message, sender, digest["email"])
-                except DeliveryError as exc:
-                    if exc.connection:
-                        down = exc
-                    else:
-                        _failed(subs, digest, exc, now, retry, report, errors)
-                        continue
-                else:
-                    _mark_sent(subs, digest, now, report)
-                    continue
-            _failed(subs, digest, down, now, retry, report, errors)
-    finally:
-        mailer.close()
-    report.pending = conn.execute(
-        "SELECT COUNT(*) FROM digests WHERE status = 'pending'").fetchone()[0]
-    report.errors = sorted(errors, key=lambda e: -errors[e])
-    return report
+class EmailChannel:
+    """Channel 'email': each digest as one multipart e-mail through one SMTP connection."""
 
+    name = "email"
 
-def prune_sent(subs: Subscriptions, *, before: datetime) -> int:
-    """Forget digests sent before `before`, with their outbox rows; returns how many.
+    def __init__(self, mailer: Mailer, options: DigestOptions):
+        self.mailer = mailer
+        self.options = options
+        self.sender = sender_address(options.mail_from)
 
-    The watermark, not the outbox, is what keeps an article from being queued again, so
-    old rows are only history. (An article whose text later changes gets a new indexed_at
-    and may be mailed again once its old row is gone: that is a real update.)
-    """
-    with db.transaction(subs.conn) as conn:
-        return conn.execute("DELETE FROM digests WHERE status = 'sent' AND sent_at < ?",
-                            (db.ts(before),)).rowcount
+    def scope(self, target: str) -> str:
+        return ""  # every address goes through the same SMTP server
 
+    def send(self, digest: Digest) -> None:
+        self.mailer.send(build_message(digest, self.options), self.sender, digest.row.target)
 
-def _mark_sent(subs: Subscriptions, digest, now: datetime, report: DeliveryReport) -> None:
-    with db.transaction(subs.conn):
-        subs.conn.execute("UPDATE digests SET status = 'sent', sent_at = ?, "
-                          "attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                          (db.ts(now), digest["id"]))
-        articles = subs.conn.execute("SELECT COUNT(*) FROM outbox WHERE digest_id = ?",
-                                     (digest["id"],)).fetchone()[0]
-    report.sent.append(Sent(digest["id"], digest["email"], articles, digest["message_id"]))
-    log.info("sent digest %s (%d articles) to %s", digest["id"], articles, digest["email"])
-
-
-def _failed(subs: Subscriptions, digest, exc: DeliveryError, now: datetime,
-            retry: RetryPolicy, report: DeliveryReport, errors: dict[str, int]) -> None:
-    attempts = digest["attempts"] + 1
-    reason = str(exc)
-    created = db.parse_ts(digest["created"])
-    give_up = not exc.permanent and now - created >= retry.give_up_after
-    conn = subs.conn
-    with db.transaction(conn):
-        if exc.permanent or give_up:
-            if give_up:
-                reason = f"gave up after {retry.give_up_after.total_seconds() / 3600:g} h: " \
-                         f"{reason}"
-            conn.execute("UPDATE digests SET status = 'parked', attempts = ?, last_error = ? "
-                         "WHERE id = ?", (attempts, reason, digest["id"]))
-            if exc.permanent and exc.recipient:
-                conn.execute("UPDATE subscriptions SET active = 0, suspended = ? WHERE id = ?",
-                             (reason, digest["subscription_id"]))
-        else:
-            conn.execute("UPDATE digests SET attempts = ?, last_error = ?, next_attempt = ? "
-                         "WHERE id = ?",
-                         (attempts, reason, db.ts(now + retry.delay(attempts)), digest["id"]))
-    if exc.permanent or give_up:
-        report.parked.append(Parked(digest["id"], digest["email"], digest["subscription_id"],
-                                    reason))
-        log.info("parked digest %s to %s: %s", digest["id"], digest["email"], reason)
-    else:
-        errors[reason] = errors.get(reason, 0) + 1
-        log.info("digest %s to %s still pending: %s", digest["id"], digest["email"], reason)
+    def close(self) -> None:
+        self.mailer.close()

@@ -6,8 +6,9 @@
 For every active subscription, `index.new_since(watermark, query)` gives the articles
 indexed after its watermark (the same call on every backend). They go into the outbox
 keyed by (subscription, article) with INSERT OR IGNORE, and the watermark moves to the
-newest of them in the same transaction: a crash either keeps both or neither, and an
-article is queued at most once per subscription however often matching runs.
+newest of them in the same transaction (alerts.store.queue_matches): a crash either keeps
+both or neither, and an article is queued at most once per subscription however often
+matching runs.
 
 Each pass queues at most what the subscription's next digest can hold (max_articles,
 less what already waits); the watermark covers exactly what was queued, so the rest is
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from alerts import db
+from alerts import store as db
 from alerts.subscriptions import Subscription, Subscriptions
 from indexer.base import Index
 from indexer.errors import QuerySyntaxError
@@ -147,42 +148,6 @@ def count_new(index: Index, sub: Subscription, *, first_digest: int = 50) -> int
                                            indexed_after=watermark))
 
 
-def _write(conn, sub: Subscription, hits: list[tuple[Hit, datetime]], watermark: datetime,
-           queued_at: str, encode: _Encoder) -> int | None:
-    """Inside a transaction: advance the watermark (if nobody else did) and queue hits."""
-    cursor = conn.execute(
-        "UPDATE subscriptions SET watermark = ? WHERE id = ? AND active = 1 "
-        "AND watermark IS ?", (db.ts(watermark), sub.id, sub.watermark))
-    if cursor.rowcount != 1:
-        return None
-    before = conn.total_changes
-    conn.executemany(
-        "INSERT OR IGNORE INTO outbox (subscription_id, article_id, queued_at, hit) "
-        "VALUES (?, ?, ?, ?)",
-        [(sub.id, hit.id, queued_at, encode(hit, at)) for hit, at in hits])
-    return conn.total_changes - before
-
-
-def queue(subs: Subscriptions, sub: Subscription, hits: list[tuple[Hit, datetime]],
-          watermark: datetime, *, now: datetime | None = None) -> int | None:
-    """Queue hits and advance the watermark in one transaction.
-
-    Returns the number of new outbox rows, or None when the subscription changed under us
-    (removed, suspended, or matched by someone else), in which case nothing is written.
-    """
-    with db.transaction(subs.conn) as conn:
-        added = _write(conn, sub, hits, watermark, db.ts(now), _Encoder())
-    if added is not None:
-        sub.watermark = db.ts(watermark)
-    return added
-
-
-def _waiting(subs: Subscriptions) -> dict[int, int]:
-    return {r[0]: r[1] for r in subs.conn.execute(
-        "SELECT subscription_id, COUNT(*) FROM outbox WHERE digest_id IS NULL "
-        "GROUP BY subscription_id")}
-
-
 def query_problem(sub: Subscription) -> str | None:
     """Why the saved search can no longer run (stored before a limit it breaks), or None."""
     try:
@@ -216,8 +181,7 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
     """
     wanted = set(frequencies) if frequencies is not None else None
     report = MatchReport()
-    waiting = _waiting(subs)
-    queued_at = db.ts(now)
+    waiting = subs.store.waiting_counts()
     found: list[tuple[Subscription, list, datetime]] = []
     shared: dict[tuple, tuple | None] = {}
     encode = _Encoder()
@@ -226,10 +190,10 @@ def match_subscriptions(subs: Subscriptions, index: Index, *,
     def flush() -> None:
         if not found:
             return
-        with db.transaction(subs.conn) as conn:
-            results = [(sub, wm, _write(conn, sub, hits, wm, queued_at, encode))
-                       for sub, hits, wm in found]
-        for sub, watermark, added in results:
+        added_per_sub = subs.store.queue_matches(
+            [(sub.id, sub.watermark, db.ts(wm), [(hit.id, encode(hit, at)) for hit, at in hits])
+             for sub, hits, wm in found], now)
+        for (sub, _, watermark), added in zip(found, added_per_sub):
             if added is None:
                 log.info("subscription %s changed while matching; skipped", sub.id)
                 continue

@@ -1,5 +1,5 @@
-"""One alerts pass: match, create due digests, deliver. What `scamscope alerts send` and the
-daemon's alert jobs run.
+"""One alerts pass: match, create due digests, deliver each through its channel. What
+`scamscope alerts send` and the daemon's alert jobs run.
 
     from alerts.runner import AlertOptions, run_pass
     report = run_pass(data_dir, index, options)          # -> PassReport
@@ -21,19 +21,23 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from alerts.channels import Channel
 from alerts.digest import DigestOptions, create_due_digests
-from alerts.mailer import (DeliveryReport, Mailer, RetryPolicy, SMTPMailer, SMTPSettings,
-                           deliver_pending, prune_sent)
+from alerts.mailer import EmailChannel, Mailer, SMTPMailer, SMTPSettings
 from alerts.matcher import MatchReport, count_new, match_subscriptions, query_problem
+from alerts.outbox import DeliveryReport, RetryPolicy, deliver_pending, prune_sent
 from alerts.subscriptions import Subscriptions, is_due
+from alerts.webhook import WebhookChannel, WebhookSettings
 from indexer.base import Index
 
+NO_SMTP = "no SMTP server is configured (--smtp)"
 LOCK_NAME = "alerts.lock"
 
 
 @dataclass
 class AlertOptions:
-    smtp: SMTPSettings | None = None  # None: match and queue, but nothing can be sent
+    smtp: SMTPSettings | None = None  # None: match and queue, but e-mail cannot be sent
+    webhook: WebhookSettings = field(default_factory=lambda: WebhookSettings(secret=b""))
     mail_from: str = "scamscope <alerts@localhost>"
     public_url: str = "http://127.0.0.1:8000"
     secret: bytes = b""
@@ -87,7 +91,9 @@ def run_pass(data_dir: str | Path, index: Index, options: AlertOptions, *,
              retry_now: bool = False, now: datetime | None = None,
              mailer_factory: Callable[[SMTPSettings], Mailer] = SMTPMailer) -> PassReport:
     """Match every active subscription (of these frequencies), create the digests that are
-    due, and send every pending digest whose next attempt has come (all with retry_now)."""
+    due, and send every pending digest whose next attempt has come (all with retry_now)
+    through its channel. Without SMTP settings e-mail digests wait (reason NO_SMTP);
+    webhooks need no settings beyond the signing key."""
     now = now or datetime.now(timezone.utc)
     frequencies = tuple(frequencies) if frequencies is not None else None
     report = PassReport(dry_run=dry_run)
@@ -100,15 +106,14 @@ def run_pass(data_dir: str | Path, index: Index, options: AlertOptions, *,
         report.created = create_due_digests(
             subs, now=now, max_articles=options.max_articles, mail_from=options.mail_from,
             frequencies=frequencies, daily_at=options.daily_at, hour=options.hour)
-        if options.smtp is None:
-            pending = subs.conn.execute(
-                "SELECT COUNT(*) FROM digests WHERE status = 'pending'").fetchone()[0]
-            report.delivery = DeliveryReport(
-                pending=pending, errors=["no SMTP server is configured (--smtp)"] if pending else [])
-            return report
-        report.delivery = deliver_pending(subs, mailer_factory(options.smtp),
-                                          options.digest_options(), now=now,
-                                          retry=options.retry, retry_now=retry_now)
+        channels: dict[str, Channel] = {
+            "webhook": WebhookChannel(options.webhook, options.digest_options())}
+        if options.smtp is not None:
+            channels["email"] = EmailChannel(mailer_factory(options.smtp),
+                                             options.digest_options())
+        report.delivery = deliver_pending(subs, channels, now=now, retry=options.retry,
+                                          retry_now=retry_now,
+                                          unconfigured={"email": NO_SMTP})
         prune_sent(subs, before=now - options.keep_sent)
     return report
 
@@ -116,6 +121,7 @@ def run_pass(data_dir: str | Path, index: Index, options: AlertOptions, *,
 def _dry_run(subs: Subscriptions, index: Index, options: AlertOptions,
              frequencies: tuple[str, ...] | None, now: datetime,
              report: PassReport) -> PassReport:
+    waiting = subs.store.waiting_counts()
     for sub in subs.list(active_only=True):
         if frequencies is not None and sub.frequency not in frequencies:
             continue
@@ -123,22 +129,10 @@ def _dry_run(subs: Subscriptions, index: Index, options: AlertOptions,
             continue
         report.matched.subscriptions += 1
         count = count_new(index, sub, first_digest=options.max_articles)
-        queued = subs.conn.execute("SELECT COUNT(*) FROM outbox WHERE subscription_id = ? "
-                                   "AND digest_id IS NULL", (sub.id,)).fetchone()[0]
+        queued = waiting.get(sub.id, 0)
         if count or queued:
             report.would_queue[sub.id] = count
         if (count or queued) and is_due(sub, now, daily_at=options.daily_at, hour=options.hour):
             report.would_digest.append(sub.id)
-    report.delivery.pending = subs.conn.execute(
-        "SELECT COUNT(*) FROM digests WHERE status = 'pending'").fetchone()[0]
+    report.delivery.pending = subs.store.pending_total()
     return report
-
-
-def pending_digests(data_dir: str | Path) -> list[dict]:
-    """Digests not sent yet (pending or parked), oldest first, for listings."""
-    with Subscriptions(data_dir) as subs:
-        rows = subs.conn.execute(
-            "SELECT d.*, (SELECT COUNT(*) FROM outbox o WHERE o.digest_id = d.id) AS articles "
-            "FROM digests d WHERE status != 'sent' ORDER BY created").fetchall()
-        return [dict(r) for r in rows]
-

@@ -1,23 +1,29 @@
-"""Subscriptions: an e-mail address, a saved Query, a frequency and a watermark.
+"""Subscriptions: a channel and its target, a saved Query, a frequency and a watermark.
 
     from alerts.subscriptions import Subscriptions
     subs = Subscriptions(data_dir)                 # data_dir/alerts.db, created on first use
     sub, created = subs.subscribe("a@example.org", Query(countries=["MM"]), "instant")
+    sub, created = subs.subscribe("https://hooks.example.org/x", Query(text="scam"),
+                                  "hourly", channel="webhook")
     subs.list()                                    # every subscription, oldest first
+    subs.listing()                                 # the same as JSON, with pending counts
     subs.get(sub.id)                               # UnknownSubscription if there is none
     subs.remove(sub.id)                            # deletes it with its queued articles
     subs.unsubscribe(token, secret)                # one-click link; BadToken if forged
     subs.close()
 
-subscribe() validates before storing: the address (InvalidEmail), the query text, which
-is parsed here so a syntax error is refused now and never dropped later
-(InvalidSubscription, message from the parser), and the frequency. Subscribing the same
-address to the same query and frequency again returns the existing subscription.
+A subscription names its channel explicitly: channel 'email' with an address as target,
+or 'webhook' with an http(s) URL as target (alerts.webhook). subscribe() validates before
+storing: the target (InvalidEmail, InvalidWebhook), the query text, which is parsed here
+so a syntax error is refused now and never dropped later (InvalidSubscription, message
+from the parser), and the frequency. Subscribing the same target to the same query and
+frequency again returns the existing subscription (created False).
 
 The watermark is the indexed_at of the newest article already queued for the
 subscription; NULL until the first match (see alerts.matcher for what a new subscription
-receives first). A subscription whose address the mail server rejected permanently is
-suspended (active false, suspended says why) and no longer matched.
+receives first). A subscription whose target was rejected permanently (an address the
+mail server refuses, a webhook answering 410 Gone) is suspended (active false, suspended
+says why) and no longer matched. All SQL lives in alerts.store.
 """
 from __future__ import annotations
 
@@ -28,15 +34,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from alerts import db
+from alerts import store as db
 from alerts.errors import InvalidEmail, InvalidSubscription, UnknownSubscription
+from alerts.store import AlertStore
 from alerts.tokens import verify_unsubscribe_token
+from alerts.webhook import normalize_webhook_url
 from indexer.errors import QuerySyntaxError
 from indexer.fields import FIELDS
 from indexer.query import Query
 
 FREQUENCIES = ("instant", "hourly", "daily")
-_SQLITE_MIN, _SQLITE_MAX = -(2 ** 63), 2 ** 63 - 1  # the range of an INTEGER column
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -64,10 +71,23 @@ def normalize_email(address: str) -> str:
     return result
 
 
+CHANNELS = ("email", "webhook")
+
+
+def normalize_target(channel: str, target: str) -> str:
+    """The address or URL as stored; InvalidSubscription (InvalidEmail, InvalidWebhook)."""
+    if channel == "email":
+        return normalize_email(target)
+    if channel == "webhook":
+        return normalize_webhook_url(target)
+    raise InvalidSubscription(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+
+
 @dataclass
 class Subscription:
     id: int
-    email: str
+    channel: str  # "email" or "webhook"
+    target: str  # the address, or the URL digests are POSTed to
     query: Query
     frequency: str
     watermark: str | None  # indexed_at of the newest queued article
@@ -76,20 +96,29 @@ class Subscription:
     last_digest_at: datetime | None = None
     suspended: str | None = None  # why delivery stopped (permanent rejection)
 
-    def to_json(self) -> dict:
-        return {"id": self.id, "email": self.email, "query": self.query.to_json(),
+    @property
+    def email(self) -> str | None:
+        return self.target if self.channel == "email" else None
+
+    def to_json(self, *, pending: int | None = None) -> dict:
+        data = {"id": self.id, "channel": self.channel, "target": self.target,
+                "email": self.email, "query": self.query.to_json(),
+                "description": self.describe_query(),
                 "frequency": self.frequency, "watermark": self.watermark,
                 "created": db.ts(self.created), "active": self.active,
                 "last_digest_at": db.ts(self.last_digest_at) if self.last_digest_at else None,
                 "suspended": self.suspended}
+        if pending is not None:
+            data["pending"] = pending
+        return data
 
     def describe_query(self) -> str:
-        """The saved search in the words of the command line: "scam" --country MM."""
+        """The saved search in the words of the command line: scam --country MM."""
         return describe_query(self.query)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Subscription":
-        return cls(id=row["id"], email=row["email"],
+        return cls(id=row["id"], channel=row["channel"], target=row["target"],
                    query=Query.from_json(json.loads(row["query"])),
                    frequency=row["frequency"], watermark=row["watermark"],
                    created=db.parse_ts(row["created"]), active=bool(row["active"]),
@@ -98,9 +127,9 @@ class Subscription:
 
 
 def describe_query(query: Query) -> str:
-    parts = []
-    if query.text:
-        parts.append(json.dumps(query.text, ensure_ascii=False))
+    """The search as the command line would take it: the query text, then the filters."""
+    text = " ".join((query.text or "").split())  # one line, as it would be typed
+    parts = [_quoted(text)] if text else []
     for f in FIELDS:
         parts.extend(f"--{f.name} {json.dumps(v, ensure_ascii=False) if ' ' in v else v}"
                      for v in f.values(query))
@@ -111,6 +140,16 @@ def describe_query(query: Query) -> str:
     if query.all_languages and parts:
         parts.append("--all-languages")
     return " ".join(parts) or "(every article)"
+
+
+def _quoted(text: str) -> str:
+    """The query text readable and quoted as a shell argument: "scam centre", or
+    '"scam centre" OR compound' (never a JSON string full of backslashes)."""
+    if not any(c.isspace() or c in "'\"\\$`!*();&|<>" for c in text):
+        return text
+    if '"' not in text and "\\" not in text and "$" not in text and "`" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def is_due(sub: Subscription, now: datetime, *, daily_at: tuple[int, int] = (7, 0),
@@ -135,14 +174,20 @@ def is_due(sub: Subscription, now: datetime, *, daily_at: tuple[int, int] = (7, 
 
 
 class Subscriptions:
-    """The subscriptions in data_dir/alerts.db. Not shared between threads."""
+    """The subscriptions in data_dir/alerts.db: validation here, SQL in alerts.store.
+    Not shared between threads."""
 
     def __init__(self, data_dir: str | Path):
         self.data_dir = Path(data_dir)
-        self.conn = db.connect(self.data_dir)
+        self.store = AlertStore(self.data_dir)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The raw connection, for tests that inspect the tables; code goes through store."""
+        return self.store.conn
 
     def close(self) -> None:
-        self.conn.close()
+        self.store.close()
 
     def __enter__(self) -> "Subscriptions":
         return self
@@ -150,10 +195,14 @@ class Subscriptions:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def subscribe(self, email: str, query: Query, frequency: str = "daily",
-                  *, now: datetime | None = None) -> tuple[Subscription, bool]:
-        """Store a subscription; returns (subscription, created). Raises InvalidSubscription."""
-        email = normalize_email(email)
+    def subscribe(self, target: str, query: Query, frequency: str = "daily",
+                  *, channel: str = "email", now: datetime | None = None
+                  ) -> tuple[Subscription, bool]:
+        """Store a subscription; returns (subscription, created). Raises InvalidSubscription.
+
+        The same channel, target, search and frequency again returns the existing one
+        with created False (the edges say so)."""
+        target = normalize_target(channel, target)
         if frequency not in FREQUENCIES:
             raise InvalidSubscription(f"frequency {frequency!r} is not one of "
                                       f"{', '.join(FREQUENCIES)}")
@@ -162,48 +211,24 @@ class Subscriptions:
         except QuerySyntaxError as exc:
             raise InvalidSubscription(str(exc)) from exc
         saved = json.dumps(query.to_json(), sort_keys=True, ensure_ascii=False)
-        with db.transaction(self.conn):
-            row = self.conn.execute(
-                "SELECT * FROM subscriptions WHERE email = ? AND query = ? AND frequency = ? "
-                "AND active = 1", (email, saved, frequency)).fetchone()
-            if row is not None:
-                return Subscription.from_row(row), False
-            cursor = self.conn.execute(
-                "INSERT INTO subscriptions (email, query, frequency, created) VALUES (?, ?, ?, ?)",
-                (email, saved, frequency, db.ts(now)))
-            new_id = cursor.lastrowid
-        return self.get(new_id), True
+        new_id, created = self.store.add_subscription(channel, target, saved, frequency, now)
+        return self.get(new_id), created
 
     def get(self, subscription_id: int) -> Subscription:
         subscription_id = int(subscription_id)
-        row = None
-        # An id outside SQLite's integers names no subscription (and would overflow the driver).
-        if _SQLITE_MIN <= subscription_id <= _SQLITE_MAX:
-            row = self.conn.execute("SELECT * FROM subscriptions WHERE id = ?",
-                                    (subscription_id,)).fetchone()
+        row = self.store.subscription(subscription_id)
         if row is None:
             raise UnknownSubscription(f"there is no subscription {subscription_id}")
         return Subscription.from_row(row)
 
-    def list(self, *, active_only: bool = False, frequency: str | None = None,
-             email: str | None = None) -> list[Subscription]:
-        sql, params = "SELECT * FROM subscriptions WHERE 1=1", []
-        if active_only:
-            sql += " AND active = 1"
-        if frequency:
-            sql += " AND frequency = ?"
-            params.append(frequency)
-        if email:
-            sql += " AND email = ?"
-            params.append(normalize_email(email))
-        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
+    def list(self, *, active_only: bool = False) -> list[Subscription]:
+        rows = self.store.subscriptions(active_only=active_only)
         return [Subscription.from_row(r) for r in rows]
 
     def remove(self, subscription_id: int) -> Subscription:
         """Delete a subscription, its queued articles and its unsent digests."""
         sub = self.get(subscription_id)
-        with db.transaction(self.conn):
-            self.conn.execute("DELETE FROM subscriptions WHERE id = ?", (sub.id,))
+        self.store.delete_subscription(sub.id)
         return sub
 
     def unsubscribe(self, token: str, secret: bytes) -> Subscription | None:
@@ -219,12 +244,10 @@ class Subscriptions:
             return None
 
     def suspend(self, subscription_id: int, reason: str) -> None:
-        with db.transaction(self.conn):
-            self.conn.execute("UPDATE subscriptions SET active = 0, suspended = ? WHERE id = ?",
-                              (reason, subscription_id))
+        self.store.suspend(subscription_id, reason)
 
-    def pending_counts(self) -> dict[int, int]:
-        """Digests waiting to be sent, per subscription id."""
-        rows = self.conn.execute("SELECT subscription_id, COUNT(*) FROM digests "
-                                 "WHERE status = 'pending' GROUP BY subscription_id").fetchall()
-        return {r[0]: r[1] for r in rows}
+    def listing(self) -> list[dict]:
+        """Every subscription as JSON with its pending digests: what `subscriptions list
+        --json` and GET /api/subscriptions both print."""
+        pending = self.store.pending_counts()
+        return [sub.to_json(pending=pending.get(sub.id, 0)) for sub in self.list()]

@@ -24,18 +24,19 @@ SECRET_FILE = "secret_key"
 _PURPOSE = b"scamscope-unsubscribe-v1:"
 
 
-def load_secret(data_dir: str | Path, configured: str = "") -> bytes:
-    """The signing key: the configured one, else data_dir/secret_key (created once, 0600)."""
+def load_secret(data_dir: str | Path, configured: str = "", *,
+                name: str = SECRET_FILE) -> bytes:
+    """A signing key: the configured one, else data_dir/<name> (created once, 0600)."""
     if configured:
         return configured.encode("utf-8")
-    path = Path(data_dir) / SECRET_FILE
+    path = Path(data_dir) / name
     try:
         return _read_key(path)
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(32)
-    tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, key.encode("ascii") + b"\n")

@@ -19,6 +19,10 @@ Scoring as in nlp/evaluate.py (canonical name or surface, money: currency exact
 and amount within 10 %).
 
     .venv/bin/python bench/entities.py [--rounds 3] [--by-lang] [--errors]
+        [--gold DIR] [--lang LL] [--model fr=fr_core_news_md]
+
+--model compares spaCy models (e.g. fr_core_news_sm against fr_core_news_md) on
+the same articles: both systems use the named model for that language.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nlp import analyze  # noqa: E402
 from nlp.entities import EntityExtractor, installed_model, load_model  # noqa: E402
 from nlp.evaluate import TYPES, Report, errors_text, load_gold, score  # noqa: E402
-from nlp.options import DEFAULT_MODELS  # noqa: E402
+from nlp.options import DEFAULT_MODELS, NlpOptions  # noqa: E402
 from nlp.records import Entities, Money, Org, Page, Place  # noqa: E402
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold"
@@ -70,9 +74,9 @@ def naive_money(text: str) -> Money | None:
 class RawSpacy:
     """spaCy NER labels straight, no gazetteer, no normalisation."""
 
-    def __init__(self) -> None:
+    def __init__(self, models: dict[str, tuple[str, ...]] | None = None) -> None:
         self.models = {}
-        for lang, names in DEFAULT_MODELS.items():
+        for lang, names in (models or DEFAULT_MODELS).items():
             name = installed_model(names)
             if name:
                 self.models[lang] = load_model(name)
@@ -131,7 +135,7 @@ def side_by_side(raw: Report, ours: Report) -> str:
 
 def run_set(label: str, directory: str, raw: RawSpacy, ours: EntityExtractor,
             args: argparse.Namespace) -> None:
-    gold = load_gold(directory)
+    gold = [a for a in load_gold(directory) if args.lang in (None, a["lang"])]
     items = [(a["text"], a["lang"], source_country(a)) for a in gold]
     raw_preds, raw_rate = timed(raw.extract_many, items, args.rounds)
     our_preds, our_rate = timed(ours.extract_many, items, args.rounds)
@@ -148,8 +152,10 @@ def run_set(label: str, directory: str, raw: RawSpacy, ours: EntityExtractor,
             print(f"\n[{lang}] {len(sub)} articles")
             print(side_by_side(score([raw_preds[i] for i in idx], sub),
                                score([our_preds[i] for i in idx], sub)))
-    print(f"articles/s: raw spaCy {raw_rate:.1f}, scamscope {our_rate:.1f}, "
-          f"ratio scamscope/spaCy {our_rate / raw_rate:.2f}\n")
+    if args.rounds > 0:
+        print(f"articles/s: raw spaCy {raw_rate:.1f}, scamscope {our_rate:.1f}, "
+              f"ratio scamscope/spaCy {our_rate / raw_rate:.2f}")
+    print()
     if args.errors:
         print(errors_text(our_report) + "\n")
 
@@ -158,15 +164,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", default=None,
                         help="score only this gold directory (default: held-out, then tuned)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed passes (best is kept)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="timed passes (best is kept; 0: scores only)")
     parser.add_argument("--by-lang", action="store_true", help="also print scores per language")
     parser.add_argument("--errors", action="store_true", help="print scamscope's misses")
+    parser.add_argument("--model", action="append", default=[], metavar="LANG=NAME",
+                        help="spaCy model for a language, e.g. fr=fr_core_news_md (repeatable)")
+    parser.add_argument("--lang", default=None, help="only the articles of this language")
     args = parser.parse_args(argv)
+    models = dict(DEFAULT_MODELS)
+    for item in args.model:
+        lang, _, name = item.partition("=")
+        models[lang] = (name,)
 
     sets = [("gold", args.gold)] if args.gold else [
         ("HELD-OUT (never tuned on)", str(HELDOUT_DIR)), ("tuned set", str(GOLD_DIR))]
-    raw = RawSpacy()
-    ours = EntityExtractor()
+    raw = RawSpacy(models)
+    ours = EntityExtractor(NlpOptions(models=models))
     for label, directory in sets:
         run_set(label, directory, raw, ours, args)
     return 0

@@ -20,6 +20,7 @@ head words (Ministerio, Badan...), place-anchored Chinese names, embassies.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from typing import Any, Iterable, Sequence
 from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, tokenize
 from nlp.options import NlpOptions
-from nlp.orgs import (OrgTable, clean_org_surface, default_orgs, embassy_orgs, pattern_orgs,
-                      zh_place_orgs)
+from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
+                      default_orgs, embassy_orgs, pattern_orgs, thai_orgs, zh_place_orgs,
+                      zh_suffix_orgs)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
                         function_words)
 from nlp.records import Entities, Org, Person, Place
@@ -245,13 +247,15 @@ class EntityExtractor:
                 if isinstance(value, Nationality):
                     nationalities[value.name] = None
 
+        self._apply_acronyms(text, lang, entities)
         if not has_ner:
-            taken = place_spans + taken_orgs
+            taken = place_spans + [(o.start, o.end) for o in entities.orgs]
             for start, end, name in pattern_people(text):
                 if not _hits(start, end, taken) and self.places.lookup(name) is None \
                         and self.orgs.lookup(name) is None:
                     entities.people.append(Person(name, name, start, end))
 
+        self._places_follow_document(entities, country)
         entities.places = _dedupe(entities.places, lambda p: (p.name, p.text))
         entities.orgs = _dedupe(entities.orgs, lambda o: (o.name, o.text))
         entities.people = _dedupe(_full_names(entities.people), lambda p: (p.name,))
@@ -259,6 +263,53 @@ class EntityExtractor:
         return entities
 
     # -- rules -----------------------------------------------------------
+    def _places_follow_document(self, entities: Entities, country: str | None) -> None:
+        """A town whose name is shared across countries is the one in a country the
+        document names (or its source's country), not the most populous one elsewhere."""
+        countries = {p.country for p in entities.places if p.kind == "country" and p.country}
+        if country:
+            countries.add(country.upper())
+        for i, p in enumerate(entities.places):
+            if p.kind != "city" or p.country in countries:
+                continue
+            info = self.places.lookup(p.text)
+            if not isinstance(info, PlaceInfo):
+                continue
+            alt = self.places.in_country(info, p.text, countries)
+            if alt is not info:
+                entities.places[i] = Place(p.text, alt.name, alt.country, p.start, p.end,
+                                           alt.kind, alt.lat, alt.lon)
+
+    def _apply_acronyms(self, text: str, lang: str | None, entities: Entities) -> None:
+        """"Long Name (ACR)" / "ACR (Long Name)" defined in the text: one organisation
+        under one name, and every later bare ACR is that organisation too."""
+        done: set[str] = set()
+        for ls, le, a_s, a_e in acronym_definitions(text, lang):
+            long, acr = text[ls:le], text[a_s:a_e]
+            if acr in done or acr.upper() in _NOT_NAMES \
+                    or isinstance(self.places.lookup(long), PlaceInfo) \
+                    or isinstance(self.places.lookup(acr), PlaceInfo):
+                continue
+            done.add(acr)
+            if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
+                break
+            covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
+            name = (self.orgs.lookup(acr) or self.orgs.lookup(long)
+                    or (covering[0].name if covering and (covering[0].start, covering[0].end)
+                        == (ls, le) else None)
+                    or _strip_possessive(long, ls, le)[0])
+            uses = [span for span in _occurrences(text, acr) if span != (a_s, a_e)]
+            spans = sorted([(ls, le), (a_s, a_e), *uses])
+            starts = [s for s, _ in spans]
+            entities.orgs = [o for o in entities.orgs if not _hits_sorted(o.start, o.end, spans,
+                                                                          starts)]
+            entities.orgs.append(Org(long, name, ls, le))
+            for s, e in [(a_s, a_e), *uses]:
+                entities.orgs.append(Org(acr, name, s, e))
+            for o in entities.orgs:
+                if o.text == long:
+                    o.name = name
+
     def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
                       with_latin: bool) -> list[Match]:
         """Alias matches plus organisations named by pattern; longer names win."""
@@ -266,7 +317,16 @@ class EntityExtractor:
         extra: list[Match] = []
         if is_unspaced(text):
             extra += [Match(s, e, t, name) for s, e, t, name in zh_place_orgs(text, self.places)]
+        # names whose edges are guessed (no spaces in Thai or Chinese) yield to known ones
+        guessed = []
+        if _HAS_CJK.search(text):
+            guessed += zh_suffix_orgs(text)
+        if _HAS_THAI.search(text):
+            guessed += thai_orgs(text)
+        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in guessed
+                  if not any(_overlaps(s, e, a.start, a.end) for a in alias_matches)]
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in company_orgs(text, tokens)]
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
@@ -381,7 +441,8 @@ class EntityExtractor:
             if name is not None:  # the whole name, up to the bracket
                 text, end = doc_text[start:full_end], full_end
         if name is None:
-            if _looks_like_demonym(text) or self._starts_with_place_list(text):
+            if _looks_like_demonym(text) or self._starts_with_place_list(text) \
+                    or _in_a_title(doc_text, start):
                 return
             name = clean_org_surface(text)
             if name is None:
@@ -451,6 +512,46 @@ class EntityExtractor:
 
 def _place_function_words(lang: str | None) -> frozenset[str]:
     return function_words().get(lang or "", frozenset())
+
+
+_MAX_DEFINITIONS = 40
+_TITLES = frozenset("Secretary Undersecretary Under-Secretary Minister Commissioner Envoy Czar "
+                    "Ambassador Secretary-General Rapporteur Representative".split())
+
+
+def _in_a_title(text: str, start: int) -> bool:
+    """Whether a span at start is the portfolio of a title: "Under Secretary for
+    Terrorism and Financial Intelligence", "Minister of Foreign Affairs"."""
+    words = text[max(0, start - 80):start].replace(",", " ").split()
+    i = len(words) - 1
+    while i >= 0 and (words[i][:1].isupper() or words[i] in ("and", "&")) \
+            and words[i] not in _TITLES:
+        i -= 1
+    if i >= 0 and words[i] in ("the",):
+        i -= 1
+    return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
+_HAS_CJK = re.compile("[\u4e00-\u9fff]")
+_HAS_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def _hits_sorted(start: int, end: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether [start, end) overlaps one of spans (sorted, not overlapping each other)."""
+    i = bisect.bisect_left(starts, end)
+    return i > 0 and spans[i - 1][1] > start
+
+
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """Where word stands on its own in text (Latin words need word boundaries)."""
+    out = []
+    latin = word[:1].isascii()
+    pos = text.find(word)
+    while pos >= 0 and len(out) < 200:
+        end = pos + len(word)
+        if not latin or ((pos == 0 or not text[pos - 1].isalnum())
+                         and (end == len(text) or not text[end].isalnum())):
+            out.append((pos, end))
+        pos = text.find(word, end)
+    return out
 
 
 # (?<!\s): a match starts where a run of spaces starts, so a long run is tried once.

@@ -3,6 +3,9 @@
     find_money("Police seized $4.2m and 300 million baht")
     -> [Money("$4.2m", 4.2e6, "USD", ...), Money("300 million baht", 3e8, "THB", ...)]
 
+Every word list (currency marks, magnitudes, hedges, range words, numerals,
+country defaults) is data: nlp/data/money_words.toml.
+
 How it reads a text (every regex is compiled once, at import):
 1. every number is found: digits in any grouping ("5,000", "5.000", "5 000",
    "2,5", "1.234,56"), Thai and full-width digits, Chinese and Thai numerals
@@ -23,7 +26,10 @@ A figure is `approx` when it is vague (step 4) or hedged ("about", "more than",
 "près de", "más de", "sekitar", "กว่า", "约", "多", "$5m+").
 
 Conventions: a bare "$" is USD (the project's sources report in US dollars;
-"HK$", "S$", "A$", "NT$"... are their own currencies); "¥" is CNY unless lang
+"HK$", "S$", "A$", "NT$"... are their own currencies) unless the source's country
+says otherwise (find_money(..., country=): "$" in a Singapore paper is SGD, in a
+Mexican one MXN; "元" in a Taiwanese one TWD; [country_*] in money_words.toml);
+cryptocurrencies are money in their own code ("127,271 bitcoin" -> BTC, ETH, USDT); "¥" is CNY unless lang
 is "ja" or the text's other sums are in yen; bare "pesos", "shillings" and
 "rupees" are PHP, KES and INR unless the same text names qualified ones
 ("pesos colombianos", "Ugandan shillings", "Sri Lankan rupees"), which they
@@ -236,6 +242,7 @@ VAGUE_RE = re.compile(
 ADJECTIVE_RE = re.compile(
     rf"(?i:(?<![{_LETTER}])(?:multi-?|multi{_SP})(?P<mag>million|billion|trillion)[- ]dollar)")
 
+_MIL_TAIL = re.compile(rf"{_SP}(\d{{1,3}})(?![\d.,])")
 _PREFIX_WINDOW = 8
 _HEDGE_WINDOW = 24
 _LEAD_WINDOW = 12
@@ -513,6 +520,13 @@ def _figures(text: str, lang: str | None) -> list[_Figure]:
         raw, end, grouped = number
         approx = kind == "word" and _key(n.group(kind)) in VAGUE_PREFIX_WORDS
         mult, end2, hedge = _magnitude(text, end, lang)
+        tail = _MIL_TAIL.match(text, end2) if mult == 1e3 and kind == "digits" else None
+        if tail and text[end:end2].strip().lower() == "mil":
+            # Mexican "2 mil 500 dólares", "3 mil 200 millones": thousands, then the rest
+            raw = raw * 1e3 + float(tail.group(1))
+            mult, end2, more = _magnitude(text, tail.end(), lang)
+            end2 = max(end2, tail.end())
+            hedge = hedge or more
         scaled = end2 > end or kind in ("cjk", "thai") and raw >= 1e4
         if kind == "word" and end2 == end:
             continue

@@ -1,6 +1,6 @@
 """Organisations: canonical names across languages and acronyms, from an alias table.
 
-nlp/data/orgs.tsv maps every alias (UN, U.N., Nations unies, Naciones Unidas, 联合国...)
+nlp/data/orgs.tsv (and media.tsv: news outlets, agencies, platforms) maps every alias (UN, U.N., Nations unies, Naciones Unidas, 联合国...)
 to one canonical name; more tables in the same format can be added. spaCy ORG
 spans that are not in the table keep their surface form as name once obvious
 junk (nationalities, places, dates, lowercase fragments...) is filtered out.
@@ -38,6 +38,7 @@ class OrgTable:
         for path in extra_files:
             self._load(Path(path))
         self._load(DATA / "orgs.tsv")
+        self._load(DATA / "media.tsv")  # outlets, agencies, platforms, exchanges
 
     def _load(self, path: Path) -> None:
         for row in data_rows(path):
@@ -75,6 +76,27 @@ def _strip_trailing_words(text: str) -> str:
         text = head
 
 
+# A person's title inside a span ("Tak governor Chucheep", "Datuk Seri Ramli"): a person.
+_TITLE_WORDS = frozenset("governor spokesman spokeswoman spokesperson minister president chief "
+                         "director superintendent prosecutor senator judge commissioner "
+                         "Datuk Dato Dato' Datin Tan Sri Brigjen Irjen Kapolda Kapolri Kombes "
+                         "AKBP Pol.".split())
+# Adjectives a name cannot end on: a fragment ("Ministry of Foreign", "Department of Home").
+_DANGLING = frozenset("Foreign Home Internal Financial National Public Economic Social Federal "
+                      "Criminal Special Central General Royal Anti".split())
+
+
+def is_fragment(text: str) -> bool:
+    """Whether an organisation-looking span is a piece of something else: a title and a
+    name, a name cut before its noun, a dateline run into the lede ("MANILA - Police")."""
+    words = text.replace(",", " ").split()
+    if not words:
+        return True
+    if any(w in _TITLE_WORDS for w in words) or words[-1] in _DANGLING:
+        return True
+    return " - " in text or " – " in text or " — " in text
+
+
 def clean_org_surface(surface: str) -> str | None:
     """A spaCy ORG span's text tidied, or None when it is obviously not an organisation."""
     if "\n" in surface.strip():
@@ -89,25 +111,23 @@ def clean_org_surface(surface: str) -> str | None:
     if text in _GENERIC or not any(c.isupper() for c in text[:1] + "".join(
             w[:1] for w in text.split())):
         return None
-    if len(text.split()) > 8:
+    if len(text.split()) > 8 or is_fragment(text):
         return None
     return text
 
 
 # --- organisations named by pattern, for languages without model NER ----------
 
+def _load_heads() -> dict:
+    import tomllib
+
+    with (DATA / "org_heads.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+_HEADS = _load_heads()
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
-ORG_HEADS = frozenset("""
-Ministerio Ministério Secretaría Secretaria Fiscalía Procuraduría Defensoría Policía Polícia
-Audiencia Tribunal Corte Senado Cámara Câmara Congreso Congresso Cancillería Banco Comisión Comissão
-Agencia Agência Oficina Instituto Universidad Universidade Federación Federação Asociación Associação
-Dirección Direção Departamento Superintendencia Embajada Embaixada Consulado Ejército Exército Armada
-Guardia Organización Organização Fundación Fundação Consejo Conselho Servicio Serviço Unidad Grupo
-Migración Migraciones Gendarmería Prefectura Aduana Aduanas
-Kementerian Kemenlu Badan Polda Polres Polresta Kepolisian Komisi Otoritas Satgas Direktorat Dinas
-Lembaga Mahkamah Pengadilan Kejaksaan Dewan Majelis Kedutaan Konsulat Yayasan Universitas Tentara
-Kagawaran Kawanihan Pambansang
-""".split())
+ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split())
 _CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
                         "en".split())
 _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
@@ -272,3 +292,284 @@ def _zh_pattern(places):
 @lru_cache(maxsize=4)
 def default_orgs(extra_files: tuple[str, ...] = ()) -> OrgTable:
     return OrgTable(extra_files)
+
+
+# --- companies by their legal suffix, in any Latin-script language -------------
+
+_COMPANY_LAST = {"Bhd", "Berhad", "Ltd", "Limited", "Inc", "LLC", "Corp", "Corporation", "GmbH",
+                 "SARL", "Tbk", "PLC", "Plc"}
+_COMPANY_INNER = {"Sdn", "Pte", "Co", ",", "&", "."}
+
+
+def company_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of "Mega Fortune Trading Sdn Bhd", "Lucky South 99 Outsourcing Inc."."""
+    out = []
+    for i, (word, _, end) in enumerate(tokens):
+        if word not in _COMPANY_LAST:
+            continue
+        j, names = i - 1, 0
+        while j >= 0 and i - j <= 8:
+            w = tokens[j][0]
+            if "\n" in text[tokens[j][2]:tokens[j + 1][1]]:
+                break
+            if w in _COMPANY_INNER or w.isdigit():
+                j -= 1
+                continue
+            if w[:1].isupper() and w not in ORG_HEADS:
+                names += 1
+                j -= 1
+                continue
+            break
+        first = j + 1
+        while first < i and tokens[first][0] in _COMPANY_INNER:
+            first += 1
+        if names == 0 or first >= i:
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1][0] == "." and tokens[i + 1][1] == end:
+            end = tokens[i + 1][2]  # "Inc." keeps its dot
+        start = tokens[first][1]
+        out.append((start, end, text[start:end]))
+    return out
+
+
+# --- Thai: a head word (กระทรวง, ศาล, กองกำลัง...) and the rest of the run ---------
+
+_TH = _HEADS["thai"]
+_TH_HEAD = re.compile("|".join(map(re.escape, sorted(_TH["heads"], key=len, reverse=True))))
+_TH_CUT = re.compile("|".join(map(re.escape, sorted(_TH["cut"], key=len, reverse=True))))
+_TH_TRAILING = tuple(sorted(_TH["trailing"], key=len, reverse=True))
+_TH_MAX = 40
+
+
+def _thai_run_end(text: str, pos: int) -> int:
+    end = pos
+    limit = min(len(text), pos + _TH_MAX)
+    while end < limit and "\u0e00" <= text[end] <= "\u0e7f":
+        end += 1
+    return end
+
+
+def _thai_trim(name: str, head: str) -> str:
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for word in _TH_TRAILING:
+            if name.endswith(word) and len(name) - len(word) > len(head):
+                name, trimmed = name[:-len(word)], True
+    return name
+
+
+def thai_orgs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of Thai organisation names: "กองกำลังนเรศวร", "ศาลจังหวัดสระแก้ว"."""
+    out = []
+    taken = 0
+    for m in _TH_HEAD.finditer(text):
+        if m.start() < taken:
+            continue
+        run_end = _thai_run_end(text, m.end())
+        cut = _TH_CUT.search(text, m.end(), run_end)
+        end = cut.start() if cut else run_end
+        name = _thai_trim(text[m.start():end], m.group())
+        if len(name) - len(m.group()) < 2:
+            continue
+        out.append((m.start(), m.start() + len(name), name))
+        taken = m.start() + len(name)
+    return out
+
+
+# --- Chinese: a name ends with its kind (...法院, ...集团, ...委员会) ----------------
+
+_ZH = _HEADS["zh"]
+_ZH_SUFFIX = re.compile("|".join(map(re.escape, sorted(_ZH["suffixes"], key=len, reverse=True))))
+_ZH_SEPARATOR = re.compile("|".join(map(re.escape, sorted(_ZH["separators"], key=len, reverse=True))))
+_ZH_GENERIC = tuple(sorted(_ZH["generic"], key=len, reverse=True))
+_ZH_NOT_AFTER = frozenset(_ZH["not_after"])
+_ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
+_ZH_MAX = 12
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _zh_generic(prefix: str) -> bool:
+    """Whether what comes before the suffix is only descriptive words (跨境诈骗, 该)."""
+    rest = prefix
+    changed = True
+    while rest and changed:
+        changed = False
+        for word in _ZH_GENERIC:
+            if rest.startswith(word):
+                rest, changed = rest[len(word):], True
+            elif rest.endswith(word) and rest[:-len(word)] == "":
+                rest, changed = "", True
+    return rest == ""
+
+
+def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of Chinese organisation names: "最高人民法院", "明家犯罪集团"."""
+    found: list[tuple[int, int, str]] = []
+    for m in _ZH_SUFFIX.finditer(text):
+        suffix = m.group()
+        if m.end() < len(text) and text[m.end()] in _ZH_NOT_AFTER:
+            continue
+        if len(suffix) == 1 and (m.start() == 0 or text[m.start() - 1] in _ZH_NOT_BEFORE):
+            continue
+        start = m.start()
+        while start > 0 and m.start() - start < _ZH_MAX and _is_cjk(text[start - 1]):
+            start -= 1
+        cut = start
+        for sep in _ZH_SEPARATOR.finditer(text, start, m.start()):
+            cut = sep.end()
+        start = cut
+        prefix = text[start:m.start()]
+        if len(prefix) + len(suffix) < 3 or (prefix and _zh_generic(prefix)) \
+                or (not prefix and len(suffix) < 3):
+            continue
+        generic_tail = next((w for w in ("诈骗", "詐騙", "犯罪", "电诈", "電詐") if prefix.endswith(w)), "")
+        if generic_tail and _zh_generic(prefix[:-len(generic_tail)] or generic_tail):
+            continue
+        found.append((start, m.end(), text[start:m.end()]))
+    # nested candidates (法務部 inside 法務部調查局): the longest wins
+    out: list[tuple[int, int, str]] = []
+    for cand in sorted(found, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if out and cand[0] < out[-1][1]:
+            if cand[1] - cand[0] > out[-1][1] - out[-1][0]:
+                out[-1] = cand
+            continue
+        out.append(cand)
+    return out
+
+
+# --- acronyms defined in the text: "Long Name (ACR)" / "ACR (Long Name)" ------
+
+_DEF_PAREN = re.compile(r"[(（](?P<acr>[A-Z][A-Za-z0-9&.\-]{1,11}|[\u0e00-\u0e7f][\u0e00-\u0e7f.]{1,14})[)）]")
+_REV_PAREN = re.compile(r"(?<![\w.])(?P<acr>[A-Z][A-Za-z0-9&\-]{1,11})[ \t]?[(（](?P<long>[^()（）\n]{6,120})[)）]")
+_WORD = re.compile(r"[^\s()（）]+")
+_LONG_STOP = frozenset(".;:!?\"“”«»")
+_LINKS = frozenset("of and the for on in de du des la le les et d' del y e da do dos das di dan "
+                   "bagi untuk pada contre pour sur la el los las al en".split())
+_FACILITY_HEADS = frozenset("Airport Aéroport Aeropuerto Bandara Lapangan Port Pelabuhan Stadium "
+                            "Zone Zona Kawasan Park Bridge Hospital".split())
+
+
+def _sh_start(letters: str, long: str) -> int | None:
+    """Schwartz-Hearst: where in long the long form of an acronym (letters) begins."""
+    li = len(long) - 1
+    for si in range(len(letters) - 1, -1, -1):
+        c = letters[si]
+        while li >= 0 and (long[li] != c or (si == 0 and (
+                li > 0 and long[li - 1].isalnum() or _word_at(long, li) in _LINKS))):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+    if li >= 0 and long[li] in "'’":
+        return li + 1  # "l'Autorité ...": the name begins after the elision
+    return long.rfind(" ", 0, li + 1) + 1
+
+
+def _word_at(long: str, i: int) -> str:
+    end = long.find(" ", i)
+    return long[i:end if end >= 0 else len(long)].strip(",")
+
+
+def _acronym_letters(acr: str) -> str:
+    return "".join(c for c in acr.lower() if c.isalpha())
+
+
+def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tuple[int, int] | None:
+    """(start, end) of the words before "(ACR)" that the acronym abbreviates."""
+    letters = _acronym_letters(acr)
+    if len(letters) < 2:
+        return None
+    window = text[max(0, paren - 200):paren]
+    base = paren - len(window)
+    words = [w for w in _WORD.finditer(window)]
+    # stop at a sentence or quote boundary
+    keep: list[re.Match[str]] = []
+    for w in reversed(words):
+        if any(c in _LONG_STOP for c in w.group()[-1:]) and keep:
+            break
+        keep.append(w)
+        if len(keep) >= min(len(letters) + 5, 2 * len(letters) + 2):
+            break
+    if not keep:
+        return None
+    keep.reverse()
+    span_start = keep[0].start()
+    long = window[span_start:].rstrip().lower()
+    found = _sh_start(letters, long)
+    if found is None:
+        return None
+    start = base + span_start + found
+    end = base + span_start + len(window[span_start:].rstrip())
+    name_words = text[start:end].replace(",", " ").split()
+    if len(name_words) < 2 or not name_words[0][:1].isupper() or name_words[0] in _LINKS:
+        return None
+    if strict_case and any(not (w[:1].isupper() or w.lower() in _LINKS or w[:1].isdigit()
+                                or "-" in w) for w in name_words):
+        return None
+    if name_words[0] in _FACILITY_HEADS or name_words[-1] in _FACILITY_HEADS:
+        return None
+    return start, end
+
+
+def _script_long_form(text: str, paren: int) -> tuple[int, int] | None:
+    """Thai or Chinese words before "(ACR)": the run back to a space or punctuation,
+    starting at a Thai head word or after Chinese separator words at its start."""
+    end = paren
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    start = end
+    while start > 0 and end - start < 60 and not text[start - 1].isspace() \
+            and (_is_cjk(text[start - 1]) or "\u0e00" <= text[start - 1] <= "\u0e7f"):
+        start -= 1
+    if start == end:
+        return None
+    if "\u0e00" <= text[end - 1] <= "\u0e7f":
+        head = _TH_HEAD.search(text, start, end)
+        if head is None:
+            return None
+        start = head.start()
+    else:
+        if end - start > 15:
+            start = end - 15
+        moved = True
+        while moved:
+            moved = False
+            sep = _ZH_SEPARATOR.match(text, start, end)
+            if sep and sep.end() < end - 1:
+                start, moved = sep.end(), True
+        if not any(m.end() == end for m in _ZH_SUFFIX.finditer(text, max(start, end - 6), end)):
+            return None  # a Chinese name ends with its kind (委员会, 银行...)
+    return (start, end) if end - start >= 2 else None
+
+
+def acronym_definitions(text: str, lang: str | None) -> list[tuple[int, int, int, int]]:
+    """(long_start, long_end, acr_start, acr_end) of every "Long Name (ACR)" and
+    "ACR (Long Name)" in text, in any script."""
+    out = []
+    strict = (lang or "en") == "en"
+    for m in _DEF_PAREN.finditer(text):
+        before = text[:m.start()].rstrip(" \t")
+        if not before:
+            continue
+        last = before[-1]
+        if last.isalpha() and last.isascii() or "\u00c0" <= last <= "\u024f":
+            span = _latin_long_form(text, len(before), m.group("acr"), strict)
+        elif _is_cjk(last) or "\u0e00" <= last <= "\u0e7f":
+            span = _script_long_form(text, len(before))
+        else:
+            span = None
+        if span:
+            out.append((span[0], span[1], m.start("acr"), m.end("acr")))
+    for m in _REV_PAREN.finditer(text):
+        inner = m.group("long").strip()
+        letters = _acronym_letters(m.group("acr"))
+        if len(letters) < 2 or not inner[:1].isupper():
+            continue
+        if _sh_start(letters, inner.lower()) == 0:
+            start = m.start("long") + (len(m.group("long")) - len(m.group("long").lstrip()))
+            out.append((start, start + len(inner), m.start("acr"), m.end("acr")))
+    return out

@@ -107,6 +107,9 @@ class PlaceGazetteer:
                  with_cities: bool = True) -> None:
         self.gazetteer: Gazetteer[PlaceInfo | Nationality] = Gazetteer()
         self.countries: dict[str, PlaceInfo] = {}
+        # towns sharing a name across countries ("San Isidro", "Surco"): the others,
+        # for a document whose own countries say which one is meant
+        self.alternatives: dict[str, list[PlaceInfo]] = {}
         for path in extra_files:
             self._load_places(Path(path))
         self._load_places(DATA / "places.tsv")
@@ -236,6 +239,10 @@ class PlaceGazetteer:
             focus = country in FOCUS_COUNTRIES
             if city["name"] not in stop and casekey(city["name"]) not in common \
                     and _acceptable_name(city["name"], min_latin=3 if focus else 4):
+                known = self.gazetteer.get(city["name"])
+                if isinstance(known, PlaceInfo) and known.kind == "city" \
+                        and known.country != country:
+                    self.alternatives.setdefault(casekey(city["name"]), []).append(info)
                 self._add(city["name"], info)
             if not focus and pop < 1_000_000:
                 continue  # other names only for the region's towns and big cities
@@ -251,6 +258,16 @@ class PlaceGazetteer:
     # -- queries ---------------------------------------------------------
     def find(self, text: str, tokens=None) -> list[Match[PlaceInfo | Nationality]]:
         return self.gazetteer.find(text, tokens)
+
+    def in_country(self, place: PlaceInfo, name: str, countries: set[str]) -> PlaceInfo:
+        """The town called name in one of countries, when place (the most populous
+        town of that name) is elsewhere; else place."""
+        if place.kind != "city" or place.country in countries:
+            return place
+        for alt in self.alternatives.get(casekey(name), ()):
+            if alt.country in countries:
+                return alt
+        return place
 
     def lookup(self, name: str) -> PlaceInfo | Nationality | None:
         """The place or nationality a whole name denotes ('the' and possessives ignored)."""

@@ -8,11 +8,15 @@ import re
 from datetime import timedelta
 
 from alerts.errors import MailConfigError
-from alerts.mailer import RetryPolicy, parse_smtp_url
+from alerts.mailer import parse_smtp_url
+from alerts.outbox import RetryPolicy
 from alerts.runner import AlertOptions, PassReport
+from alerts.webhook import WebhookSettings
 from alerts.tokens import load_secret
 from indexer.base import is_cluster_url
 from scamscope.config import ConfigError, Settings
+
+WEBHOOK_SECRET_FILE = "webhook_secret"
 
 
 def parse_daily_at(text: str) -> tuple[int, int]:
@@ -22,12 +26,12 @@ def parse_daily_at(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def alert_options(settings: Settings, *, need_smtp: bool = False) -> AlertOptions:
+def alert_options(settings: Settings) -> AlertOptions:
     """AlertOptions from the settings. Without an SMTP URL, smtp is None (matching still
-    runs, digests wait) unless need_smtp, which makes it a ConfigError."""
+    runs, webhooks are sent, e-mail digests wait)."""
     data_dir = settings.ensure_data_dir()
     smtp = None
-    if settings.smtp or need_smtp:
+    if settings.smtp:
         try:
             smtp = parse_smtp_url(settings.smtp, password=settings.smtp_password,
                                   timeout=settings.smtp_timeout)
@@ -37,6 +41,9 @@ def alert_options(settings: Settings, *, need_smtp: bool = False) -> AlertOption
     return AlertOptions(
         smtp=smtp, mail_from=settings.mail_from, public_url=settings.public_url,
         secret=load_secret(data_dir, settings.secret_key),
+        webhook=WebhookSettings(
+            secret=load_secret(data_dir, settings.webhook_secret, name=WEBHOOK_SECRET_FILE),
+            timeout=settings.webhook_timeout),
         max_articles=max(1, settings.digest_max_articles),
         daily_at=parse_daily_at(settings.alerts_daily_at),
         hour=timedelta(seconds=60 * minute),
@@ -51,9 +58,9 @@ def summary_lines(report: PassReport) -> list[str]:
     lines = []
     for sent in report.delivery.sent:
         noun = "article" if sent.articles == 1 else "articles"
-        lines.append(f"sent digest to {sent.email}: {sent.articles} {noun}")
+        lines.append(f"sent digest to {sent.target}: {sent.articles} {noun}")
     for parked in report.delivery.parked:
-        lines.append(f"parked digest to {parked.email} (subscription {parked.subscription_id}): "
+        lines.append(f"parked digest to {parked.target} (subscription {parked.subscription_id}): "
                      f"{parked.reason}")
     matched = report.matched
     lines.append(f"{matched.queued} new matching article(s) for {matched.subscriptions} "

@@ -103,6 +103,12 @@ class Settings:
                                             "wait for the next alerts pass, so parallel crawl "
                                             "workers' writes are all visible before a watermark "
                                             "moves past them.")
+    webhook_secret: str = _s("", "Key that signs webhook digests (X-Scamscope-Signature, "
+                                 "HMAC-SHA256; environment only). Empty means a key generated "
+                                 "once and kept in data_dir/webhook_secret.", secret=True)
+    webhook_timeout: float = _s(10.0, "Seconds a webhook receiver has to accept the connection; "
+                                      "the whole POST and answer get three times this, "
+                                      "then the digest is retried later.")
     send_retry_max_hours: float = _s(48.0, "Hours a digest keeps being retried before it is parked.")
     schedule_minute_seconds: float = _s(60.0, "Seconds in one minute of the schedule (crawl and "
                                               "alert intervals, 'hourly'). Only tests lower it.")

@@ -22,7 +22,7 @@ fails with one line (exit 2). SIGTERM or SIGINT: no new job starts, running jobs
 subprocess, an alerts pass) finish, then the daemon exits 0; a second signal asks running
 crawls to stop at once. Alert delivery state is in
 alerts.db, so a restart resumes with nothing lost and no duplicate mail beyond the window
-documented in alerts/mailer.py.
+documented in alerts/outbox.py.
 
 Output (stdout, one `YYYY-MM-DD HH:MM:SS` stamp format with the log lines): one line per
 crawl and one per cycle of crawls (scamscope/crawl_report.py), read from each crawl's

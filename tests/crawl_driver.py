@@ -45,7 +45,7 @@ class JsonLinesSink:
             return [Settled(page.url, False, "pipeline_error")]
         self.fh.write(json.dumps({
             "url": page.url, "final_url": page.final_url, "status": page.status,
-            "source": page.source, "encoding": page.encoding, "bytes": len(page.body),
+            "source": page.source, "country": page.country, "encoding": page.encoding, "bytes": len(page.body),
             "sha1": hashlib.sha1(page.body).hexdigest(), "content_type": page.headers.get("content-type"),
             "hint_title": page.hint_title, "hint_lang": page.hint_lang,
             "hint_published": iso(page.hint_published), "fetched_at": iso(page.fetched_at),

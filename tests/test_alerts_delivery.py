@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from alerts.mailer import RetryPolicy, parse_smtp_url
+from alerts.mailer import parse_smtp_url
+from alerts.outbox import RetryPolicy
 from alerts.runner import AlertOptions, run_pass
 from alerts.subscriptions import Subscriptions
 from indexer.query import Query
@@ -101,9 +102,9 @@ def test_permanent_rejection_is_parked_and_reported(alerts_env, smtp_server):
     smtp_server.reject("gone@example.org")
 
     report = run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server))
-    assert [s.email for s in report.delivery.sent] == ["analyst@example.org"]
+    assert [s.target for s in report.delivery.sent] == ["analyst@example.org"]
     [parked] = report.delivery.parked
-    assert parked.email == "gone@example.org" and parked.subscription_id == bad
+    assert parked.target == "gone@example.org" and parked.subscription_id == bad
     assert "550" in parked.reason and "permanently" in parked.reason
     assert report.pending == 0  # parked is not pending: it is never retried
 
@@ -113,7 +114,7 @@ def test_permanent_rejection_is_parked_and_reported(alerts_env, smtp_server):
 
     alerts_env.add(title="Philippines raid, part two", countries=("PH",))
     again = run_pass(alerts_env.data_dir, alerts_env.index, options(smtp_server))
-    assert not again.delivery.parked and [s.email for s in again.delivery.sent] == [
+    assert not again.delivery.parked and [s.target for s in again.delivery.sent] == [
         "analyst@example.org"]
     assert [m["To"] for m in smtp_server.messages] == ["analyst@example.org"] * 2
 
@@ -130,7 +131,7 @@ def test_cli_reports_pending_and_parked(cli, alerts_env, smtp_server):
         f"scamscope alerts: 2 digests still pending: SMTP 127.0.0.1:{smtp_server.port} refused "
         "the connection; they will be retried")
     listing = cli("subscriptions", "list", "--json").json()
-    assert [s["pending"] for s in listing] == [1, 1]
+    assert [s["pending"] for s in listing["subscriptions"]] == [1, 1]
 
     smtp_server.start()
     up = cli("alerts", "send", global_args=("--smtp", smtp_server.url))

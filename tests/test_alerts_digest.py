@@ -103,9 +103,9 @@ def test_digest_caps_articles_and_the_rest_follow(alerts_env, smtp_server):
     run_pass(alerts_env.data_dir, alerts_env.index, opts)
     run_pass(alerts_env.data_dir, alerts_env.index, opts)
     subjects = [m["Subject"] for m in smtp_server.messages]
-    assert subjects == ["scamscope: 3 new articles for --country MM",
-                        "scamscope: 3 new articles for --country MM",
-                        "scamscope: 1 new article for --country MM"]
+    assert subjects == ["scamscope: 3 new articles in Myanmar (MM)",
+                        "scamscope: 3 new articles in Myanmar (MM)",
+                        "scamscope: 1 new article in Myanmar (MM)"]
     bodies = "".join(parts(m)[0] for m in smtp_server.messages[1:])
     for n in range(4):
         assert f"Myanmar follow-up {n}" in bodies

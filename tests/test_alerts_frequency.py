@@ -13,7 +13,8 @@ LOCAL = datetime.now().astimezone().tzinfo
 
 
 def sub(frequency: str, created: datetime, last: datetime | None = None) -> Subscription:
-    return Subscription(id=1, email="a@example.org", query=Query(), frequency=frequency,
+    return Subscription(id=1, channel="email", target="a@example.org", query=Query(),
+                        frequency=frequency,
                         watermark=None, created=created, active=True, last_digest_at=last)
 
 
@@ -57,11 +58,11 @@ def test_daily_subscription_waits_for_its_time_in_a_pass(alerts_env, smtp_server
     options = AlertOptions(smtp=parse_smtp_url(smtp_server.url), secret=b"k",
                            daily_at=daily_at)
     report = run_pass(alerts_env.data_dir, alerts_env.index, options, now=now)
-    assert [s.email for s in report.delivery.sent] == ["now@example.org"]
+    assert [s.target for s in report.delivery.sent] == ["now@example.org"]
     assert report.matched.queued == 2  # both matched; the daily one waits in the outbox
     later = run_pass(alerts_env.data_dir, alerts_env.index, options,
                      now=now + timedelta(hours=13))
-    assert [s.email for s in later.delivery.sent] == ["daily@example.org"]
+    assert [s.target for s in later.delivery.sent] == ["daily@example.org"]
 
 
 def test_dry_run_changes_and_sends_nothing(cli, alerts_env, smtp_server):
@@ -72,6 +73,6 @@ def test_dry_run_changes_and_sends_nothing(cli, alerts_env, smtp_server):
     assert "subscription 1: 1 new matching article(s) (digest due now)" in dry.out
     assert "nothing was changed or sent" in dry.out
     assert smtp_server.messages == []
-    assert cli("subscriptions", "list", "--json").json()[0]["watermark"] is None
+    assert cli("subscriptions", "list", "--json").json()["subscriptions"][0]["watermark"] is None
     real = cli("alerts", "send", global_args=("--smtp", smtp_server.url))
     assert real.code == 0 and len(smtp_server.messages) == 1

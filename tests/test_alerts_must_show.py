@@ -49,7 +49,8 @@ def test_must_show(cli, test_site, smtp_server):
     assert down.err.strip() == (f"scamscope alerts: 1 digest still pending: SMTP "
                                 f"127.0.0.1:{smtp_server.port} refused the connection; it will "
                                 "be retried")
-    pending = {s["email"]: s["pending"] for s in cli("subscriptions", "list", "--json").json()}
+    pending = {s["email"]: s["pending"]
+               for s in cli("subscriptions", "list", "--json").json()["subscriptions"]}
     assert pending == {"analyst@example.org": 0, "editor@example.org": 1}
 
     smtp_server.start()
@@ -77,7 +78,7 @@ def test_the_daemon_crawls_on_schedule_and_mails_the_digest(cli, data_dir, test_
                "--every", "instant").code == 0
     daemon = daemon_runner(config, {"SCAMSCOPE_SMTP": smtp_server.url})
     # the digest may go out before the crawl process has printed its summary
-    _, line = daemon.wait_all("crawl regional-wire: done",
+    _, line = daemon.wait_all("crawl regional-wire: 14 fetched, 14 indexed",
                               "alerts instant: sent digest to analyst@example.org")
     assert daemon.terminate() == 0
     titles = myanmar_titles(cli)
@@ -99,6 +100,6 @@ def test_run_once_crawls_every_source_then_sends(cli, data_dir, test_site, smtp_
     once = cli("--config", str(config), "run", "--once",
                env={"SCAMSCOPE_SMTP": smtp_server.url})
     assert once.code == 0, once.err + once.out
-    assert "crawl regional-wire: done" in once.out
+    assert "crawl regional-wire: 14 fetched, 14 indexed" in once.out
     assert "alerts all: sent digest to analyst@example.org" in once.out
     assert len(smtp_server.messages) == 1

@@ -19,7 +19,7 @@ def test_subscribe_list_remove(cli):
     assert again.code == 0 and "already subscribed" in again.out
     assert cli("subscribe", "b@example.org", "--country", "KH").code == 0
 
-    rows = cli("subscriptions", "list", "--json").json()
+    rows = cli("subscriptions", "list", "--json").json()["subscriptions"]
     assert [(r["id"], r["email"], r["frequency"], r["active"], r["pending"]) for r in rows] == [
         (1, "Analyst@example.org", "hourly", True, 0), (2, "b@example.org", "daily", True, 0)]
     assert rows[0]["query"]["text"] == "scam centre"
@@ -27,7 +27,7 @@ def test_subscribe_list_remove(cli):
 
     removed = cli("subscriptions", "remove", "1")
     assert removed.code == 0 and "removed subscription 1" in removed.out
-    assert [r["id"] for r in cli("subscriptions", "list", "--json").json()] == [2]
+    assert [r["id"] for r in cli("subscriptions", "list", "--json").json()["subscriptions"]] == [2]
     missing = cli("subscriptions", "remove", "1")
     assert missing.code == 2 and missing.err.strip() == (
         "scamscope subscriptions: there is no subscription 1")
@@ -47,7 +47,7 @@ def test_bad_subscriptions_are_refused_with_one_line(cli, args, message):
     assert result.code == 2
     assert result.err.count("\n") == 1 and message in result.err, result.err
     assert "Traceback" not in result.err
-    assert cli("subscriptions", "list", "--json").json() == []
+    assert cli("subscriptions", "list", "--json").json() == {"subscriptions": []}
 
 
 def test_bad_frequency_is_a_usage_error(cli):

@@ -239,7 +239,7 @@ def test_a_repeated_word_finds_what_the_word_finds(web):
 # -------------------------------------------------------- saved searches
 
 def test_a_saved_search_stored_before_the_limits_is_suspended_not_fatal(cli, alerts_env):
-    from alerts import db
+    from alerts import store as db
     from alerts.matcher import match_subscriptions
     from alerts.subscriptions import Subscriptions
 
@@ -249,7 +249,7 @@ def test_a_saved_search_stored_before_the_limits_is_suspended_not_fatal(cli, ale
         # what an older version accepted: a query with no searchable words
         old = json.dumps(Query(text="🎉🎉").to_json(), sort_keys=True)
         with db.transaction(subs.conn):
-            subs.conn.execute("INSERT INTO subscriptions (email, query, frequency, created) "
+            subs.conn.execute("INSERT INTO subscriptions (target, query, frequency, created) "
                               "VALUES ('old@example.org', ?, 'instant', ?)", (old, db.ts()))
         dry = cli("alerts", "send", "--dry-run")
         assert dry.code == 0, dry.err

@@ -15,3 +15,5 @@ def test_bench_entities_prints_scores_and_throughput_ratio():
     for kind in ("places", "countries", "orgs", "money"):
         assert f"\n{kind} " in out
     assert "ratio scamscope/spaCy" in out
+    # the held-out set (never tuned on) comes first, beside the tuned one
+    assert 0 <= out.index("HELD-OUT") < out.index("tuned set")

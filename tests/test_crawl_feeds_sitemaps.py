@@ -76,6 +76,13 @@ def test_feed_crawl_fetches_every_article_once_with_hints(crawl, test_site):
         assert when(page["hint_published"]) == article.published
 
 
+def test_pages_carry_their_catalogue_sources_country(crawl, test_site):
+    """The nlp stage reads "$" and "元" by it (nlp.analyze.source_country)."""
+    run = crawl({"name": "sg-wire", "type": "feed", "url": test_site.url("/feed.xml"),
+                 "country": "SG"})
+    assert run.pages and {page["country"] for page in run.pages} == {"SG"}
+
+
 def test_sitemap_index_crawl_follows_child_sitemaps(crawl, test_site):
     run = crawl({"name": "maps", "type": "sitemap", "url": test_site.url("/sitemap-index.xml")})
     assert sorted(run.urls()) == sorted(test_site.article_urls())

@@ -23,10 +23,11 @@ from nlp.evaluate import TYPES, errors_text, load_gold, score
 from nlp.records import Article, Page
 
 GOLD_DIR = Path(__file__).parent / "data" / "gold"
+HELDOUT_DIR = Path(__file__).parent / "data" / "heldout"
 
 # type: (precision, recall, F1). Measured when pinned (68 articles, en fr es id
 # th zh vi): places .986/.982/.984, countries .986/1.0/.993, orgs .977/.918/.947,
-# money .995/.995/.995. The gazetteers were tuned with the gold set in
+# money .995/.995/.995; orgs raised after issue 11 (structure rules): .974/.950/.962. The gazetteers were tuned with the gold set in
 # view, so these are regression floors, not estimates on unseen news. Scores of
 # later batches before anything was tuned on them:
 #   batch 2 (en-13..15, fr-07/08, es-06, id-04, th-05, zh-05, vi-01):
@@ -40,7 +41,22 @@ GOLD_DIR = Path(__file__).parent / "data" / "gold"
 FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.96, 0.95, 0.96),
     "countries": (0.96, 0.98, 0.97),
-    "orgs": (0.94, 0.89, 0.92),
+    "orgs": (0.95, 0.93, 0.94),
+    "money": (0.97, 0.97, 0.97),
+}
+
+
+# The held-out set (tests/data/heldout: 32 articles, en fr zh es th ms id vi, written
+# before the issue-11 rule changes and never tuned on). Before those changes:
+#   places .911/.934/.922, countries .974/.991/.983, orgs .904/.635/.746, money .782/.716/.747
+# When pinned, after them: places .922/.934/.928, countries .991/.991/.991,
+#   orgs .941/.918/.929, money 1.0/1.0/1.0 (the same author wrote the rules and the
+#   labels, and saw the set's errors before the changes: read these as optimistic; a
+#   fresh batch by someone else is the real test).
+HELDOUT_FLOORS: dict[str, tuple[float, float, float]] = {
+    "places": (0.90, 0.91, 0.91),
+    "countries": (0.97, 0.97, 0.97),
+    "orgs": (0.91, 0.89, 0.90),
     "money": (0.97, 0.97, 0.97),
 }
 
@@ -79,14 +95,50 @@ def report(gold, analyzed):
     return score([article.entities for article in analyzed], gold)
 
 
-@pytest.mark.parametrize("kind", TYPES)
-def test_entity_quality_does_not_drop_below_the_pinned_floors(report, kind):
+@pytest.fixture(scope="module")
+def heldout():
+    return load_gold(HELDOUT_DIR)
+
+
+@pytest.fixture(scope="module")
+def heldout_report(heldout):
+    results = Analyzer().analyze([news_page(a) for a in heldout])
+    rejected = [(a["id"], r) for a, r in zip(heldout, results) if not isinstance(r, Article)]
+    assert not rejected, rejected
+    return score([article.entities for article in results], heldout)
+
+
+def _above_floors(report, kind, floors):
     precision, recall, f1 = report.prf(kind)
-    floor_p, floor_r, floor_f1 = FLOORS[kind]
+    floor_p, floor_r, floor_f1 = floors[kind]
     detail = f"\n{report.table()}\n\n{errors_text(report, [kind])}"
     assert precision >= floor_p, f"{kind} precision {precision:.3f} < {floor_p}{detail}"
     assert recall >= floor_r, f"{kind} recall {recall:.3f} < {floor_r}{detail}"
     assert f1 >= floor_f1, f"{kind} F1 {f1:.3f} < {floor_f1}{detail}"
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_entity_quality_does_not_drop_below_the_pinned_floors(report, kind):
+    _above_floors(report, kind, FLOORS)
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_entity_quality_on_the_held_out_set_does_not_drop_below_its_floors(heldout_report, kind):
+    _above_floors(heldout_report, kind, HELDOUT_FLOORS)
+
+
+def test_the_held_out_set_is_apart_from_the_tuned_one_and_multilingual(gold, heldout):
+    assert len(heldout) >= 30
+    assert {"en", "fr", "zh", "th", "es"} <= {a["lang"] for a in heldout}
+    assert {"ms", "id"} & {a["lang"] for a in heldout}
+    assert not {a["id"] for a in heldout} & {a["id"] for a in gold}
+    assert not {a["text"][:200] for a in heldout} & {a["text"][:200] for a in gold}
+    for article in heldout:
+        assert re.fullmatch(r"[A-Z]{2}", article["source_country"]), article["id"]
+        for kind in ("places", "orgs", "money"):
+            for entity in article[kind]:
+                for surface in [entity["text"], *entity.get("also", [])]:
+                    assert surface in article["text"], (article["id"], kind, surface)
 
 
 def test_every_gold_page_is_read_in_its_language(gold, analyzed):

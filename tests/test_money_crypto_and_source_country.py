@@ -41,8 +41,11 @@ def test_crypto_has_a_dated_usd_rate():
     ("ms", "kos dianggarkan AS$120,000", [(1.2e5, "USD", True)]),
     ("id", "nilai transaksi USD20 juta", [(2e7, "USD", False)]),
     ("es", "obtuvo más de S/ 4 millones", [(4e6, "PEN", True)]),
+    ("es", "sueldos de 2 mil 500 dólares mensuales", [(2500, "USD", False)]),
+    ("es", "un fraude de 3 mil 200 millones de dólares", [(3.2e9, "USD", False)]),
+    ("es", "2 mil 500 personas y 150 mil dólares", [(1.5e5, "USD", False)]),
 ])
-def test_malay_indonesian_and_peruvian_marks(lang, text, expected):
+def test_malay_indonesian_peruvian_and_mexican_forms(lang, text, expected):
     assert _read(text, lang) == expected
 
 

@@ -111,7 +111,7 @@ def test_daemon_serves_the_web_ui_and_the_digest_link_unsubscribes(
                                               "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=30) as answer:
         assert answer.status == 200
-    assert cli("subscriptions", "list", "--json").json() == []
+    assert cli("subscriptions", "list", "--json").json() == {"subscriptions": []}
     assert daemon.terminate() == 0
 
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import argparse
 
-from alerts.runner import run_pass
+from alerts.runner import NO_SMTP, run_pass
 from scamscope.alerting import alert_options, pending_line, summary_lines
-from scamscope.config import Settings
+from scamscope.config import ConfigError, Settings
 from scamscope.errors import JobFailed
 from scamscope.indexing import open_configured_index
 
 
 def register(subparsers, parents) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("alerts", parents=parents, help="send e-mail digests now",
+    parser = subparsers.add_parser("alerts", parents=parents, help="send alert digests now",
                                    description="Alert digests.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
@@ -26,7 +26,7 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    options = alert_options(settings, need_smtp=not args.dry_run)
+    options = alert_options(settings)
     index = open_configured_index(settings)
     try:
         report = run_pass(settings.data_path, index, options, dry_run=args.dry_run,
@@ -42,6 +42,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for line in summary_lines(report):
         print(line)
+    if report.pending and report.reason() == NO_SMTP:
+        n = report.pending
+        raise ConfigError(f"{n} e-mail digest{'s' if n != 1 else ''} cannot be sent: no SMTP "
+                          "server is configured: pass --smtp smtp://host:port or set "
+                          "SCAMSCOPE_SMTP")
     if report.pending:
         raise JobFailed(pending_line(report))
     if report.delivery.parked:

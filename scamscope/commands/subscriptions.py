@@ -13,13 +13,14 @@ from scamscope.errors import UserError
 
 def register(subparsers, parents) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("subscriptions", parents=parents,
-                                   help="list or remove e-mail subscriptions",
-                                   description="List or remove e-mail subscriptions.")
+                                   help="list or remove alert subscriptions",
+                                   description="List or remove alert subscriptions.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     listing = actions.add_parser("list", parents=parents, help="every subscription")
     listing.add_argument("--json", action="store_true",
-                         help="print [{id, email, query, frequency, active, pending, ...}]")
+                         help='print {"subscriptions": [{id, channel, target, query, '
+                              'frequency, active, pending, ...}]} (as GET /api/subscriptions)')
     remove = actions.add_parser("remove", parents=parents,
                                 help="delete a subscription and its unsent digests")
     remove.add_argument("id", type=int, metavar="ID")
@@ -33,22 +34,33 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 sub = subs.remove(args.id)
             except UnknownSubscription as exc:
                 raise UserError(str(exc)) from None
-            print(f"removed subscription {sub.id} ({sub.email}: {sub.describe_query()})")
+            print(f"removed subscription {sub.id} ({sub.target}: {sub.describe_query()})")
             return 0
-        rows = subs.list()
-        pending = subs.pending_counts()
+        rows = subs.listing()
     if args.json:
-        out = [{**sub.to_json(), "pending": pending.get(sub.id, 0)} for sub in rows]
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump({"subscriptions": rows}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if not rows:
-        print("No subscriptions. Add one with: scamscope subscribe EMAIL [QUERY] [filters]")
+        print("No subscriptions. Add one with: scamscope subscribe EMAIL [QUERY] [filters] "
+              "(or --webhook URL)")
         return 0
-    for sub in rows:
-        state = "active" if sub.active else f"suspended: {sub.suspended or 'inactive'}"
-        waiting = pending.get(sub.id, 0)
-        if waiting:
-            state += f", {waiting} digest(s) pending"
-        print(f"{sub.id:>4}  {sub.email}  {sub.frequency:<7}  {sub.describe_query()}  [{state}]")
+    for line in table(rows):
+        print(line)
     return 0
+
+
+def table(rows: list[dict]) -> list[str]:
+    """Aligned columns; the search, whose width varies most, goes last."""
+    header = ("ID", "TARGET", "EVERY", "STATUS", "SEARCH")
+    body = []
+    for sub in rows:
+        status = "active" if sub["active"] else f"suspended: {sub['suspended'] or 'inactive'}"
+        if sub["pending"]:
+            status += f", {sub['pending']} pending"
+        target = sub["target"] if sub["channel"] == "email" else f"webhook {sub['target']}"
+        body.append((str(sub["id"]), target, sub["frequency"], status, sub["description"]))
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header) - 1)]
+    return ["  ".join([r[0].rjust(widths[0])] + [c.ljust(w) for c, w in zip(r[1:-1], widths[1:])]
+                      + [r[-1]]).rstrip()
+            for r in [header, *body]]

@@ -272,7 +272,9 @@ writes = APIRouter(route_class=TokenFirst, dependencies=[Depends(bearer)])
 
 
 class SubscriptionIn(BaseModel):
-    email: str = Field(description="Where digests go")
+    email: str | None = Field(None, description="Where digests go by e-mail")
+    webhook: str | None = Field(None, description="Or: the http(s) URL digests are POSTed to "
+                                                  "as signed JSON")
     every: Literal["instant", "hourly", "daily"] = "daily"
     q: str | None = None
     country: list[str] = []
@@ -286,30 +288,42 @@ class SubscriptionIn(BaseModel):
     until: str | None = None
 
 
-@writes.get("/subscriptions", summary="List saved searches (needs the token)")
+@writes.get("/subscriptions", summary="List saved searches (needs the token)",
+            description='{"subscriptions": [...]}, the same rows as `scamscope subscriptions '
+                        'list --json` (with `pending`) plus `search_url`.')
 def api_subscriptions(request: Request):
     from scamscope.web import subs
 
-    return {"subscriptions": [subs.to_json(s) for s in subs.list_all(state_of(request))]}
+    return {"subscriptions": subs.listing(state_of(request))}
 
 
-@writes.post("/subscriptions", status_code=201, summary="Save a search for an e-mail address",
-             description="201 with the new subscription; 200 with the existing one when "
-                         "the same address already has the same search and frequency.")
+@writes.post("/subscriptions", status_code=201,
+             summary="Save a search for an e-mail address or a webhook URL",
+             description="Give `email` or `webhook`, not both. 201 with the new subscription "
+                         "(`created_now: true`); 200 with the existing one "
+                         "(`created_now: false`) when the same target already has the same "
+                         "search and frequency.")
 def api_subscribe(request: Request, body: SubscriptionIn):
     from scamscope.web import subs
 
-    data = body.model_dump(exclude={"email", "every"})
+    if (body.email is None) == (body.webhook is None):
+        raise HTTPException(status_code=400, detail="give either 'email' or 'webhook' "
+                                                    "(where digests go), not both")
+    channel, target = ("email", body.email) if body.webhook is None else ("webhook",
+                                                                          body.webhook)
+    data = body.model_dump(exclude={"email", "webhook", "every"})
     params = SearchParams.from_mapping({k: v for k, v in data.items() if v not in (None, [])})
     try:
         query = params.to_query(facets=False)
     except BadSearch as exc:
         raise bad_request(exc) from None
     try:
-        sub, created = subs.create(state_of(request), body.email, query, body.every)
+        sub, created = subs.create(state_of(request), target, query, body.every,
+                                   channel=channel)
     except subs.Invalid as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return JSONResponse(subs.to_json(sub), status_code=201 if created else 200)
+    return JSONResponse({**subs.to_json(sub), "created_now": created},
+                        status_code=201 if created else 200)
 
 
 @writes.delete("/subscriptions/{sub_id}", status_code=204, summary="Remove a saved search",

@@ -245,6 +245,7 @@ def subscriptions_page(request: Request):
 
     context: dict[str, Any] = {"error": None, "next": "/subscriptions", "rows": [],
                                "created": request.query_params.get("created"),
+                               "exists": request.query_params.get("exists"),
                                "removed": request.query_params.get("removed")}
     if not logged_in(request):
         return render_page(request, "login.html", context)
@@ -263,11 +264,14 @@ async def subscribe(request: Request):
     error, status, fresh = _check_write(request, form)
     every = form.get("every") or "daily"
     email = (form.get("email") or "").strip() if isinstance(form.get("email"), str) else ""
+    webhook = form.get("webhook") if isinstance(form.get("webhook"), str) else ""
+    # The form names an address; a `webhook` field instead (as in the JSON API) works too.
+    channel, target = ("webhook", webhook) if webhook and not email else ("email", email)
     if error is None:
         try:
             query = params.to_query(facets=False)
-            sub, _ = await run_in_threadpool(subs.create, state_of(request), email, query,
-                                             str(every))
+            sub, created = await run_in_threadpool(subs.create, state_of(request), target,
+                                                   query, str(every), channel=channel)
         except (BadSearch, subs.Invalid) as exc:
             error, status = str(exc), 400
     if error is not None:
@@ -275,7 +279,8 @@ async def subscribe(request: Request):
                            {"error": error, "params": params, "email": email,
                             "hidden": params.items(with_page=False), "every": every,
                             "frequencies": FREQUENCIES}, status=status)
-    response = RedirectResponse(f"/subscriptions?created={sub.id}", status_code=303)
+    outcome = "created" if created else "exists"
+    response = RedirectResponse(f"/subscriptions?{outcome}={sub.id}", status_code=303)
     if fresh:
         _login(response, request)
     return response

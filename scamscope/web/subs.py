@@ -33,10 +33,21 @@ def list_all(state) -> list[Subscription]:
         return state.subscriptions.list()
 
 
-def create(state, email: str, query: Query, every: str) -> tuple[Subscription, bool]:
-    """(subscription, created); the same address, search and frequency again is not new."""
+def listing(state) -> list[dict[str, Any]]:
+    """What GET /api/subscriptions lists: the CLI's `subscriptions list --json` rows (with
+    pending counts) plus a link back to each search."""
     with state.lock:
-        return state.subscriptions.subscribe(email, query, every)
+        rows = state.subscriptions.listing()
+    for row in rows:
+        row["search_url"] = search_params(Query.from_json(row["query"])).url("/")
+    return rows
+
+
+def create(state, target: str, query: Query, every: str, *,
+           channel: str = "email") -> tuple[Subscription, bool]:
+    """(subscription, created); the same target, search and frequency again is not new."""
+    with state.lock:
+        return state.subscriptions.subscribe(target, query, every, channel=channel)
 
 
 def remove(state, sub_id: int) -> bool:
@@ -84,6 +95,5 @@ def _number(value: float | None) -> str:
 
 def to_json(sub: Subscription) -> dict[str, Any]:
     data = sub.to_json()
-    data["description"] = describe_query(sub.query)
     data["search_url"] = search_params(sub.query).url("/")
     return data
