@@ -132,17 +132,19 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field("country", "countries", "Country", "Countries",
-          "ISO 3166 country code, e.g. MM (repeatable)", "CC", _upper, _countries,
+          "country: ISO code or name in any language, e.g. MM, Myanmar, Birmanie (repeatable)",
+          "CC", _upper, _countries,
           store="countries", key_store="countries", explain_always=True, chip=True,
-          example="MM, KH", separator=" ",
+          example="MM, Myanmar, Birmanie", separator=" ",
           describe=lambda code: f"{country_name(code)} ({code})"),
     Field("place", "places", "Place", "Places",
-          "place by canonical name, e.g. 'KK Park' (repeatable)", "P", name_key, _places,
-          store="places", key_store="place_keys", example="KK Park"),
+          "place by any name or alias, any language, e.g. 'KK Park', 'Kayin State' (repeatable)",
+          "P", name_key, _places, store="places", key_store="place_keys",
+          example="KK Park, Kayin State"),
     Field("org", "orgs", "Organisation", "Organisations",
-          "organisation by canonical name, e.g. 'United Nations' (repeatable)", "O", name_key,
-          _orgs, store="orgs", key_store="org_keys", explain_always=True, chip=True,
-          example="United Nations"),
+          "organisation by name or acronym, any language, e.g. UNODC, ONUDC, BGF (repeatable)",
+          "O", name_key, _orgs, store="orgs", key_store="org_keys", explain_always=True,
+          chip=True, example="UNODC, ONUDC, BGF"),
     # Not a default facet: people are many and sparse, and a Query's default facets
     # are what every Index has always answered (tests/test_index_contract.py).
     Field("person", "people", "Person", "People",

@@ -157,6 +157,9 @@ def test_web_page_api_and_csv_filter_and_facet_people(people_backend, web_settin
         assert '<a href="/?person=She+Zhijiang">She Zhijiang</a>' in web.get(
             f"/articles/{one.id}").text  # the article page links each person to a search
 
+        typed = web.get("/api/suggest", params={"field": "person", "q": "zhij"}).json()
+        assert [s["value"] for s in typed["suggestions"]] == [SHE]  # the filter box's list
+
         rows = list(csv.DictReader(io.StringIO(
             web.get("/api/export.csv", params={"person": LONG}).text)))
         assert len(rows) == len(expected_ids(articles, LONG))

@@ -42,8 +42,8 @@ _DOCUMENTED: list[tuple[str, Any, str]] = [  # (parameter, type, description), i
     ("since", str, "From date: YYYY-MM-DD, ISO timestamp or an age such as 7d"),
     ("until", str, "To date, inclusive"),
     ("min_relevance", str, "Relevance to scam centres, 0..1"),
-    ("sort", str, "relevance (default), date (newest first) or indexed"),
-    ("page", str, "Page number, from 1"),
+    ("sort", str, "relevance (default), date (newest first) or indexed (oldest first)"),
+    ("page", str, "Page number, from 1 (the CLI's --page)"),
     ("limit", str, "Hits per page (default 20, at most 100); for exports, how many "
                    "to export (default and most 10000)"),
     ("all_languages", str, "1: also match the query's topic words and entity names in the "
@@ -126,17 +126,50 @@ ERRORS = {400: {"model": ErrorOut, "description": "The search cannot run (the me
                         "entities}], facets}, plus `expansions` with all_languages=1. "
                         "Snippets are HTML-escaped text with <mark> around matched words.")
 def api_search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
+    state = state_of(request)
     try:
-        query = params.to_query()
+        query = params.to_query(names=state.names)
     except BadSearch as exc:
         raise bad_request(exc) from None
-    out = state_of(request).search(query).to_json()
+    out = state.search(query).to_json()
     if query.all_languages:
         out["expansions"] = [e.to_json() for e in query.expansions()]
     return out
 
 
+class CopyOut(BaseModel):
+    id: str
+    url: str
+    title: str
+    source: str
+    published: str | None = Field(description="ISO 8601 UTC")
+
+
+class ArticleOut(BaseModel):
+    id: str
+    url: str = Field(description="canonical URL")
+    title: str
+    text: str = Field(description="the extracted text; entity offsets point into it")
+    lang: str | None
+    published: str | None = Field(description="ISO 8601 UTC")
+    source: str
+    fetched_url: str = Field(description="provenance: the URL fetched")
+    final_url: str = Field(description="provenance: the URL after redirects")
+    fetched_at: str | None = Field(description="provenance: ISO 8601 UTC")
+    status: int | None = Field(description="provenance: HTTP status")
+    content_hash: str | None = Field(description="provenance: hash of the text")
+    story_id: str = Field(description="articles of one wire story share it")
+    entities: dict = Field(description="places, orgs, people, money with surface text, "
+                                       "canonical values and character offsets (see "
+                                       "`scamscope extract --json`)")
+    relevance: float = Field(description="relevance to scam centres, 0..1")
+    indexed_at: str | None = Field(default=None, description="ISO 8601 UTC")
+    same_story: list[CopyOut] = Field(description="other copies of the same wire story")
+
+
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",
+            responses={200: {"model": ArticleOut},
+                       404: {"model": ErrorOut, "description": "No article has this id"}},
             description="The stored article record, plus `same_story`: other copies of the "
                         "same wire story.")
 def api_article(request: Request, article_id: str):
@@ -151,16 +184,65 @@ def api_article(request: Request, article_id: str):
     return data
 
 
+# -------------------------------------------------------------- suggest
+
+class SuggestionOut(BaseModel):
+    value: str = Field(description="What the filter takes: the canonical name (ISO code "
+                                   "for countries)")
+    label: str = Field(description="The name that matched, as the reader may know it")
+    count: int = Field(description="Articles in the index with this value (0 if none)")
+
+
+class SuggestOut(BaseModel):
+    field: str
+    q: str
+    suggestions: list[SuggestionOut]
+
+
+def suggest_fields() -> tuple[str, ...]:
+    from indexer.fields import ALL_FACETS
+    from scamscope.names import TABLE_FIELDS
+
+    return tuple(dict.fromkeys((*TABLE_FIELDS, *ALL_FACETS)))
+
+
+@router.get("/suggest", summary="Suggest filter names as the reader types",
+            responses={200: {"model": SuggestOut}, **ERRORS},
+            description="Names for a filter box: the index's own values plus the alias "
+                        "tables (any language, case and accents ignored), matching the "
+                        "start of the name or of one of its words; the exact name first, "
+                        "values the index holds before others.")
+def api_suggest(request: Request,
+                field: Annotated[str, Param(description="A filter of /api/search: country, "
+                                                        "place, org, lang, source...")],
+                q: Annotated[str, Param(description="What has been typed so far")] = "",
+                limit: Annotated[int, Param(ge=1, le=20, description="At most this many "
+                                                                     "(default 10)")] = 10):
+    from scamscope.names import MAX_NAME_CHARS
+
+    if field not in suggest_fields():
+        raise HTTPException(status_code=400, detail=f"field must be one of "
+                                                    f"{', '.join(suggest_fields())}")
+    if len(q) > MAX_NAME_CHARS:
+        raise HTTPException(status_code=400, detail=f"q must be at most {MAX_NAME_CHARS} "
+                                                    "characters")
+    found = state_of(request).names.suggest(field, q, limit)
+    return {"field": field, "q": q,
+            "suggestions": [{"value": s.value, "label": s.label, "count": s.count}
+                            for s in found]}
+
+
 # --------------------------------------------------------------- export
 
 def _all_hits(request: Request, params: SearchParams) -> tuple[int, list[Hit], dict]:
     """Every hit of the search (at most `limit` if given, else EXPORT_MAX), page by page."""
     wanted = params.limit if "limit" in request.query_params else EXPORT_MAX
+    state = state_of(request)
     try:
+        params = params.canonical(state.names)  # resolved once for every page below
         query = params.to_query(limit=min(EXPORT_PAGE, wanted), offset=0, facets=False)
     except BadSearch as exc:
         raise bad_request(exc) from None
-    state = state_of(request)
     results = state.search(query)
     hits = list(results.hits)
     while len(hits) < min(wanted, results.total):
