@@ -1,6 +1,7 @@
 """The Index protocol every backend implements, and the factory that picks one."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Iterable, Protocol, runtime_checkable
 from urllib.parse import urlparse
@@ -49,16 +50,42 @@ class Index(Protocol):
     def close(self) -> None: ...
 
 
+def new_since_query(watermark: datetime | None, query: Query, limit: int) -> Query:
+    """The search Index.new_since runs: query's articles indexed after the later of
+    watermark and query.indexed_after, oldest first, no facets."""
+    after = query.indexed_after
+    if watermark is not None and (after is None or watermark > after):
+        after = watermark
+    return dataclasses.replace(query, indexed_after=after, sort="indexed", limit=limit,
+                               offset=0, facets=False)
+
+
 def sqlite_path(url: str) -> str | None:
     """The file an sqlite: index URL names, or None for any other URL.
 
     sqlite:///abs/path.db is absolute; sqlite://rel.db is relative to the cwd.
     """
-    if url.startswith("sqlite://"):
-        return url[len("sqlite://"):]
-    if url.startswith("sqlite:"):
-        return url[len("sqlite:"):]
+    return _scheme_path(url, "sqlite")
+
+
+def tantivy_path(url: str) -> str | None:
+    """The directory a tantivy: index URL names, or None for any other URL.
+
+    tantivy:///abs/dir is absolute; tantivy://rel/dir is relative to the cwd.
+    """
+    return _scheme_path(url, "tantivy")
+
+
+def _scheme_path(url: str, scheme: str) -> str | None:
+    for prefix in (f"{scheme}://", f"{scheme}:"):
+        if url.startswith(prefix):
+            return url[len(prefix):]
     return None
+
+
+def embedded_path(url: str) -> str | None:
+    """The file or directory of an embedded index URL (sqlite: or tantivy:), else None."""
+    return sqlite_path(url) or tantivy_path(url)
 
 
 def is_cluster_url(url: str) -> bool:
@@ -66,8 +93,16 @@ def is_cluster_url(url: str) -> bool:
 
 
 def open_index(url: str, **options) -> Index:
-    """Open the index named by URL: sqlite:///path.db or http(s)://host:port."""
+    """Open the index named by URL: tantivy:///dir, sqlite:///path.db or http(s)://host:port."""
     parsed = urlparse(url)
+    if parsed.scheme == "tantivy":
+        from indexer.tantivy_index import TantivyIndex
+
+        path = tantivy_path(url)
+        if not path or path == "/":
+            raise BadIndexURL(f"--index {url!r} names no directory: "
+                              "use tantivy:///path/to/index.tantivy")
+        return TantivyIndex(path, **options)
     if parsed.scheme == "sqlite":
         from indexer.sqlite import SQLiteIndex
 
@@ -82,4 +117,5 @@ def open_index(url: str, **options) -> Index:
 
         return ElasticIndex(url, **options)
     raise BadIndexURL(
-        f"--index {url!r} is not understood: use sqlite:///path.db or http(s)://host:port")
+        f"--index {url!r} is not understood: use tantivy:///path/dir, sqlite:///path.db "
+        "or http(s)://host:port")

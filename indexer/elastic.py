@@ -255,6 +255,10 @@ class ElasticIndex:
             yield [Article.from_json(h["_source"]) for h in hits]
             after = hits[-1]["sort"]
 
+    def scan(self, batch: int = _COPY_PAGE) -> Iterator[list[Article]]:
+        """Every stored article, in lists (reindex)."""
+        yield from self._scan([self.alias])
+
     def drop(self) -> None:
         """Delete the alias's indices and the template (tests and `reset` use this)."""
         for name in [*(self._alias_targets() or [self.concrete]), self.seq_index]:

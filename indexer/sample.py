@@ -10,8 +10,10 @@ The same (n, seed) always gives the same articles, on any machine.
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Iterator
 
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Money, Org, Person, Place
@@ -205,18 +207,21 @@ _SPAN_DAYS = 900
 
 def sample_articles(n: int, seed: int = 0) -> list[Article]:
     """n deterministic synthetic articles (about 15% of them off-topic)."""
+    return list(iter_sample_articles(n, seed))
+
+
+def iter_sample_articles(n: int, seed: int = 0) -> Iterator[Article]:
+    """The same articles as sample_articles(n, seed), one at a time (a million fit)."""
     rng = random.Random(seed)
-    out: list[Article] = []
-    originals: list[Article] = []
+    originals: deque[Article] = deque(maxlen=200)  # copies are of recent stories
     for i in range(n):
         if originals and rng.random() < 0.12:
-            out.append(_republish(rng, rng.choice(originals[-200:]), i))
+            yield _republish(rng, rng.choice(originals), i)
             continue
         article = _article(rng, i)
-        out.append(article)
+        yield article
         if article.relevance > 0.5:
             originals.append(article)
-    return out
 
 
 class _Builder:

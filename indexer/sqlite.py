@@ -328,26 +328,28 @@ class SQLiteIndex:
 
     # ---------------------------------------------------------------- writes
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def upsert(self, articles: Iterable[Article], *, keep_indexed_at: bool = False) -> int:
+        """See Index.upsert. keep_indexed_at (reindex) keeps the articles' own indexed_at
+        where it is later than every stored one, so alert watermarks survive a move."""
         changed = 0
         batch: list[Article] = []
         for article in articles:
             batch.append(article)
             if len(batch) >= WRITE_BATCH:
-                changed += self._upsert_batch(batch)
+                changed += self._upsert_batch(batch, keep_indexed_at)
                 batch = []
         if batch:
-            changed += self._upsert_batch(batch)
+            changed += self._upsert_batch(batch, keep_indexed_at)
         return changed
 
-    def _upsert_batch(self, articles: list[Article]) -> int:
+    def _upsert_batch(self, articles: list[Article], keep_indexed_at: bool = False) -> int:
         prepared = [_prepare(IndexDocument.from_article(a)) for a in articles]
         changed = 0
         with self._write() as db:
             last = int(self._meta("last_indexed_at") or 0)
             touched: set[int] = set()
             sides: dict[str, list[tuple[int, str, str]]] = {facet: [] for facet in _SIDES}
-            for row in prepared:
+            for article, row in zip(articles, prepared):
                 old = db.execute("SELECT n, content_hash, fingerprint, indexed_at, fetched_at "
                                  "FROM documents WHERE id = ?", (row["id"],)).fetchone()
                 if old is not None and old[1] == row["content_hash"]:
@@ -359,7 +361,9 @@ class SQLiteIndex:
                     if row["published"] is None:
                         row["date"] = old[4]
                 else:
-                    last = max(to_micros(datetime.now(timezone.utc)), last + 1)
+                    own = to_micros(article.indexed_at) if keep_indexed_at else None
+                    last = own if own is not None and own > last else max(
+                        to_micros(datetime.now(timezone.utc)), last + 1)
                     row["indexed_at"] = last
                     changed += 1
                 n = self._store(db, row, old[0] if old is not None else None)
@@ -442,6 +446,19 @@ class SQLiteIndex:
                 found.update(r[0] for r in db.execute(
                     f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
         return found
+
+    def scan(self, batch: int = 1000) -> Iterator[list[Article]]:
+        """Every stored article, oldest row first, in lists of up to batch (reindex)."""
+        last = 0
+        while True:
+            with self._read() as db:
+                ns = [r[0] for r in db.execute(
+                    "SELECT n FROM documents WHERE n > ? ORDER BY n LIMIT ?", (last, batch))]
+                if not ns:
+                    return
+                page = self._articles(db, "d.n BETWEEN ? AND ?", (ns[0], ns[-1]))
+            last = ns[-1]
+            yield page
 
     def same_story(self, story_id: str, exclude_id: str | None = None) -> list[Article]:
         if not story_id:

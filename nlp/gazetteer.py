@@ -113,6 +113,14 @@ class Gazetteer(Generic[T]):
         first = key[0]
         self._max_len[first] = max(self._max_len.get(first, 0), len(key))
 
+    def items(self) -> Iterator[tuple[str, T]]:
+        """Every registered name and its value, in registration order (spaced names as
+        their tokens joined by spaces)."""
+        for table in (self._exact, self._folded):
+            for tokens, value in table.items():
+                yield " ".join(tokens), value
+        yield from self._unspaced.items()
+
     def get(self, name: str, default: Any = None) -> T | None:
         """The value of a name given exactly as a whole (no search inside it)."""
         name = unicodedata.normalize("NFC", name.strip())

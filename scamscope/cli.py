@@ -37,7 +37,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument("--data-dir", metavar="DIR", default=default,
                         help="state, embedded index and schedule (env SCAMSCOPE_DATA_DIR)")
     parser.add_argument("--index", metavar="URL", default=default,
-                        help="sqlite:///path.db or http(s)://host:port")
+                        help="tantivy:///dir, sqlite:///path.db or http(s)://host:port")
     parser.add_argument("--smtp", metavar="URL", default=default,
                         help="smtp[s]://user@host:port (password from SCAMSCOPE_SMTP_PASSWORD)")
     parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,

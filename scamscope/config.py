@@ -43,8 +43,9 @@ class Settings:
     cache_dir: str = _s("", "Directory for compiled gazetteers and language tables (rebuilt when "
                             "their sources change). Empty means $XDG_CACHE_HOME/scamscope or "
                             "~/.cache/scamscope.")
-    index: str = _s("", "Index URL: sqlite:///path.db or http(s)://host:port. "
-                        "Empty means sqlite in data_dir/index.db.")
+    index: str = _s("", "Index URL: tantivy:///dir, sqlite:///path.db or http(s)://host:port. "
+                        "Empty means Tantivy in data_dir/index.tantivy (SQLite in "
+                        "data_dir/index.db if that file exists and the Tantivy one does not).")
     index_username: str = _s("", "User name for a secured search cluster (basic auth).")
     index_password: str = _s("", "Password for the search cluster (environment only).", secret=True)
     index_api_key: str = _s("", "API key for the search cluster (environment only).", secret=True)
@@ -141,7 +142,12 @@ class Settings:
     def index_url(self) -> str:
         if self.index:
             return self.index
-        return f"sqlite://{(self.data_path / 'index.db').resolve()}"
+        data = self.data_path.resolve()
+        # A data dir from before Tantivy was the default keeps its SQLite index
+        # (`scamscope reindex` moves it); every new one starts on Tantivy.
+        if (data / "index.db").exists() and not (data / "index.tantivy").exists():
+            return f"sqlite://{data / 'index.db'}"
+        return f"tantivy://{data / 'index.tantivy'}"
 
     @property
     def effective_user_agent(self) -> str:

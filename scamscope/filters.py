@@ -11,6 +11,7 @@ from indexer.fields import ALL_FACETS, FIELDS
 from indexer.query import SORTS, Query
 from nlp.language import normalise_tag
 from scamscope.errors import UserError
+from scamscope.names import TABLE_FIELDS, FilterNames
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1),
@@ -101,6 +102,21 @@ def _split(values: Any) -> list[str]:
     return out
 
 
+def resolved(names: FilterNames | None, field: str, values: Any) -> list[str]:
+    """A filter's values as the index stores them (aliases resolved), in order, once each.
+    A value with commas is first tried whole ("Washington, D.C."), then as a list."""
+    names = names or FilterNames()
+    out: list[str] = []
+    for value in [values] if isinstance(values, str) else (values or []):
+        value = str(value).strip()
+        whole = names.known(field, value) if "," in value and field != "country" else None
+        if whole is not None:
+            out.append(whole)
+            continue
+        out.extend(names.resolve(field, part) for part in _split(value))
+    return list(dict.fromkeys(out))
+
+
 def flag(value: Any, name: str) -> bool | None:
     """A yes/no parameter: True/False, 1/0, true/false, on/off, yes/no; None when unset."""
     if value is None or value == "" or isinstance(value, bool):
@@ -116,12 +132,17 @@ _FLAGS = {"1": True, "true": True, "on": True, "yes": True,
 
 
 def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: int = 0,
-                       sort: str | None = None, all_languages: bool = False) -> Query:
-    """Build a Query from flag-named values (CLI namespace as dict, or web parameters)."""
-    lists = {f.attr: _split(params.get(f.name)) for f in FIELDS}
-    for code in lists["countries"]:
-        if not re.fullmatch(r"[A-Za-z]{2}", code):
-            raise UserError(f"country {code!r} is not an ISO 3166 two-letter code such as MM")
+                       sort: str | None = None, all_languages: bool = False,
+                       names: FilterNames | None = None) -> Query:
+    """Build a Query from flag-named values (CLI namespace as dict, or web parameters).
+
+    Countries, places and organisations go through `names` (scamscope.names): any alias
+    in any language becomes the canonical value; pass a resolver bound to the index so
+    that a name nothing knows is refused with the closest known names.
+    """
+    names = names or FilterNames()
+    lists = {f.attr: resolved(names, f.name, params.get(f.name)) if f.name in TABLE_FIELDS
+             else _split(params.get(f.name)) for f in FIELDS}
     lists["langs"] = list(dict.fromkeys(language_code(code) for code in lists["langs"]))
     min_usd = _number(params, "min_usd")
     min_relevance = _number(params, "min_relevance")

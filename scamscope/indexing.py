@@ -18,17 +18,18 @@ def index_options(settings: Settings) -> dict:
     return {}
 
 
-def sqlite_path(settings: Settings) -> Path | None:
-    """The embedded index's file (absolute, so messages say where it is), or None when the
-    settings name a cluster. sqlite:///abs/x.db is absolute, sqlite://rel/x.db relative to
-    the current directory (indexer.base.sqlite_path)."""
-    path = base.sqlite_path(settings.index_url)
+def embedded_path(settings: Settings) -> Path | None:
+    """The embedded index's file (SQLite) or directory (Tantivy), absolute so messages say
+    where it is, or None when the settings name a cluster. sqlite:///abs/x.db and
+    tantivy:///abs/dir are absolute, sqlite://rel/x.db relative to the current directory
+    (indexer.base)."""
+    path = base.embedded_path(settings.index_url)
     return Path(path).absolute() if path else None
 
 
 def open_configured_index(settings: Settings, *, must_exist: bool = False) -> base.Index:
     """The settings' index; with must_exist, a missing embedded index is a clear error."""
-    path = sqlite_path(settings)
+    path = embedded_path(settings)
     if path is not None:
         if must_exist and not path.exists():
             raise JobFailed(f"no index at {path} yet: crawl something first "

@@ -39,10 +39,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 def warnings(settings: Settings) -> list[str]:
     """What a user should know before opening the page (one line each)."""
-    from scamscope.indexing import sqlite_path
+    from scamscope.indexing import embedded_path
 
     lines = []
-    path = sqlite_path(settings)
+    path = embedded_path(settings)
     if path is not None and not path.exists():
         lines.append(f"no index at {path} yet; serving an empty one (scamscope demo or "
                      "scamscope crawl fills it)")

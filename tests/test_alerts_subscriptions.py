@@ -40,7 +40,7 @@ def test_subscribe_list_remove(cli):
     (("a@example.org", '"unclosed'), "unclosed quote"),
     (("a@example.org", "(scam centre"), "unbalanced '('"),
     (("a@example.org", "NOT crypto"), "cannot only exclude"),
-    (("a@example.org", "--country", "Myanmar"), "two-letter code"),
+    (("a@example.org", "--country", "Atlantis"), "not a known country"),
 ])
 def test_bad_subscriptions_are_refused_with_one_line(cli, args, message):
     result = cli("subscribe", *args)

@@ -178,8 +178,8 @@ def test_cli_search_all_languages_lists_the_expansions(cli, data_dir):
 def test_subscribe_all_languages_is_saved(cli):
     made = cli("subscribe", "a@example.org", "raid", "--all-languages")
     assert made.code == 0, made.err
-    assert made.out.strip().endswith('"raid" --all-languages')
-    [row] = cli("subscriptions", "list", "--json").json()
+    assert made.out.strip().endswith("for raid --all-languages")
+    [row] = cli("subscriptions", "list", "--json").json()["subscriptions"]
     assert row["query"]["all_languages"] is True
 
 

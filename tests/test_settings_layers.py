@@ -61,7 +61,15 @@ def test_secrets_come_from_the_environment():
 
 def test_default_index_lives_in_the_data_dir(tmp_path: Path):
     settings = load_settings(None, env={}, overrides={"data_dir": str(tmp_path)})
+    assert settings.index_url == f"tantivy://{tmp_path.resolve()}/index.tantivy"
+
+
+def test_a_data_dir_with_an_sqlite_index_keeps_it_until_reindexed(tmp_path: Path):
+    (tmp_path / "index.db").write_bytes(b"")
+    settings = load_settings(None, env={}, overrides={"data_dir": str(tmp_path)})
     assert settings.index_url == f"sqlite://{tmp_path.resolve()}/index.db"
+    (tmp_path / "index.tantivy").mkdir()  # `scamscope reindex --to tantivy://...` made it
+    assert settings.index_url == f"tantivy://{tmp_path.resolve()}/index.tantivy"
 
 
 def test_cli_config_prints_effective_settings(cli, tmp_path: Path):

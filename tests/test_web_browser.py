@@ -68,3 +68,25 @@ def test_search_click_a_facet_open_an_article_in_chromium(served_web):
         assert page.locator("dl.prov").is_visible()
         page.screenshot(path=str(ARTIFACTS / "web-article.png"), full_page=True)
     assert problems == []
+
+
+def test_filter_boxes_suggest_names_and_the_api_page_reads_in_chromium(served_web):
+    problems: list[str] = []
+    with chromium_page(problems) as page:
+        page.goto(served_web + "/")
+        page.click("details.filters summary")
+        # our own script fills the datalist from /api/suggest as the reader types
+        page.fill("input[name=org]", "onud")
+        # (a locator, not wait_for_function: the CSP rightly forbids eval)
+        page.locator("#suggest-org option").first.wait_for(state="attached")
+        values = page.eval_on_selector_all("#suggest-org option", "os => os.map(o => o.value)")
+        assert "UNODC" in values
+        page.fill("input[name=org]", "UNODC")
+        page.press("input[name=org]", "Enter")
+        page.wait_for_url("**org=UNODC")
+        assert page.locator("li.hit .chip-matched").count() > 0
+        page.screenshot(path=str(ARTIFACTS / "web-suggest.png"), full_page=True)
+        page.goto(served_web + "/api")
+        assert page.locator("#schema-SearchOut").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "web-api-page.png"), full_page=True)
+    assert problems == []

@@ -18,7 +18,7 @@ TITLE = 'Police find "<b>bonus</b>" scripts at compound'
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory, test_site):
-    from indexer.sqlite import SQLiteIndex
+    from indexer.tantivy_index import TantivyIndex
     from scamscope.config import Settings
 
     root = tmp_path_factory.mktemp("crawled")
@@ -29,8 +29,9 @@ def crawled(tmp_path_factory, test_site):
     result = Cli(data_dir)("--config", str(config), "crawl", "--sitemap",
                            test_site.url("/sitemap.xml"), "--json")
     assert result.code == 0, result.err
-    index = SQLiteIndex(str(data_dir / "index.db"))
-    settings = Settings(data_dir=str(root / "web-data"), index=f"sqlite://{data_dir}/index.db",
+    index = TantivyIndex(data_dir / "index.tantivy")  # the crawl's default index
+    settings = Settings(data_dir=str(root / "web-data"),
+                        index=f"tantivy://{data_dir}/index.tantivy",
                         web_token=WEB_TOKEN, secret_key=SECRET_KEY)
     with make_client(settings, index) as client:
         yield client, index
@@ -38,7 +39,7 @@ def crawled(tmp_path_factory, test_site):
 
 
 def first_hit(page: str) -> str:
-    return re.search(r'<h2><a href="/articles/([0-9a-f]+)">', page).group(1)
+    return re.search(r'<h2><a href="/articles/([0-9a-f]+)[?"]', page).group(1)
 
 
 def test_search_page_and_api_agree_on_crawled_news(crawled):

@@ -14,5 +14,6 @@ COMMANDS = [
     "run",
     "sources",
     "serve",
+    "reindex",
     "config",
 ]

@@ -8,11 +8,12 @@ import re
 import sys
 
 from indexer.fields import ENTITY_FIELDS
-from indexer.query import Results
+from indexer.query import MAX_WINDOW, SORTS, Results
 from scamscope.config import Settings
 from scamscope.errors import UserError
 from scamscope.filters import add_filter_arguments, query_from_mapping
 from scamscope.indexing import open_configured_index
+from scamscope.names import index_bound
 
 
 def register(subparsers, parents) -> argparse.ArgumentParser:
@@ -20,9 +21,14 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
                                    description="Search indexed articles. Filters combine with AND; "
                                                "repeated values of one filter with OR.")
     add_filter_arguments(parser)
-    parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    parser.add_argument("--sort", choices=SORTS, default="relevance",
+                        help="relevance (default), date (newest first) or indexed (oldest "
+                             "first, the order alerts read)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
-    parser.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N hits")
+    parser.add_argument("--page", type=int, default=None, metavar="N",
+                        help="page N of --limit hits, from 1 (the API's page)")
+    parser.add_argument("--offset", type=int, default=0, metavar="N",
+                        help="skip the first N hits (instead of --page)")
     parser.add_argument("--json", action="store_true",
                         help="print {total, hits: [...], facets} (see README)")
     return parser
@@ -31,10 +37,19 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.limit < 0 or args.offset < 0:
         raise UserError("--limit and --offset must not be negative")
+    if args.page is not None:
+        if args.page < 1:
+            raise UserError("--page must be 1 or more")
+        if args.offset:
+            raise UserError("give --page or --offset, not both")
+        args.offset = min((args.page - 1) * args.limit, MAX_WINDOW + 1)
     query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset, sort=args.sort)
     query.parsed()  # a syntax error is reported before the index is opened
     index = open_configured_index(settings, must_exist=True)
     try:
+        if args.place or args.org:  # names the tables do not know: does the index hold them?
+            query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset,
+                                       sort=args.sort, names=index_bound(index))
         results = index.search(query)
     finally:
         index.close()

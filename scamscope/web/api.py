@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import csv
 import html
+import inspect
 import io
 import json
 import re
 from datetime import datetime, timezone
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
@@ -16,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
-from indexer.fields import ENTITY_FIELDS
+from indexer.fields import ALL_FACETS, ENTITY_FIELDS, FIELDS
 from indexer.query import Hit
 from scamscope.web.params import MAX_LIMIT, BadSearch, SearchParams
 from scamscope.web.security import bearer_token, token_matches
@@ -33,40 +34,36 @@ def state_of(request: Request):
 
 # ------------------------------------------------------------ parameters
 
+_DOCUMENTED: list[tuple[str, Any, str]] = [  # (parameter, type, description), in order
+    ("q", str, 'Full text: words, "phrases", OR, -exclude, (groups), prefix*'),
+    *((f.name, list[str], f"{f.help[0].upper()}{f.help[1:]} (or comma-separated)")
+      for f in FIELDS),  # country, place, org, person, lang, source: indexer.fields
+    ("min_usd", str, "The article mentions at least this many US dollars"),
+    ("since", str, "From date: YYYY-MM-DD, ISO timestamp or an age such as 7d"),
+    ("until", str, "To date, inclusive"),
+    ("min_relevance", str, "Relevance to scam centres, 0..1"),
+    ("sort", str, "relevance (default), date (newest first) or indexed (oldest first)"),
+    ("page", str, "Page number, from 1 (the CLI's --page)"),
+    ("limit", str, "Hits per page (default 20, at most 100); for exports, how many "
+                   "to export (default and most 10000)"),
+    ("all_languages", str, "1: also match the query's topic words and entity names in the "
+                           "other catalogue languages; the response lists them in `expansions`"),
+]
+
+
 def _search_dependency(max_limit: int):
-    def search_params(
-        request: Request,
-        q: Annotated[str | None, Param(description='Full text: words, "phrases", OR, '
-                                                   "-exclude, (groups), prefix*")] = None,
-        country: Annotated[list[str] | None, Param(
-            description="ISO 3166 country code, e.g. MM (repeatable or comma-separated)")] = None,
-        place: Annotated[list[str] | None, Param(
-            description="Place by canonical name, e.g. KK Park (repeatable)")] = None,
-        org: Annotated[list[str] | None, Param(
-            description="Organisation by canonical name (repeatable)")] = None,
-        min_usd: Annotated[str | None, Param(
-            description="The article mentions at least this many US dollars")] = None,
-        since: Annotated[str | None, Param(
-            description="From date: YYYY-MM-DD, ISO timestamp or an age such as 7d")] = None,
-        until: Annotated[str | None, Param(description="To date, inclusive")] = None,
-        lang: Annotated[list[str] | None, Param(description="Language code (repeatable)")] = None,
-        source: Annotated[list[str] | None, Param(description="Source name (repeatable)")] = None,
-        min_relevance: Annotated[str | None, Param(
-            description="Relevance to scam centres, 0..1")] = None,
-        sort: Annotated[str | None, Param(
-            description="relevance (default), date (newest first) or indexed")] = None,
-        page: Annotated[str | None, Param(description="Page number, from 1")] = None,
-        limit: Annotated[str | None, Param(
-            description="Hits per page (default 20, at most 100); for exports, how many "
-                        "to export (default and most 10000)")] = None,
-        all_languages: Annotated[str | None, Param(
-            description="1: also match the query's topic words and entity names in the other "
-                        "catalogue languages; the response lists them in `expansions`")] = None,
-    ) -> SearchParams:
+    def search_params(request: Request, **_documented: Any) -> SearchParams:
         # The declared parameters document the API; the values are read once,
         # the same way for pages and API, from the raw query string.
         return SearchParams.from_multi(request.query_params.getlist, max_limit=max_limit)
 
+    # FastAPI reads the parameters (and the OpenAPI document) from this signature.
+    search_params.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          annotation=Request),
+        *(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                            annotation=Annotated[kind | None, Param(description=text)])
+          for name, kind, text in _DOCUMENTED)])
     return search_params
 
 
@@ -111,7 +108,7 @@ class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
     facets: dict[str, list[FacetValueOut]] = Field(
-        description="country, place, org, lang, source: the most frequent values")
+        description=f"{', '.join(ALL_FACETS)}: the most frequent values")
     expansions: list[ExpansionOut] | None = Field(
         None, description="with all_languages=1: what the thesaurus added")
 
@@ -129,17 +126,50 @@ ERRORS = {400: {"model": ErrorOut, "description": "The search cannot run (the me
                         "entities}], facets}, plus `expansions` with all_languages=1. "
                         "Snippets are HTML-escaped text with <mark> around matched words.")
 def api_search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
+    state = state_of(request)
     try:
-        query = params.to_query()
+        query = params.to_query(names=state.names)
     except BadSearch as exc:
         raise bad_request(exc) from None
-    out = state_of(request).search(query).to_json()
+    out = state.search(query).to_json()
     if query.all_languages:
         out["expansions"] = [e.to_json() for e in query.expansions()]
     return out
 
 
+class CopyOut(BaseModel):
+    id: str
+    url: str
+    title: str
+    source: str
+    published: str | None = Field(description="ISO 8601 UTC")
+
+
+class ArticleOut(BaseModel):
+    id: str
+    url: str = Field(description="canonical URL")
+    title: str
+    text: str = Field(description="the extracted text; entity offsets point into it")
+    lang: str | None
+    published: str | None = Field(description="ISO 8601 UTC")
+    source: str
+    fetched_url: str = Field(description="provenance: the URL fetched")
+    final_url: str = Field(description="provenance: the URL after redirects")
+    fetched_at: str | None = Field(description="provenance: ISO 8601 UTC")
+    status: int | None = Field(description="provenance: HTTP status")
+    content_hash: str | None = Field(description="provenance: hash of the text")
+    story_id: str = Field(description="articles of one wire story share it")
+    entities: dict = Field(description="places, orgs, people, money with surface text, "
+                                       "canonical values and character offsets (see "
+                                       "`scamscope extract --json`)")
+    relevance: float = Field(description="relevance to scam centres, 0..1")
+    indexed_at: str | None = Field(default=None, description="ISO 8601 UTC")
+    same_story: list[CopyOut] = Field(description="other copies of the same wire story")
+
+
 @router.get("/articles/{article_id}", summary="One article with entities and provenance",
+            responses={200: {"model": ArticleOut},
+                       404: {"model": ErrorOut, "description": "No article has this id"}},
             description="The stored article record, plus `same_story`: other copies of the "
                         "same wire story.")
 def api_article(request: Request, article_id: str):
@@ -154,16 +184,65 @@ def api_article(request: Request, article_id: str):
     return data
 
 
+# -------------------------------------------------------------- suggest
+
+class SuggestionOut(BaseModel):
+    value: str = Field(description="What the filter takes: the canonical name (ISO code "
+                                   "for countries)")
+    label: str = Field(description="The name that matched, as the reader may know it")
+    count: int = Field(description="Articles in the index with this value (0 if none)")
+
+
+class SuggestOut(BaseModel):
+    field: str
+    q: str
+    suggestions: list[SuggestionOut]
+
+
+def suggest_fields() -> tuple[str, ...]:
+    from indexer.fields import ALL_FACETS
+    from scamscope.names import TABLE_FIELDS
+
+    return tuple(dict.fromkeys((*TABLE_FIELDS, *ALL_FACETS)))
+
+
+@router.get("/suggest", summary="Suggest filter names as the reader types",
+            responses={200: {"model": SuggestOut}, **ERRORS},
+            description="Names for a filter box: the index's own values plus the alias "
+                        "tables (any language, case and accents ignored), matching the "
+                        "start of the name or of one of its words; the exact name first, "
+                        "values the index holds before others.")
+def api_suggest(request: Request,
+                field: Annotated[str, Param(description="A filter of /api/search: country, "
+                                                        "place, org, lang, source...")],
+                q: Annotated[str, Param(description="What has been typed so far")] = "",
+                limit: Annotated[int, Param(ge=1, le=20, description="At most this many "
+                                                                     "(default 10)")] = 10):
+    from scamscope.names import MAX_NAME_CHARS
+
+    if field not in suggest_fields():
+        raise HTTPException(status_code=400, detail=f"field must be one of "
+                                                    f"{', '.join(suggest_fields())}")
+    if len(q) > MAX_NAME_CHARS:
+        raise HTTPException(status_code=400, detail=f"q must be at most {MAX_NAME_CHARS} "
+                                                    "characters")
+    found = state_of(request).names.suggest(field, q, limit)
+    return {"field": field, "q": q,
+            "suggestions": [{"value": s.value, "label": s.label, "count": s.count}
+                            for s in found]}
+
+
 # --------------------------------------------------------------- export
 
 def _all_hits(request: Request, params: SearchParams) -> tuple[int, list[Hit], dict]:
     """Every hit of the search (at most `limit` if given, else EXPORT_MAX), page by page."""
     wanted = params.limit if "limit" in request.query_params else EXPORT_MAX
+    state = state_of(request)
     try:
+        params = params.canonical(state.names)  # resolved once for every page below
         query = params.to_query(limit=min(EXPORT_PAGE, wanted), offset=0, facets=False)
     except BadSearch as exc:
         raise bad_request(exc) from None
-    state = state_of(request)
     results = state.search(query)
     hits = list(results.hits)
     while len(hits) < min(wanted, results.total):

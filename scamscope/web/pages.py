@@ -22,6 +22,10 @@ from scamscope.web.security import (CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, SES
 router = APIRouter(include_in_schema=False)
 
 FREQUENCIES = ("daily", "hourly", "instant")
+# Facet values shown at once; the rest (up to FACET_MORE) behind "more".
+FACET_SHOWN = 10
+FACET_MORE = 50
+TIMELINE_UNITS = ("day", "week", "month")
 
 
 def state_of(request: Request):
@@ -72,21 +76,28 @@ def _facet_rows(params: SearchParams, results) -> list[dict[str, Any]]:
         items = [{"value": fv.value, "label": f.describe(fv.value), "count": fv.count,
                   "active": params.has(f.name, fv.value),
                   "url": params.toggled(f.name, fv.value).url("/")} for fv in values]
-        rows.append({"name": f.name, "label": f.label, "entries": items})
+        rows.append({"name": f.name, "label": f.label, "entries": items[:FACET_SHOWN],
+                     "more": items[FACET_SHOWN:]})
     return rows
 
 
-def _charts(state, params: SearchParams, query, results) -> dict[str, Any]:
-    buckets, partial = state.timeline(query)
+def _charts(state, params: SearchParams, query, results, unit: str | None) -> dict[str, Any]:
+    buckets, partial = state.timeline(query, unit=unit)
 
     def bucket_link(bucket: charts.Bucket) -> str:
         return replace(params, since=bucket.start.isoformat(), until=bucket.end.isoformat(),
                        page=1).url("/")
 
+    def unit_link(name: str) -> str:
+        base = params.url("/")
+        return base + ("&" if "?" in base else "?") + f"timeline={name}"
+
     countries = [(fv.value, fv.count) for fv in results.facets.get("country") or []]
     return {
         "timeline": charts.timeline_svg(buckets, link=bucket_link),
         "timeline_partial": partial,
+        "timeline_unit": unit or "",
+        "timeline_units": [(name, unit_link(name)) for name in TIMELINE_UNITS],
         "countries": charts.bars_svg(countries,
                                      link=lambda code: params.toggled("country", code).url("/")),
     }
@@ -104,16 +115,26 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
     state = state_of(request)
     context: dict[str, Any] = {"params": params, "error": None, "results": None,
                                "frequencies": FREQUENCIES, "email": "", "every": "daily"}
+    unit = request.query_params.get("timeline")
+    unit = unit if unit in TIMELINE_UNITS else None
     context["all_languages"] = params.all_languages in ("1", "true", "on", "yes")
     try:
+        # names as the index holds them, so facets, chips and links match what was typed
+        params = params.canonical(state.names)
+        context["params"] = params
         query = params.to_query(all_languages=ALL_LANGUAGES_ON_THE_PAGE)
+        query.facet_size = FACET_MORE
         results = state.search(query)
     except (BadSearch, QuerySyntaxError) as exc:
         context["error"] = str(exc)
         return render_page(request, "search.html", context, status=400)
     context["all_languages"] = query.all_languages
     last = max(1, math.ceil(results.total / params.limit))
-    hits = [{"hit": hit, "chips": render.chips(hit.entities)} for hit in results.hits]
+    # the article page keeps the search: its back link and highlighted words
+    keep = params.querystring()
+    hits = [{"hit": hit, "chips": render.chips(hit.entities, query=query),
+             "url": f"/articles/{hit.id}" + (f"?{keep}" if keep else "")}
+            for hit in results.hits]
     context.update(
         results=results, hits=hits, facets=_facet_rows(params, results),
         chip_url=lambda chip: params.toggled(chip.param, chip.value).url("/"),
@@ -135,34 +156,54 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
         could_expand=[] if query.all_languages else replace(
             query, all_languages=True).expansions(),
         all_languages_url=replace(params, page=1, all_languages="1").url("/"),
-        **_charts(state, params, query, results),
+        **_charts(state, params, query, results, unit),
     )
     return render_page(request, "search.html", context)
+
+
+# ------------------------------------------------------------ API page
+
+@router.get("/api", response_class=HTMLResponse)
+def api_page(request: Request):
+    """The API reference, from the app's own OpenAPI document (no external scripts)."""
+    from scamscope.web import apidoc
+
+    doc = request.app.openapi()
+    return render_page(request, "api.html", {"doc": doc, "operations": apidoc.operations(doc),
+                                             "schemas": apidoc.schemas(doc)})
 
 
 # --------------------------------------------------------------- article
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: str):
+def article_page(request: Request, article_id: str,
+                 params: Annotated[SearchParams, Depends(search_params)]):
+    """One article; the query string is the search it was opened from, if any."""
     state = state_of(request)
     article = state.get(article_id)
     if article is None:
         return error_page(request, 404, f"no article with id {article_id!r}")
     ents = article.entities
+    try:
+        query = params.canonical().to_query(facets=False)
+    except BadSearch:
+        query = None  # a search that cannot run explains nothing here; still show the article
     context = {
+        "back_url": params.url("/"),
+        "searched": query is not None and not params.is_empty(),
         "article": article,
         "published": iso(article.published),
         "fetched_at": iso(article.fetched_at),
         "indexed_at": iso(article.indexed_at),
-        "paragraphs": render.highlight_paragraphs(article.text, ents),
-        "chips": render.chips(ents, most=40),
+        "paragraphs": render.highlight_paragraphs(article.text, ents,
+                                                  query.text if query else None),
+        "chips": render.chips(ents, most=40, query=query),
         "places": ents.places, "orgs": ents.orgs, "people": ents.people, "money": ents.money,
         "copies": [{"article": a, "published": iso(a.published)}
                    for a in state.same_story(article)],
         "chip_url": lambda chip: SearchParams().toggled(chip.param, chip.value).url("/"),
-        "country_url": lambda code: SearchParams(country=(code,)).url("/"),
-        "org_url": lambda name: SearchParams(org=(name,)).url("/"),
-        "place_url": lambda name: SearchParams(place=(name,)).url("/"),
+        # a search for one value of a field of indexer.fields ("org", "UNODC")
+        "filter_url": lambda name, value: SearchParams(**{name: (value,)}).url("/"),
     }
     return render_page(request, "article.html", context)
 

@@ -1,8 +1,8 @@
 """Web request parameters <-> a search: the URL holds the whole search.
 
 The names are the CLI flags' (q, the list filters of indexer.fields: country,
-place, org, lang, source...; min_usd, since, until, min_relevance, sort, page,
-limit), and the conversion to a Query
+place, org, lang, source...; min_usd, since, until, min_relevance, sort, page
+(the CLI's --page), limit), and the conversion to a Query
 is the CLI's own (scamscope.filters.query_from_mapping), so `/api/search?q=...`
 and `scamscope search ... --json` mean the same thing.
 
@@ -19,7 +19,8 @@ from indexer.errors import QuerySyntaxError
 from indexer.fields import FIELDS
 from indexer.query import MAX_WINDOW, Query
 from scamscope.errors import UserError
-from scamscope.filters import query_from_mapping
+from scamscope.filters import query_from_mapping, resolved
+from scamscope.names import TABLE_FIELDS, FilterNames
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -38,6 +39,7 @@ class SearchParams:
     country: tuple[str, ...] = ()
     place: tuple[str, ...] = ()
     org: tuple[str, ...] = ()
+    person: tuple[str, ...] = ()
     lang: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     min_usd: str = ""
@@ -106,9 +108,11 @@ class SearchParams:
         return cls.from_multi(get_list, **kw)
 
     def to_query(self, *, facets: bool = True, limit: int | None = None,
-                 offset: int | None = None, all_languages: bool = False) -> Query:
-        """all_languages: the default when the parameter is not given."""
-        """The Query this search means; BadSearch with a one-line message if it cannot run."""
+                 offset: int | None = None, all_languages: bool = False,
+                 names: FilterNames | None = None) -> Query:
+        """The Query this search means; BadSearch with a one-line message if it cannot run.
+        all_languages: the default when the parameter is not given. Names are resolved by
+        `names` (scamscope.names; the alias tables alone if None)."""
         if self.problems:
             raise BadSearch(self.problems[0])
         limit = self.limit if limit is None else limit
@@ -118,12 +122,22 @@ class SearchParams:
                 {"q": self.q, **{name: list(getattr(self, name)) for name in LIST_FILTERS},
                  **{name: getattr(self, name) for name in SCALAR_FILTERS},
                  "all_languages": self.all_languages},
-                limit=limit, offset=offset, sort=self.sort or None, all_languages=all_languages)
+                limit=limit, offset=offset, sort=self.sort or None, all_languages=all_languages,
+                names=names)
             query.parsed()  # a syntax error is reported before the index sees it
         except (UserError, QuerySyntaxError) as exc:
             raise BadSearch(str(exc)) from None
         query.facets = facets
         return query
+
+    def canonical(self, names: FilterNames | None = None) -> "SearchParams":
+        """The same search with countries, places and organisations as the index names them
+        ("ONUDC" -> "UNODC"), so facets, chips and links compare like with like."""
+        try:
+            return replace(self, **{field: tuple(resolved(names, field, getattr(self, field)))
+                                    for field in TABLE_FIELDS})
+        except UserError as exc:
+            raise BadSearch(str(exc)) from None
 
     # ----------------------------------------------------------- linking
     def items(self, *, with_page: bool = True) -> list[tuple[str, str]]:

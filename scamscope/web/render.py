@@ -12,7 +12,9 @@ from markupsafe import Markup, escape
 
 # The index's snippet re-escaped so that only <mark> survives, as in digests.
 from alerts.digest import safe_snippet  # noqa: F401  (re-exported for the templates)
+from indexer.errors import QuerySyntaxError
 from indexer.fields import ENTITY_FIELDS
+from indexer.query import Node, Not, Phrase, Query, Term, fold, parse_query, word_matches
 from nlp.records import Entities
 
 
@@ -45,26 +47,38 @@ class Chip:
     param: str | None  # search parameter this chip filters on, if any
     value: str | None  # its value
     title: str = ""
+    matched: bool = False  # this entity is why the hit matched the search
 
 
-def chips(entities: dict[str, Any] | Entities | None, *, most: int = 12) -> list[Chip]:
+def chips(entities: dict[str, Any] | Entities | None, *, most: int = 12,
+          query: Query | None = None) -> list[Chip]:
     """Entity chips of a hit or article: the chip fields of indexer.fields (countries,
-    organisations...), then the largest amounts."""
+    organisations...), then the largest amounts. With the search's query, the chips it
+    matched on (any entity field it filtered on, amounts from min_usd up) come first and
+    are marked, however many other chips there are."""
     if not isinstance(entities, Entities):
         entities = Entities.from_json(entities)
     out: list[Chip] = []
     for f in ENTITY_FIELDS:
-        for value in f.of(entities) if f.chip else ():
-            title = f.describe(value)
-            out.append(Chip(f.name, value, f.name, value, title if title != value else ""))
+        wanted = f.values(query) if query is not None else []
+        matched = set(f.matching(entities, wanted)) if wanted else set()
+        for value in f.of(entities):
+            if f.chip or value in matched:
+                title = f.describe(value)
+                out.append(Chip(f.name, value, f.name, value, title if title != value else "",
+                                matched=value in matched))
     amounts: dict[float, str] = {}
     for money in entities.money:
         if money.usd is not None:
             amounts.setdefault(float(money.usd), money.text)
-    for usd, text in sorted(amounts.items(), reverse=True)[:3]:
-        # min_usd just below the figure, so the article stays in the results
-        out.append(Chip("money", fmt_usd(usd), "min_usd", f"{int(usd)}", text))
-    return out[:most]
+    floor = query.min_usd if query is not None else None
+    for n, (usd, text) in enumerate(sorted(amounts.items(), reverse=True)):
+        hit = floor is not None and usd >= floor
+        if n < 3 or (hit and n < 10):
+            # min_usd just below the figure, so the article stays in the results
+            out.append(Chip("money", fmt_usd(usd), "min_usd", f"{int(usd)}", text, matched=hit))
+    first = [c for c in out if c.matched]
+    return first + [c for c in out if not c.matched][:max(0, most - len(first))]
 
 
 @dataclass(frozen=True)
@@ -110,33 +124,132 @@ def entity_spans(text: str, entities: Entities) -> list[Span]:
     return out
 
 
-def _marked(text: str, spans: list[Span], start: int, end: int) -> Markup:
+# ------------------------------------------------------- query terms in text
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """text folded as the index folds it, and for each folded character its offset in text."""
+    parts: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        folded = _FOLD_CACHE.get(char)
+        if folded is None:
+            folded = fold(char)
+            if len(_FOLD_CACHE) < 10_000:
+                _FOLD_CACHE[char] = folded
+        parts.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(parts), origin
+
+
+def _positive(node: Node | None) -> list[Term | Phrase]:
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, (Term, Phrase)):
+        return [node]
+    return [leaf for child in node.children for leaf in _positive(child)]
+
+
+def _word_hits(word: str, term: str, prefix: bool) -> bool:
+    if word == term:
+        return True
+    # a prefix* term, or an inflected form (raid -> raids, centre -> centres) as stemming finds
+    return word.startswith(term) and (prefix or (len(term) >= 4 and len(word) - len(term) <= 3))
+
+
+def query_spans(text: str, query_text: str | None) -> list[tuple[int, int]]:
+    """[start, end) in text of the words and phrases a search asked for (not its -excluded
+    ones), compared folded like the index compares them."""
+    if not query_text or not text:
+        return []
+    try:
+        wants = _positive(parse_query(query_text))
+    except QuerySyntaxError:
+        return []
+    if not wants:
+        return []
+    folded, origin = _folded(text)
+    words = [(m.group(0), m.start(), m.end()) for m in word_matches(folded)]
+    firsts: dict[str, list[Term | Phrase]] = {}
+    for want in wants:
+        first = want.text if isinstance(want, Term) else want.words[0]
+        firsts.setdefault(first, []).append(want)
+    out: list[tuple[int, int]] = []
+    for i, (word, start, end) in enumerate(words):
+        for first, group in firsts.items():
+            if not word.startswith(first):
+                continue
+            for want in group:
+                if isinstance(want, Term):
+                    size = 1 if _word_hits(word, want.text, want.prefix) else 0
+                else:
+                    n = len(want.words)
+                    size = n if i + n <= len(words) and all(
+                        _word_hits(words[i + k][0], want.words[k], False)
+                        for k in range(n)) else 0
+                if size:
+                    out.append((origin[start], origin[words[i + size - 1][2] - 1] + 1))
+                    break
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in out:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _plain(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
+    """text[start:end] escaped, with the query's words in <mark class="q">."""
+    parts: list[str] = []
+    pos = start
+    for a, b in hits:
+        a, b = max(a, start), min(b, end)
+        if a >= b or a < pos:
+            continue
+        parts.append(str(escape(text[pos:a])))
+        parts.append(f'<mark class="q">{escape(text[a:b])}</mark>')
+        pos = b
+    parts.append(str(escape(text[pos:end])))
+    return "".join(parts)
+
+
+def _marked(text: str, spans: list[Span], start: int, end: int,
+            hits: list[tuple[int, int]] = ()) -> Markup:
     parts: list[str] = []
     pos = start
     for span in spans:
         if span.start < start or span.end > end:
             continue
-        parts.append(str(escape(text[pos:span.start])))
-        parts.append(f'<mark class="ent ent-{span.kind}" title="{escape(span.title)}">'
+        parts.append(_plain(text, pos, span.start, hits))
+        hit = " q-hit" if any(a < span.end and span.start < b for a, b in hits) else ""
+        parts.append(f'<mark class="ent ent-{span.kind}{hit}" title="{escape(span.title)}">'
                      f"{escape(text[span.start:span.end])}</mark>")
         pos = span.end
-    parts.append(str(escape(text[pos:end])))
+    parts.append(_plain(text, pos, end, hits))
     return Markup("".join(parts))
 
 
-def highlight_text(text: str, entities: Entities) -> Markup:
-    """The article text, escaped, with each entity wrapped in <mark class="ent ent-KIND">."""
-    return _marked(text, entity_spans(text, entities), 0, len(text))
+def highlight_text(text: str, entities: Entities, query_text: str | None = None) -> Markup:
+    """The article text, escaped, with each entity wrapped in <mark class="ent ent-KIND">
+    and the search's words in <mark class="q"> (an entity holding one gets class q-hit)."""
+    return _marked(text, entity_spans(text, entities), 0, len(text),
+                   query_spans(text, query_text))
 
 
-def highlight_paragraphs(text: str, entities: Entities) -> list[Markup]:
+def highlight_paragraphs(text: str, entities: Entities,
+                         query_text: str | None = None) -> list[Markup]:
     """highlight_text, one item per line of the text (an entity never spans two)."""
     spans = entity_spans(text, entities)
+    hits = query_spans(text, query_text)
     out: list[Markup] = []
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
         if line.strip():
-            out.append(_marked(text, spans, start, end))
+            out.append(_marked(text, spans, start, end, hits))
         start = end + 1
     return out

@@ -18,6 +18,8 @@ from scamscope.web import charts, render
 from scamscope.web.security import Csrf, Sessions, Signer
 
 HERE = Path(__file__).resolve().parent
+# Index values behind name suggestions are refreshed at most this often.
+SUGGEST_FACET_TTL = 60.0
 # When the oldest match is out of the engine's reach, the timeline starts at the oldest
 # of this many newest matches.
 TIMELINE_MAX = 1000
@@ -34,6 +36,7 @@ class WebState:
         # thread-safe.)
         self.lock = threading.RLock()
         self._subscriptions = subscriptions
+        self._names = None
         # The alerts' key: it verifies unsubscribe links; web cookies use a key derived from it.
         self.secret = self.secret_key()
         self.signer = Signer(hashlib.sha256(b"scamscope-web\x00" + self.secret).digest())
@@ -56,6 +59,16 @@ class WebState:
         return self._index
 
     @property
+    def names(self):
+        """Filter names -> canonical values, asking this index about names the alias
+        tables do not know (scamscope.names)."""
+        if self._names is None:
+            from scamscope.names import index_bound
+
+            self._names = index_bound(self.index, facet_ttl=SUGGEST_FACET_TTL)
+        return self._names
+
+    @property
     def subscriptions(self):
         if self._subscriptions is None:
             from scamscope.web.subs import open_store
@@ -67,6 +80,7 @@ class WebState:
         if self.owns_index and self._index is not None:
             self._index.close()
             self._index = None
+            self._names = None
         close = getattr(self._subscriptions, "close", None)
         if close:
             close()
@@ -93,7 +107,8 @@ class WebState:
             return []
         return self.index.same_story(article.story_id, exclude_id=article.id)
 
-    def timeline(self, query: Query) -> tuple[list[charts.Bucket], bool]:
+    def timeline(self, query: Query, *, unit: str | None = None
+                 ) -> tuple[list[charts.Bucket], bool]:
         """Matches per day, week or month from the oldest to the newest, each counted by the
         index with the date range a click on its column applies; and whether the range had
         to be cut short (a result set deeper than the engine pages, e.g. 10,000 on a cluster).
@@ -110,14 +125,15 @@ class WebState:
         if newest is None or oldest is None:
             return [], False
         out = []
-        for bucket in charts.bucket_ranges(min(oldest, newest), max(oldest, newest)):
+        for bucket in charts.bucket_ranges(min(oldest, newest), max(oldest, newest), unit=unit):
             since = datetime.combine(bucket.start, time.min, tzinfo=timezone.utc)
             until = datetime.combine(bucket.end, time.max, tzinfo=timezone.utc)
             since = max(since, query.since) if query.since else since
             until = min(until, query.until) if query.until else until
             out.append(replace(bucket, count=self.index.count(replace(query, since=since,
                                                                       until=until))))
-        return out, partial
+        # a chosen unit shows at most charts.MAX_BARS bars: the most recent
+        return out, partial or (bool(out) and out[0].start > min(oldest, newest))
 
     def _day_of(self, hits) -> date | None:
         """The date a hit is filed under: published, else when it was fetched."""

@@ -1,0 +1,348 @@
+"""Names readers type into filters -> the canonical values the index stores; suggestions.
+
+A country, place or organisation can be given as any name the alias tables know
+(nlp/data: places.tsv, countries.tsv, nationalities.tsv, orgs.tsv, pycountry's names
+in the region's languages, ISO codes), in any case, with or without accents: `resolve`
+returns the value the index holds ("ONUDC" -> "UNODC", "Kayin State" -> "Karen State",
+"Birmanie" -> "MM"). A name the tables do not know is taken as written when the index
+holds it (organisations missing from the table are indexed under their own name);
+otherwise UnknownName says which known names are closest.
+
+One resolver serves the CLI, the API, the web pages and subscriptions, so they all
+accept the same names.
+"""
+from __future__ import annotations
+
+import difflib
+import logging
+import threading
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
+
+from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
+from scamscope.errors import UserError
+
+log = logging.getLogger(__name__)
+
+# Fields whose names go through alias tables; other facet fields (lang, source, people...)
+# are suggested from the index's own values only.
+TABLE_FIELDS = ("country", "place", "org")
+LABELS = {"country": "country", "place": "place", "org": "organisation"}
+SUGGEST_MAX = 20
+MAX_NAME_CHARS = 200  # longer than any name in the tables: refused before any lookup
+_CLOSEST = 3
+# Words around a place name that name its kind ("Banteay Meanchey province", "río Moei",
+# "琅南塔省"): tried without them when the whole name is unknown.
+_PLACE_KIND_WORDS = frozenset("""province provinces provincia provinsi district districts
+distrito city township state region prefecture county river rio riviere fleuve ville
+kota kabupaten kecamatan de del du of la le the""".split())
+_PLACE_KIND_CHARS = ("省", "市", "县", "縣", "区", "區", "州", "จังหวัด", "อำเภอ", "เมือง")
+_RESOLVED_CACHE = 4096  # names the index vouched for, per resolver
+
+InIndex = Callable[[str, str], bool]  # (field, value) -> does an article carry it?
+FacetValues = Callable[[str], list[tuple[str, int]]]  # field -> [(value, count)]
+
+
+class UnknownName(UserError):
+    """A filter name neither the alias tables nor the index know."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    value: str  # what the filter takes (the canonical value)
+    label: str  # the name that matched, as the reader may know it
+    count: int = 0  # articles in the index with this value, when known
+
+
+def name_key(text: str) -> str:
+    """The form names are compared in: case and accents folded, words split the way the
+    gazetteers split them, unspaced scripts without spaces."""
+    text = unicodedata.normalize("NFC", " ".join(str(text).split()))
+    if is_unspaced(text):
+        return casekey(text).replace(" ", "")
+    return " ".join(fold(token) for token, _, _ in tokenize(text))
+
+
+def _display(alias: str) -> str:
+    """A gazetteer's token-joined name back to how it is written ("U . N ." -> "U.N.")."""
+    for a, b in ((" .", "."), (" ,", ","), (" ' ", "'"), (" - ", "-"), ("( ", "("), (" )", ")")):
+        alias = alias.replace(a, b)
+    return alias
+
+
+class NameTable:
+    """One field's names: folded key -> canonical value, with prefix and word-start search."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]],
+                 primary: Iterable[str] | None = None) -> None:
+        self.values: dict[str, str] = {}  # key -> canonical value (first registration wins)
+        self.labels: dict[str, str] = {}  # key -> the alias as written
+        for alias, value in pairs:
+            key = name_key(alias)
+            if key and key not in self.values:
+                self.values[key] = value
+                self.labels[key] = _display(alias)
+        starts: list[tuple[str, str]] = []
+        for key in self.values:
+            starts.append((key, key))
+            pos = key.find(" ")
+            while pos != -1:  # each later word of a name starts a match too
+                starts.append((key[pos + 1:], key))
+                pos = key.find(" ", pos + 1)
+        starts.sort()
+        self._heads = [head for head, _ in starts]
+        self._keys = [key for _, key in starts]
+        # the names spelling suggestions are drawn from: canonical names unless told
+        names = set(self.values.values()) if primary is None else set(primary)
+        self.canonical_keys = sorted(k for k in map(name_key, names) if k in self.values)
+
+    def get(self, text: str) -> str | None:
+        return self.values.get(name_key(text))
+
+    def starting(self, key: str, most: int) -> list[str]:
+        """Keys of names with a word starting with key: whole-name prefixes first."""
+        if not key:
+            return []
+        first: list[str] = []
+        later: list[str] = []
+        i = bisect_left(self._heads, key)
+        # bounded: a one-letter prefix must not walk a hundred thousand names
+        while i < len(self._heads) and len(first) + len(later) < most * 20 \
+                and self._heads[i].startswith(key):
+            found = self._keys[i]
+            (first if found.startswith(key) else later).append(found)
+            i += 1
+        return list(dict.fromkeys(first + later))
+
+
+@lru_cache(maxsize=4)
+def _table(field: str) -> NameTable:
+    """The alias table of one field, built once per process (a fraction of a second)."""
+    if field == "org":
+        from nlp.orgs import default_orgs
+
+        gazetteer = default_orgs().gazetteer
+        return NameTable((name, value) for name, value in gazetteer.items())
+    from nlp.places import Nationality, PlaceInfo, default_places
+
+    places = default_places()
+    if field == "place":
+        return NameTable((name, value.name) for name, value in places.gazetteer.items()
+                         if isinstance(value, PlaceInfo))
+    return NameTable(_country_names(places, Nationality, PlaceInfo),
+                     primary=[info.name for info in places.countries.values()])
+
+
+def _country_names(places, nationality_type, place_type) -> Iterator[tuple[str, str]]:
+    import pycountry
+
+    for record in pycountry.countries:
+        yield record.alpha_2, record.alpha_2
+        yield record.alpha_3, record.alpha_2
+    for code, info in places.countries.items():
+        yield info.name, code
+    items = list(places.gazetteer.items())
+    for name, value in items:
+        if isinstance(value, place_type) and value.kind == "country" and value.country:
+            yield name, value.country
+    for name, value in items:  # "Burmese" -> MM, after every country name
+        if isinstance(value, nationality_type) and value.country:
+            yield name, value.country
+
+
+def _iso_code(text: str) -> str | None:
+    if len(text) != 2 or not text.isascii() or not text.isalpha():
+        return None
+    import pycountry
+
+    return text.upper() if pycountry.countries.get(alpha_2=text.upper()) else None
+
+
+def _exact(field: str, text: str) -> str | None:
+    """The canonical value by the tables' own case-sensitive lookups (no table build)."""
+    if field == "country":
+        return _iso_code(text)
+    if field == "org":
+        from nlp.orgs import default_orgs
+
+        return default_orgs().lookup(text)
+    if field == "place":
+        from nlp.places import PlaceInfo, default_places
+
+        value = default_places().lookup(text)
+        return value.name if isinstance(value, PlaceInfo) else None
+    return None
+
+
+def _without_kind_words(text: str) -> str:
+    """A place name without the words around it that say what kind of place it is."""
+    if is_unspaced(text):
+        for mark in _PLACE_KIND_CHARS:
+            text = text.removeprefix(mark).removesuffix(mark)
+        return text
+    words = name_key(text).split()
+    while len(words) > 1 and words[0] in _PLACE_KIND_WORDS:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _PLACE_KIND_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+class FilterNames:
+    """Resolves and suggests filter names; bound to an index when there is one.
+
+    in_index(field, value) says whether any article carries a value the tables do not
+    know; without it such a value is taken as written (a subscription may wait for
+    articles that do not exist yet). facet_values(field) lists the index's values for
+    suggestions.
+    """
+
+    def __init__(self, *, in_index: InIndex | None = None,
+                 facet_values: FacetValues | None = None) -> None:
+        self.in_index = in_index
+        self.facet_values = facet_values
+        self._vouched: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, field: str, text: str) -> str:
+        """The canonical value for a name as typed; UnknownName if nothing knows it."""
+        text = " ".join(str(text).split())
+        if len(text) > MAX_NAME_CHARS:
+            raise UnknownName(f"{LABELS.get(field, field)} name is too long "
+                              f"(at most {MAX_NAME_CHARS} characters)")
+        if field not in TABLE_FIELDS or not text:
+            return text
+        value = self.known(field, text)
+        if value is not None:
+            return value
+        if self.in_index is None and field != "country":
+            return text  # nothing to ask: a subscription may wait for its first article
+        raise UnknownName(self._unknown_message(field, text))
+
+    def known(self, field: str, text: str) -> str | None:
+        """The canonical value when the tables or the index know the name, else None."""
+        value = _exact(field, text)
+        if value is None:
+            value = _table(field).get(text)
+        if value is None and field == "place":
+            value = _table(field).get(_without_kind_words(text))
+        if value is not None:
+            return value
+        cached = self._vouched.get((field, text))
+        if cached is not None:
+            return cached
+        # countries are a closed set; other names may be in the index under their own name
+        if field != "country" and self.in_index is not None and self.in_index(field, text):
+            with self._lock:
+                if len(self._vouched) >= _RESOLVED_CACHE:
+                    self._vouched.clear()
+                self._vouched[(field, text)] = text
+            return text
+        return None
+
+    def _unknown_message(self, field: str, text: str) -> str:
+        label = LABELS.get(field, field)
+        close = [s.label if s.label == s.value else f"{s.label} ({s.value})"
+                 for s in self.closest(field, text)]
+        hint = f": did you mean {', '.join(close)}?" if close else \
+            ": check the spelling, or leave the filter out"
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        known = "" if field == "country" else " and no article has it"
+        return f"{label} {shown!r} is not a known {label}{known}{hint}"
+
+    def closest(self, field: str, text: str, most: int = _CLOSEST) -> list[Suggestion]:
+        """Known names nearest to text: word-start matches, else the most similar spellings."""
+        found = self.suggest(field, text, most)
+        if found:
+            return found
+        key = name_key(text)
+        table = _table(field)
+        candidates = list(table.canonical_keys)
+        counts = dict(self._facets(field))
+        candidates.extend(name_key(v) for v in counts)
+        by_key = {name_key(v): v for v in counts}
+        out: list[Suggestion] = []
+        for match in difflib.get_close_matches(key, candidates, n=most, cutoff=0.6):
+            value = table.values.get(match) or by_key.get(match)
+            if value and all(s.value != value for s in out):
+                out.append(Suggestion(value, table.labels.get(match, value)))
+        return out
+
+    def _facets(self, field: str) -> list[tuple[str, int]]:
+        if self.facet_values is None:
+            return []
+        try:
+            return self.facet_values(field)
+        except Exception as exc:  # suggestions are a convenience: never fail a request
+            log.warning("no index values for %s suggestions: %s", field, exc)
+            return []
+
+    def suggest(self, field: str, text: str, most: int = 10) -> list[Suggestion]:
+        """Names starting with text (or with a word starting with it), best first: the exact
+        name, whole-name prefixes, then word starts; values the index holds before others."""
+        most = max(1, min(most, SUGGEST_MAX))
+        key = name_key(text)[:MAX_NAME_CHARS]
+        if not key:
+            return []
+        counts = self._facets(field)
+        count_of = {value: count for value, count in counts}
+        ranked: list[tuple[tuple, Suggestion]] = []
+        if field in TABLE_FIELDS and len(key) >= 2:  # one letter: the index's values only
+            table = _table(field)
+            for n, found in enumerate(table.starting(key, most)):
+                value = table.values[found]
+                label = table.labels[found]
+                alias = name_key(value) != found
+                if field == "country" and label != value:
+                    label = f"{label} ({value})"
+                rank = (found != key, not found.startswith(key), -count_of.get(value, 0),
+                        alias, len(label), n)
+                ranked.append((rank, Suggestion(value, label, count_of.get(value, 0))))
+        for value, count in counts:
+            vkey = name_key(value)
+            if vkey.startswith(key) or f" {key}" in vkey:
+                rank = (vkey != key, not vkey.startswith(key), -count, False, len(value), 0)
+                ranked.append((rank, Suggestion(value, value, count)))
+        ranked.sort(key=lambda item: item[0])
+        out: list[Suggestion] = []
+        seen: set[str] = set()
+        for _, suggestion in ranked:
+            if suggestion.value in seen:
+                continue
+            seen.add(suggestion.value)
+            out.append(suggestion)
+            if len(out) >= most:
+                break
+        return out
+
+
+def index_bound(index, *, facet_size: int = 1000, facet_ttl: float = 0.0) -> FilterNames:
+    """A resolver that asks this index about names the tables do not know. facet_ttl > 0
+    keeps the index's values that long (a web server suggesting names at every keystroke)."""
+    import time
+
+    from indexer.fields import ALL_FACETS
+    from indexer.query import Query
+
+    sides = {"country": "countries", "place": "places", "org": "orgs"}
+    cache: dict[str, tuple[float, list[tuple[str, int]]]] = {}
+
+    def in_index(field: str, value: str) -> bool:
+        side = sides.get(field)
+        return bool(side) and index.count(Query(**{side: [value]}, limit=0, facets=False)) > 0
+
+    def facet_values(field: str) -> list[tuple[str, int]]:
+        now = time.monotonic()
+        held = cache.get(field)
+        if held is not None and now - held[0] < facet_ttl:
+            return held[1]
+        results = index.search(Query(limit=0, facets=True, facet_size=facet_size,
+                                     facet_names=ALL_FACETS))
+        for name, values in results.facets.items():
+            cache[name] = (now, [(fv.value, fv.count) for fv in values])
+        return cache.get(field, (now, []))[1]
+
+    return FilterNames(in_index=in_index, facet_values=facet_values)
