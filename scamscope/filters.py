@@ -113,7 +113,8 @@ def resolved(names: FilterNames | None, field: str, values: Any) -> list[str]:
         if whole is not None:
             out.append(whole)
             continue
-        out.extend(names.resolve(field, part) for part in _split(value))
+        for part in _split(value):
+            out.extend(names.resolve_all(field, part))
     return list(dict.fromkeys(out))
 
 
