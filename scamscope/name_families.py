@@ -9,7 +9,9 @@ country-qualified forms of a generic name, and an acronym's long form.
   split_qualifier takes a country or nationality off a name (before it, after it with
   "of"/"de"/"du"..., or after the first word, as French and Spanish place adjectives);
   what is left, mapped through the organisation table's aliases to its canonical name
-  and stripped again, is the name's generic form. A typed name without a country finds
+  and stripped again, then through data/generic_orgs.tsv (the same kind of body in other
+  words and languages: "ministère des Affaires étrangères", "Foreign Ministry"), is the
+  name's generic form. A typed name without a country finds
   every stored name with its generic form; a typed name with one ("Ministry of Public
   Security of Vietnam") finds the stored names with the same generic form and country
   ("Vietnamese Ministry of Public Security").
@@ -203,9 +205,11 @@ class Families:
         self.loose: dict[str, str] = {}  # loose key of every alias -> canonical value
         for key, value in table_values.items():
             self.loose.setdefault(loose_key(key), value)
-        for generic, aliases in _generic_names():  # after the table: its names win
+        # the same kind of body in other words or languages -> the English generic name
+        self.kinds: dict[str, str] = {}
+        for generic, aliases in _generic_names():
             for alias in (generic, *aliases):
-                self.loose.setdefault(self.key(alias), generic)
+                self.kinds.setdefault(self.key(alias), self.key(generic))
         self.members: dict[str, list[tuple[str, str | None]]] = {}
         for value in sorted(set(table_values.values())):
             generic, code = self.generic(value)
@@ -224,4 +228,4 @@ class Families:
         if canonical is not None:
             rest, own = self.qualifiers.split(self.key(canonical))
             code = code or own
-        return rest, code
+        return self.kinds.get(rest, rest), code

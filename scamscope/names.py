@@ -252,6 +252,8 @@ class FilterNames:
         found = [exact] if exact is not None else []
         if field == "org":
             found += self._family(text)
+        if not found and field == "org":
+            found = self._as_extracted(text)
         if not found:
             found = self._spelt_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
@@ -286,6 +288,24 @@ class FilterNames:
             if value_generic == generic:
                 members.append((value, value_code))
         return [value for value, value_code in members if code is None or value_code == code]
+
+    def _as_extracted(self, text: str) -> list[str]:
+        """The name the nlp stage gives an organisation written this way, when the index
+        (or the table) holds it: embassies ("US Embassy in Vientiane", "ambassade de
+        France à Bangkok", 中国驻老挝大使馆 -> "Embassy of ... in ...") and Chinese names
+        anchored on a place (上海市公安局 -> "Shanghai Public Security Bureau")."""
+        from nlp.orgs import embassy_orgs, zh_place_orgs
+        from nlp.places import default_places
+
+        places = default_places()
+        spans = embassy_orgs(text, places)
+        if is_unspaced(text):
+            spans += zh_place_orgs(text, places)
+        whole = [name for start, end, _, name in spans
+                 if start == 0 and end >= len(text.rstrip(" ."))]
+        if self.in_index is None:
+            return whole
+        return [value for value in map(lambda name: self.known("org", name), whole) if value]
 
     def _spelt_otherwise(self, field: str, text: str) -> list[str]:
         """Values equal to the name once punctuation variants are folded."""

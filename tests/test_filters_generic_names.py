@@ -36,6 +36,12 @@ ARTICLES = {
     # the same initials, but this article never writes the acronym
     "mj-other": make("mj-other", "A bureau", "The Mekong Justice Inquiry Board met.",
                      orgs=("Mekong Justice Inquiry Board",), published=day(2024, 1, 8)),
+    "us-emb": make("us-emb", "Embassy warns", "The US Embassy in Vientiane warned travellers.",
+                   orgs=("Embassy of United States in Vientiane",), published=day(2024, 1, 10)),
+    "cn-emb": make("cn-emb", "使馆提醒", "中国驻老挝大使馆提醒中国公民。", lang="zh",
+                   orgs=("Embassy of China in Laos",), published=day(2024, 1, 11)),
+    "ph-imm": make("ph-imm", "Deportación", "La Oficina de Inmigración de Filipinas deportó a 40.",
+                   lang="es", orgs=("Oficina de Inmigración",), published=day(2024, 1, 12)),
     "bank": make("bank", "Central bank", "The Bank of Thailand warned.",
                  orgs=("Bank of Thailand",), published=day(2024, 1, 9)),
 }
@@ -67,6 +73,19 @@ def test_a_name_with_a_country_finds_that_countrys_organisation_written_otherwis
     assert found(generic_index, "Ministry of Public Security of Vietnam") == {"vn-mps"}
     assert found(generic_index, "Lao Ministry of Public Security") == {"la-mps"}
     assert found(generic_index, "Japanese Ministry of Foreign Affairs") == {"jp-mfa"}
+
+
+def test_a_generic_name_finds_the_same_kind_of_body_named_in_other_words(generic_index):
+    # data/generic_orgs.tsv: "Bureau of Immigration" is "Oficina de Inmigración"
+    assert "ph-imm" in found(generic_index, "Bureau of Immigration")
+    assert "ph-imm" in found(generic_index, "Immigration Department")
+
+
+def test_an_embassy_written_any_way_finds_the_name_the_nlp_stage_gives_it(generic_index):
+    for name in ("US Embassy in Vientiane", "Embassy of the United States in Vientiane",
+                 "ambassade des États-Unis à Vientiane"):
+        assert found(generic_index, name) == {"us-emb"}, name
+    assert found(generic_index, "中国驻老挝大使馆") == {"cn-emb"}
 
 
 def test_a_name_spelt_with_other_punctuation_finds_its_article(generic_index):
