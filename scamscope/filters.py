@@ -109,9 +109,9 @@ def resolved(names: FilterNames | None, field: str, values: Any) -> list[str]:
     out: list[str] = []
     for value in [values] if isinstance(values, str) else (values or []):
         value = str(value).strip()
-        whole = names.known(field, value) if "," in value and field != "country" else None
-        if whole is not None:
-            out.append(whole)
+        whole = names.meanings(field, value) if "," in value and field != "country" else []
+        if whole:
+            out.extend(whole)
             continue
         for part in _split(value):
             out.extend(names.resolve_all(field, part))

@@ -175,12 +175,33 @@ def is_generic(generic: str) -> bool:
     return len(generic.split(" ")) >= MIN_GENERIC_WORDS
 
 
-def initials(key: str) -> str:
-    """The acronym of a name's loose key: first letters of its words, function words
-    skipped ("ministry of justice investigation bureau" -> "mjib")."""
+def initials(key: str) -> tuple[str, ...]:
+    """The acronyms of a name's loose key: first letters of its words, function words
+    skipped ("ministry of justice investigation bureau" -> "mjib") and kept ("policia de
+    investigaciones" -> "pdi")."""
+    if not key or is_unspaced(key):
+        return ()
+    words = [w for w in key.split(" ") if w]
+    return tuple(dict.fromkeys(("".join(w[0] for w in words if w not in _FUNCTION_WORDS),
+                                "".join(w[0] for w in words))))
+
+
+# Legal forms and "group" words a company is often named without.
+_COMPANY_WORDS = frozenset("""group grupo groupe inc incorporated ltd limited co corp
+corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc""".split())
+_MIN_BARE_CHARS = 4
+
+
+def bare_key(key: str) -> str:
+    """A loose key without the legal-form and "group" words at its end ("kings romans
+    group" -> "kings romans"); "" when nothing distinctive is left."""
     if not key or is_unspaced(key):
         return ""
-    return "".join(w[0] for w in key.split(" ") if w and w not in _FUNCTION_WORDS)
+    words = key.split(" ")
+    while len(words) > 1 and words[-1] in _COMPANY_WORDS:
+        words.pop()
+    bare = " ".join(words)
+    return bare if len(bare) >= _MIN_BARE_CHARS and bare not in _COMPANY_WORDS else ""
 
 
 def is_acronym(text: str) -> bool:

@@ -24,8 +24,8 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
-from scamscope.name_families import (Families, distinct, initials, is_acronym, is_generic,
-                                     loose_key)
+from scamscope.name_families import (Families, bare_key, distinct, initials, is_acronym,
+                                     is_generic, loose_key)
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +153,11 @@ def _generic_of(value: str) -> tuple[str, str | None]:
     return _families().generic(value)
 
 
+@lru_cache(maxsize=65536)
+def _bare_of(value: str) -> str:
+    return bare_key(_families().key(value))
+
+
 def _country_names(places, nationality_type, place_type) -> Iterator[tuple[str, str]]:
     import pycountry
 
@@ -248,6 +253,16 @@ class FilterNames:
         text = self._checked(field, text)
         if field not in ("place", "org") or not text:
             return [self.resolve(field, text)]
+        found = self.meanings(field, text)
+        if self.in_index is None and (not found or found[0] != self.known(field, text)):
+            found.insert(0, text)  # a subscription may wait for its first article
+        if found:
+            return found[:MAX_VALUES]
+        raise UnknownName(self._unknown_message(field, text))
+
+    def meanings(self, field: str, text: str) -> list[str]:
+        """resolve_all()'s values that the tables or the index vouch for ([] if none)."""
+        text = self._checked(field, text)
         exact = self.known(field, text)
         found = [exact] if exact is not None else []
         if field == "org":
@@ -258,12 +273,7 @@ class FilterNames:
             found = self._spelt_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
             found = self._long_forms(text)
-        found = distinct(found)
-        if self.in_index is None and exact is None:
-            found.insert(0, text)  # a subscription may wait for its first article
-        if found:
-            return found[:MAX_VALUES]
-        raise UnknownName(self._unknown_message(field, text))
+        return distinct(found)[:MAX_VALUES]
 
     def _checked(self, field: str, text: str) -> str:
         text = " ".join(str(text).split())
@@ -317,17 +327,25 @@ class FilterNames:
             value = _families().loose.get(key)
             found += [value] if value is not None else []
         found += [v for v in self._index_values(field) if loose_key(name_key(v)) == key]
-        return found
+        if found or field != "org":
+            return found
+        # "Kings Romans" is "Kings Romans Group", "Acme" is "Acme Co., Ltd."
+        bare = bare_key(key)
+        if not bare:
+            return []
+        values = dict.fromkeys([*_families().loose.values(), *self._index_values(field)])
+        return [v for v in values if _bare_of(v) == bare]
 
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article
         carrying the organisation also writes the acronym."""
         if self.mentions is None:
             return []
-        wanted = acronym.replace(".", "").replace("&", "").lower()
+        written = acronym.replace(".", "")
+        wanted = written.replace("&", "").lower()
         candidates = [v for v in self._index_values("org")
-                      if initials(_families().key(v)) == wanted]
-        return [v for v in candidates[:_ACRONYM_CANDIDATES] if self.mentions("org", v, acronym.replace(".", ""))]
+                      if wanted in initials(_families().key(v))]
+        return [v for v in candidates[:_ACRONYM_CANDIDATES] if self.mentions("org", v, written)]
 
     def known(self, field: str, text: str) -> str | None:
         """The canonical value when the tables or the index know the name, else None."""
