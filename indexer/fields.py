@@ -1,20 +1,25 @@
 """The vocabulary of filters and facets: one entry per field, read by every layer.
 
-    from indexer.fields import FIELDS, ENTITY_FIELDS, field
-    for f in FIELDS:
+    from indexer.fields import FIELDS, ENTITY_FIELDS, ALL_FACETS, FACETS, field, facet_fields
+    for f in FIELDS:                      # country, place, org, person, lang, source
         f.name          # facet name in Results.facets, web parameter, CLI flag (--name)
         f.attr          # the Query attribute holding its filter values
-        f.values(query) / f.keys(values)   # what a query asks for, folded like the index
-        f.of(entities)  # (entity fields) display values in an article's Entities
-        f.label, f.plural, f.help, f.metavar   # words for the UI, digests and --help
+        f.values(query) / f.keys(values)  # what a query asks for / folded like the index
+        f.keyed(entities)                 # entity fields: [(match key, display value)]
+        f.of(entities) / f.matching(entities, wanted)   # display values (all / matched)
+        f.label, f.plural, f.help, f.metavar, f.example, f.describe(value)   # words
+        f.store, f.key_store              # document attributes of display values / keys
+    facet_fields(query)                   # the fields whose facets a search counts
 
 Both index backends store, filter and facet each field the same way: on its
 match key (fold: name_key for names, upper-case for country codes...), showing
 the first display form seen for a key. Digests explain matches with the same
 fold, so "why it matched" never disagrees with what the index matched.
 
-A new entity type is one Field here plus its extractor (nlp) and the Query
-attribute it fills; the backends, web page, CLI, exports and digests follow.
+A new entity type is one Field here, its extractor (nlp), the Query and SearchParams
+attribute it fills, and its two fields in indexer/mappings/articles.json; the SQLite
+side table, the filters and facets of both backends, the web page, CLI flags, chips,
+CSV column and digests follow from the entry.
 """
 from __future__ import annotations
 
@@ -64,6 +69,10 @@ def _places(entities: Entities) -> list[str]:
 
 def _orgs(entities: Entities) -> list[str]:
     return sorted({o.name or o.text for o in entities.orgs if o.name or o.text})
+
+
+def _people(entities: Entities) -> list[str]:
+    return sorted({p.name or p.text for p in entities.people if p.name or p.text})
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,12 @@ FIELDS: tuple[Field, ...] = (
           "organisation by name or acronym, any language, e.g. UNODC, ONUDC, BGF (repeatable)",
           "O", name_key, _orgs, store="orgs", key_store="org_keys", explain_always=True,
           chip=True, example="UNODC, ONUDC, BGF"),
+    # Not a default facet: people are many and sparse, and a Query's default facets
+    # are what every Index has always answered (tests/test_index_contract.py).
+    Field("person", "people", "Person", "People",
+          "person by full name, e.g. 'She Zhijiang' (repeatable)", "N", name_key, _people,
+          store="people", key_store="person_keys", chip=True, default_facet=False,
+          example="She Zhijiang"),
     Field("lang", "langs", "Language", "Languages", "language code, e.g. en (repeatable)",
           "LL", _lower, example="en, fr"),
     Field("source", "sources", "Source", "Sources", "source name (repeatable)", "S", _same),

@@ -350,6 +350,7 @@ class Query:
     countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
     places: list[str] = field(default_factory=list)  # canonical names, case-insensitive
     orgs: list[str] = field(default_factory=list)  # canonical names, case-insensitive
+    people: list[str] = field(default_factory=list)  # full names, case-insensitive
     langs: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     min_usd: float | None = None  # the article mentions at least this much money

