@@ -84,29 +84,37 @@ def match_spans(text: str, node: Node | None, reach: int | None = None,
     begin = min(starts)
     if not is_unspaced(folded[begin]):  # back to the start of its word
         begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
-    recent: deque[tuple[str, int, int]] = deque(maxlen=longest)
+    targets = exact | stemmed if stemmed else exact
     found: list[tuple[int, int]] = []
     stop = None
-    hits: dict[str, bool] = {}  # words repeat: test each once
-    for match in word_matches(folded, begin):
-        word = match.group(0)
-        s, e = match.span()
-        if stop is not None and s > stop:
-            break
-        recent.append((word, s, e))
-        hit = hits.get(word)
-        if hit is None:
-            hit = hits[word] = bool(word in exact or (prefixes and word.startswith(prefixes))
-                                    or word in stemmed)
-        if hit:
-            found.append((s, e))
-        for phrase in phrases.get(word, ()):  # phrases ending with this word
-            n = len(phrase)
-            if len(recent) >= n and tuple(w for w, _, _ in list(recent)[-n:]) == phrase:
-                found.append((recent[-n][1], e))
-                hit = True
-        if hit and stop is None and reach is not None:
-            stop = s + reach
+    if not phrases:  # the common case, kept lean: no window of recent words to keep
+        for match in word_matches(folded, begin):
+            s = match.start()
+            if stop is not None and s > stop:
+                break
+            word = match.group(0)
+            if word in targets or (prefixes and word.startswith(prefixes)):
+                found.append(match.span())
+                if stop is None and reach is not None:
+                    stop = s + reach
+    else:
+        recent: deque[tuple[str, int, int]] = deque(maxlen=longest)
+        for match in word_matches(folded, begin):
+            word = match.group(0)
+            s, e = match.span()
+            if stop is not None and s > stop:
+                break
+            recent.append((word, s, e))
+            hit = word in targets or bool(prefixes and word.startswith(prefixes))
+            if hit:
+                found.append((s, e))
+            for phrase in phrases.get(word, ()):  # phrases ending with this word
+                n = len(phrase)
+                if len(recent) >= n and tuple(w for w, _, _ in list(recent)[-n:]) == phrase:
+                    found.append((recent[-n][1], e))
+                    hit = True
+            if hit and stop is None and reach is not None:
+                stop = s + reach
     if offsets is not None:  # an end maps to where the next raw character starts
         found = [(offsets(s), len(text) if e >= len(folded) else offsets(e)) for s, e in found]
     return _merge(found)
