@@ -118,6 +118,10 @@ def _current_marker() -> dict[str, Any]:
 class TantivyIndex:
     """The Index protocol on one Tantivy directory (see the module docstring)."""
 
+    # One upsert of a long stream (a reindex) beats many small ones: it commits every
+    # COMMIT_EVERY articles, not every call, and analyses in worker processes.
+    bulk_upsert = True
+
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
                  writer_heap_mb: int = 128, writer_threads: int = 1,
                  analysis_processes: int | None = None, **_ignored: Any) -> None:

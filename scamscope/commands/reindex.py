@@ -13,6 +13,7 @@ import inspect
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 from indexer import base
 from scamscope.config import Settings
@@ -66,21 +67,29 @@ def copy(source: base.Index, target: base.Index, batch: int) -> int:
     total = source.count()
     before = target.count()
     keep = "keep_indexed_at" in inspect.signature(target.upsert).parameters
+    options = {"keep_indexed_at": True} if keep else {}
     copied = added = 0
     started = last_report = time.monotonic()
-    for page in scan(batch):
+
+    def articles(page: list) -> Iterator:
+        nonlocal copied, added, last_report
         ids = [a.id for a in page]
         added += len(set(ids) - target.has(ids))
-        if keep:
-            target.upsert(page, keep_indexed_at=True)  # type: ignore[call-arg]
-        else:
-            target.upsert(page)
+        yield from page
         copied += len(page)
         now = time.monotonic()
         if now - last_report >= 2 or copied == total:
             last_report = now
             rate = copied / max(now - started, 1e-9)
             sys.stderr.write(f"reindex: {copied:,} / {total:,} articles ({rate:,.0f}/s)\n")
+
+    if getattr(target, "bulk_upsert", False):
+        # one call for the whole copy: the target commits and spreads analysis over
+        # processes itself, in bounded memory (it reads the stream as it goes)
+        target.upsert((a for page in scan(batch) for a in articles(page)), **options)
+    else:
+        for page in scan(batch):
+            target.upsert(list(articles(page)), **options)
     after = target.count()
     if copied != total or after != before + added:
         raise JobFailed(f"count check failed: the source holds {total:,} articles, "
