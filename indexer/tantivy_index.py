@@ -63,6 +63,7 @@ SCHEMA_VERSION = 1
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
+FETCH_ALL_TIES = 20_000  # a ranked search whose page ends in a tie sorts up to this many
 _MARKER = "scamscope-tantivy.json"
 _DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
 
@@ -593,14 +594,15 @@ def _ranked(searcher: Any, schema: Any, q: Any, offset: int,
     if not want:
         return searcher.search(q, limit=1).count, []
     limit = 2 * want + 1  # past the page: does the page's last tie group go on?
-    while True:
-        result = searcher.search(q, limit=limit)
-        hits = result.hits
-        if len(hits) < limit or hits[-1][0] < hits[want - 1][0]:
-            break
-        if limit > 4 * want + 1:
+    result = searcher.search(q, limit=limit)
+    hits = result.hits
+    if len(hits) == limit and hits[-1][0] == hits[want - 1][0]:
+        # it does: each search costs a full evaluation (a phrase reads every position),
+        # so one more, of every match when they are few enough to sort here
+        if result.count > FETCH_ALL_TIES:
             return result.count, _newest_tied(searcher, schema, q, hits, offset, want)
-        limit *= 4
+        result = searcher.search(q, limit=max(result.count, 1))
+        hits = result.hits
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
     return result.count, [hits[i] for i in order[offset:want]]
@@ -616,7 +618,7 @@ def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any
     above = [h for h in hits if h[0] > tie]
     need = want - len(above)
     tied: list[tuple[int, float, Any]] = []
-    size = max(256, 8 * want)
+    size = max(4096, 8 * want)  # few pages: each evaluates the query again
     before: int | None = None  # indexed_at bound (exclusive) of the walk
     while len(tied) < need:
         walk = q if before is None else TQ.boolean_query([
