@@ -33,7 +33,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from nlp.options import NlpOptions
 from nlp.records import Page
@@ -48,6 +48,8 @@ _LOGGERS = ("nlp", "trafilatura", "htmldate", "courlan", "justext")
 # last report, so a batch of slow but honest pages is never cut short.
 _TICK = "tick"
 _DONE = "done"
+# Seconds a zygote (nlp/zygote.py) has to answer a request for a worker.
+ZYGOTE_TIMEOUT = 120.0
 _FAILED = "failed"
 
 
@@ -61,9 +63,29 @@ def _worker_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    env["SCAMSCOPE_WORKER_LOG_LEVELS"] = ",".join(
-        f"{name}={logging.getLogger(name).getEffectiveLevel()}" for name in _LOGGERS)
+    env["SCAMSCOPE_WORKER_LOG_LEVELS"] = _log_levels()
     return env
+
+
+def _log_levels() -> str:
+    return ",".join(f"{name}={logging.getLogger(name).getEffectiveLevel()}" for name in _LOGGERS)
+
+
+def _spawn() -> tuple[subprocess.Popen, socket.socket]:
+    # A fresh interpreter running this module, not multiprocessing's spawn: that
+    # would re-import the caller's __main__ (a script without a main guard would
+    # start crawls in its workers).
+    ours, theirs = socket.socketpair()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nlp.workers", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env())
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    return process, ours
 
 
 def _die_with_parent() -> None:
@@ -122,7 +144,7 @@ class _Batch:
 
 @dataclass
 class _Worker:
-    process: subprocess.Popen
+    process: Any  # subprocess.Popen, or nlp.zygote.ForkedProcess
     conn: Connection
     batch: _Batch | None = None
     deadline: float = 0.0
@@ -146,7 +168,11 @@ class AnalysisPool:
         self._next_ticket = 0
         self._aborted = threading.Event()
         self._lock = threading.Lock()  # abort() vs. starting a worker
-        self.counts = {"workers_started": 0, "workers_killed": 0, "timeouts": 0, "crashes": 0}
+        self.counts = {"workers_started": 0, "workers_killed": 0, "timeouts": 0, "crashes": 0,
+                       "workers_forked": 0}
+        # Workers forked from a warm zygote (nlp/zygote.py) when one is given; after
+        # the first failure to get one, fresh interpreters for the rest of this pool.
+        self.zygote = self.options.zygote
 
     # -- the owner's side --------------------------------------------------
     def submit(self, pages: Sequence[Page], lang: str | None = None) -> None:
@@ -241,17 +267,9 @@ class AnalysisPool:
         with self._lock:
             if self._aborted.is_set():
                 return None
-            # A fresh interpreter running this module, not multiprocessing's
-            # spawn: that would re-import the caller's __main__ (a script without
-            # a main guard would start crawls in its workers).
-            ours, theirs = socket.socketpair()
-            try:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "nlp.workers", str(theirs.fileno())],
-                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                    env=_worker_env())
-            finally:
-                theirs.close()
+            process, ours = self._forked() if self.zygote else (None, None)
+            if process is None:
+                process, ours = _spawn()
             conn = Connection(ours.detach())
             conn.send((self.options, self.analyzer))
             worker = _Worker(process, conn)
@@ -260,6 +278,22 @@ class AnalysisPool:
             log.debug("analysis worker %d started (%d of at most %d)", process.pid,
                       len(self._workers), self.max_workers)
             return worker
+
+    def _forked(self):
+        from nlp.zygote import ZygoteUnavailable, request_worker
+
+        try:
+            # The zygote may still be loading its models: that is still cheaper than a
+            # fresh interpreter doing the same, so it gets as long as a cold worker.
+            process, ours = request_worker(self.zygote, _log_levels(),
+                                           timeout=ZYGOTE_TIMEOUT)
+        except ZygoteUnavailable as exc:
+            log.warning("analysis zygote at %s gave no worker (%s); starting workers afresh",
+                        self.zygote, exc)
+            self.zygote = ""
+            return None, None
+        self.counts["workers_forked"] += 1
+        return process, ours
 
     def _poll(self, timeout: float) -> None:
         busy = [w for w in self._workers if w.batch is not None]
