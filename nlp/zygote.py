@@ -101,7 +101,9 @@ def request_worker(address: str, log_levels: str = "",
     request.settimeout(timeout)  # the zygote may still be loading its models
     try:
         request.connect(address)
-        socket.send_fds(request, [log_levels.encode("ascii")], [theirs.fileno(), 2])
+        # Never an empty message: a stream socket drops descriptors sent with no data.
+        socket.send_fds(request, [b"levels:" + log_levels.encode("ascii")],
+                        [theirs.fileno(), 2])
         reply = b""
         while not reply.endswith(b"\n"):
             chunk = request.recv(32)
@@ -304,7 +306,7 @@ def _child(listener: socket.socket, conn: socket.socket, fds: list[int], message
         os.dup2(stderr_fd, 2)
         os.close(stderr_fd)
         _reseed()
-        _set_levels(message.decode("ascii", "replace"))
+        _set_levels(message.decode("ascii", "replace").removeprefix("levels:"))
         _exit_when_peer_closes(worker_fd)
         from multiprocessing.connection import Connection
 
