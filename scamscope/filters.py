@@ -109,11 +109,12 @@ def resolved(names: FilterNames | None, field: str, values: Any) -> list[str]:
     out: list[str] = []
     for value in [values] if isinstance(values, str) else (values or []):
         value = str(value).strip()
-        whole = names.known(field, value) if "," in value and field != "country" else None
-        if whole is not None:
-            out.append(whole)
+        whole = names.meanings(field, value) if "," in value and field != "country" else []
+        if whole:
+            out.extend(whole)
             continue
-        out.extend(names.resolve(field, part) for part in _split(value))
+        for part in _split(value):
+            out.extend(names.resolve_all(field, part))
     return list(dict.fromkeys(out))
 
 

@@ -24,6 +24,8 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
+from scamscope.name_families import (Families, bare_key, distinct, initials, is_acronym,
+                                     is_generic, loose_key)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,10 @@ _RESOLVED_CACHE = 4096  # names the index vouched for, per resolver
 
 InIndex = Callable[[str, str], bool]  # (field, value) -> does an article carry it?
 FacetValues = Callable[[str], list[tuple[str, int]]]  # field -> [(value, count)]
+# (field, value, words) -> does an article carrying the value also contain the words?
+Mentions = Callable[[str, str, str], bool]
+MAX_VALUES = 64  # stored values one typed name may stand for (a generic name's family)
+_ACRONYM_CANDIDATES = 20  # long forms of one acronym checked against the articles
 
 
 class UnknownName(UserError):
@@ -136,6 +142,22 @@ def _table(field: str) -> NameTable:
                      primary=[info.name for info in places.countries.values()])
 
 
+@lru_cache(maxsize=1)
+def _families() -> Families:
+    """The organisation table grouped by generic names, built once per process."""
+    return Families(_table("org").values)
+
+
+@lru_cache(maxsize=65536)
+def _generic_of(value: str) -> tuple[str, str | None]:
+    return _families().generic(value)
+
+
+@lru_cache(maxsize=65536)
+def _bare_of(value: str) -> str:
+    return bare_key(_families().key(value))
+
+
 def _country_names(places, nationality_type, place_type) -> Iterator[tuple[str, str]]:
     import pycountry
 
@@ -201,18 +223,17 @@ class FilterNames:
     """
 
     def __init__(self, *, in_index: InIndex | None = None,
-                 facet_values: FacetValues | None = None) -> None:
+                 facet_values: FacetValues | None = None,
+                 mentions: Mentions | None = None) -> None:
         self.in_index = in_index
         self.facet_values = facet_values
+        self.mentions = mentions
         self._vouched: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     def resolve(self, field: str, text: str) -> str:
         """The canonical value for a name as typed; UnknownName if nothing knows it."""
-        text = " ".join(str(text).split())
-        if len(text) > MAX_NAME_CHARS:
-            raise UnknownName(f"{LABELS.get(field, field)} name is too long "
-                              f"(at most {MAX_NAME_CHARS} characters)")
+        text = self._checked(field, text)
         if field not in TABLE_FIELDS or not text:
             return text
         value = self.known(field, text)
@@ -221,6 +242,110 @@ class FilterNames:
         if self.in_index is None and field != "country":
             return text  # nothing to ask: a subscription may wait for its first article
         raise UnknownName(self._unknown_message(field, text))
+
+    def resolve_all(self, field: str, text: str) -> list[str]:
+        """Every stored value a name as typed means, the canonical value first: besides
+        resolve()'s value, the same name spelt with other punctuation, and for an
+        organisation the country-qualified forms of a generic name ("Ministry of Public
+        Security" -> "Chinese Ministry of Public Security", "Ministry of Public Security
+        of Laos"...) and the long form of an acronym its articles write. A filter ORs
+        them. UnknownName if nothing knows the name."""
+        text = self._checked(field, text)
+        if field not in ("place", "org") or not text:
+            return [self.resolve(field, text)]
+        found = self.meanings(field, text)
+        if self.in_index is None and (not found or found[0] != self.known(field, text)):
+            found.insert(0, text)  # a subscription may wait for its first article
+        if found:
+            return found[:MAX_VALUES]
+        raise UnknownName(self._unknown_message(field, text))
+
+    def meanings(self, field: str, text: str) -> list[str]:
+        """resolve_all()'s values that the tables or the index vouch for ([] if none)."""
+        text = self._checked(field, text)
+        exact = self.known(field, text)
+        found = [exact] if exact is not None else []
+        if field == "org":
+            found += self._family(text)
+        if not found and field == "org":
+            found = self._as_extracted(text)
+        if not found:
+            found = self._spelt_otherwise(field, text)
+        if not found and field == "org" and is_acronym(text):
+            found = self._long_forms(text)
+        return distinct(found)[:MAX_VALUES]
+
+    def _checked(self, field: str, text: str) -> str:
+        text = " ".join(str(text).split())
+        if len(text) > MAX_NAME_CHARS:
+            raise UnknownName(f"{LABELS.get(field, field)} name is too long "
+                              f"(at most {MAX_NAME_CHARS} characters)")
+        return text
+
+    def _index_values(self, field: str) -> list[str]:
+        return [value for value, _ in self._facets(field)]
+
+    def _family(self, text: str) -> list[str]:
+        """Stored organisations with the typed name's generic form (and its country,
+        when the typed name has one)."""
+        families = _families()
+        generic, code = families.generic(text)
+        if not generic or (code is None and not is_generic(generic)):
+            return []
+        members = list(families.members.get(generic, ()))
+        for value in self._index_values("org"):
+            value_generic, value_code = _generic_of(value)
+            if value_generic == generic:
+                members.append((value, value_code))
+        return [value for value, value_code in members if code is None or value_code == code]
+
+    def _as_extracted(self, text: str) -> list[str]:
+        """The name the nlp stage gives an organisation written this way, when the index
+        (or the table) holds it: embassies ("US Embassy in Vientiane", "ambassade de
+        France à Bangkok", 中国驻老挝大使馆 -> "Embassy of ... in ...") and Chinese names
+        anchored on a place (上海市公安局 -> "Shanghai Public Security Bureau")."""
+        from nlp.orgs import embassy_orgs, zh_place_orgs
+        from nlp.places import default_places
+
+        places = default_places()
+        spans = embassy_orgs(text, places)
+        if is_unspaced(text):
+            spans += zh_place_orgs(text, places)
+        whole = [name for start, end, _, name in spans
+                 if start == 0 and end >= len(text.rstrip(" ."))]
+        if self.in_index is None:
+            return whole
+        return [value for value in map(lambda name: self.known("org", name), whole) if value]
+
+    def _spelt_otherwise(self, field: str, text: str) -> list[str]:
+        """Values equal to the name once punctuation variants are folded."""
+        key = loose_key(name_key(text))
+        if not key:
+            return []
+        found = []
+        if field == "org":
+            value = _families().loose.get(key)
+            found += [value] if value is not None else []
+        found += [v for v in self._index_values(field) if loose_key(name_key(v)) == key]
+        if found or field != "org":
+            return found
+        # "Kings Romans" is "Kings Romans Group", "Acme" is "Acme Co., Ltd."
+        bare = bare_key(key)
+        if not bare:
+            return []
+        values = dict.fromkeys([*_families().loose.values(), *self._index_values(field)])
+        return [v for v in values if _bare_of(v) == bare]
+
+    def _long_forms(self, acronym: str) -> list[str]:
+        """Stored organisations whose initials are the acronym, kept only when an article
+        carrying the organisation also writes the acronym."""
+        if self.mentions is None:
+            return []
+        written = acronym.replace(".", "")
+        wanted = written.replace("&", "").lower()
+        candidates = [v for v in self._index_values("org")
+                      if wanted in initials(_families().key(v))]
+        return [v for v in candidates[:_ACRONYM_CANDIDATES] if self.mentions("org", v, written)]
 
     def known(self, field: str, text: str) -> str | None:
         """The canonical value when the tables or the index know the name, else None."""
@@ -345,4 +470,10 @@ def index_bound(index, *, facet_size: int = 1000, facet_ttl: float = 0.0) -> Fil
             cache[name] = (now, [(fv.value, fv.count) for fv in values])
         return cache.get(field, (now, []))[1]
 
-    return FilterNames(in_index=in_index, facet_values=facet_values)
+    def mentions(field: str, value: str, words: str) -> bool:
+        side = sides.get(field)
+        phrase = '"' + words.replace('"', " ") + '"'
+        return bool(side) and index.count(
+            Query(text=phrase, **{side: [value]}, limit=0, facets=False)) > 0
+
+    return FilterNames(in_index=in_index, facet_values=facet_values, mentions=mentions)

@@ -38,6 +38,15 @@ NOT_RUN = {
         "PORT is the reader's cluster (test_index_elastic.py)",
     "--index http://127.0.0.1:PORT search --country MM --json":
         "PORT is the reader's cluster (test_index_contract.py)",
+    "--index tantivy:///srv/scamscope/index.tantivy search scam":
+        "a reader's own absolute path (URL forms: test_index_url_forms.py)",
+    "--index tantivy://index.tantivy search scam": "URL forms: test_index_url_forms.py",
+    "--index sqlite:///srv/scamscope/index.db search scam":
+        "a reader's own absolute path (URL forms: test_index_url_forms.py)",
+    "reindex --from sqlite:///srv/scamscope/index.db --to tantivy:///srv/scamscope/index.tantivy":
+        "a reader's own indexes (test_index_reindex.py)",
+    "reindex --from tantivy:///srv/scamscope/index.tantivy --to http://127.0.0.1:9200":
+        "a reader's cluster (test_index_reindex.py)",
     "make cluster-stop": "stops OpenSearch",
 }
 PROGRAMS = (".venv/bin/scamscope", "scamscope")

@@ -28,3 +28,20 @@ def test_a_missing_index_is_named_by_its_absolute_path(cli, data_dir):
     [line] = result.err.strip().splitlines()
     assert f"no index at {data_dir / 'nowhere' / 'index.db'} yet" in line
     assert not (data_dir / "nowhere").exists()  # a search never creates one
+
+
+def test_tantivy_urls_take_the_same_two_forms(cli, data_dir, web_index_path):
+    from indexer.base import open_index
+
+    target = data_dir / "moved" / "index.tantivy"
+    copied = cli("reindex", "--from", f"sqlite://{web_index_path}", "--to", f"tantivy://{target}")
+    assert copied.code == 0, copied.err
+    with open_index(f"sqlite://{web_index_path}") as source:
+        expected = source.count()
+    absolute = cli("--index", f"tantivy://{target}", "search", "--json", "--limit", "1")
+    relative = cli("--index", "tantivy://moved/index.tantivy", "search", "--json", "--limit", "1")
+    assert absolute.code == 0 and relative.code == 0, absolute.err + relative.err
+    assert absolute.json()["total"] == relative.json()["total"] == expected > 0
+    missing = cli("--index", "tantivy://nowhere/index.tantivy", "search", "scam")
+    assert missing.code == 1 and str(data_dir / "nowhere" / "index.tantivy") in missing.err
+    assert not (data_dir / "nowhere").exists()

@@ -1,0 +1,252 @@
+"""Which stored names a name typed into a filter also means: spelling variants, the
+country-qualified forms of a generic name, and an acronym's long form.
+
+- Spelling: "Taipei District Prosecutors Office" is "Taipei District Prosecutors' Office";
+  loose_key folds apostrophes, possessives, hyphens, dots in acronyms and "&" -> "and".
+- Generic names: the index stores "Chinese Ministry of Public Security", "Ministry of
+  Public Security of Laos", "ministère japonais des Affaires étrangères"; a reader typing
+  "Ministry of Public Security" or "Ministry of Foreign Affairs" means every one of them.
+  split_qualifier takes a country or nationality off a name (before it, after it with
+  "of"/"de"/"du"..., or after the first word, as French and Spanish place adjectives);
+  what is left, mapped through the organisation table's aliases to its canonical name
+  and stripped again, then through data/generic_orgs.tsv (the same kind of body in other
+  words and languages: "ministère des Affaires étrangères", "Foreign Ministry"), is the
+  name's generic form. A typed name without a country finds
+  every stored name with its generic form; a typed name with one ("Ministry of Public
+  Security of Vietnam") finds the stored names with the same generic form and country
+  ("Vietnamese Ministry of Public Security").
+- Acronyms: "MJIB" is the initials of "Ministry of Justice Investigation Bureau"
+  (function words skipped); the caller checks that an article carrying that name also
+  writes the acronym, so an acronym is never taken for an unrelated name.
+
+Everything here works on the values the tables and the index already hold, so the
+index's own fold (and its schema) is unchanged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from nlp.gazetteer import is_unspaced
+
+# Words that join a country to the name before it ("Ministry of Public Security of Laos").
+_CONNECTORS = (("of", "the"), ("de", "la"), ("de", "l"), ("of",), ("de",), ("du",), ("des",),
+               ("del",), ("d",), ("da",))
+# A country after these is where the organisation is, not whose ("Embassy of China in
+# Cambodia", "ambassade de France à Bangkok"): not a qualifier.
+_PLACE_WORDS = frozenset("in at to a au aux en dans di en para pour for against".split())
+_DROP = frozenset(".,'-–—·・/()\"“”«»:;")
+_FUNCTION_WORDS = frozenset("""of the and for de la le les du des del d l y e et di dan
+da do das dos van von für und""".split())
+MIN_GENERIC_WORDS = 2  # a one-word generic name ("Police", "Bank") is not expanded
+MIN_GENERIC_CHARS = 2  # the same for names in unspaced scripts (公安部, 外交部)
+_MAX_QUALIFIER_WORDS = 4
+MAX_ACRONYM = 10
+
+
+def loose_key(key: str) -> str:
+    """A names.name_key with punctuation variants folded: "prosecutors ' office",
+    "prosecutor ' s office" and "prosecutors office" all give "prosecutors office"."""
+    if not key:
+        return ""
+    if is_unspaced(key):
+        return "".join(ch for ch in key if ch not in _DROP and not ch.isspace())
+    out: list[str] = []
+    dotted = False  # out[-1] is an acronym written with dots ("u . s ." -> "us")
+    tokens = key.split(" ")
+    for i, token in enumerate(tokens):
+        if token == "&":
+            token = "and"
+        if token in _DROP:
+            if token == "'" and i + 1 < len(tokens) and tokens[i + 1] == "s" and out:
+                continue  # the possessive "s" joins its word below
+            continue
+        if token == "s" and i > 0 and tokens[i - 1] == "'" and out:
+            out[-1] += "s"
+            continue
+        if len(token) == 1 and token.isalpha() and i + 1 < len(tokens) \
+                and tokens[i + 1] == ".":
+            if dotted and out:
+                out[-1] += token
+            else:
+                out.append(token)
+            dotted = True
+            continue
+        dotted = False
+        out.append(token)
+    if len(out) > 1 and out[0] == "the":
+        out.pop(0)
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    """Loose keys of country names and nationalities (any language) -> ISO code."""
+
+    countries: dict[str, str]  # "laos", "lao", "中国", "japonais"... -> code
+    nationalities: frozenset[str]  # the keys that are nationality adjectives
+
+    def split(self, key: str) -> tuple[str, str | None]:
+        """(the name without its country, the country's code) of a loose key."""
+        if not key:
+            return key, None
+        if is_unspaced(key):
+            return self._split_unspaced(key)
+        words = key.split(" ")
+        # before the name: "chinese ministry ...", "us department ...", "china s ministry"
+        for n in range(min(_MAX_QUALIFIER_WORDS, len(words) - 1), 0, -1):
+            head = " ".join(words[:n])
+            code = self.countries.get(head)
+            if code is None and head.endswith("s") and n == 1:
+                code = self.countries.get(head[:-1]) if len(head) > 3 else None
+                code = code if code and head[:-1] not in self.nationalities else None
+            if code:
+                return " ".join(words[n:]), code
+        # after the name, with or without a connector: "... of laos", "... malaysia"
+        for n in range(min(_MAX_QUALIFIER_WORDS, len(words) - 1), 0, -1):
+            tail = " ".join(words[-n:])
+            code = self.countries.get(tail)
+            if not code or len(tail) < 3:
+                continue
+            rest = words[:-n]
+            if rest[-1] in _PLACE_WORDS:
+                continue
+            for connector in _CONNECTORS:
+                if len(rest) > len(connector) and tuple(rest[-len(connector):]) == connector:
+                    return " ".join(rest[:-len(connector)]), code
+            return " ".join(rest), code
+        # after the first word, as a place adjective: "ministere japonais des affaires ..."
+        for n in range(min(_MAX_QUALIFIER_WORDS, len(words) - 2), 0, -1):
+            middle = " ".join(words[1:1 + n])
+            if middle in self.nationalities and len(middle) >= 3:
+                return " ".join(words[:1] + words[1 + n:]), self.countries[middle]
+        return key, None
+
+    def _split_unspaced(self, key: str) -> tuple[str, str | None]:
+        for n in range(min(8, len(key) - MIN_GENERIC_CHARS), 1, -1):
+            code = self.countries.get(key[:n])
+            if code:
+                return key[n:], code
+            code = self.countries.get(key[-n:])
+            if code:
+                return key[:-n], code
+        return key, None
+
+
+GENERIC_NAMES = Path(__file__).parent / "data" / "generic_orgs.tsv"
+
+
+def _generic_names() -> list[tuple[str, list[str]]]:
+    from nlp.gazetteer import data_rows
+
+    return [(row[0], [a for a in (row[1] if len(row) > 1 else "").split("|") if a])
+            for row in data_rows(GENERIC_NAMES) if row and row[0]]
+
+
+@lru_cache(maxsize=1)
+def qualifiers() -> Qualifiers:
+    from nlp.places import Nationality, PlaceInfo, default_places
+    from scamscope.names import name_key
+
+    countries: dict[str, str] = {}
+    nationalities: set[str] = set()
+    for name, value in default_places().gazetteer.items():
+        if isinstance(value, PlaceInfo) and value.kind == "country" and value.country:
+            is_nationality = False
+        elif isinstance(value, Nationality) and value.country:
+            is_nationality = True
+        else:
+            continue
+        key = loose_key(name_key(name))
+        if len(key) < 2 or key in countries:
+            continue
+        countries[key] = value.country
+        if is_nationality:
+            nationalities.add(key)
+    return Qualifiers(countries, frozenset(nationalities))
+
+
+def is_generic(generic: str) -> bool:
+    """Is this name without a country long enough to stand for a family of names?"""
+    if is_unspaced(generic):
+        return len(generic) >= MIN_GENERIC_CHARS
+    return len(generic.split(" ")) >= MIN_GENERIC_WORDS
+
+
+def initials(key: str) -> tuple[str, ...]:
+    """The acronyms of a name's loose key: first letters of its words, function words
+    skipped ("ministry of justice investigation bureau" -> "mjib") and kept ("policia de
+    investigaciones" -> "pdi")."""
+    if not key or is_unspaced(key):
+        return ()
+    words = [w for w in key.split(" ") if w]
+    return tuple(dict.fromkeys(("".join(w[0] for w in words if w not in _FUNCTION_WORDS),
+                                "".join(w[0] for w in words))))
+
+
+# Legal forms and "group" words a company is often named without.
+_COMPANY_WORDS = frozenset("""group grupo groupe inc incorporated ltd limited co corp
+corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc""".split())
+_MIN_BARE_CHARS = 4
+
+
+def bare_key(key: str) -> str:
+    """A loose key without the legal-form and "group" words at its end ("kings romans
+    group" -> "kings romans"); "" when nothing distinctive is left."""
+    if not key or is_unspaced(key):
+        return ""
+    words = key.split(" ")
+    while len(words) > 1 and words[-1] in _COMPANY_WORDS:
+        words.pop()
+    bare = " ".join(words)
+    return bare if len(bare) >= _MIN_BARE_CHARS and bare not in _COMPANY_WORDS else ""
+
+
+def is_acronym(text: str) -> bool:
+    """Written like an acronym: 2 to MAX_ACRONYM capitals, digits and dots."""
+    letters = text.replace(".", "").replace("&", "")
+    return 2 <= len(letters) <= MAX_ACRONYM and letters.isalnum() and letters.isupper() \
+        and letters.isascii()
+
+
+def distinct(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+class Families:
+    """The organisation table's names grouped by generic form (see the module's doc)."""
+
+    def __init__(self, table_values: dict[str, str]) -> None:
+        from scamscope.names import name_key
+
+        self._name_key = name_key
+        self.qualifiers = qualifiers()
+        self.loose: dict[str, str] = {}  # loose key of every alias -> canonical value
+        for key, value in table_values.items():
+            self.loose.setdefault(loose_key(key), value)
+        # the same kind of body in other words or languages -> the English generic name
+        self.kinds: dict[str, str] = {}
+        for generic, aliases in _generic_names():
+            for alias in (generic, *aliases):
+                self.kinds.setdefault(self.key(alias), self.key(generic))
+        self.members: dict[str, list[tuple[str, str | None]]] = {}
+        for value in sorted(set(table_values.values())):
+            generic, code = self.generic(value)
+            self.members.setdefault(generic, []).append((value, code))
+
+    def key(self, name: str) -> str:
+        return loose_key(self._name_key(name))
+
+    def generic(self, name: str) -> tuple[str, str | None]:
+        """(generic form, country code or None) of a name: its country taken off, and
+        what is left mapped through the table to its canonical name, taken off again.
+        A name the table maps to one country's organisation ("公安部") keeps that country."""
+        key = self.key(name)
+        rest, code = self.qualifiers.split(key)
+        canonical = self.loose.get(key) or self.loose.get(rest)
+        if canonical is not None:
+            rest, own = self.qualifiers.split(self.key(canonical))
+            code = code or own
+        return self.kinds.get(rest, rest), code
