@@ -48,6 +48,8 @@ _LOGGERS = ("nlp", "trafilatura", "htmldate", "courlan", "justext")
 # last report, so a batch of slow but honest pages is never cut short.
 _TICK = "tick"
 _DONE = "done"
+# NlpOptions.zygote asking for a zygote of the pool's own.
+PRIVATE_ZYGOTE = "private"
 # Seconds a zygote (nlp/zygote.py) has to answer a request for a worker.
 ZYGOTE_TIMEOUT = 120.0
 _FAILED = "failed"
@@ -172,7 +174,9 @@ class AnalysisPool:
                        "workers_forked": 0}
         # Workers forked from a warm zygote (nlp/zygote.py) when one is given; after
         # the first failure to get one, fresh interpreters for the rest of this pool.
+        # "private": a zygote of this pool's own, so its workers share one model load.
         self.zygote = self.options.zygote
+        self._private = None
 
     # -- the owner's side --------------------------------------------------
     def submit(self, pages: Sequence[Page], lang: str | None = None) -> None:
@@ -225,6 +229,9 @@ class AnalysisPool:
                 pass
             self._kill(worker, count=False)
         self._workers.clear()
+        if self._private is not None:
+            self._private.stop()
+            self._private = None
 
     # -- any thread ----------------------------------------------------------
     def abort(self) -> None:
@@ -282,6 +289,11 @@ class AnalysisPool:
     def _forked(self):
         from nlp.zygote import ZygoteUnavailable, request_worker
 
+        if self.zygote == PRIVATE_ZYGOTE:
+            self.zygote = self._start_private_zygote()
+            if not self.zygote:
+                return None, None
+
         try:
             # The zygote may still be loading its models: that is still cheaper than a
             # fresh interpreter doing the same, so it gets as long as a cold worker.
@@ -294,6 +306,27 @@ class AnalysisPool:
             return None, None
         self.counts["workers_forked"] += 1
         return process, ours
+
+    def _start_private_zygote(self) -> str:
+        import dataclasses
+
+        from nlp.zygote import Zygote
+
+        if self.max_workers < 2:
+            return ""  # one worker loads the models once anyway
+        # Only the first language's model is loaded up front: the others load in the
+        # workers that meet such a page, as they would without a zygote.
+        first = list(self.options.models.items())[:1]
+        warm = dataclasses.replace(self.options, models=dict(first), zygote="")
+        zygote = Zygote(None, warm, self.analyzer)
+        try:
+            zygote.start()
+        except OSError as exc:
+            log.warning("no private analysis zygote (%s); starting workers afresh", exc)
+            zygote.stop()
+            return ""
+        self._private = zygote
+        return zygote.address
 
     def _poll(self, timeout: float) -> None:
         busy = [w for w in self._workers if w.batch is not None]

@@ -132,15 +132,16 @@ def zygote_env(base: dict[str, str] | None = None) -> dict[str, str]:
 class Zygote:
     """A zygote process of our own, listening at path (see the module docstring)."""
 
-    def __init__(self, path: str | os.PathLike, options=None,
+    def __init__(self, path: str | os.PathLike | None, options=None,
                  analyzer: str = "nlp.analyze:Analyzer"):
+        """path None: a socket in a private temporary directory."""
         from nlp.options import NlpOptions
 
         self.options = options or NlpOptions()
         self.analyzer = analyzer
         self._dir: str | None = None
-        path = str(path)
-        if len(os.fsencode(path)) > _MAX_PATH:
+        path = str(path) if path is not None else ""
+        if not path or len(os.fsencode(path)) > _MAX_PATH:
             import tempfile
 
             self._dir = tempfile.mkdtemp(prefix="scamscope-zygote-")  # mode 0700

@@ -149,3 +149,18 @@ def test_a_restarted_zygote_serves_workers_again(tmp_path):
         assert pool.counts["workers_forked"] == 1
     finally:
         z.stop()
+
+
+def test_a_private_zygote_serves_one_pool_and_goes_with_it():
+    pages = demo_pages(6)
+    pool = AnalysisPool(NlpOptions(zygote="private"), workers=2)
+    try:
+        pool.submit(pages[:3])
+        pool.submit(pages[3:])
+        results = [r for _, rs in pool.collect(block=True) for r in rs]
+        zygote = pool._private.process
+    finally:
+        pool.close()
+    assert all(isinstance(r, Article) for r in results) and len(results) == 6
+    assert pool.counts["workers_forked"] == pool.counts["workers_started"] == 2
+    assert zygote.poll() is not None and not os.path.exists(pool.zygote)
