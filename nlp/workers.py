@@ -13,6 +13,11 @@ a page that still times out (or still kills its worker) comes back as
 Rejected with reason "timeout" (or "analysis_crash"): its fate is known and
 recorded, nothing is silently dropped.
 
+A worker is a fresh interpreter, or, when options.zygote names one (nlp/zygote.py),
+a fork of a process that already holds the models: same protocol, same deadlines and
+retries, killed through a pidfd; if the zygote gives no worker, the pool logs it once
+and starts fresh interpreters.
+
 Workers start on demand (a crawl that finds nothing new loads no model) and
 only as many as there are batches waiting. The pool belongs to the thread
 that made it; only abort() may be called from another thread (a signal

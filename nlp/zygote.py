@@ -198,12 +198,9 @@ class Zygote:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            # Nothing to flush; its workers follow it (PR_SET_PDEATHSIG).
+            self.process.kill()
+            self.process.wait()
         for path in (self.address, self._dir):
             try:
                 if path == self._dir and path:
@@ -261,7 +258,10 @@ def serve(listener: socket.socket, options, analyzer: str) -> None:
     from nlp.workers import _die_with_parent
 
     _die_with_parent()  # the daemon (or crawl) that started us
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+    # The parent decides when we stop: a Ctrl-C or a SIGTERM sent to its process group
+    # (a crawl asked to finish its pages) must not take its workers away.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _warm(options, analyzer)
     if _threads() > 1:
         log.warning("analysis zygote has %d threads; forking it is unsafe, serving no workers",
@@ -363,7 +363,6 @@ def _main(argv: list[str]) -> int:
     _set_levels(os.environ.get("SCAMSCOPE_WORKER_LOG_LEVELS", ""))
     options, analyzer = pickle.loads(sys.stdin.buffer.read())
     listener = socket.socket(fileno=int(argv[1]))
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     serve(listener, options, analyzer)
     return 1
 
