@@ -73,6 +73,9 @@ def main() -> int:
     extra = {}
     if args.vs_spacy:
         spacy_seconds, spacy_cpu, model = time_raw_spacy(corpus)
+        from scamscope.config import Settings
+
+        zygote = os.environ.get("SCAMSCOPE_ANALYSIS_ZYGOTE", Settings().analysis_zygote)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         # On a busy machine the wall-clock ratio says little; CPU seconds do not depend on
         # load, and bound what the crawl can reach on this many idle cores.
@@ -84,7 +87,7 @@ def main() -> int:
         print(f"raw spaCy NER ({model}, one process, start-up included): {spacy_seconds:.1f}s; "
               f"crawl rate / spaCy rate: {extra['rate_vs_spacy']:.2f} "
               f"(analysis_workers: {os.environ.get('SCAMSCOPE_ANALYSIS_WORKERS', 'one per core')}, "
-              f"analysis_zygote: {os.environ.get('SCAMSCOPE_ANALYSIS_ZYGOTE', '') or 'none'})")
+              f"analysis_zygote: {zygote or 'none'})")
         print(f"CPU seconds: crawl {report.crawl_cpu:.1f} (with its workers), raw spaCy "
               f"{spacy_cpu:.1f}; on {cores} idle cores the crawl could reach at most "
               f"{bound:.2f} x spaCy's rate")
