@@ -122,7 +122,9 @@ def main() -> int:
             env = {**os.environ, "PYTHONPATH": str(REPO)}
             with contextlib.ExitStack() as stack:
                 zygote = None
-                if not args.fresh_workers:
+                if args.fresh_workers:
+                    env["SCAMSCOPE_ANALYSIS_ZYGOTE"] = ""  # not even a crawl's private one
+                else:
                     zygote = stack.enter_context(start_zygote(config, root / "data"))
                     env["SCAMSCOPE_ANALYSIS_ZYGOTE"] = zygote.address
                 pid = zygote.pid if zygote else None
