@@ -50,7 +50,10 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
         # the setting for this figure: politeness off for the local host
-        env = {"SCAMSCOPE_CONCURRENT_PER_DOMAIN": "16"} if args.vs_spacy else None
+        env = {"SCAMSCOPE_CONCURRENT_PER_DOMAIN": "16"} if args.vs_spacy else {}
+        # The analysis settings under comparison come from our environment.
+        env.update({k: v for k, v in os.environ.items()
+                    if k in ("SCAMSCOPE_ANALYSIS_WORKERS", "SCAMSCOPE_ANALYSIS_ZYGOTE")})
         report = measure_real_pages(corpus, data_dir, timeout=args.timeout, env=env)
     for line in report.lines():
         print(line)
@@ -70,6 +73,9 @@ def main() -> int:
     extra = {}
     if args.vs_spacy:
         spacy_seconds, spacy_cpu, model = time_raw_spacy(corpus)
+        from scamscope.config import Settings
+
+        zygote = os.environ.get("SCAMSCOPE_ANALYSIS_ZYGOTE", Settings().analysis_zygote)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         # On a busy machine the wall-clock ratio says little; CPU seconds do not depend on
         # load, and bound what the crawl can reach on this many idle cores.
@@ -80,7 +86,8 @@ def main() -> int:
                  "cpu_bound_on_idle_cores": round(bound, 2)}
         print(f"raw spaCy NER ({model}, one process, start-up included): {spacy_seconds:.1f}s; "
               f"crawl rate / spaCy rate: {extra['rate_vs_spacy']:.2f} "
-              f"(analysis_workers: {os.environ.get('SCAMSCOPE_ANALYSIS_WORKERS', 'one per core')})")
+              f"(analysis_workers: {os.environ.get('SCAMSCOPE_ANALYSIS_WORKERS', 'one per core')}, "
+              f"analysis_zygote: {zygote or 'none'})")
         print(f"CPU seconds: crawl {report.crawl_cpu:.1f} (with its workers), raw spaCy "
               f"{spacy_cpu:.1f}; on {cores} idle cores the crawl could reach at most "
               f"{bound:.2f} x spaCy's rate")

@@ -20,6 +20,7 @@ class NlpOptions:
     workers: int = 0  # analysis processes (nlp/workers.py); 0 = one per core
     page_timeout: float = 120.0  # seconds one page may take before its worker is killed
     cache_dir: str = ""  # compiled tables (nlp/cache.py); empty = the user's cache directory
+    zygote: str = ""  # Unix socket of a warm worker forker (nlp/zygote.py); empty = none
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", {
@@ -31,4 +32,4 @@ class NlpOptions:
     def __hash__(self) -> int:  # models is a dict; hash what identifies the options
         return hash((tuple(sorted(self.models.items())), self.batch_size,
                      self.min_text_chars, self.max_text_chars, self.workers,
-                     self.page_timeout, self.cache_dir))
+                     self.page_timeout, self.cache_dir, self.zygote))

@@ -13,6 +13,11 @@ a page that still times out (or still kills its worker) comes back as
 Rejected with reason "timeout" (or "analysis_crash"): its fate is known and
 recorded, nothing is silently dropped.
 
+A worker is a fresh interpreter, or, when options.zygote names one (nlp/zygote.py),
+a fork of a process that already holds the models: same protocol, same deadlines and
+retries, killed through a pidfd; if the zygote gives no worker, the pool logs it once
+and starts fresh interpreters.
+
 Workers start on demand (a crawl that finds nothing new loads no model) and
 only as many as there are batches waiting. The pool belongs to the thread
 that made it; only abort() may be called from another thread (a signal
@@ -33,7 +38,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from nlp.options import NlpOptions
 from nlp.records import Page
@@ -48,6 +53,10 @@ _LOGGERS = ("nlp", "trafilatura", "htmldate", "courlan", "justext")
 # last report, so a batch of slow but honest pages is never cut short.
 _TICK = "tick"
 _DONE = "done"
+# NlpOptions.zygote asking for a zygote of the pool's own.
+PRIVATE_ZYGOTE = "private"
+# Seconds a zygote (nlp/zygote.py) has to answer a request for a worker.
+ZYGOTE_TIMEOUT = 120.0
 _FAILED = "failed"
 
 
@@ -61,9 +70,29 @@ def _worker_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    env["SCAMSCOPE_WORKER_LOG_LEVELS"] = ",".join(
-        f"{name}={logging.getLogger(name).getEffectiveLevel()}" for name in _LOGGERS)
+    env["SCAMSCOPE_WORKER_LOG_LEVELS"] = _log_levels()
     return env
+
+
+def _log_levels() -> str:
+    return ",".join(f"{name}={logging.getLogger(name).getEffectiveLevel()}" for name in _LOGGERS)
+
+
+def _spawn() -> tuple[subprocess.Popen, socket.socket]:
+    # A fresh interpreter running this module, not multiprocessing's spawn: that
+    # would re-import the caller's __main__ (a script without a main guard would
+    # start crawls in its workers).
+    ours, theirs = socket.socketpair()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nlp.workers", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env())
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    return process, ours
 
 
 def _die_with_parent() -> None:
@@ -122,7 +151,7 @@ class _Batch:
 
 @dataclass
 class _Worker:
-    process: subprocess.Popen
+    process: Any  # subprocess.Popen, or nlp.zygote.ForkedProcess
     conn: Connection
     batch: _Batch | None = None
     deadline: float = 0.0
@@ -146,7 +175,13 @@ class AnalysisPool:
         self._next_ticket = 0
         self._aborted = threading.Event()
         self._lock = threading.Lock()  # abort() vs. starting a worker
-        self.counts = {"workers_started": 0, "workers_killed": 0, "timeouts": 0, "crashes": 0}
+        self.counts = {"workers_started": 0, "workers_killed": 0, "timeouts": 0, "crashes": 0,
+                       "workers_forked": 0}
+        # Workers forked from a warm zygote (nlp/zygote.py) when one is given; after
+        # the first failure to get one, fresh interpreters for the rest of this pool.
+        # "private": a zygote of this pool's own, so its workers share one model load.
+        self.zygote = self.options.zygote
+        self._private = None
 
     # -- the owner's side --------------------------------------------------
     def submit(self, pages: Sequence[Page], lang: str | None = None) -> None:
@@ -199,6 +234,9 @@ class AnalysisPool:
                 pass
             self._kill(worker, count=False)
         self._workers.clear()
+        if self._private is not None:
+            self._private.stop()
+            self._private = None
 
     # -- any thread ----------------------------------------------------------
     def abort(self) -> None:
@@ -241,17 +279,9 @@ class AnalysisPool:
         with self._lock:
             if self._aborted.is_set():
                 return None
-            # A fresh interpreter running this module, not multiprocessing's
-            # spawn: that would re-import the caller's __main__ (a script without
-            # a main guard would start crawls in its workers).
-            ours, theirs = socket.socketpair()
-            try:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "nlp.workers", str(theirs.fileno())],
-                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                    env=_worker_env())
-            finally:
-                theirs.close()
+            process, ours = self._forked() if self.zygote else (None, None)
+            if process is None:
+                process, ours = _spawn()
             conn = Connection(ours.detach())
             conn.send((self.options, self.analyzer))
             worker = _Worker(process, conn)
@@ -260,6 +290,48 @@ class AnalysisPool:
             log.debug("analysis worker %d started (%d of at most %d)", process.pid,
                       len(self._workers), self.max_workers)
             return worker
+
+    def _forked(self):
+        from nlp.zygote import ZygoteUnavailable, request_worker
+
+        if self.zygote == PRIVATE_ZYGOTE:
+            self.zygote = self._start_private_zygote()
+            if not self.zygote:
+                return None, None
+
+        try:
+            # The zygote may still be loading its models: that is still cheaper than a
+            # fresh interpreter doing the same, so it gets as long as a cold worker.
+            process, ours = request_worker(self.zygote, _log_levels(),
+                                           timeout=ZYGOTE_TIMEOUT)
+        except ZygoteUnavailable as exc:
+            log.warning("analysis zygote at %s gave no worker (%s); starting workers afresh",
+                        self.zygote, exc)
+            self.zygote = ""
+            return None, None
+        self.counts["workers_forked"] += 1
+        return process, ours
+
+    def _start_private_zygote(self) -> str:
+        import dataclasses
+
+        from nlp.zygote import Zygote
+
+        if self.max_workers < 2:
+            return ""  # one worker loads the models once anyway
+        # Only the first language's model is loaded up front: the others load in the
+        # workers that meet such a page, as they would without a zygote.
+        first = list(self.options.models.items())[:1]
+        warm = dataclasses.replace(self.options, models=dict(first), zygote="")
+        zygote = Zygote(None, warm, self.analyzer)
+        try:
+            zygote.start()
+        except OSError as exc:
+            log.warning("no private analysis zygote (%s); starting workers afresh", exc)
+            zygote.stop()
+            return ""
+        self._private = zygote
+        return zygote.address
 
     def _poll(self, timeout: float) -> None:
         busy = [w for w in self._workers if w.batch is not None]

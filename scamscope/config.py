@@ -87,6 +87,9 @@ class Settings:
     analysis_workers: int = _s(0, "Processes analysing pages during a crawl; 0 means one per core.")
     analysis_timeout: float = _s(120.0, "Seconds one page's analysis may take before its worker "
                                         "is stopped and the page recorded as 'timeout'.")
+    analysis_zygote: str = _s("private", "Unix socket of a process that forks warm analysis workers "
+                                  "(`scamscope run` sets it for its crawls); 'private': the crawl "
+                                  "starts one of its own; empty: each worker loads the models.")
 
     # --- alerts ----------------------------------------------------------
     smtp: str = _s("", "SMTP server: smtp://user@host:port, smtps://... or smtp+starttls://...")

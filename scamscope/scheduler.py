@@ -28,6 +28,13 @@ Output (stdout, one `YYYY-MM-DD HH:MM:SS` stamp format with the log lines): one 
 crawl and one per cycle of crawls (scamscope/crawl_report.py), read from each crawl's
 `--json` summary; the crawls' own log lines only at -v.
 
+Analysis stays warm between crawls: at start-up the daemon starts one analysis zygote
+(nlp/zygote.py: the spaCy models and tables loaded once, listening on
+data_dir/analysis.sock) and gives every crawl its address (SCAMSCOPE_ANALYSIS_ZYGOTE), so a
+crawl's analysis workers are forks of it, not interpreters loading the models again. The
+daemon restarts the zygote if it dies (crawls meanwhile start fresh workers) and stops it on
+the way out; it dies with the daemon in any case (PR_SET_PDEATHSIG).
+
 With settings.web_in_daemon the web UI is served in a thread by the same server as
 `scamscope serve` (scamscope.webserver: same hardening, same warnings; uvicorn leaves the
 signals to the main thread, i.e. to the daemon); if its port is taken, the daemon runs
@@ -172,6 +179,7 @@ class Daemon:
     cycle: Cycle | None = None
     _web: Any = None
     _web_thread: threading.Thread | None = None
+    zygote: Any = None  # nlp.zygote.Zygote while run() runs
 
     # ---- output
 
@@ -198,7 +206,11 @@ class Daemon:
         started = time.monotonic()
         # Own session: a Ctrl-C in the terminal reaches only the daemon, which then asks
         # the crawl to stop once, instead of both being interrupted at once.
-        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL,
+        env = None
+        zygote = self.zygote
+        if zygote is not None and zygote.alive():
+            env = {**os.environ, "SCAMSCOPE_ANALYSIS_ZYGOTE": zygote.address}
+        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 errors="replace")
         if self.verbose:
@@ -375,9 +387,11 @@ class Daemon:
                      f"({counts['kept']} resumed, {counts['added']} new); pid {os.getpid()}; "
                      "stop with Ctrl-C or SIGTERM")
             self.start_web()
+            self.start_zygote(crawls)
             scheduler.resume()
             while not self.stopping.wait(1.0):
-                pass
+                if self.zygote is not None:
+                    self.zygote.ensure()
             self.say("stopping: letting running jobs finish (signal again to stop crawls now)")
             scheduler.shutdown(wait=True)
             scheduler = None
@@ -389,10 +403,31 @@ class Daemon:
                 self.stopping.set()
                 self.stop_children(signal.SIGTERM)
                 scheduler.shutdown(wait=True)
+            self.stop_zygote()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             _daemon = None
             lock.release()
+
+    def start_zygote(self, crawls: int) -> None:
+        # Started from the main thread: the zygote dies with the thread that started it.
+        if not crawls:
+            return
+        from nlp.zygote import Zygote
+        from scamscope.understanding import nlp_options
+
+        zygote = Zygote(self.settings.data_path / "analysis.sock", nlp_options(self.settings))
+        try:
+            zygote.start()
+        except OSError as exc:  # crawls then start their own workers, as without a daemon
+            log.warning("no analysis zygote (%s); each crawl loads its own models", exc)
+            return
+        self.zygote = zygote
+
+    def stop_zygote(self) -> None:
+        if self.zygote is not None:
+            self.zygote.stop()
+            self.zygote = None
 
     def _on_signal(self, signum, frame) -> None:
         if self.stopping.is_set():

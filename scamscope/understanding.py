@@ -14,4 +14,5 @@ def nlp_options(settings) -> NlpOptions:
         workers=settings.analysis_workers,
         page_timeout=settings.analysis_timeout,
         cache_dir=settings.cache_dir,
+        zygote=settings.analysis_zygote,
     )

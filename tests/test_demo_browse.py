@@ -18,7 +18,7 @@ from tests.test_web_browser import ARTIFACTS, chromium_page
 def articles(index: Path) -> int:
     from indexer.base import open_index
 
-    opened = open_index(f"sqlite://{index}")
+    opened = open_index(f"tantivy://{index}")
     try:
         return opened.count()
     finally:
@@ -29,9 +29,9 @@ def test_demo_keeps_its_index_in_the_data_dir_and_prints_the_command_that_serves
         cli, data_dir):
     demo = cli("demo", timeout=300)  # cli passes --data-dir data_dir, as `make demo` does
     assert demo.code == 0, demo.err
-    index = data_dir / "demo" / "index.db"
-    assert index.is_file()
-    assert not (data_dir / "index.db").exists()  # the user's own index is not touched
+    index = data_dir / "demo" / "index.tantivy"  # the embedded default
+    assert index.is_dir()
+    assert not (data_dir / "index.tantivy").exists()  # the user's own index is not touched
     command = demo.out.rstrip().splitlines()[-1].strip()
     argv = shlex.split(command)
     assert argv[-3:] == ["--data-dir", str(data_dir / "demo"), "serve"], command
