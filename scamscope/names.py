@@ -444,9 +444,12 @@ class FilterNames:
         return out
 
 
-def index_bound(index, *, facet_size: int = 1000, facet_ttl: float = 0.0) -> FilterNames:
-    """A resolver that asks this index about names the tables do not know. facet_ttl > 0
-    keeps the index's values that long (a web server suggesting names at every keystroke)."""
+def index_bound(index, *, facet_size: int = 1000,
+                facet_ttl: float = float("inf")) -> FilterNames:
+    """A resolver that asks this index about names the tables do not know. It reads the
+    index's values once and keeps them facet_ttl seconds: by default for its whole life,
+    which is one command's (one org name may consult them four times, each a facet search
+    over the whole index); a long-lived web server passes a ttl so new names show up."""
     import time
 
     from indexer.fields import ALL_FACETS
