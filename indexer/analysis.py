@@ -76,35 +76,36 @@ def stem_tokens(words: list[str], lang: str | None) -> list[str]:
     Digits and characters of unspaced scripts have no stem token: a query for
     them matches the surface words.
     """
-    stems = _stem_table(lang)
+    stems = _stems_of(words, lang)
     if stems is None:
         return []
-    missing = [w for w in set(words) if w not in stems]
-    if missing:
-        _learn(stems, missing, lang)  # type: ignore[arg-type]
     return [t for t in map(stems.__getitem__, words) if t is not None]
 
 
 def stem_token(word: str, lang: str | None) -> str | None:
     """The tagged stem of one index word in an article of language lang, or None."""
-    stems = _stem_table(lang)
-    if stems is None:
-        return None
-    if word not in stems:
-        _learn(stems, [word], lang)  # type: ignore[arg-type]
-    return stems[word]
+    stems = _stems_of((word,), lang)
+    return None if stems is None else stems[word]
 
 
 def stem_map(words: Iterable[str], lang: str | None) -> dict[str, str | None]:
     """Each of words -> its tagged stem in an article of language lang, or None."""
-    stems = _stem_table(lang)
+    words = set(words)
+    stems = _stems_of(words, lang)
     if stems is None:
         return dict.fromkeys(words)
-    words = set(words)
-    missing = [w for w in words if w not in stems]
+    return {w: stems[w] for w in words}
+
+
+def _stems_of(words: Iterable[str], lang: str | None) -> dict[str, str | None] | None:
+    """lang's stem table, holding every one of words (None: lang has no stemmer)."""
+    stems = _stem_table(lang)
+    if stems is None:
+        return None
+    missing = [w for w in set(words) if w not in stems]
     if missing:
         _learn(stems, missing, lang)  # type: ignore[arg-type]
-    return {w: stems[w] for w in words}
+    return stems
 
 
 # Index word -> tagged stem (None: not stemmable), per language and thread. News
