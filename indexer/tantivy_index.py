@@ -127,10 +127,13 @@ class TantivyIndex:
                  writer_heap_mb: int = 128, writer_threads: int = 1,
                  analysis_processes: int | None = None, **_ignored: Any) -> None:
         """analysis_processes: worker processes that analyse the articles of a large
-        upsert (None: one fewer than the cores, at least 1, at most 4; 0: none)."""
+        upsert (None: the cores beyond two, at most 4; 0: none)."""
         self.path = Path(path)
         if analysis_processes is None:
-            analysis_processes = min(4, max(1, (os.cpu_count() or 1) - 1))
+            # The upsert's own thread and the engine's indexing thread keep two cores
+            # busy. A worker on top of them only adds the pickling of every article
+            # and row (~130 us an article), so it pays only on a third core.
+            analysis_processes = min(4, max(0, (os.cpu_count() or 1) - 2))
         self.analysis_processes = analysis_processes
         self.timeout = timeout
         self.writer_heap = max(15, writer_heap_mb) * 1_000_000
