@@ -25,9 +25,9 @@ from indexer.query import fold, is_unspaced, words_of
 DATA = Path(__file__).parent / "data"
 LANGS = [None, "en", "fr", "es", "id", "ms", "de", "ru", "tr", "th", "zh", "vi"]
 # Characters whose folding depends on neighbours or changes the number of characters.
-TRICKY = ["Σ", "ΟΔΟΣ", "ΣΑ", "aΣ", "Σ'", "aΣ\u200bA", "e\u0301", "\u0301", "İ", "ß", "ﬁ", "x²", "１２",
-          "\u1100", "\u1161", "\u11a8", "가", "ｱ", "ﾞ", "\u00a8", "\u0e31", "ก", "诈", "'", "_",
-          "-", "12.5", "\u200b", "\u200d", "\ufeff", "Ǆ", "ŉ", "\ud800"]
+TRICKY = ["Σ", "ΟΔΟΣ", "ΣΑ", "aΣ", "Σ'", "aΣ\u200bA", "e\u0301", "\u0301", "İ", "ß", "ﬁ",
+          "x²", "１２", "\u1100", "\u1161", "\u11a8", "가", "ｱ", "ﾞ", "\u00a8", "\u0e31", "ก",
+          "诈", "'", "_", "-", "12.5", "\u200b", "\u200d", "\ufeff", "Ǆ", "ŉ", "\ud800"]
 
 # Characters that change how a neighbour folds (final sigma, marks, jamo), with spaces.
 CONTEXT_CHARS = list("ΣΑaσ'\u200b\u200d\u0301\u0345 \u00a0\u3000İ\u1100\u1161\u11a8x1")
@@ -130,7 +130,8 @@ def test_one_word_stems(word, lang, stem):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.text(st.sampled_from(list("诈骗园区ก๊งแ\u0e31\u0e33・゛가ｱ ,.1aé_x\u0301")), max_size=60))
+@given(st.text(st.sampled_from(list("诈骗园区ก๊งแ\u0e31\u0e33・゛가ｱ ,.1aé_x\u0301")),
+               max_size=60))
 def test_words_of_unspaced_runs_are_the_index_word_pattern(text):
     # folded_words splits a run of unspaced characters with list(); the definition is
     # one regex match per unspaced character or per run of other word characters
