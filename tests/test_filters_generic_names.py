@@ -1,7 +1,9 @@
 """Filters by a generic organisation name find every country's organisation of that name;
-names spelt with other punctuation, a country written another way, and an acronym the
-articles define all find their articles: on every index backend (SQLite, Tantivy, the
-real cluster), through the same resolver the CLI, API, web and subscriptions use."""
+a province's or city's body matches across languages ("Tak Provincial Police",
+ตำรวจภูธรจังหวัดตาก); names spelt with other punctuation, a country written another way,
+and an acronym the articles define all find their articles: on every index backend
+(SQLite, Tantivy, the real cluster), through the same resolver the CLI, API, web and
+subscriptions use."""
 from __future__ import annotations
 
 import pytest
@@ -46,6 +48,20 @@ ARTICLES = {
                orgs=("Kings Romans Group",), published=day(2024, 1, 13)),
     "bank": make("bank", "Central bank", "The Bank of Thailand warned.",
                  orgs=("Bank of Thailand",), published=day(2024, 1, 9)),
+    # bodies of a province or city, stored as the nlp stage names them in each language
+    "th-tak": make("th-tak", "ตำรวจแถลง", "ตำรวจภูธรจังหวัดตากแถลงข่าว", lang="th",
+                   orgs=("ตำรวจภูธรจังหวัดตาก",), published=day(2024, 2, 1)),
+    "th-trat": make("th-trat", "ส่งตัวกลับ", "ตำรวจตรวจคนเข้าเมืองจังหวัดตราดส่งตัว", lang="th",
+                    orgs=("ตำรวจตรวจคนเข้าเมืองจังหวัดตราด",), published=day(2024, 2, 2)),
+    "cn-wz": make("cn-wz", "判决", "温州市中级人民法院一审判决。", lang="zh",
+                  orgs=("温州市中级人民法院",), published=day(2024, 2, 3)),
+    "cn-gd": make("cn-gd", "贸易", "广东省商务厅表示。", lang="zh",
+                  orgs=("Department of Commerce of Guangdong",), published=day(2024, 2, 4)),
+    "cn-sh": make("cn-sh", "Shanghai arrests", "The Shanghai Public Security Bureau said.",
+                  orgs=("Shanghai Public Security Bureau",), published=day(2024, 2, 5)),
+    "id-riau": make("id-riau", "Penipuan", "Kepolisian Daerah Kepulauan Riau menangkap 20.",
+                    lang="id", orgs=("Kepolisian Daerah Kepulauan Riau",),
+                    published=day(2024, 2, 6)),
 }
 
 
@@ -101,6 +117,31 @@ def test_a_company_named_without_its_group_or_legal_form_finds_its_article(gener
     assert found(generic_index, "Kings Romans Co., Ltd.") == {"kr"}
 
 
+def test_a_body_of_a_province_or_city_matches_across_languages(generic_index):
+    # the place's kind word goes with the place; the body's kind through generic_orgs.tsv
+    assert found(generic_index, "Tak Provincial Police") == {"th-tak"}
+    assert found(generic_index, "Wenzhou Intermediate People's Court") == {"cn-wz"}
+    assert found(generic_index, "Department of Commerce of Guangdong Province") == {"cn-gd"}
+    assert found(generic_index, "广东省商务厅") == {"cn-gd"}
+    assert found(generic_index, "Polda Kepulauan Riau") == {"id-riau"}
+    assert found(generic_index, "上海市公安局") == {"cn-sh"}
+
+
+def test_a_body_without_its_place_finds_every_places_body(generic_index):
+    # the Thai immigration police is an immigration body: generic_orgs.tsv
+    assert found(generic_index, "ตำรวจตรวจคนเข้าเมือง") == {"th-trat", "ph-imm"}
+    assert found(generic_index, "Immigration Bureau") == {"th-trat", "ph-imm"}
+    assert found(generic_index, "Public Security Bureau") == {"cn-sh"}
+
+
+def test_another_places_body_is_not_found(generic_index):
+    names = index_bound(generic_index)
+    for name in ("Nanjing Intermediate People's Court", "Beijing Public Security Bureau",
+                 "Chiang Mai Provincial Police"):
+        with pytest.raises(UserError):
+            names.resolve_all("org", name)
+
+
 def test_an_acronym_the_article_defines_finds_it_and_only_it(generic_index):
     assert found(generic_index, "MJIB") == {"tw-mjib"}
 
@@ -144,6 +185,19 @@ def test_spelling_variants_share_a_loose_key(a, b):
 ])
 def test_a_country_is_taken_off_a_name_wherever_it_is_written(name, generic, code):
     assert qualifiers().split(loose_key(name_key(name))) == (generic, code)
+
+
+@pytest.mark.parametrize("name, generic, place", [
+    ("Department of Commerce of Guangdong Province", "department of commerce", "@Guangdong"),
+    ("Guangdong Province Department of Commerce", "department of commerce", "@Guangdong"),
+    ("Tak Provincial Police", "police", "@Tak"),
+    ("广东省商务厅", "商务厅", "@Guangdong"),
+    ("ตำรวจภูธรจังหวัดตาก", "ตํารวจภูธร", "@Tak"),  # name_key folds Thai sara am
+    ("Embassy of Japan in Bangkok", "embassy of japan in bangkok", None),
+    ("National Police", "national police", None),
+])
+def test_a_province_or_city_is_taken_off_a_name_with_its_kind_word(name, generic, place):
+    assert qualifiers().split(loose_key(name_key(name))) == (generic, place)
 
 
 def test_acronyms_and_initials():
