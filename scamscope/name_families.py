@@ -269,7 +269,7 @@ def initials(key: str) -> tuple[str, ...]:
 
 # Legal forms and "group" words a company is often named without.
 _COMPANY_WORDS = frozenset("""group grupo groupe inc incorporated ltd limited co corp
-corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc""".split())
+corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc holding holdings""".split())
 _MIN_BARE_CHARS = 4
 
 
@@ -283,6 +283,24 @@ def bare_key(key: str) -> str:
         words.pop()
     bare = " ".join(words)
     return bare if len(bare) >= _MIN_BARE_CHARS and bare not in _COMPANY_WORDS else ""
+
+
+# A body every place has, qualified by a country, is the country's national one
+# ("Kepolisian Kamboja" is the Cambodian National Police).
+_NATIONAL = {"police": "national police"}
+MIN_PART_WORDS = 2  # a name of fewer words is too vague to stand for a longer one
+MIN_PART_CHARS = 3  # the same in unspaced scripts
+MAX_PARTS = 5  # a part that many stored names contain says too little to resolve
+
+
+def part_of(part: str, key: str) -> bool:
+    """Is the loose key `part` a run of whole words (of characters, in unspaced scripts)
+    of the loose key `key`, and shorter? "lucky south 99" of "lucky south 99 outsourcing"."""
+    if not part or len(part) >= len(key):
+        return False
+    if is_unspaced(part):
+        return len(part) >= MIN_PART_CHARS and part in key
+    return len(part.split(" ")) >= MIN_PART_WORDS and f" {part} " in f" {key} "
 
 
 def is_acronym(text: str) -> bool:
@@ -330,4 +348,7 @@ class Families:
         if canonical is not None:
             rest, own = self.qualifiers.split(self.key(canonical))
             code = code or own
-        return self.kinds.get(rest, rest), code
+        generic = self.kinds.get(rest, rest)
+        if code and not code.startswith("@"):  # a country's police is its national police
+            generic = _NATIONAL.get(generic, generic)
+        return generic, code

@@ -29,8 +29,8 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
-from scamscope.name_families import (Families, bare_key, distinct, initials, is_acronym,
-                                     is_generic, loose_key)
+from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
+                                     is_acronym, is_generic, loose_key, part_of)
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +280,8 @@ class FilterNames:
             found = self._spelt_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
             found = self._long_forms(text)
+        if not found and field in ("place", "org"):
+            found = self._longer(field, text)
         if found and self._written(field, text, found):
             found.append(text)  # the articles that wrote it so, whatever they named it
         return distinct(found)[:MAX_VALUES]
@@ -362,6 +364,14 @@ class FilterNames:
             return []
         values = dict.fromkeys([*_families().loose.values(), *self._index_values(field)])
         return [v for v in values if _bare_of(v) == bare]
+
+    def _longer(self, field: str, text: str) -> list[str]:
+        """Stored values that contain the name, as whole words, when few do: a short form
+        the tables and the index lack ("Lucky South 99" for "Lucky South 99 Outsourcing
+        Inc.", "Bareskrim Polri" for "Direktorat Tindak Pidana Siber Bareskrim Polri")."""
+        part = loose_key(name_key(text))
+        found = [v for v in self._index_values(field) if part_of(part, loose_key(name_key(v)))]
+        return found if len(found) <= MAX_PARTS else []
 
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article

@@ -10,7 +10,7 @@ import pytest
 
 from scamscope.errors import UserError
 from scamscope.filters import query_from_mapping
-from scamscope.name_families import initials, is_acronym, loose_key, qualifiers
+from scamscope.name_families import initials, is_acronym, loose_key, part_of, qualifiers
 from scamscope.names import FilterNames, index_bound, name_key
 from tests.test_index_contract import day, make
 
@@ -62,6 +62,10 @@ ARTICLES = {
     "id-riau": make("id-riau", "Penipuan", "Kepolisian Daerah Kepulauan Riau menangkap 20.",
                     lang="id", orgs=("Kepolisian Daerah Kepulauan Riau",),
                     published=day(2024, 2, 6)),
+    "id-kh": make("id-kh", "Penipuan daring", "Kepolisian Kamboja menangkap 30 orang.",
+                  lang="id", orgs=("Kepolisian Kamboja",), published=day(2024, 2, 7)),
+    "ph-lucky": make("ph-lucky", "Hub raided", "Lucky South 99 Outsourcing Inc. was raided.",
+                     orgs=("Lucky South 99 Outsourcing Inc.",), published=day(2024, 2, 8)),
 }
 
 
@@ -140,6 +144,20 @@ def test_another_places_body_is_not_found(generic_index):
                  "Chiang Mai Provincial Police"):
         with pytest.raises(UserError):
             names.resolve_all("org", name)
+
+
+def test_a_countrys_police_is_its_national_police(generic_index):
+    assert found(generic_index, "Cambodian National Police") == {"id-kh"}
+    assert found(generic_index, "Police nationale cambodgienne") == {"id-kh"}
+
+
+def test_a_short_form_finds_the_few_stored_names_that_contain_it(generic_index):
+    assert found(generic_index, "Lucky South 99") == {"ph-lucky"}
+    assert found(generic_index, "lucky south") == {"ph-lucky"}
+    assert part_of("lucky south 99", "lucky south 99 outsourcing inc")
+    assert part_of("公安局", "上海市公安局")
+    assert not part_of("south", "lucky south 99")  # one word says too little
+    assert not part_of("lucky sou", "lucky south 99")  # whole words only
 
 
 def test_an_acronym_the_article_defines_finds_it_and_only_it(generic_index):
