@@ -121,21 +121,27 @@ def test_a_company_named_without_its_group_or_legal_form_finds_its_article(gener
     assert found(generic_index, "Kings Romans Co., Ltd.") == {"kr"}
 
 
-def test_a_body_of_a_province_or_city_matches_across_languages(generic_index):
-    # the place's kind word goes with the place; the body's kind through generic_orgs.tsv
-    assert found(generic_index, "Tak Provincial Police") == {"th-tak"}
-    assert found(generic_index, "Wenzhou Intermediate People's Court") == {"cn-wz"}
-    assert found(generic_index, "Department of Commerce of Guangdong Province") == {"cn-gd"}
-    assert found(generic_index, "广东省商务厅") == {"cn-gd"}
-    assert found(generic_index, "Polda Kepulauan Riau") == {"id-riau"}
-    assert found(generic_index, "上海市公安局") == {"cn-sh"}
+# (name typed, articles found): a province's or city's body across languages (the
+# place's kind word goes with the place, the body's kind through generic_orgs.tsv); a
+# body without its place (every place's); a country's police (its national police)
+ACROSS = [
+    ("Tak Provincial Police", {"th-tak"}),
+    ("Wenzhou Intermediate People's Court", {"cn-wz"}),
+    ("Department of Commerce of Guangdong Province", {"cn-gd"}),
+    ("广东省商务厅", {"cn-gd"}),
+    ("Polda Kepulauan Riau", {"id-riau"}),
+    ("上海市公安局", {"cn-sh"}),
+    ("ตำรวจตรวจคนเข้าเมือง", {"th-trat", "ph-imm"}),  # an immigration body
+    ("Immigration Bureau", {"th-trat", "ph-imm"}),
+    ("Public Security Bureau", {"cn-sh"}),
+    ("Cambodian National Police", {"id-kh"}),
+    ("Police nationale cambodgienne", {"id-kh"}),
+]
 
 
-def test_a_body_without_its_place_finds_every_places_body(generic_index):
-    # the Thai immigration police is an immigration body: generic_orgs.tsv
-    assert found(generic_index, "ตำรวจตรวจคนเข้าเมือง") == {"th-trat", "ph-imm"}
-    assert found(generic_index, "Immigration Bureau") == {"th-trat", "ph-imm"}
-    assert found(generic_index, "Public Security Bureau") == {"cn-sh"}
+@pytest.mark.parametrize("name, expected", ACROSS)
+def test_a_body_of_a_place_or_country_matches_across_languages(generic_index, name, expected):
+    assert found(generic_index, name) == expected
 
 
 def test_another_places_body_is_not_found(generic_index):
@@ -144,11 +150,6 @@ def test_another_places_body_is_not_found(generic_index):
                  "Chiang Mai Provincial Police"):
         with pytest.raises(UserError):
             names.resolve_all("org", name)
-
-
-def test_a_countrys_police_is_its_national_police(generic_index):
-    assert found(generic_index, "Cambodian National Police") == {"id-kh"}
-    assert found(generic_index, "Police nationale cambodgienne") == {"id-kh"}
 
 
 def test_a_short_form_finds_the_few_stored_names_that_contain_it(generic_index):
