@@ -120,7 +120,8 @@ class TantivyIndex:
     """The Index protocol on one Tantivy directory (see the module docstring)."""
 
     # One upsert of a long stream (a reindex) beats many small ones: it commits every
-    # COMMIT_EVERY articles, not every call, and analyses in worker processes.
+    # COMMIT_EVERY articles, not every call, and analyses in worker processes when
+    # the machine has cores to spare for them.
     bulk_upsert = True
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
