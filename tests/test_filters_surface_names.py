@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from indexer.fields import ALL_FACETS, field
-from indexer.query import Query
+from indexer.query import Query, name_key
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org, Person, Place
 from scamscope.names import UnknownName, index_bound
@@ -91,6 +91,23 @@ def test_a_rewritten_article_drops_its_old_surfaces(any_index):
     assert ids(any_index, orgs=["Office of Foreign Assets Control"]) == {first.id}
     any_index.delete([first.id])
     assert ids(any_index, orgs=["Office of Foreign Assets Control", "OFAC"]) == set()
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Taipei District Prosecutors’ Office", "taipei district prosecutors office"),
+    ("U.S. Treasury", "US Treasury"),
+    ("The Mirror Foundation", "mirror foundation"),
+    ("ＵＮＯＤＣ", "UNODC"),  # full width
+    ("ศาลจังหวัด สระแก้ว", "ศาลจังหวัดสระแก้ว"),  # no spaces inside Thai
+    ("ก.ล.ต.", "กลต"),
+    ("Trade & Industry Ministry", "Trade and Industry Ministry"),
+    ("Anti-Money Laundering Office", "Anti Money Laundering Office"),
+])
+def test_names_are_folded_alike_at_index_and_query_time(any_index, a, b):
+    assert name_key(a) == name_key(b)
+    written = article(9, orgs=[(a, "Somebody Else")])
+    any_index.upsert([written])
+    assert ids(any_index, orgs=[b]) == {written.id}
 
 
 def test_resolution_adds_the_name_as_written(any_index):
