@@ -151,6 +151,41 @@ def test_an_index_file_from_before_surfaces_gets_them_on_open(tmp_path):
         assert index.count() == len(articles)
 
 
+@pytest.mark.parametrize("backend", ["tantivy", "elastic"])
+def test_an_index_written_before_surfaces_gets_them_on_open(backend, tmp_path, monkeypatch,
+                                                           request):
+    """Written by a scamscope that kept no surface keys (its Field.aliased gave none and
+    its key layout was another): the next open re-derives the keys from stored articles."""
+    import indexer.fields
+
+    module = __import__(f"indexer.{'tantivy_index' if backend == 'tantivy' else 'elastic'}",
+                        fromlist=["KEYS_LAYOUT"])
+
+    def open_index():
+        if backend == "tantivy":
+            return module.TantivyIndex(tmp_path / "old.tantivy")
+        return module.ElasticIndex(request.getfixturevalue("search_cluster"),
+                                   index_name=request.getfixturevalue("es_index_name"))
+
+    articles = corpus()
+    with monkeypatch.context() as old:
+        old.setattr(indexer.fields.Field, "aliased", lambda self, entities: [])
+        old.setattr(module, "KEYS_LAYOUT", "canonical/0")
+        index = open_index()
+        index.upsert(articles)
+        assert ids(index, orgs=[OFAC_ES]) == set()  # what such an index answered
+        index.close()
+    index = open_index()
+    try:
+        assert ids(index, orgs=[OFAC_ES]) == {articles[0].id}
+        assert ids(index, places=["Tarlac province"]) == {articles[0].id}
+        assert index.count() == len(articles)
+    finally:
+        if backend == "elastic":
+            index.drop()
+        index.close()
+
+
 @pytest.fixture(params=["sqlite", "tantivy", "elastic"])
 def surface_backend(request, data_dir, tmp_path):
     """(index, global CLI options, environment) of each backend, holding corpus()."""
