@@ -1,8 +1,9 @@
 """Entities: raw spaCy against scamscope on the held-out and the tuned gold sets.
 
 The held-out set (tests/data/heldout, never tuned on) is printed first: it is
-the estimate of quality on unseen news; the tuned set (tests/data/gold) is what
-the tables were developed against.
+the estimate of quality on unseen news; then the dev batch (tests/data/dev2,
+scored once before its round of rules, then developed against) and the tuned
+set (tests/data/gold), what the tables were developed against.
 
 Prints precision, recall and F1 per entity type for both, side by side, and the
 articles per second of both measured in the same run (with their ratio).
@@ -19,7 +20,7 @@ Scoring as in nlp/evaluate.py (canonical name or surface, money: currency exact
 and amount within 10 %).
 
     .venv/bin/python bench/entities.py [--rounds 3] [--by-lang] [--errors]
-        [--gold DIR] [--lang LL] [--model fr=fr_core_news_md]
+        [--gold DIR | --dev2] [--lang LL] [--model fr=fr_core_news_md]
 
 --model compares spaCy models (e.g. fr_core_news_sm against fr_core_news_md) on
 the same articles: both systems use the named model for that language.
@@ -42,6 +43,7 @@ from nlp.records import Entities, Money, Org, Page, Place  # noqa: E402
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold"
 HELDOUT_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "heldout"
+DEV2_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev2"
 
 _NUMBER = re.compile(r"\d[\d,.\s]*")
 _SCALE = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "billion": 1e9,
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", default=None,
                         help="score only this gold directory (default: held-out, then tuned)")
+    parser.add_argument("--dev2", action="store_true",
+                        help="score only the dev batch (tests/data/dev2)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="timed passes (best is kept; 0: scores only)")
     parser.add_argument("--by-lang", action="store_true", help="also print scores per language")
@@ -177,8 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         lang, _, name = item.partition("=")
         models[lang] = (name,)
 
-    sets = [("gold", args.gold)] if args.gold else [
-        ("HELD-OUT (never tuned on)", str(HELDOUT_DIR)), ("tuned set", str(GOLD_DIR))]
+    if args.gold or args.dev2:
+        sets = [("gold", args.gold)] if args.gold else [("dev batch 2", str(DEV2_DIR))]
+    else:
+        sets = [("HELD-OUT (never tuned on)", str(HELDOUT_DIR)),
+                ("dev batch 2 (tuned on after its first score)", str(DEV2_DIR)),
+                ("tuned set", str(GOLD_DIR))]
     raw = RawSpacy(models)
     ours = EntityExtractor(NlpOptions(models=models))
     for label, directory in sets:
