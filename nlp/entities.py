@@ -31,7 +31,9 @@ from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, tokenize
 from nlp.options import NlpOptions
 from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
-                      default_orgs, embassy_orgs, pattern_orgs, place_anchored_orgs,
+                      looks_like_person,
+                      default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
+                      place_anchored_orgs,
                       thai_embassy_orgs, thai_orgs, thai_place_name, vi_orgs, zh_place_orgs,
                       zh_quoted_orgs, zh_suffix_orgs)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
@@ -273,6 +275,7 @@ class EntityExtractor:
                     nationalities[value.name] = None
 
         self._apply_acronyms(text, lang, entities)
+        self._rivers(text, entities, place_spans)
         if not has_ner:
             taken = place_spans + [(o.start, o.end) for o in entities.orgs]
             for start, end, name in pattern_people(text):
@@ -361,7 +364,8 @@ class EntityExtractor:
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or name)
                   for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
-        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in company_orgs(text, tokens)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in
+                  company_orgs(text, tokens) + lowercase_head_orgs(text, tokens)]
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
@@ -479,11 +483,31 @@ class EntityExtractor:
             if _looks_like_demonym(text) or self._starts_with_place_list(text) \
                     or _in_a_title(doc_text, start):
                 return
+            if looks_like_person(text):
+                entities.people.append(Person(text, text, start, end))
+                return
             name = clean_org_surface(text)
             if name is None:
                 return
         entities.orgs.append(Org(text, name, start, end))
         taken_orgs.append((start, end))
+
+    def _rivers(self, text: str, entities: Entities, place_spans) -> None:
+        """"Sungai Golok", "sông Sài Gòn", "rivière Moei": a river word and a name is a river,
+        known to the gazetteer or not (never a person)."""
+        taken = place_spans + [(o.start, o.end) for o in entities.orgs]
+        for m in _RIVER.finditer(text):
+            if _hits(m.start(), m.end(), taken):
+                continue
+            known = self.places.lookup(f"{m.group('name')} River")
+            if isinstance(known, PlaceInfo):
+                entities.places.append(Place(m.group(), known.name, known.country, m.start(),
+                                             m.end(), known.kind, known.lat, known.lon))
+            else:
+                entities.places.append(Place(m.group(), f"{_ascii_name(m.group('name'))} River",
+                                             None, m.start(), m.end(), "river"))
+            taken.append((m.start(), m.end()))
+        entities.people = [p for p in entities.people if not _RIVER.fullmatch(p.text)]
 
     def _cut_at_and(self, name: str) -> str:
         """"Kepolisian Kamboja dan Interpol" is two organisations: a name does not run on
@@ -595,6 +619,17 @@ _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
 # letters only Vietnamese uses among Latin-script languages (ơ, ư, đ and the dotted vowels)
 _HAS_VIETNAMESE = re.compile("[ơưđƠƯĐ\u1ea0-\u1ef9]")
+
+
+_RIVER = re.compile(r"\b(?:[Ss]ungai|[Ss]ông|[Rr]ivière|[Rr]ío|[Ff]leuve|[Kk]ali)[ \t]+"
+                    r"(?P<name>[A-ZÀ-ÝĐ][\w'’-]{1,30})")
+
+
+def _ascii_name(name: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 # Thai writes no spaces between words: a short place name run on from the letters before it

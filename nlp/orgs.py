@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from nlp.gazetteer import Gazetteer, Match, data_rows
+from nlp.hanzi import script_variants
 
 DATA = Path(__file__).parent / "data"
 
@@ -77,10 +78,7 @@ def _alias_forms(alias: str, capitals: bool) -> list[str]:
     if alias and alias[0].islower():
         forms.append(alias[0].upper() + alias[1:])
     if alias and _is_cjk(alias[0]):
-        for table in (_TO_TRADITIONAL, _TO_SIMPLIFIED):
-            other = alias.translate(table)
-            if other not in forms:
-                forms.append(other)
+        forms += [v for v in script_variants(alias) if v not in forms]
     if capitals and " " in alias and alias.upper() != alias and alias.isascii():
         forms.append(alias.upper())
     return forms
@@ -151,6 +149,30 @@ def _load_heads() -> dict:
 
 
 _HEADS = _load_heads()
+
+
+_THAI_SURNAME_ENDINGS = tuple(_HEADS["latin"]["thai_surname_endings"].split())
+_MALAY_NAME_WORDS = frozenset(_HEADS["latin"]["malay_name_words"].split())
+_ORGISH = re.compile(r"(?:Group|Bank|Police|Army|Force|Court|Council|Ministry|Office|Agency|"
+                     r"University|Institute|Company|Union|Party|Foundation|Association|Times|"
+                     r"Post|News|Tech|Holdings?|Ltd|Inc|Corp|Co|[A-Z]{2,})$")
+
+
+def looks_like_person(text: str) -> bool:
+    """A name spaCy calls an organisation that reads as a Thai or Malay person's name:
+    "Chuchai Wongsakul", "Ramli bin Yusof", "Mohd Faizal Hamzah"."""
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w in _MALAY_NAME_WORDS
+                                            for w in words):
+        return False
+    if any(_ORGISH.search(w) for w in words):
+        return False
+    if any(w in _MALAY_NAME_WORDS for w in words):
+        return True
+    last = words[-1].lower()
+    return len(words) == 2 and len(last) >= 7 and last.isalpha() \
+        and last.endswith(_THAI_SURNAME_ENDINGS)
+
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
 ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split())
 _CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
@@ -502,6 +524,35 @@ def default_orgs(extra_files: tuple[str, ...] = ()) -> OrgTable:
     return OrgTable(extra_files)
 
 
+# --- French names after a lowercase head: "université Félix Houphouët-Boigny" -------------
+
+_LOWER_HEADS = frozenset(_HEADS["latin"]["lowercase_heads"].split())
+_LOWER_LINKS = frozenset(("de", "du", "des", "d", "'", "’", "-"))
+_LOWER_MAX = 6
+
+
+def lowercase_head_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
+    """(start, end, text) of a lowercase French head and the capitalised name after it."""
+    out = []
+    for i, (word, start, _) in enumerate(tokens):
+        if word not in _LOWER_HEADS:
+            continue
+        j, last = i + 1, None
+        while j < len(tokens) and j - i <= _LOWER_MAX:
+            w = tokens[j][0]
+            if tokens[j][1] - tokens[j - 1][2] > 1:
+                break  # a line break or a gap
+            if w[:1].isupper():
+                last = j
+            elif not (last is not None and w in _LOWER_LINKS):
+                break
+            j += 1
+        if last is not None:
+            end = tokens[last][2]
+            out.append((start, end, text[start:end]))
+    return out
+
+
 # --- companies by their legal suffix, in any Latin-script language -------------
 
 _COMPANY_LAST = {"Bhd", "Berhad", "Ltd", "Limited", "Inc", "LLC", "Corp", "Corporation", "GmbH",
@@ -653,8 +704,6 @@ _ZH_NOT_AFTER = frozenset(_ZH["not_after"])
 _ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
 _ZH_MAX = 12
 _ZH_PLURAL = tuple(_ZH["plural"])
-_TO_TRADITIONAL = str.maketrans(_ZH["simplified"], _ZH["traditional"])
-_TO_SIMPLIFIED = str.maketrans(_ZH["traditional"], _ZH["simplified"])
 # “鸿发科技”, 「金邊太子科技」: a quoted run of Han characters (bounded, no nesting)
 _ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
 _ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
