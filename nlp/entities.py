@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from nlp.errors import ModelUnavailable
-from nlp.gazetteer import Match, casekey, is_unspaced, tokenize
+from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
 from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
                       looks_like_person,
@@ -504,7 +504,7 @@ class EntityExtractor:
                 entities.places.append(Place(m.group(), known.name, known.country, m.start(),
                                              m.end(), known.kind, known.lat, known.lon))
             else:
-                entities.places.append(Place(m.group(), f"{_ascii_name(m.group('name'))} River",
+                entities.places.append(Place(m.group(), f"{plain_latin(m.group('name'))} River",
                                              None, m.start(), m.end(), "river"))
             taken.append((m.start(), m.end()))
         entities.people = [p for p in entities.people if not _RIVER.fullmatch(p.text)]
@@ -623,13 +623,6 @@ _HAS_VIETNAMESE = re.compile("[ơưđƠƯĐ\u1ea0-\u1ef9]")
 
 _RIVER = re.compile(r"\b(?:[Ss]ungai|[Ss]ông|[Rr]ivière|[Rr]ío|[Ff]leuve|[Kk]ali)[ \t]+"
                     r"(?P<name>[A-ZÀ-ÝĐ][\w'’-]{1,30})")
-
-
-def _ascii_name(name: str) -> str:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 # Thai writes no spaces between words: a short place name run on from the letters before it

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from nlp.gazetteer import Gazetteer, Match, data_rows
+from nlp.gazetteer import Gazetteer, Match, data_rows, plain_latin
 from nlp.hanzi import script_variants
 
 DATA = Path(__file__).parent / "data"
@@ -155,7 +155,7 @@ _THAI_SURNAME_ENDINGS = tuple(_HEADS["latin"]["thai_surname_endings"].split())
 _MALAY_NAME_WORDS = frozenset(_HEADS["latin"]["malay_name_words"].split())
 _ORGISH = re.compile(r"(?:Group|Bank|Police|Army|Force|Court|Council|Ministry|Office|Agency|"
                      r"University|Institute|Company|Union|Party|Foundation|Association|Times|"
-                     r"Post|News|Tech|Holdings?|Ltd|Inc|Corp|Co|[A-Z]{2,})$")
+                     r"Post|News|Tech|Holdings?|Ltd|Inc|Corp|Co|(?<![A-Z])[A-Z]{2,})$")
 
 
 def looks_like_person(text: str) -> bool:
@@ -364,6 +364,8 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
             i += 1
             continue
         end, place_name = tokens[j + words - 1][2], place.name
+        if place.country == "VN":  # English writes Vietnamese places without tone marks
+            place_name = plain_latin(place_name)
         k = j + words
         # "Abidjan-Plateau": a hyphenated part after the place belongs to it
         if k + 1 < n and tokens[k][0] == "-" and tokens[k][1] == end \

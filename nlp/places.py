@@ -21,14 +21,14 @@ import gettext
 import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from nlp.cache import content_key, load_or_build
-from nlp.gazetteer import Gazetteer, Match, casekey, data_rows, is_unspaced, tokenize
+from nlp.gazetteer import (Gazetteer, Match, casekey, data_rows, is_unspaced, plain_latin,
+                           tokenize)
 from nlp.hanzi import script_variants
 
 DATA = Path(__file__).parent / "data"
@@ -73,11 +73,6 @@ def _float(value: str) -> float | None:
         return float(value) if value.strip() else None
     except ValueError:
         return None
-
-
-def _ascii_fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +125,7 @@ class PlaceGazetteer:
                 self.gazetteer.add(other, value)
         if isinstance(value, PlaceInfo) and not name.isascii() and not is_unspaced(name):
             # "Long Xuyên" is written "Long Xuyen" in English-language reporting
-            plain = _ascii_fold(name)
+            plain = plain_latin(name)
             if plain.isascii() and plain != name:
                 self._add(plain, value)
         # datelines and headlines: "YANGON —", "CIUDAD DE MÉXICO —"
