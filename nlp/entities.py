@@ -370,9 +370,12 @@ class EntityExtractor:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
                 head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)))
+                head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
-                extra.append(Match(s, e, t, self.orgs.lookup(t) or t))
+                known = self._known_prefix(t)  # "... Komersial Bukit Aman": the unit is known
+                extra.append(Match(s, e, t, self.orgs.lookup(t) or (
+                    self.orgs.lookup(known) if known else None) or t))
         for m in extra:
             same = [a for a in found if (a.start, a.end) == (m.start, m.end)]
             if same:
@@ -508,6 +511,25 @@ class EntityExtractor:
                                              None, m.start(), m.end(), "river"))
             taken.append((m.start(), m.end()))
         entities.people = [p for p in entities.people if not _RIVER.fullmatch(p.text)]
+
+    def _known_before_place(self, name: str) -> str:
+        """"Jabatan Siasatan Jenayah Komersial Bukit Aman": a known organisation and the place
+        it sits in; the name is the known part (the place stays a place)."""
+        head = self._known_prefix(name)
+        if head and isinstance(self.places.lookup(name[len(head):].strip()), PlaceInfo):
+            return head
+        return name
+
+    def _known_prefix(self, name: str) -> str | None:
+        """The longest run of name's first words (two or more) that the alias table knows."""
+        if self.orgs.lookup(name) is not None:
+            return None
+        words = name.split(" ")
+        for i in range(len(words) - 1, 1, -1):
+            head = " ".join(words[:i])
+            if self.orgs.lookup(head) is not None:
+                return head
+        return None
 
     def _cut_at_and(self, name: str) -> str:
         """"Kepolisian Kamboja dan Interpol" is two organisations: a name does not run on

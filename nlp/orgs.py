@@ -476,7 +476,8 @@ _ZH_SUFFIXES = {
     "地檢署": "{0} District Prosecutors Office", "公安廳": "{0} Public Security Department",
     "高等法院": "{0} High Court", "警察厅": "{0} Police Department", "警察廳": "{0} Police Department",
 }
-_ZH_ADMIN = "(?:市|省|州|县|區|区|自治区)?"
+_ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|自治区|自治區|自治州|"
+             "特别行政区|特別行政區|市|省|州|县|縣|區|区)?")
 
 
 def zh_place_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
@@ -706,6 +707,7 @@ _ZH_NOT_AFTER = frozenset(_ZH["not_after"])
 _ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
 _ZH_MAX = 12
 _ZH_PLURAL = tuple(_ZH["plural"])
+_ZH_NOT_SEPARATORS = tuple(_ZH["not_separators"])
 # “鸿发科技”, 「金邊太子科技」: a quoted run of Han characters (bounded, no nesting)
 _ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
 _ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
@@ -749,7 +751,8 @@ def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
             start -= 1
         cut = start
         for sep in _ZH_SEPARATOR.finditer(text, start, m.start()):
-            cut = sep.end()
+            if not text.startswith(_ZH_NOT_SEPARATORS, sep.start()):
+                cut = sep.end()
         start = cut
         prefix = text[start:m.start()]
         if len(prefix) + len(suffix) < 3 or (prefix and _zh_generic(prefix)) \

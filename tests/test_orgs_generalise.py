@@ -62,6 +62,9 @@ def org_texts(ex, text, lang):
      "Marseille Criminal Court"),
     ("ศาลจังหวัดเชียงรายพิพากษาจำคุกจำเลย", "th", "Chiang Rai Provincial Court"),
     ("昆明市中级人民法院一审宣判。", "zh", "Kunming Intermediate People's Court"),
+    ("广西壮族自治区公安厅通报了案情。", "zh", "Guangxi Public Security Department"),
+    # a known unit and the place it sits in
+    ("Kes disiasat oleh Jabatan Siasatan Jenayah Komersial Bukit Aman.", "ms", "CCID"),
     # embassies in more languages
     ("Warga diminta melapor ke KBRI Kuala Lumpur jika menjadi korban.", "id",
      "Embassy of Indonesia in Kuala Lumpur"),
