@@ -319,12 +319,15 @@ def _low(word: str) -> str:
 
 
 def _anchor_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word as it may be written (lower or capitalised) -> (head words, template)."""
     from nlp.gazetteer import tokenize
 
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for phrase, template in _HEADS["by_place"]["latin"].items():
         head = tuple(_low(t) for t, _, _ in tokenize(phrase))
-        table.setdefault(head[0], []).append((head, template))
+        first = tokenize(phrase)[0][0]
+        for form in {first, first.lower(), first[:1].upper() + first[1:]}:
+            table.setdefault(form, []).append((head, template))
     for heads in table.values():
         heads.sort(key=lambda h: len(h[0]), reverse=True)
     return table
@@ -340,18 +343,18 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
     "Paris prosecutor's office", "Công an TP Hồ Chí Minh" -> "Ho Chi Minh City Police")."""
     out = []
     n = len(tokens)
-    i = 0
-    while i < n:
-        heads = _ANCHORS.get(_low(tokens[i][0]))
+    after = 0  # names do not overlap: the next one starts after the last
+    for i in [i for i, token in enumerate(tokens) if token[0] in _ANCHORS]:
+        if i < after:
+            continue
         size = 0
-        for head, template in heads or ():
+        for head, template in _ANCHORS[tokens[i][0]]:
             if i + len(head) < n and all(_low(tokens[i + k][0]) == head[k]
                                          for k in range(1, len(head))):
                 size = len(head)
                 break
         j = i + size
         if not size or not tokens[j][0][:1].isupper():
-            i += 1
             continue
         place, words = None, 0
         for words in range(min(_ANCHOR_PLACE_WORDS, n - j), 0, -1):
@@ -361,7 +364,6 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
                 place = value
                 break
         if place is None:
-            i += 1
             continue
         end, place_name = tokens[j + words - 1][2], place.name
         if place.country == "VN":  # English writes Vietnamese places without tone marks
@@ -375,7 +377,7 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
         start = tokens[i][1]
         name = template.format(place_name).replace("City City", "City")
         out.append((start, end, text[start:end], name))
-        i = k
+        after = k
     return out
 
 
@@ -537,9 +539,8 @@ _LOWER_MAX = 6
 def lowercase_head_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
     """(start, end, text) of a lowercase French head and the capitalised name after it."""
     out = []
-    for i, (word, start, _) in enumerate(tokens):
-        if word not in _LOWER_HEADS:
-            continue
+    for i in [i for i, token in enumerate(tokens) if token[0] in _LOWER_HEADS]:
+        start = tokens[i][1]
         j, last = i + 1, None
         while j < len(tokens) and j - i <= _LOWER_MAX:
             w = tokens[j][0]
