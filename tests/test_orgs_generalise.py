@@ -44,7 +44,7 @@ def org_texts(ex, text, lang):
     ("国防部发言人表示，将加强边境管控。", "zh", "Ministry of Defence"),
     # Chinese names in either script
     ("柬埔寨國家警察表示，已逮捕三名嫌犯。", "zh", "Cambodian National Police"),  # traditional
-    ("法务部调查局查获一批人头帐户。", "zh", "MJIB"),  # simplified of 法務部調查局
+    ("法务部调查局查获一批人头帐户。", "zh", "Ministry of Justice Investigation Bureau"),  # simplified
     ("臺中地方法院今天宣判。", "zh", "Taichung District Court"),
     # outlets in dateline capitals
     ("MADRID, 3 Abr. (EUROPA PRESS) - La Guardia Civil ha detenido a dos personas.", "es",
