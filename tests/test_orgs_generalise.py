@@ -106,6 +106,9 @@ def test_vietnamese_two_names_joined_by_va_are_two():
     ("ตำรวจภูธรภาค 3 แถลงผลการจับกุม", "ตำรวจภูธรภาค 3"),
     ("บริษัท สยาม ดิจิทัล เซอร์วิส จำกัด (มหาชน) ถูกตรวจค้น", "บริษัท สยาม ดิจิทัล เซอร์วิส จำกัด (มหาชน)"),
     ("โอนเงินผ่านธนาคารออมสินและธนาคารกรุงเทพหลายบัญชี", "ธนาคารออมสิน"),
+    # cut words never cut a name that spells them (ขอ of ขอนแก่น, มี of มีนบุรี)
+    ("อาจารย์มหาวิทยาลัยขอนแก่น กล่าว", "มหาวิทยาลัยขอนแก่น"),
+    ("ศาลแขวงมีนบุรีพิพากษาจำคุก", "ศาลแขวงมีนบุรี"),
 ])
 def test_thai_spans(text, expected):
     assert expected in {t for _, _, t in thai_orgs(text)}
@@ -200,3 +203,10 @@ def test_acronym_defined_in_the_text_beats_a_town_with_its_letters(ex):
 ])
 def test_company_suffixes(ex, text, lang, name):
     assert name in org_texts(ex, text, lang)
+
+
+def test_spanish_court_with_its_number(ex):
+    entities = ex.extract("La causa la instruye el Juzgado de Instrucción número 3 de Sevilla.", "es")
+    # the court and its number; the city after "de" stays a place (as for ministries)
+    assert "Juzgado de Instrucción número 3" in {o.text for o in entities.orgs}
+    assert {p.text for p in entities.places} == {"Sevilla"}
