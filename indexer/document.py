@@ -90,7 +90,6 @@ class IndexDocument:
         published, fetched = to_micros(article.published), to_micros(article.fetched_at)
         lang = (article.lang or "").lower() or None
         analyzed = analyze(article.title or "", article.text or "", lang)
-        keyed = [(f, f.keyed_and_aliased(article.entities)) for f in ENTITY_FIELDS]
         return cls(
             id=article.id, url=article.url, title=article.title, text=article.text,
             lang=lang, source=article.source or "", published=published,
@@ -99,5 +98,6 @@ class IndexDocument:
             relevance=float(article.relevance or 0.0), max_usd=article.entities.max_usd(),
             rest=rest, title_words=analyzed.title_words, text_words=analyzed.text_words,
             title_stems=analyzed.title_stems, text_stems=analyzed.text_stems,
-            entities={f.name: pairs for f, (pairs, _) in keyed}, rest_json=rest_json,
-            aliases={f.name: aliases for f, (_, aliases) in keyed})
+            entities={f.name: f.keyed(article.entities) for f in ENTITY_FIELDS},
+            aliases={f.name: f.aliased(article.entities) for f in ENTITY_FIELDS},
+            rest_json=rest_json)

@@ -150,12 +150,9 @@ class Field:
                 seen.setdefault(key, value)
         return list(seen.items())
 
-    def _surfaces(self, entities: Entities,
-                  shown: dict[str, str] | None = None) -> list[tuple[str, str]]:
-        """(surface key, display value) of surfaces whose key is no display value's key
-        (shown: dict(self.keyed(entities)) when the caller has it already)."""
-        if shown is None:
-            shown = dict(self.keyed(entities))
+    def _surfaces(self, entities: Entities) -> list[tuple[str, str]]:
+        """(surface key, display value) of surfaces whose key is no display value's key."""
+        shown = dict(self.keyed(entities))
         seen: dict[str, str] = {}
         for surface, value in self.spelt(entities) if self.spelt else ():
             key, display = self.fold(surface), shown.get(self.fold(value))
@@ -167,11 +164,6 @@ class Field:
         """Match keys of the surfaces the article wrote its values under, besides the
         values' own keys: indexed for filtering, never counted as facet values."""
         return [key for key, _ in self._surfaces(entities)]
-
-    def keyed_and_aliased(self, entities: Entities) -> tuple[list[tuple[str, str]], list[str]]:
-        """keyed() and aliased() in one pass (an index write needs both)."""
-        pairs = self.keyed(entities)
-        return pairs, [key for key, _ in self._surfaces(entities, dict(pairs))]
 
     def matching(self, entities: Entities, wanted) -> list[str]:
         """Display values of the article that match any of the wanted filter values
