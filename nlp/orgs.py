@@ -125,12 +125,35 @@ def _load_heads() -> dict:
         return tomllib.load(fh)
 
 
+from nlp.orgs_romance import extra_latin_heads, topic_heads  # noqa: E402  (needs nothing from here)
+
 _HEADS = _load_heads()
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
-ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split())
+ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split()) | extra_latin_heads()
 _CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
-                        "en".split())
+                        "en lo".split())
 _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
+
+
+_AND = frozenset(("y", "e"))
+_TOPIC_HEADS = topic_heads()
+_NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
+
+
+def _joins_name(tokens: list[tuple[str, int, int]], j: int, head: int) -> bool:
+    """Whether token j continues a name though lowercase: "y"/"e" inside a "de" chain
+    before a capitalised word ("Secretaría de Hacienda y Crédito Público"), or a number
+    mark before a digit ("Juzgado Central de Instrucción número 5", "N° 4")."""
+    w = tokens[j][0]
+    nxt = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    if w in _AND:
+        # the conjunct runs on ("y Crédito Público", "y Derechos Humanos"): a lone word
+        # after "y" is more often a second body ("Policía Nacional y Europol")
+        after = tokens[j + 2][0] if j + 2 < len(tokens) else ""
+        return nxt[:1].isupper() and nxt not in ORG_HEADS and (
+            after[:1].isupper() or after in _CONNECTORS) and any(
+            tokens[k][0] in ("de", "del") for k in range(head + 1, j))
+    return w in _NUMBER and (nxt.isdigit() or nxt in _NUMBER)
 
 
 def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
@@ -154,8 +177,11 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             w = tokens[j][0]
             if w in _STOP_PUNCT or "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
-            if w in ORG_HEADS:  # the next organisation begins
-                break
+            if w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS):
+                break  # the next organisation begins ("Instituto Nacional de Migración" goes on)
+            if _joins_name(tokens, j, i):
+                j += 1
+                continue
             if w[:1].isupper() or w.isdigit():
                 last = j
             elif w.lower() not in _CONNECTORS and w not in ("-", "'"):
