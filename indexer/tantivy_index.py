@@ -52,7 +52,7 @@ from indexer.analysis import ANALYSIS_FINGERPRINT
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
-from indexer.fields import FIELDS, Field, facet_fields
+from indexer.fields import FIELDS, KEYS_LAYOUT, Field, facet_fields
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
 from nlp.records import Article, Entities, iso, parse_iso
@@ -108,7 +108,7 @@ def _analysis_fingerprint() -> str:
 
 
 def _schema_fingerprint() -> str:
-    return ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
+    return ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS) + "|" + KEYS_LAYOUT
 
 
 def _current_marker() -> dict[str, Any]:
@@ -696,7 +696,7 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
         if f.entity:
             pairs = doc.entities.get(f.name) or []
             fields[_shown(f)] = [name for _, name in pairs]
-            fields[_keys(f)] = [key for key, _ in pairs]
+            fields[_keys(f)] = doc.filter_keys(f.name)
         else:  # a column of the article (lang, source): value and key are one
             value = getattr(doc, f.name, None)
             fields[_shown(f)] = [f.fold(value)] if value and f.fold(value) else []
