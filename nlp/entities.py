@@ -343,8 +343,8 @@ class EntityExtractor:
                   if not any(_overlaps(s, e, a.start, a.end) for a in alias_matches)]
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in company_orgs(text, tokens)]
-        extra += [Match(s, e, t, self.orgs.lookup(t) or t)
-                  for s, e, t in romance_orgs(text, tokens, lang)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or name or t)
+                  for s, e, t, name in romance_orgs(text, tokens, lang)]
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it

@@ -189,7 +189,8 @@ def french_lower_orgs(text: str, tokens=None) -> list[tuple[int, int, str]]:
             if end is not None:
                 qual = " ".join(q)
                 break
-        if end is not None and end < n and casekey(tokens[end][0]) in adjectives:
+        if end is not None and end < n and (casekey(tokens[end][0]) in adjectives
+                                            or _demonym(casekey(tokens[end][0]))):
             end += 1  # "police nationale malgache", "police cantonale vaudoise"
         elif (head in place_after and qual is not None and qual not in no_place) \
                 or (head in seat_alone and qual is None):
@@ -204,11 +205,48 @@ def french_lower_orgs(text: str, tokens=None) -> list[tuple[int, int, str]]:
     return out
 
 
-def romance_orgs(text: str, tokens, lang: str | None) -> list[tuple[int, int, str]]:
-    """Companies by legal form (es, fr, pt, it) and, in French, lowercase-head bodies."""
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Lowercase French/Spanish nationality adjective -> English demonym."""
+    out = {}
+    for row in data_rows(DATA / "nationalities.tsv"):
+        if len(row) >= 3:
+            out.update((casekey(f), row[1]) for f in row[2].split("|") if f[:1].islower())
+    out.update((casekey(k), v) for k, v in _rules()["fr"]["demonyms"].items())
+    return out
+
+
+_FEMININE = (("ienne", "ien"), ("aise", "ais"), ("oise", "ois"), ("aine", "ain"), ("ne", "n"),
+             ("e", ""))
+
+
+def _demonym(adjective: str) -> str | None:
+    """The English demonym of a French adjective in any gender or number ("ivoiriennes")."""
+    table = _demonyms()
+    adjective = adjective.removesuffix("s") if adjective not in table else adjective
+    if adjective in table:
+        return table[adjective]
+    for fem, masc in _FEMININE:
+        if adjective.endswith(fem) and adjective[:-len(fem)] + masc in table:
+            return table[adjective[:-len(fem)] + masc]
+    return None
+
+
+def english_name(surface: str) -> str | None:
+    """"police nationale malgache" -> "Malagasy National Police"; None for a body
+    without a nationality ("police nationale", "police cantonale vaudoise")."""
+    body, _, adjective = surface.rpartition(" ")
+    demonym = _demonym(casekey(adjective))
+    english = {casekey(k): v for k, v in _rules()["fr"]["english"].items()}.get(casekey(body))
+    return f"{demonym} {english}" if demonym and english else None
+
+
+def romance_orgs(text: str, tokens, lang: str | None) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, English name or "") of companies by legal form (es, fr, pt,
+    it) and, in French, lowercase-head bodies."""
     if lang not in ("es", "fr", "pt", "it", "ca"):
         return []
-    out = company_orgs(text, tokens)
+    out = [(s, e, t, "") for s, e, t in company_orgs(text, tokens)]
     if lang == "fr":
-        out += french_lower_orgs(text, tokens)
+        out += [(s, e, t, english_name(t) or "") for s, e, t in french_lower_orgs(text, tokens)]
     return out

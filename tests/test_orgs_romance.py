@@ -93,3 +93,19 @@ def test_latin_american_and_francophone_outlets_and_banks_are_organisations(extr
 def test_french_lowercase_bodies_reach_the_extractor(extractor):
     text = "À Bordeaux, le parquet de Bordeaux et la police aux frontières ont interpellé trois hommes."
     assert {"parquet de Bordeaux", "police aux frontières"} <= _names(extractor, text, "fr")
+
+
+def test_a_national_force_with_a_nationality_takes_its_english_name(extractor):
+    text = "Selon la police nationale ivoirienne et la police fédérale suisse, trois réseaux opèrent."
+    orgs = {(o.text, o.name) for o in extractor.extract(text, "fr").orgs}
+    assert {("police nationale ivoirienne", "Ivorian National Police"),
+            ("police fédérale suisse", "Swiss Federal Police")} <= orgs
+
+
+def test_a_bare_cancilleria_is_the_foreign_ministry_and_a_longer_name_wins(extractor):
+    text = ("La Cancillería pidió calma y el Ministerio de Relaciones Exteriores respondió; "
+            "el Ministerio de Relaciones Exteriores y Culto de Costa Rica también.")
+    orgs = {(o.text, o.name) for o in extractor.extract(text, "es").orgs}
+    assert ("Cancillería", "Ministry of Foreign Affairs") in orgs
+    assert ("Ministerio de Relaciones Exteriores", "Ministry of Foreign Affairs") in orgs
+    assert any(t.startswith("Ministerio de Relaciones Exteriores y Culto") for t, _ in orgs)
