@@ -417,7 +417,7 @@ class EntityExtractor:
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
-                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)))
+                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)), lang)
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
@@ -605,11 +605,11 @@ class EntityExtractor:
                 return " ".join(words[:i + 1])
         return name
 
-    def _without_place_suffix(self, name: str) -> str:
+    def _without_place_suffix(self, name: str, lang: str | None = None) -> str:
         """"Secretaría de Relaciones Exteriores de México" -> without "de México";
         short names keep it ("Policía Nacional del Perú", "Universidad de Chile"), and
         so do bodies other than ministries ("Banco de Crédito del Perú")."""
-        if keeps_place_suffix(name):
+        if lang in ("es", "pt") and keeps_place_suffix(name):
             return name
         for m in reversed(list(_PLACE_SUFFIX.finditer(name))):
             head = name[:m.start()]
