@@ -53,13 +53,14 @@ from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
 from indexer.fields import FIELDS, Field, facet_fields
+from indexer.pairs import pair_phrase, pairs_of
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
 from nlp.records import Article, Entities, iso, parse_iso
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: title_pairs, text_pairs
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
@@ -74,6 +75,9 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, **keyword)
     sb.add_text_field("title_words", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("text_words", tokenizer_name="whitespace", index_option="position")
+    # pairs of consecutive unspaced characters (indexer.pairs): their phrases, shorter
+    for name in ("title_pairs", "text_pairs"):
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in ("title_stems", "text_stems"):  # matched as single terms: no positions
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for f in FIELDS:  # the registry's filters and facets: display values, match keys
@@ -108,7 +112,8 @@ def _analysis_fingerprint() -> str:
 
 
 def _schema_fingerprint() -> str:
-    return ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
+    """Changes when the index needs new fields (a rebuild: Tantivy cannot add one)."""
+    return f"{SCHEMA_VERSION}|" + ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
 
 
 def _current_marker() -> dict[str, Any]:
@@ -378,7 +383,7 @@ class TantivyIndex:
 
     def count(self, query: Query | None = None) -> int:
         query = query or Query()
-        return self._searcher().search(self._compile(query, query.parsed()), limit=1).count
+        return _count(self._searcher(), self._compile(query, query.parsed()))
 
     def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
         return self.search(new_since_query(watermark, query, limit))
@@ -388,26 +393,31 @@ class TantivyIndex:
         searcher = self._searcher()
         q = self._compile(query, node)
         want = query.offset + query.limit
+        # With facets, one aggregation pass over the matches counts them too (unscored),
+        # so the page's search needs no count: it may skip what cannot reach the page.
+        total, facets = self._facets(searcher, q, query) if query.facets else (None, {})
         if query.sort == "relevance" and node is not None:
-            total, page = _ranked(searcher, self._schema, q, query.offset, want)
+            total, page = _ranked(searcher, self._schema, q, query.offset, want, total)
         else:
             field, order = {"indexed": ("indexed_at", Order.Asc),
                             "date": ("k_date", Order.Desc)}.get(query.sort, ("k_rel", Order.Desc))
             result = searcher.search(q, limit=max(query.limit, 1), offset=query.offset,
-                                     order_by_field=field, order=order)
-            total = result.count
+                                     order_by_field=field, order=order, count=total is None)
+            total = result.count if total is None else total
             page = [(0.0, a) for _, a in result.hits][:query.limit]
         hits = [_hit(_row(searcher.doc(a)), score, node) for score, a in page]
-        facets = self._facets(searcher, q, query) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
-    def _facets(self, searcher: Any, q: Any, query: Query) -> dict[str, list[FacetValue]]:
+    def _facets(self, searcher: Any, q: Any,
+                query: Query) -> tuple[int, dict[str, list[FacetValue]]]:
+        """The number of matches and their facets, from one aggregation pass."""
         fields = facet_fields(query)
         size = query.facet_size
-        if size <= 0 or not fields:
-            return {f.name: [] for f in fields}
-        aggs = {f.name: {"terms": {"field": _shown(f), "size": size,
-                                   "segment_size": max(10 * size, 1000)}} for f in fields}
+        aggs: dict[str, Any] = {_TOTAL: _COUNT_AGG}
+        if size > 0:
+            aggs.update((f.name, {"terms": {"field": _shown(f), "size": size,
+                                            "segment_size": max(10 * size, 1000)}})
+                        for f in fields)
         result = searcher.aggregate(q, aggs)
         out = {}
         for name in (f.name for f in fields):
@@ -415,7 +425,7 @@ class TantivyIndex:
             values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
             values.sort(key=lambda f: (-f.count, f.value))
             out[name] = values[:size]
-        return out
+        return _total(result), out
 
     # ------------------------------------------------------------- compiling
 
@@ -469,7 +479,12 @@ class TantivyIndex:
                 (Occur.Should, _either(lambda f: TQ.term_set_query(s, f, stems), "_stems"))])
         if isinstance(node, Phrase):
             words = list(node.words)
-            return _either(lambda f: TQ.phrase_query(s, f, words))
+            pairs = pair_phrase(words)
+            if pairs is None:
+                return _either(lambda f: TQ.phrase_query(s, f, words))
+            if len(pairs) == 1:  # two characters: one pair, no positions to read
+                return _either(lambda f: TQ.term_query(s, f, pairs[0][1]), "_pairs")
+            return _either(lambda f: TQ.phrase_query(s, f, pairs), "_pairs")
         if isinstance(node, And):
             clauses = [(Occur.MustNot, self._text(c.child)) if isinstance(c, Not)
                        else (Occur.Must, self._text(c)) for c in node.children]
@@ -491,10 +506,12 @@ class TantivyIndex:
             yield [_article(d) for d in page]
 
     def _scan(self, searcher: Any, batch: int = 1000) -> Iterator[list[dict[str, Any]]]:
+        # the directory's own schema: a rebuild reads an index with other field numbers
+        schema = self._live().schema
         after: int | None = None
         while True:
             q = (TQ.all_query() if after is None else
-                 TQ.range_query(self._schema, "indexed_at", FieldType.Integer, after, None,
+                 TQ.range_query(schema, "indexed_at", FieldType.Integer, after, None,
                                 include_lower=False))
             hits = searcher.search(q, limit=batch, order_by_field="indexed_at",
                                    order=Order.Asc, count=False).hits
@@ -584,28 +601,30 @@ def _regex_literal(word: str) -> str:
     return "".join(c if c.isalnum() else "\\" + c if c.isascii() else c for c in word)
 
 
-def _ranked(searcher: Any, schema: Any, q: Any, offset: int,
-            want: int) -> tuple[int, list[tuple[float, Any]]]:
+def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
+            total: int | None = None) -> tuple[int, list[tuple[float, Any]]]:
     """Best score first, ties to the most recently indexed: Tantivy breaks score ties
     by document address, so fetch until the score drops past the page's last one
     (a tie group is never cut) and order that by (score, indexed_at) here. A tie group
     too large to fetch whole (a prefix scores every match alike) is read newest first
-    instead (_newest_tied), so the cost follows the page, not the number of matches."""
+    instead (_newest_tied), so the cost follows the page, not the number of matches.
+    total: the number of matches when the caller counted them already."""
     if not want:
-        return searcher.search(q, limit=1).count, []
+        return (_count(searcher, q) if total is None else total), []
     limit = 2 * want + 1  # past the page: does the page's last tie group go on?
-    result = searcher.search(q, limit=limit)
+    result = searcher.search(q, limit=limit, count=total is None)
+    if total is None:
+        total = result.count
     hits = result.hits
     if len(hits) == limit and hits[-1][0] == hits[want - 1][0]:
         # it does: each search costs a full evaluation (a phrase reads every position),
         # so one more, of every match when they are few enough to sort here
-        if result.count > FETCH_ALL_TIES:
-            return result.count, _newest_tied(searcher, schema, q, hits, offset, want)
-        result = searcher.search(q, limit=max(result.count, 1))
-        hits = result.hits
+        if total > FETCH_ALL_TIES:
+            return total, _newest_tied(searcher, schema, q, hits, offset, want)
+        hits = searcher.search(q, limit=max(total, 1), count=False).hits
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
-    return result.count, [hits[i] for i in order[offset:want]]
+    return total, [hits[i] for i in order[offset:want]]
 
 
 def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any]],
@@ -645,6 +664,20 @@ def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any
                     key=lambda t: (t[0], t[1]))
     page = [(-neg, a) for neg, _, a in ranked] + [(score, a) for _, score, a in tied[:need]]
     return page[offset:want]
+
+
+# Every document has one indexed_at: counting its values counts the matches, unscored.
+_TOTAL = "__total"  # never a registry field's name
+_COUNT_AGG = {"value_count": {"field": "indexed_at"}}
+
+
+def _count(searcher: Any, q: Any) -> int:
+    """The number of documents q matches, without scoring them."""
+    return _total(searcher.aggregate(q, {_TOTAL: _COUNT_AGG}))
+
+
+def _total(result: dict[str, Any]) -> int:
+    return int((result.get(_TOTAL) or {}).get("value") or 0)
 
 
 def _stored(searcher: Any, schema: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -691,6 +724,7 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title_words": [doc.title_words], "text_words": [doc.text_words],
         "title_stems": [doc.title_stems], "text_stems": [doc.text_stems],
+        "title_pairs": _pairs(doc.title_words), "text_pairs": _pairs(doc.text_words),
         "story_id": [doc.story_id] if doc.story_id else []}
     for f in FIELDS:
         if f.entity:
@@ -704,6 +738,14 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
     fields["max_usd"] = doc.max_usd if doc.max_usd is not None else -1.0
     fields["published"] = doc.published
     return fields
+
+
+def _pairs(words: str) -> list[str]:
+    """The pair tokens of space-joined index words (none without unspaced scripts)."""
+    if words.isascii():
+        return []
+    pairs = pairs_of(words.split(" "))
+    return [" ".join(pairs)] if pairs else []
 
 
 def _document(row: dict[str, Any]) -> Any:
@@ -733,7 +775,8 @@ def _document(row: dict[str, Any]) -> Any:
 
 _STATE = ("content_hash", "fp", "indexed_at", "fetched_at")  # what a later upsert compares
 _TEXT_FIELDS = tuple(dict.fromkeys(
-    ("title_words", "text_words", "title_stems", "text_stems", "story_id",
+    ("title_words", "text_words", "title_stems", "text_stems", "title_pairs", "text_pairs",
+     "story_id",
      *(name for f in FIELDS for name in (_shown(f), _keys(f))))))
 
 
