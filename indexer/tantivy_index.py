@@ -52,6 +52,7 @@ from indexer.analysis import ANALYSIS_FINGERPRINT
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
+from indexer import tantivy_facets as facets
 from indexer.fields import FIELDS, Field, facet_fields
 from indexer.pairs import pair_phrase, pairs_of
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
@@ -60,7 +61,7 @@ from nlp.records import Article, Entities, iso, parse_iso
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: title_pairs, text_pairs
+SCHEMA_VERSION = 3  # 2: title_pairs, text_pairs; 3: facet slots (tantivy_facets)
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
@@ -84,6 +85,7 @@ def _schema() -> tantivy.Schema:
         sb.add_text_field(_shown(f), fast=True, **keyword)
         if _keys(f) != _shown(f):
             sb.add_text_field(_keys(f), **keyword)
+    facets.add_fields(sb, [_shown(f) for f in FIELDS if f.entity])
     sb.add_text_field("story_id", **keyword)
     for name in ("k_date", "k_rel"):  # sort keys
         sb.add_text_field(name, fast=True, **keyword)
@@ -410,22 +412,21 @@ class TantivyIndex:
 
     def _facets(self, searcher: Any, q: Any,
                 query: Query) -> tuple[int, dict[str, list[FacetValue]]]:
-        """The number of matches and their facets, from one aggregation pass."""
+        """The number of matches and their facets (exact: indexer.tantivy_facets), from
+        one aggregation pass."""
         fields = facet_fields(query)
         size = query.facet_size
         aggs: dict[str, Any] = {_TOTAL: _COUNT_AGG}
         if size > 0:
-            aggs.update((f.name, {"terms": {"field": _shown(f), "size": size,
-                                            "segment_size": max(10 * size, 1000)}})
-                        for f in fields)
+            aggs.update(facets.request(fields, _shown))
         result = searcher.aggregate(q, aggs)
-        out = {}
-        for name in (f.name for f in fields):
-            buckets = (result.get(name) or {}).get("buckets") or []
-            values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
-            values.sort(key=lambda f: (-f.count, f.value))
-            out[name] = values[:size]
-        return _total(result), out
+        if size <= 0:
+            return _total(result), {f.name: [] for f in fields}
+        out, again = facets.read(result, fields, size)
+        if again:  # a slot held too many distinct values to return them all
+            more = searcher.aggregate(q, facets.fallback(again, size, _shown))
+            out.update(facets.read_fallback(more, again, size))
+        return _total(result), {f.name: out[f.name] for f in fields}
 
     # ------------------------------------------------------------- compiling
 
@@ -725,12 +726,13 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
         "title_words": [doc.title_words], "text_words": [doc.text_words],
         "title_stems": [doc.title_stems], "text_stems": [doc.text_stems],
         "title_pairs": _pairs(doc.title_words), "text_pairs": _pairs(doc.text_words),
-        "story_id": [doc.story_id] if doc.story_id else []}
+        "story_id": [doc.story_id] if doc.story_id else [], facets.OVERFLOWED: []}
     for f in FIELDS:
         if f.entity:
             pairs = doc.entities.get(f.name) or []
             fields[_shown(f)] = [name for _, name in pairs]
             fields[_keys(f)] = [key for key, _ in pairs]
+            facets.document_values(_shown(f), fields[_shown(f)], fields)
         else:  # a column of the article (lang, source): value and key are one
             value = getattr(doc, f.name, None)
             fields[_shown(f)] = [f.fold(value)] if value and f.fold(value) else []
@@ -777,7 +779,8 @@ _STATE = ("content_hash", "fp", "indexed_at", "fetched_at")  # what a later upse
 _TEXT_FIELDS = tuple(dict.fromkeys(
     ("title_words", "text_words", "title_stems", "text_stems", "title_pairs", "text_pairs",
      "story_id",
-     *(name for f in FIELDS for name in (_shown(f), _keys(f))))))
+     *(name for f in FIELDS for name in (_shown(f), _keys(f))),
+     *facets.add_fields(tantivy.SchemaBuilder(), [_shown(f) for f in FIELDS if f.entity]))))
 
 
 def prepare_rows(articles: list[Article]) -> list[dict[str, Any]]:
