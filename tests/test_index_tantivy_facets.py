@@ -10,8 +10,7 @@ import indexer.tantivy_facets as tantivy_facets
 from indexer.fields import ALL_FACETS, field
 from indexer.query import Query
 from indexer.sample import sample_articles
-from indexer.sqlite import SQLiteIndex
-from indexer.tantivy_index import TantivyIndex
+from tests.fixtures.index import tantivy_and_sqlite
 
 QUERIES = [Query(), Query(text="scam"), Query(text="police -raided"),
            Query(countries=["MM"]), Query(text="诈骗园区"), Query(text="fraude OR estafas"),
@@ -21,12 +20,7 @@ QUERIES = [Query(), Query(text="scam"), Query(text="police -raided"),
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory):
     articles = sample_articles(500, seed=21)
-    base = tmp_path_factory.mktemp("facets")
-    tantivy = TantivyIndex(base / "index.tantivy", analysis_processes=0)
-    for start in range(0, len(articles), 100):  # several commits: several segments
-        tantivy.upsert(articles[start:start + 100])
-    sqlite = SQLiteIndex(base / "index.db")
-    sqlite.upsert(articles)
+    tantivy, sqlite = tantivy_and_sqlite(tmp_path_factory.mktemp("facets"), articles)
     gone = [a.id for a in articles[::7]]  # deleted documents must not be counted
     tantivy.delete(gone)
     sqlite.delete(gone)

@@ -11,9 +11,8 @@ import pytest
 from indexer.pairs import BREAK, pair_phrase, pairs_of
 from indexer.query import Query, words_of
 from indexer.sample import sample_articles
-from indexer.sqlite import SQLiteIndex
-from indexer.tantivy_index import TantivyIndex
 from nlp.records import Article
+from tests.fixtures.index import tantivy_and_sqlite
 
 
 def test_pairs_keep_runs_apart():
@@ -64,12 +63,7 @@ def corpus(tmp_path_factory):
     articles = [_article(i, t, "th" if t[0] > "\u0e00" and t[0] < "\u0e80" else "zh")
                 for i, t in enumerate(TRAPS)]
     articles += [a for a in sample_articles(400, seed=11) if a.lang in ("zh", "th")][:90]
-    base = tmp_path_factory.mktemp("pairs")
-    tantivy = TantivyIndex(base / "index.tantivy", analysis_processes=0)
-    for start in range(0, len(articles), 40):  # several commits: several segments
-        tantivy.upsert(articles[start:start + 40])
-    sqlite = SQLiteIndex(base / "index.db")
-    sqlite.upsert(articles)
+    tantivy, sqlite = tantivy_and_sqlite(tmp_path_factory.mktemp("pairs"), articles)
     yield articles, {"tantivy": tantivy, "sqlite": sqlite}
     tantivy.close()
     sqlite.close()
