@@ -66,6 +66,7 @@ TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
 FETCH_ALL_TIES = 20_000  # a ranked search whose page ends in a tie sorts up to this many
+TIE_WINDOW = 4096  # least number of newest documents a larger tie group is read from
 _MARKER = "scamscope-tantivy.json"
 _DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
 
@@ -621,7 +622,7 @@ def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
         # it does: each search costs a full evaluation (a phrase reads every position),
         # so one more, of every match when they are few enough to sort here
         if total > FETCH_ALL_TIES:
-            return total, _newest_tied(searcher, schema, q, hits, offset, want)
+            return total, _newest_tied(searcher, schema, q, hits, offset, want, total)
         hits = searcher.search(q, limit=max(total, 1), count=False).hits
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
@@ -629,28 +630,29 @@ def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
 
 
 def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any]],
-                 offset: int, want: int) -> list[tuple[float, Any]]:
+                 offset: int, want: int, total: int) -> list[tuple[float, Any]]:
     """The page when the tie group at its end runs past hits (best first): every hit
     scoring above the tie is on the page; the rest of the page is the tie group's most
-    recently indexed documents, found by walking the matches newest first (indexed_at
-    is unique, so a range of it is a page of that walk) and scoring each page."""
+    recently indexed documents. They are found in windows of the whole index, newest
+    first (indexed_at is unique, so the newest `size` documents are a range of it),
+    each sized to hold several pages of matches: q is scored inside the window only,
+    never evaluated over all of its matches again (a phrase reads positions)."""
     tie = hits[want - 1][0]
     above = [h for h in hits if h[0] > tie]
     need = want - len(above)
     tied: list[tuple[int, float, Any]] = []
-    size = max(4096, 8 * want)  # few pages: each evaluates the query again
+    everything = max(searcher.num_docs, 1)
+    size = min(everything, max(TIE_WINDOW, 8 * want * everything // max(total, 1)))
     before: int | None = None  # indexed_at bound (exclusive) of the walk
     while len(tied) < need:
-        walk = q if before is None else TQ.boolean_query([
-            (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
-                schema, "indexed_at", FieldType.Integer, None, before, include_upper=False),
-                0.0))])
-        newest = searcher.search(walk, limit=size, order_by_field="indexed_at",
+        window = TQ.all_query() if before is None else TQ.range_query(
+            schema, "indexed_at", FieldType.Integer, None, before, include_upper=False)
+        newest = searcher.search(window, limit=size, order_by_field="indexed_at",
                                  order=Order.Desc, count=False).hits
         if not newest:
             break
         low, high = int(newest[-1][0]), int(newest[0][0])
-        # the same documents, scored: q's score plus a zero (filters never score)
+        # q's matches in the window, scored: q's score plus a zero (filters never score)
         scored = searcher.search(TQ.boolean_query([
             (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
                 schema, "indexed_at", FieldType.Integer, low, high), 0.0))]),
@@ -659,6 +661,7 @@ def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any
         stamps = searcher.fast_field_values("indexed_at", [a for _, a in ties])
         tied += [(stamp or 0, score, a) for stamp, (score, a) in zip(stamps, ties)]
         before = low
+        size = min(everything, size * 4)  # ties are rarer than the matches: widen
     tied.sort(key=lambda t: -t[0])
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in above])
     ranked = sorted(((-score, -(stamp or 0), a) for stamp, (score, a) in zip(stamps, above)),
