@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from itertools import islice
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import tantivy
 from tantivy import FieldType, Occur, Order
@@ -144,6 +144,7 @@ class TantivyIndex:
         self.writer_heap = max(15, writer_heap_mb) * 1_000_000
         self.writer_threads = max(1, writer_threads)
         self._lock = threading.RLock()
+        self._spans: tuple[int, tuple[int, int]] | None = None  # (documents, _span)
         self._schema = _schema()
         if self.path.exists() and not self.path.is_dir():
             raise IndexUnavailable(f"index path {self.path} is a file: point --index at a "
@@ -400,7 +401,8 @@ class TantivyIndex:
         # so the page's search needs no count: it may skip what cannot reach the page.
         total, facets = self._facets(searcher, q, query) if query.facets else (None, {})
         if query.sort == "relevance" and node is not None:
-            total, page = _ranked(searcher, self._schema, q, query.offset, want, total)
+            total, page = _ranked(searcher, self._schema, q, query.offset, want, total,
+                                  lambda: self._span(searcher))
         else:
             field, order = {"indexed": ("indexed_at", Order.Asc),
                             "date": ("k_date", Order.Desc)}.get(query.sort, ("k_rel", Order.Desc))
@@ -410,6 +412,14 @@ class TantivyIndex:
             page = [(0.0, a) for _, a in result.hits][:query.limit]
         hits = [_hit(_row(searcher.doc(a)), score, node) for score, a in page]
         return Results(total=total, hits=hits, facets=facets)
+
+    def _span(self, searcher: Any) -> tuple[int, int]:
+        """_span, read again when the number of documents changed (a stale span only
+        sizes the tie walk's windows less well)."""
+        n = searcher.num_docs
+        if self._spans is None or self._spans[0] != n:
+            self._spans = (n, _span(searcher))
+        return self._spans[1]
 
     def _facets(self, searcher: Any, q: Any,
                 query: Query) -> tuple[int, dict[str, list[FacetValue]]]:
@@ -604,13 +614,15 @@ def _regex_literal(word: str) -> str:
 
 
 def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
-            total: int | None = None) -> tuple[int, list[tuple[float, Any]]]:
+            total: int | None = None,
+            span: Callable[[], tuple[int, int]] | None = None) -> tuple[int, list[tuple[float, Any]]]:
     """Best score first, ties to the most recently indexed: Tantivy breaks score ties
     by document address, so fetch until the score drops past the page's last one
     (a tie group is never cut) and order that by (score, indexed_at) here. A tie group
     too large to fetch whole (a prefix scores every match alike) is read newest first
     instead (_newest_tied), so the cost follows the page, not the number of matches.
-    total: the number of matches when the caller counted them already."""
+    total: the number of matches when the caller counted them already; span: gives
+    the index's (oldest, newest) indexed_at (_newest_tied)."""
     if not want:
         return (_count(searcher, q) if total is None else total), []
     limit = 2 * want + 1  # past the page: does the page's last tie group go on?
@@ -622,7 +634,8 @@ def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
         # it does: each search costs a full evaluation (a phrase reads every position),
         # so one more, of every match when they are few enough to sort here
         if total > FETCH_ALL_TIES:
-            return total, _newest_tied(searcher, schema, q, hits, offset, want, total)
+            return total, _newest_tied(searcher, schema, q, hits, offset, want, total,
+                                        (span or (lambda: _span(searcher)))())
         hits = searcher.search(q, limit=max(total, 1), count=False).hits
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
@@ -630,44 +643,57 @@ def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
 
 
 def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any]],
-                 offset: int, want: int, total: int) -> list[tuple[float, Any]]:
+                 offset: int, want: int, total: int,
+                 span: tuple[int, int]) -> list[tuple[float, Any]]:
     """The page when the tie group at its end runs past hits (best first): every hit
     scoring above the tie is on the page; the rest of the page is the tie group's most
-    recently indexed documents. They are found in windows of the whole index, newest
-    first (indexed_at is unique, so the newest `size` documents are a range of it),
-    each sized to hold several pages of matches: q is scored inside the window only,
-    never evaluated over all of its matches again (a phrase reads positions)."""
+    recently indexed documents. They are read in windows of indexed_at, newest first,
+    each scored search of q limited to its window (the window's range leads, so q is
+    never evaluated over all its matches again: a phrase reads positions). span: the
+    index's (oldest, newest) indexed_at, perhaps stale: it only sizes the windows (the
+    first is open above, the last open below)."""
     tie = hits[want - 1][0]
     above = [h for h in hits if h[0] > tie]
     need = want - len(above)
     tied: list[tuple[int, float, Any]] = []
     everything = max(searcher.num_docs, 1)
-    size = min(everything, max(TIE_WINDOW, 8 * want * everything // max(total, 1)))
-    before: int | None = None  # indexed_at bound (exclusive) of the walk
+    oldest, newest = span
+    docs = max(TIE_WINDOW, 8 * want * everything // max(total, 1))  # documents per window
+    width = max(1, (newest - oldest) * docs // everything)  # µs holding about that many
+    upper: int | None = None  # exclusive bound of the window, None: open
     while len(tied) < need:
-        window = TQ.all_query() if before is None else TQ.range_query(
-            schema, "indexed_at", FieldType.Integer, None, before, include_upper=False)
-        newest = searcher.search(window, limit=size, order_by_field="indexed_at",
-                                 order=Order.Desc, count=False).hits
-        if not newest:
-            break
-        low, high = int(newest[-1][0]), int(newest[0][0])
-        # q's matches in the window, scored: q's score plus a zero (filters never score)
-        scored = searcher.search(TQ.boolean_query([
+        lower: int | None = (newest if upper is None else upper) - width
+        if lower <= oldest:
+            lower = None  # the last window: everything older
+        scoped = q if lower is None and upper is None else TQ.boolean_query([
             (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
-                schema, "indexed_at", FieldType.Integer, low, high), 0.0))]),
-            limit=len(newest) + 1, count=False).hits
-        ties = [(score, a) for score, a in scored if score == tie]
+                schema, "indexed_at", FieldType.Integer, lower, upper,
+                include_upper=upper is None), 0.0))])
+        # q's score plus a zero (filters never score); every match of the window
+        cap = 2 * docs * total // everything + 64
+        result = searcher.search(scoped, limit=cap)
+        found = result.hits
+        if result.count > len(found):
+            found = searcher.search(scoped, limit=result.count, count=False).hits
+        ties = [(score, a) for score, a in found if score == tie]
         stamps = searcher.fast_field_values("indexed_at", [a for _, a in ties])
         tied += [(stamp or 0, score, a) for stamp, (score, a) in zip(stamps, ties)]
-        before = low
-        size = min(everything, size * 4)  # ties are rarer than the matches: widen
+        if lower is None:
+            break
+        upper = lower
+        width *= 4  # ties are rarer than matches: widen
     tied.sort(key=lambda t: -t[0])
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in above])
     ranked = sorted(((-score, -(stamp or 0), a) for stamp, (score, a) in zip(stamps, above)),
                     key=lambda t: (t[0], t[1]))
     page = [(-neg, a) for neg, _, a in ranked] + [(score, a) for _, score, a in tied[:need]]
     return page[offset:want]
+
+
+def _span(searcher: Any) -> tuple[int, int]:
+    """The (oldest, newest) indexed_at of the index."""
+    stats = searcher.aggregate(TQ.all_query(), {"s": {"stats": {"field": "indexed_at"}}})["s"]
+    return int(stats.get("min") or 0), int(stats.get("max") or 0)
 
 
 # Every document has one indexed_at: counting its values counts the matches, unscored.
