@@ -477,18 +477,29 @@ class TantivyIndex:
     def _text(self, node: Node) -> Any:
         """The parse tree as Tantivy queries on title_words/text_words: a word or phrase
         matches in the title or in the text (never across), a title match weighs more."""
+        if isinstance(node, (Term, Phrase, Or)):
+            clauses = self._alternatives(node)
+            return clauses[0] if len(clauses) == 1 else TQ.boolean_query(
+                [(Occur.Should, c) for c in clauses])
+        if isinstance(node, And):
+            clauses = [(Occur.MustNot, self._text(c.child)) if isinstance(c, Not)
+                       else (Occur.Must, self._text(c)) for c in node.children]
+            if not any(occur == Occur.Must for occur, _ in clauses):
+                clauses.append((Occur.Must, TQ.all_query()))
+            return TQ.boolean_query(clauses)
+        if isinstance(node, Not):
+            return TQ.boolean_query([(Occur.Must, TQ.all_query()),
+                                     (Occur.MustNot, self._text(node.child))])
+        raise TypeError(f"not a query node: {node!r}")
+
+    def _alternatives(self, node: Node) -> list[Any]:
+        """The queries any of which matches node, scored as their sum: one flat union
+        (a word's title/text words and stems, an OR's alternatives) is read in one pass,
+        where nested unions of two each cost a pass per level."""
         s = self._schema
-        if isinstance(node, Term):
-            if node.prefix:
-                pattern = _regex_literal(node.text) + ".*"
-                return _either(lambda f: TQ.regex_query(s, f, pattern))
-            words = _either(lambda f: TQ.term_query(s, f, node.text))
-            if not node.stems:
-                return words
-            stems = list(node.stems)
-            return TQ.boolean_query([
-                (Occur.Should, words),
-                (Occur.Should, _either(lambda f: TQ.term_set_query(s, f, stems), "_stems"))])
+        if isinstance(node, Or):
+            return [q for c in node.children for q in (
+                self._alternatives(c) if isinstance(c, (Term, Phrase, Or)) else [self._text(c)])]
         if isinstance(node, Phrase):
             words = list(node.words)
             pairs = pair_phrase(words)
@@ -497,18 +508,20 @@ class TantivyIndex:
             if len(pairs) == 1:  # two characters: one pair, no positions to read
                 return _either(lambda f: TQ.term_query(s, f, pairs[0][1]), "_pairs")
             return _either(lambda f: TQ.phrase_query(s, f, pairs), "_pairs")
-        if isinstance(node, And):
-            clauses = [(Occur.MustNot, self._text(c.child)) if isinstance(c, Not)
-                       else (Occur.Must, self._text(c)) for c in node.children]
-            if not any(occur == Occur.Must for occur, _ in clauses):
-                clauses.append((Occur.Must, TQ.all_query()))
-            return TQ.boolean_query(clauses)
-        if isinstance(node, Or):
-            return TQ.boolean_query([(Occur.Should, self._text(c)) for c in node.children])
-        if isinstance(node, Not):
-            return TQ.boolean_query([(Occur.Must, TQ.all_query()),
-                                     (Occur.MustNot, self._text(node.child))])
-        raise TypeError(f"not a query node: {node!r}")
+        if not isinstance(node, Term):
+            raise TypeError(f"not a word or phrase: {node!r}")
+        if node.prefix:
+            pattern = _regex_literal(node.text) + ".*"
+            return _either(lambda f: TQ.regex_query(s, f, pattern))
+        words = _either(lambda f: TQ.term_query(s, f, node.text))
+        if not node.stems:
+            return words
+        # a stem match weighs like a term-set match (1, 10 in the title): the union of
+        # the stems' postings, not a bitset built from all of them first
+        stems = [TQ.const_score_query(TQ.boolean_query(
+            [(Occur.Should, TQ.term_query(s, field, stem)) for stem in node.stems]), boost)
+            for field, boost in (("title_stems", TITLE_BOOST), ("text_stems", 1.0))]
+        return words + stems
 
     # --------------------------------------------------------------- scanning
 
@@ -603,9 +616,9 @@ def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 # ------------------------------------------------------------------ helpers
 
 
-def _either(make, kind: str = "_words") -> Any:
-    return TQ.boolean_query([(Occur.Should, TQ.boost_query(make("title" + kind), TITLE_BOOST)),
-                             (Occur.Should, make("text" + kind))])
+def _either(make, kind: str = "_words") -> list[Any]:
+    """The title and the text query of a field pair, the title's weighing more."""
+    return [TQ.boost_query(make("title" + kind), TITLE_BOOST), make("text" + kind)]
 
 
 def _regex_literal(word: str) -> str:
