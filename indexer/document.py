@@ -3,6 +3,7 @@
     doc = IndexDocument.from_article(article)
     doc.title_words, doc.text_stems   # indexer.analysis.analyze(): what the engines match
     doc.entities["org"]               # [(match key, display name)] per entity field
+    doc.aliases["org"]                # keys of the surfaces they were written under
     doc.rest                          # the article's other fields, as stored JSON
 
 The backends only lay this out in their own storage (SQLite rows and side
@@ -66,10 +67,16 @@ class IndexDocument:
     title_stems: str
     text_stems: str
     entities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # per entity field, filter-only keys: the surfaces of its values (Field.aliased)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
     indexed_at: int | None = None  # set by the backend's upsert
     # rest as JSON (sorted keys, ensure_ascii off): encoded once for the fingerprint,
     # reused by backends that store the article as JSON
     rest_json: str = field(default="{}", repr=False)
+
+    def filter_keys(self, name: str) -> list[str]:
+        """What an entity field's filter matches: its values' keys, then its surfaces'."""
+        return [key for key, _ in self.entities.get(name) or ()] + (self.aliases.get(name) or [])
 
     @classmethod
     def from_article(cls, article: Article) -> "IndexDocument":
@@ -92,4 +99,5 @@ class IndexDocument:
             rest=rest, title_words=analyzed.title_words, text_words=analyzed.text_words,
             title_stems=analyzed.title_stems, text_stems=analyzed.text_stems,
             entities={f.name: f.keyed(article.entities) for f in ENTITY_FIELDS},
+            aliases={f.name: f.aliased(article.entities) for f in ENTITY_FIELDS},
             rest_json=rest_json)

@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterable, Iterator
 from indexer.analysis import ANALYSIS_FINGERPRINT
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.errors import IndexError_, IndexUnavailable, QuerySyntaxError
-from indexer.fields import ENTITY_FIELDS, FIELDS, Field, facet_fields
+from indexer.fields import ENTITY_FIELDS, FIELDS, KEYS_LAYOUT, Field, facet_fields
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
 from nlp.records import Article, Entities, iso, parse_iso, utcnow
@@ -72,12 +72,13 @@ def load_mapping() -> dict[str, Any]:
 
 
 def mapping_version(body: dict[str, Any]) -> str:
-    """Hash of the mapping file and of the analysis: names the concrete index.
+    """Hash of the mapping file, the analysis and the filter keys' layout: names the
+    concrete index.
 
-    If tokenisation or stemming changes, the version changes too and the next
-    open re-analyses every article into a new index.
+    If tokenisation, stemming or what the filter keys hold changes, the version
+    changes too and the next open re-analyses every article into a new index.
     """
-    key = json.dumps(body, sort_keys=True) + "|" + ANALYSIS_FINGERPRINT
+    key = json.dumps(body, sort_keys=True) + "|" + ANALYSIS_FINGERPRINT + "|" + KEYS_LAYOUT
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
@@ -679,7 +680,7 @@ def _document(doc: IndexDocument) -> dict[str, Any]:
     for f in ENTITY_FIELDS:
         pairs = doc.entities[f.name]
         src[f.store] = [name for _, name in pairs]
-        src[f.key_store] = [key for key, _ in pairs]
+        src[f.key_store] = doc.filter_keys(f.name)
     return src
 
 

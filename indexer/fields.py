@@ -6,6 +6,7 @@
         f.attr          # the Query attribute holding its filter values
         f.values(query) / f.keys(values)  # what a query asks for / folded like the index
         f.keyed(entities)                 # entity fields: [(match key, display value)]
+        f.aliased(entities)               # keys of the surfaces they were written as
         f.of(entities) / f.matching(entities, wanted)   # display values (all / matched)
         f.label, f.plural, f.help, f.metavar, f.example, f.describe(value)   # words
         f.store, f.key_store              # document attributes of display values / keys
@@ -13,8 +14,13 @@
 
 Both index backends store, filter and facet each field the same way: on its
 match key (fold: name_key for names, upper-case for country codes...), showing
-the first display form seen for a key. Digests explain matches with the same
-fold, so "why it matched" never disagrees with what the index matched.
+the first display form seen for a key. Beside those keys each entity field also
+stores the keys of the surfaces its entities were written under in the article
+("Oficina de Control de Activos Extranjeros", "ดีเอสไอ", "Tarlac province"), as
+filter keys only: a reader filtering by the name as the article writes it finds
+the article whatever canonical name the nlp stage gave it, and facets still count
+canonical values. Digests explain matches with the same fold and keys, so "why it
+matched" never disagrees with what the index matched.
 
 A new entity type is one Field here, its extractor (nlp), the Query and SearchParams
 attribute it fills, and its two fields in indexer/mappings/articles.json; the SQLite
@@ -75,6 +81,24 @@ def _people(entities: Entities) -> list[str]:
     return sorted({p.name or p.text for p in entities.people if p.name or p.text})
 
 
+# (surface as written, display value) of each entity, for the surface keys
+def _place_surfaces(entities: Entities) -> list[tuple[str, str]]:
+    return sorted({(p.text, p.name) for p in entities.places if p.text and p.name})
+
+
+def _org_surfaces(entities: Entities) -> list[tuple[str, str]]:
+    return sorted({(o.text, o.name or o.text) for o in entities.orgs if o.text})
+
+
+def _person_surfaces(entities: Entities) -> list[tuple[str, str]]:
+    return sorted({(p.text, p.name or p.text) for p in entities.people if p.text})
+
+
+# What an entity field's filter keys hold, for the backends' rebuild fingerprints: an
+# index written under another layout is re-derived from its stored articles.
+KEYS_LAYOUT = "canonical+surface/1"
+
+
 @dataclass(frozen=True)
 class Field:
     """One filter/facet. Entity fields (read from Entities) are multi-valued; the
@@ -88,6 +112,8 @@ class Field:
     metavar: str
     fold: Callable[[str], str]  # the match key both indexes store and compare
     read: Callable[[Entities], list[str]] | None = None  # entity fields: display values
+    # entity fields: (surface as written, display value) pairs, stored as filter keys
+    spelt: Callable[[Entities], list[tuple[str, str]]] | None = None
     store: str = ""  # document attribute of display values ("" for column fields)
     key_store: str = ""  # document attribute of match keys (same as store when equal)
     explain_always: bool = False  # digests list them even when not filtered on
@@ -124,10 +150,27 @@ class Field:
                 seen.setdefault(key, value)
         return list(seen.items())
 
+    def _surfaces(self, entities: Entities) -> list[tuple[str, str]]:
+        """(surface key, display value) of surfaces whose key is no display value's key."""
+        shown = dict(self.keyed(entities))
+        seen: dict[str, str] = {}
+        for surface, value in self.spelt(entities) if self.spelt else ():
+            key, display = self.fold(surface), shown.get(self.fold(value))
+            if key and display is not None and key not in shown:
+                seen.setdefault(key, display)
+        return list(seen.items())
+
+    def aliased(self, entities: Entities) -> list[str]:
+        """Match keys of the surfaces the article wrote its values under, besides the
+        values' own keys: indexed for filtering, never counted as facet values."""
+        return [key for key, _ in self._surfaces(entities)]
+
     def matching(self, entities: Entities, wanted) -> list[str]:
-        """Display values of the article that match any of the wanted filter values."""
+        """Display values of the article that match any of the wanted filter values
+        (by their own key or by a surface the article wrote them under)."""
         keys = set(self.keys(wanted))
-        return [name for key, name in self.keyed(entities) if key in keys]
+        found = {name for key, name in self._surfaces(entities) if key in keys}
+        return [name for key, name in self.keyed(entities) if key in keys or name in found]
 
 
 FIELDS: tuple[Field, ...] = (
@@ -139,18 +182,18 @@ FIELDS: tuple[Field, ...] = (
           describe=lambda code: f"{country_name(code)} ({code})"),
     Field("place", "places", "Place", "Places",
           "place by any name or alias, any language, e.g. 'KK Park', 'Kayin State' (repeatable)",
-          "P", name_key, _places, store="places", key_store="place_keys",
+          "P", name_key, _places, _place_surfaces, store="places", key_store="place_keys",
           example="KK Park, Kayin State"),
     Field("org", "orgs", "Organisation", "Organisations",
           "organisation by name or acronym, any language, e.g. UNODC, ONUDC, BGF (repeatable)",
-          "O", name_key, _orgs, store="orgs", key_store="org_keys", explain_always=True,
-          chip=True, example="UNODC, ONUDC, BGF"),
+          "O", name_key, _orgs, _org_surfaces, store="orgs", key_store="org_keys",
+          explain_always=True, chip=True, example="UNODC, ONUDC, BGF"),
     # Not a default facet: people are many and sparse, and a Query's default facets
     # are what every Index has always answered (tests/test_index_contract.py).
     Field("person", "people", "Person", "People",
           "person by full name, e.g. 'She Zhijiang' (repeatable)", "N", name_key, _people,
-          store="people", key_store="person_keys", chip=True, default_facet=False,
-          example="She Zhijiang"),
+          _person_surfaces, store="people", key_store="person_keys", chip=True,
+          default_facet=False, example="She Zhijiang"),
     Field("lang", "langs", "Language", "Languages", "language code, e.g. en (repeatable)",
           "LL", _lower, example="en, fr"),
     Field("source", "sources", "Source", "Sources", "source name (repeatable)", "S", _same),

@@ -8,8 +8,10 @@ Layout (schema version in `meta`, upgraded by MIGRATIONS on open):
                    article (provenance, entities) as zlib-compressed JSON
     doc_<store>    one table per entity field of indexer.fields (doc_countries,
                    doc_places, doc_orgs...): matched on `key` (the field's fold),
-                   faceted on `name`, the display form. A field added to the
-                   registry gets its table, filled from the stored articles, on open.
+                   faceted on `name`, the display form. Rows with an empty name
+                   hold the keys of the surfaces the values were written under
+                   (filter only). A field added to the registry gets its table,
+                   filled from the stored articles, on open.
     fts            FTS5 over title and text, fed with indexer.analysis output joined by
                    spaces (the tokenizer only splits on spaces), so this index and
                    the cluster's tokenise alike, incl. per-character CJK/Thai:
@@ -46,11 +48,11 @@ import numpy as np
 from indexer.analysis import ANALYSIS_FINGERPRINT, analyze, keep_stems
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.errors import IndexUnavailable, QuerySyntaxError
-from indexer.fields import ENTITY_FIELDS
+from indexer.fields import ENTITY_FIELDS, KEYS_LAYOUT
 from indexer.query import (UNSPACED_CHAR, And, Hit, Node, Not, Or, Phrase, Query, Results,
                            Term, is_unspaced)
 from indexer.snippet import snippet
-from indexer.sqlite_cache import DocCache, ints, side_table
+from indexer.sqlite_cache import ALIAS, DocCache, ints, side_table
 from nlp.records import Article, Entities, iso
 
 log = logging.getLogger(__name__)
@@ -208,9 +210,11 @@ class SQLiteIndex:
 
     def _add_entity_tables(self, db: sqlite3.Connection) -> None:
         """Create and fill the side tables of entity fields this file does not have yet
-        (a field added to indexer.fields), from the articles it stores."""
-        known = set((self._meta("entity_fields") or "country,place,org").split(","))
-        new = [f for f in ENTITY_FIELDS if f.name not in known]
+        (a field added to indexer.fields), from the articles it stores; refill them all
+        when what the filter keys hold (KEYS_LAYOUT) changed since the file was written."""
+        fields, _, layout = (self._meta("entity_fields") or "country,place,org").partition("|")
+        known = set(fields.split(","))
+        new = [f for f in ENTITY_FIELDS if f.name not in known or layout != KEYS_LAYOUT]
         for statement in _statements(_SCHEMA):  # IF NOT EXISTS: creates only the new ones
             db.execute(statement)
         if new:
@@ -218,8 +222,9 @@ class SQLiteIndex:
             rows = []
             for n, extra in db.execute("SELECT n, article FROM contents"):
                 entities = Entities.from_json(_unpack(extra).get("entities"))
-                rows += [(f, n, key, name) for f in new for key, name in f.keyed(entities)]
+                rows += [(f, n, key, name) for f in new for key, name in _side_rows(f, entities)]
             for f in new:
+                db.execute(f"DELETE FROM {_SIDES[f.name]}")
                 db.executemany(f"INSERT OR REPLACE INTO {_SIDES[f.name]} VALUES (?,?,?)",
                                [(n, key, name) for g, n, key, name in rows if g is f])
             self._stamp(db, {r[0] for r in db.execute("SELECT n FROM documents")})
@@ -658,8 +663,13 @@ def _prepare(doc: IndexDocument) -> dict[str, Any]:
         "story_id": doc.story_id, "fts": _fts_columns(doc),
     }
     for name in _SIDES:
-        row[name] = doc.entities[name]
+        row[name] = doc.entities[name] + [(key, ALIAS) for key in doc.aliases.get(name, ())]
     return row
+
+
+def _side_rows(f, entities: Entities) -> list[tuple[str, str]]:
+    """(key, name) rows of an entity field: its values, then its surfaces' keys (ALIAS)."""
+    return f.keyed(entities) + [(key, ALIAS) for key in f.aliased(entities)]
 
 
 def _unpack(article: bytes | str) -> dict[str, Any]:
@@ -709,8 +719,9 @@ def _tokenizer_fingerprint() -> str:
 
 
 def _entity_fields() -> str:
-    """The entity fields this file has side tables for (meta entity_fields)."""
-    return ",".join(f.name for f in ENTITY_FIELDS)
+    """The entity fields this file has side tables for, and what their keys hold (meta
+    entity_fields)."""
+    return ",".join(f.name for f in ENTITY_FIELDS) + "|" + KEYS_LAYOUT
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -31,6 +31,10 @@ _REALS = "SELECT n, relevance, max_usd FROM documents"
 
 
 
+# The name of a side-table row holding a surface key: matched by filters, never counted.
+ALIAS = ""
+
+
 def side_table(f: Field) -> str:
     """The table of (document, match key, display name) rows of an entity field."""
     return f"doc_{f.store}"
@@ -81,6 +85,15 @@ class _Facet:
         self.row_of = np.zeros(0, dtype=np.int64)  # value -> row in bits, or -1
         self.tail_doc = self.doc
         self.tail_val = self.val
+        # (document, surface key number) pairs: filters only (Field.aliased)
+        self.alias_doc = np.zeros(0, dtype=np.int64)
+        self.alias_kid = np.zeros(0, dtype=np.int32)
+        self.alias_ids: dict[str, int] = {}
+
+    def _aliases(self, docs: list[int] | np.ndarray, keys: list[str]) -> None:
+        kids = [self.alias_ids.setdefault(key, len(self.alias_ids)) for key in keys]
+        self.alias_doc = np.concatenate([self.alias_doc, np.asarray(docs, dtype=np.int64)])
+        self.alias_kid = np.concatenate([self.alias_kid, np.asarray(kids, dtype=np.int32)])
 
     def _vid(self, key: str, name: str) -> int:
         vid = self.ids.get(name)
@@ -94,12 +107,20 @@ class _Facet:
         docs, vals = [], []
         for key, name, ns in groups:
             n = ints(ns)
+            if name == ALIAS:
+                self._aliases(n, [key] * len(n))
+                continue
             docs.append(n)
             vals.append(np.full(len(n), self._vid(key, name), dtype=np.int32))
         self._append(docs, vals)
         self.bits = None  # built on first count
 
     def patch(self, changed: np.ndarray, rows: list[tuple[int, str, str]]) -> None:
+        keep = ~np.isin(self.alias_doc, changed)
+        self.alias_doc, self.alias_kid = self.alias_doc[keep], self.alias_kid[keep]
+        surfaces = [r for r in rows if r[2] == ALIAS]
+        self._aliases([r[0] for r in surfaces], [r[1] for r in surfaces])
+        rows = [r for r in rows if r[2] != ALIAS]
         keep = ~np.isin(self.doc, changed)
         self.doc, self.val = self.doc[keep], self.val[keep]
         docs = np.array([r[0] for r in rows], dtype=np.int64)
@@ -146,10 +167,14 @@ class _Facet:
 
     def having(self, values: list[str], size: int) -> np.ndarray:
         """Mask of documents with any of these values (matched on the facet's key)."""
-        vids = [v for value in values for v in self.by_key.get(self.match_key(value), ())]
+        keys = [self.match_key(value) for value in values]
+        vids = [v for key in keys for v in self.by_key.get(key, ())]
+        kids = [self.alias_ids[key] for key in keys if key in self.alias_ids]
         mask = np.zeros(size, dtype=bool)
         if vids:
             mask[self.doc[np.isin(self.val, vids)]] = True
+        if kids:
+            mask[self.alias_doc[np.isin(self.alias_kid, kids)]] = True
         return mask
 
     def counts(self, mask: np.ndarray, packed: np.ndarray) -> np.ndarray:

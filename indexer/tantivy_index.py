@@ -53,7 +53,7 @@ from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
 from indexer import tantivy_facets as facets
-from indexer.fields import FIELDS, Field, facet_fields
+from indexer.fields import FIELDS, KEYS_LAYOUT, Field, facet_fields
 from indexer.pairs import pair_phrase, pairs_of
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
@@ -116,7 +116,8 @@ def _analysis_fingerprint() -> str:
 
 def _schema_fingerprint() -> str:
     """Changes when the index needs new fields (a rebuild: Tantivy cannot add one)."""
-    return f"{SCHEMA_VERSION}|" + ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
+    return (f"{SCHEMA_VERSION}|" + ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
+            + "|" + KEYS_LAYOUT)
 
 
 def _current_marker() -> dict[str, Any]:
@@ -773,7 +774,7 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
         if f.entity:
             pairs = doc.entities.get(f.name) or []
             fields[_shown(f)] = [name for _, name in pairs]
-            fields[_keys(f)] = [key for key, _ in pairs]
+            fields[_keys(f)] = doc.filter_keys(f.name)
             facets.document_values(_shown(f), fields[_shown(f)], fields)
         else:  # a column of the article (lang, source): value and key are one
             value = getattr(doc, f.name, None)

@@ -28,7 +28,7 @@ A figure is `approx` when it is vague (step 4) or hedged ("about", "more than",
 Conventions: a bare "$" is USD (the project's sources report in US dollars;
 "HK$", "S$", "A$", "NT$"... are their own currencies) unless the source's country
 says otherwise (find_money(..., country=): "$" in a Singapore paper is SGD, in a
-Mexican one MXN; "元" in a Taiwanese one TWD; [country_*] in money_words.toml);
+Mexican one MXN; "元" in a Taiwanese one TWD; "kr" in a Danish one DKK; [country_*] in money_words.toml);
 cryptocurrencies are money in their own code ("127,271 bitcoin" -> BTC, ETH, USDT); "¥" is CNY unless lang
 is "ja" or the text's other sums are in yen; bare "pesos", "shillings" and
 "rupees" are PHP, KES and INR unless the same text names qualified ones
@@ -160,6 +160,7 @@ COUNTRY_SIGN: dict[str, str] = _W["country_sign"]
 COUNTRY_DOLLAR: dict[str, str] = _W["country_dollar"]
 COUNTRY_YUAN: dict[str, str] = _W["country_yuan"]
 COUNTRY_YEN: dict[str, str] = _W["country_yen"]
+COUNTRY_KRONA: dict[str, str] = _W["country_krona"]
 COUNTRY_FAMILIES: dict[str, dict[str, str]] = _W["country_families"]
 
 
@@ -449,6 +450,10 @@ _US_QUALIFIED = re.compile(r"(?i:\bus\b|u\.s\.|usd|americ|améric|états|estados
 _BARE_SIGN = re.compile(r"(?<![A-Za-z.$])\$(?![A-Za-z])")
 _DOLLAR_WORD = re.compile(r"(?i:dollars?)(?![A-Za-z])")
 _YUAN_QUALIFIED = re.compile("人民币|人民幣|美元|港元|港币|港幣|新台币|新台幣|台币|台幣|(?i:rmb|yuan)")
+_CROWNS = frozenset(("SEK", "NOK", "DKK", "ISK"))
+# A crown named by its country or code keeps it; only "kr" and the bare words follow.
+_CROWN_BARE = re.compile(r"(?i:(?<![A-Za-z])(?:kr|kron(?:er|e))(?![A-Za-z]))")
+_CROWN_QUALIFIED = re.compile(r"(?i:swed|sved|su[eé]d|sven|norw|norv|norsk|norue|dan|isl|ic?eland|sek|nok|dkk|isk)")
 
 
 def _marks_follow_country(results: list[Money], country: str) -> None:
@@ -464,6 +469,8 @@ def _marks_follow_country(results: list[Money], country: str) -> None:
             new = COUNTRY_YUAN.get(country)
         elif m.currency == "CNY" and "¥" in t:
             new = COUNTRY_YEN.get(country)
+        elif m.currency in _CROWNS and _CROWN_BARE.search(t) and not _CROWN_QUALIFIED.search(t):
+            new = COUNTRY_KRONA.get(country)
         else:
             low = _key(t)
             for root, default in _FAMILIES.items():
@@ -514,8 +521,13 @@ def _bare_words_follow_context(results: list[Money]) -> None:
                 m.usd = to_usd(m.amount, currency)
 
 
+# Languages whose press groups thousands with spaces ("75 000 kr"); elsewhere a space
+# between two numbers separates them ("in 2024 500 victims").
+SPACE_GROUP_LANGS = frozenset(("fr", "sv", "da", "no", "nb", "nn", "is", "fi"))
+
+
 def _figures(text: str, lang: str | None) -> list[_Figure]:
-    number_re = NUMBER_SPACED_RE if lang in (None, "fr") else NUMBER_RE
+    number_re = NUMBER_SPACED_RE if lang is None or lang in SPACE_GROUP_LANGS else NUMBER_RE
     figures: list[_Figure] = []
     consumed = 0
     for n in number_re.finditer(text):

@@ -11,7 +11,7 @@ from indexer.fields import ALL_FACETS, FIELDS
 from indexer.query import SORTS, Query
 from nlp.language import normalise_tag
 from scamscope.errors import UserError
-from scamscope.names import TABLE_FIELDS, FilterNames
+from scamscope.names import RESOLVED_FIELDS, FilterNames
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1),
@@ -137,12 +137,13 @@ def query_from_mapping(params: Mapping[str, Any], *, limit: int = 20, offset: in
                        names: FilterNames | None = None) -> Query:
     """Build a Query from flag-named values (CLI namespace as dict, or web parameters).
 
-    Countries, places and organisations go through `names` (scamscope.names): any alias
-    in any language becomes the canonical value; pass a resolver bound to the index so
-    that a name nothing knows is refused with the closest known names.
+    Countries, places, organisations and people go through `names` (scamscope.names):
+    any alias in any language becomes the canonical value; pass a resolver bound to the
+    index so that a name nothing knows is refused with the closest known names.
     """
     names = names or FilterNames()
-    lists = {f.attr: resolved(names, f.name, params.get(f.name)) if f.name in TABLE_FIELDS
+    lists = {f.attr: resolved(names, f.name, params.get(f.name))
+             if f.name in RESOLVED_FIELDS
              else _split(params.get(f.name)) for f in FIELDS}
     lists["langs"] = list(dict.fromkeys(language_code(code) for code in lists["langs"]))
     min_usd = _number(params, "min_usd")

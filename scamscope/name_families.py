@@ -15,6 +15,10 @@ country-qualified forms of a generic name, and an acronym's long form.
   every stored name with its generic form; a typed name with one ("Ministry of Public
   Security of Vietnam") finds the stored names with the same generic form and country
   ("Vietnamese Ministry of Public Security").
+- Places: the same holds for a province or city instead of a country ("Department of
+  Commerce of Guangdong Province" is the stored "Department of Commerce of Guangdong";
+  ตำรวจตรวจคนเข้าเมือง, the immigration police, finds ตำรวจตรวจคนเข้าเมืองจังหวัดตราด,
+  Trat's). A place's kind word next to it ("Province", 省, จังหวัด) goes with it.
 - Acronyms: "MJIB" is the initials of "Ministry of Justice Investigation Bureau"
   (function words skipped); the caller checks that an article carrying that name also
   writes the acronym, so an acronym is never taken for an unrelated name.
@@ -24,7 +28,7 @@ index's own fold (and its schema) is unchanged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -44,6 +48,13 @@ MIN_GENERIC_WORDS = 2  # a one-word generic name ("Police", "Bank") is not expan
 MIN_GENERIC_CHARS = 2  # the same for names in unspaced scripts (公安部, 外交部)
 _MAX_QUALIFIER_WORDS = 4
 MAX_ACRONYM = 10
+_MAX_UNSPACED_PLACE = 16  # characters of a place name in an unspaced script (Thai provinces)
+# A place's kind, written next to it in an organisation's name ("Guangdong Province",
+# "จังหวัดตราด", "广东省"): taken off with the place.
+_KIND_WORDS = frozenset("""province provincial state city prefecture county district region
+municipality municipal provincia provinsi provincie kota kabupaten tinh""".split())
+_KIND_MARKS = ("จังหวัด", "อำเภอ", "省", "市", "县", "縣", "区", "區", "州")
+MIN_PLACE_POPULATION = 200_000  # smaller towns' names are too often ordinary words
 
 
 def loose_key(key: str) -> str:
@@ -87,13 +98,23 @@ class Qualifiers:
 
     countries: dict[str, str]  # "laos", "lao", "中国", "japonais"... -> code
     nationalities: frozenset[str]  # the keys that are nationality adjectives
+    # provinces and cities: loose key -> "@" + canonical name (never an ISO code)
+    places: dict[str, str] = field(default_factory=dict)
+    # every town in an unspaced script, taken only next to a kind mark (จังหวัดตราด)
+    marked: dict[str, str] = field(default_factory=dict)
 
     def split(self, key: str) -> tuple[str, str | None]:
-        """(the name without its country, the country's code) of a loose key."""
+        """(the name without its country, the country's code) of a loose key; failing a
+        country, (the name without its province or city, "@" + the place's name)."""
         if not key:
             return key, None
         if is_unspaced(key):
-            return self._split_unspaced(key)
+            rest, code = self._split_unspaced(key)
+            return (rest, code) if code else self._split_unspaced_place(key)
+        rest, code = self._split_spaced(key)
+        return (rest, code) if code else self._split_place(key)
+
+    def _split_spaced(self, key: str) -> tuple[str, str | None]:
         words = key.split(" ")
         # before the name: "chinese ministry ...", "us department ...", "china s ministry"
         for n in range(min(_MAX_QUALIFIER_WORDS, len(words) - 1), 0, -1):
@@ -124,6 +145,52 @@ class Qualifiers:
                 return " ".join(words[:1] + words[1 + n:]), self.countries[middle]
         return key, None
 
+    def _split_place(self, key: str) -> tuple[str, str | None]:
+        """A province or city before the name or after it (with or without "of"), its
+        kind word included: "guangdong province department of commerce", "department of
+        commerce of guangdong province", "tak provincial police"."""
+        words = key.split(" ")
+        for n in range(min(_MAX_QUALIFIER_WORDS, len(words) - 1), 0, -1):
+            place = self.places.get(" ".join(words[:n]))
+            if place:
+                rest = words[n:]
+                if len(rest) > 1 and rest[0] in _KIND_WORDS:
+                    rest = rest[1:]
+                return " ".join(rest), place
+        tail = words[:-1] if words[-1] in _KIND_WORDS else words
+        for n in range(min(_MAX_QUALIFIER_WORDS, len(tail) - 1), 0, -1):
+            place = self.places.get(" ".join(tail[-n:]))
+            if not place:
+                continue
+            rest = tail[:-n]
+            if rest and rest[-1] in _KIND_WORDS and len(rest) > 1:
+                rest = rest[:-1]  # "... of the province of guangdong"
+            if rest[-1] in _PLACE_WORDS:
+                return key, None  # where it is, not whose: "embassy of x in bangkok"
+            for connector in _CONNECTORS:
+                if len(rest) > len(connector) and tuple(rest[-len(connector):]) == connector:
+                    return " ".join(rest[:-len(connector)]), place
+            return " ".join(rest), place
+        return key, None
+
+    def _split_unspaced_place(self, key: str) -> tuple[str, str | None]:
+        """A province or city at the start or end of a name in an unspaced script, with
+        its kind mark: 广东省商务厅, ตำรวจตรวจคนเข้าเมืองจังหวัดตราด."""
+        for n in range(min(_MAX_UNSPACED_PLACE, len(key) - MIN_GENERIC_CHARS), 1, -1):
+            rest = key[n:]
+            mark = next((m for m in _KIND_MARKS if rest.startswith(m)
+                         and len(rest) - len(m) >= MIN_GENERIC_CHARS), "")
+            place = self.places.get(key[:n]) or (self.marked.get(key[:n]) if mark else None)
+            if place:
+                return rest[len(mark):], place
+            rest = key[:-n]
+            mark = next((m for m in _KIND_MARKS if rest.endswith(m)
+                         and len(rest) - len(m) >= MIN_GENERIC_CHARS), "")
+            place = self.places.get(key[-n:]) or (self.marked.get(key[-n:]) if mark else None)
+            if place:
+                return rest[:len(rest) - len(mark)], place
+        return key, None
+
     def _split_unspaced(self, key: str) -> tuple[str, str | None]:
         for n in range(min(8, len(key) - MIN_GENERIC_CHARS), 1, -1):
             code = self.countries.get(key[:n])
@@ -152,7 +219,18 @@ def qualifiers() -> Qualifiers:
 
     countries: dict[str, str] = {}
     nationalities: set[str] = set()
+    places: dict[str, str] = {}
+    marked: dict[str, str] = {}
     for name, value in default_places().gazetteer.items():
+        if isinstance(value, PlaceInfo) and value.kind in ("province", "city", "hub"):
+            key = loose_key(name_key(name))
+            if len(key) < 2:
+                continue
+            if value.curated or value.population >= MIN_PLACE_POPULATION:
+                places.setdefault(key, "@" + value.name)
+            elif is_unspaced(key):
+                marked.setdefault(key, "@" + value.name)
+            continue
         if isinstance(value, PlaceInfo) and value.kind == "country" and value.country:
             is_nationality = False
         elif isinstance(value, Nationality) and value.country:
@@ -165,7 +243,10 @@ def qualifiers() -> Qualifiers:
         countries[key] = value.country
         if is_nationality:
             nationalities.add(key)
-    return Qualifiers(countries, frozenset(nationalities))
+    for key in countries:  # a country's name is a country ("Singapore", "Hong Kong")
+        places.pop(key, None)
+        marked.pop(key, None)
+    return Qualifiers(countries, frozenset(nationalities), places, marked)
 
 
 def is_generic(generic: str) -> bool:
@@ -188,7 +269,7 @@ def initials(key: str) -> tuple[str, ...]:
 
 # Legal forms and "group" words a company is often named without.
 _COMPANY_WORDS = frozenset("""group grupo groupe inc incorporated ltd limited co corp
-corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc""".split())
+corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc holding holdings""".split())
 _MIN_BARE_CHARS = 4
 
 
@@ -202,6 +283,24 @@ def bare_key(key: str) -> str:
         words.pop()
     bare = " ".join(words)
     return bare if len(bare) >= _MIN_BARE_CHARS and bare not in _COMPANY_WORDS else ""
+
+
+# A body every place has, qualified by a country, is the country's national one
+# ("Kepolisian Kamboja" is the Cambodian National Police).
+_NATIONAL = {"police": "national police"}
+MIN_PART_WORDS = 2  # a name of fewer words is too vague to stand for a longer one
+MIN_PART_CHARS = 3  # the same in unspaced scripts
+MAX_PARTS = 5  # a part that many stored names contain says too little to resolve
+
+
+def part_of(part: str, key: str) -> bool:
+    """Is the loose key `part` a run of whole words (of characters, in unspaced scripts)
+    of the loose key `key`, and shorter? "lucky south 99" of "lucky south 99 outsourcing"."""
+    if not part or len(part) >= len(key):
+        return False
+    if is_unspaced(part):
+        return len(part) >= MIN_PART_CHARS and part in key
+    return len(part.split(" ")) >= MIN_PART_WORDS and f" {part} " in f" {key} "
 
 
 def is_acronym(text: str) -> bool:
@@ -249,4 +348,7 @@ class Families:
         if canonical is not None:
             rest, own = self.qualifiers.split(self.key(canonical))
             code = code or own
-        return self.kinds.get(rest, rest), code
+        generic = self.kinds.get(rest, rest)
+        if code and not code.startswith("@"):  # a country's police is its national police
+            generic = _NATIONAL.get(generic, generic)
+        return generic, code

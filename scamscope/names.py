@@ -5,8 +5,13 @@ A country, place or organisation can be given as any name the alias tables know
 in the region's languages, ISO codes), in any case, with or without accents: `resolve`
 returns the value the index holds ("ONUDC" -> "UNODC", "Kayin State" -> "Karen State",
 "Birmanie" -> "MM"). A name the tables do not know is taken as written when the index
-holds it (organisations missing from the table are indexed under their own name);
-otherwise UnknownName says which known names are closest.
+holds it (organisations missing from the table are indexed under their own name, and
+every place, organisation and person also under the surfaces its articles wrote it
+as: indexer.fields); otherwise UnknownName says which known names are closest. A
+name the tables know is also looked up as written, so "Oficina de Control de
+Activos Extranjeros" finds the articles that wrote it whatever canonical name the
+nlp stage gave it there. People have no alias table: their names are matched
+folded (case, accents) and an unknown one gets the closest names the index holds.
 
 One resolver serves the CLI, the API, the web pages and subscriptions, so they all
 accept the same names.
@@ -24,15 +29,17 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
-from scamscope.name_families import (Families, bare_key, distinct, initials, is_acronym,
-                                     is_generic, loose_key)
+from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
+                                     is_acronym, is_generic, loose_key, part_of)
 
 log = logging.getLogger(__name__)
 
 # Fields whose names go through alias tables; other facet fields (lang, source, people...)
 # are suggested from the index's own values only.
 TABLE_FIELDS = ("country", "place", "org")
-LABELS = {"country": "country", "place": "place", "org": "organisation"}
+# Fields whose filter values are resolved (tables, the index) and refused when unknown.
+RESOLVED_FIELDS = (*TABLE_FIELDS, "person")
+LABELS = {"country": "country", "place": "place", "org": "organisation", "person": "person"}
 SUGGEST_MAX = 20
 MAX_NAME_CHARS = 200  # longer than any name in the tables: refused before any lookup
 _CLOSEST = 3
@@ -234,7 +241,7 @@ class FilterNames:
     def resolve(self, field: str, text: str) -> str:
         """The canonical value for a name as typed; UnknownName if nothing knows it."""
         text = self._checked(field, text)
-        if field not in TABLE_FIELDS or not text:
+        if field not in RESOLVED_FIELDS or not text:
             return text
         value = self.known(field, text)
         if value is not None:
@@ -273,7 +280,29 @@ class FilterNames:
             found = self._spelt_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
             found = self._long_forms(text)
+        if not found and field in ("place", "org"):
+            found = self._longer(field, text)
+        if found and self._written(field, text, found):
+            found.append(text)  # the articles that wrote it so, whatever they named it
         return distinct(found)[:MAX_VALUES]
+
+    def _written(self, field: str, text: str, found: list[str]) -> bool:
+        """Does an article write the name as typed (a surface key), when it is not the
+        key of one of the values already found?"""
+        key = name_key(text)
+        if self.in_index is None or any(name_key(value) == key for value in found):
+            return False
+        return self._vouched.get((field, text)) == text or self._holds(field, text)
+
+    def _holds(self, field: str, text: str) -> bool:
+        """in_index, remembered for the resolver's life (bounded)."""
+        if self.in_index is None or not self.in_index(field, text):
+            return False
+        with self._lock:
+            if len(self._vouched) >= _RESOLVED_CACHE:
+                self._vouched.clear()
+            self._vouched[(field, text)] = text
+        return True
 
     def _checked(self, field: str, text: str) -> str:
         text = " ".join(str(text).split())
@@ -336,6 +365,14 @@ class FilterNames:
         values = dict.fromkeys([*_families().loose.values(), *self._index_values(field)])
         return [v for v in values if _bare_of(v) == bare]
 
+    def _longer(self, field: str, text: str) -> list[str]:
+        """Stored values that contain the name, as whole words, when few do: a short form
+        the tables and the index lack ("Lucky South 99" for "Lucky South 99 Outsourcing
+        Inc.", "Bareskrim Polri" for "Direktorat Tindak Pidana Siber Bareskrim Polri")."""
+        part = loose_key(name_key(text))
+        found = [v for v in self._index_values(field) if part_of(part, loose_key(name_key(v)))]
+        return found if len(found) <= MAX_PARTS else []
+
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article
         carrying the organisation also writes the acronym."""
@@ -350,7 +387,7 @@ class FilterNames:
     def known(self, field: str, text: str) -> str | None:
         """The canonical value when the tables or the index know the name, else None."""
         value = _exact(field, text)
-        if value is None:
+        if value is None and field in TABLE_FIELDS:
             value = _table(field).get(text)
         if value is None and field == "place":
             value = _table(field).get(_without_kind_words(text))
@@ -360,11 +397,7 @@ class FilterNames:
         if cached is not None:
             return cached
         # countries are a closed set; other names may be in the index under their own name
-        if field != "country" and self.in_index is not None and self.in_index(field, text):
-            with self._lock:
-                if len(self._vouched) >= _RESOLVED_CACHE:
-                    self._vouched.clear()
-                self._vouched[(field, text)] = text
+        if field != "country" and self._holds(field, text):
             return text
         return None
 
@@ -384,7 +417,7 @@ class FilterNames:
         if found:
             return found
         key = name_key(text)
-        table = _table(field)
+        table = _table(field) if field in TABLE_FIELDS else NameTable(())
         candidates = list(table.canonical_keys)
         counts = dict(self._facets(field))
         candidates.extend(name_key(v) for v in counts)
@@ -452,10 +485,10 @@ def index_bound(index, *, facet_size: int = 1000,
     over the whole index); a long-lived web server passes a ttl so new names show up."""
     import time
 
-    from indexer.fields import ALL_FACETS
+    from indexer.fields import ALL_FACETS, ENTITY_FIELDS
     from indexer.query import Query
 
-    sides = {"country": "countries", "place": "places", "org": "orgs"}
+    sides = {f.name: f.attr for f in ENTITY_FIELDS}
     cache: dict[str, tuple[float, list[tuple[str, int]]]] = {}
 
     def in_index(field: str, value: str) -> bool:

@@ -10,11 +10,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Measured when pinned: tuned gold set (68 articles, 1,752 names) 0.946 with names resolved,
-# 0.737 passed as typed; held-out set (32 articles, 955 names, never tuned on) 0.760 vs 0.553.
-# Nearly every miss is an entity the nlp stage did not find in that article (organisations in
-# th/ms/id/es above all: issue 11's extraction work), not a name the filters fail to resolve.
-FLOORS = {"gold": 0.92, "heldout": 0.72}
+# Measured when pinned: tuned gold set (68 articles, 1,752 names) 0.971 with names resolved,
+# 0.937 passed as typed; held-out set (32 articles, 955 names, never tuned on) 0.896 vs 0.859.
+# "As typed" is high since the index keeps each entity's surfaces as filter keys
+# (indexer.fields); resolution adds the canonical names the articles do not write.
+# Nearly every miss is an entity the nlp stage did not find in that article, or named in
+# another language than the gold's canonical name (organisations in zh/th/ms/id above all).
+FLOORS = {"gold": 0.96, "heldout": 0.88}
 
 
 def bench():
@@ -36,6 +38,11 @@ def test_gold_names_used_as_filters_find_their_articles(name):
     typed = module.Outcome.total(outcome.baseline)
     assert resolved.trials >= 900  # every place and organisation, two spellings each
     assert resolved.fraction >= FLOORS[name], "\n".join(resolved.misses[:40])
-    assert resolved.fraction > typed.fraction + 0.15  # what resolving names adds
+    assert resolved.fraction >= typed.fraction
+    # what resolving names adds: canonical names of organisations the articles write otherwise
+    canonical = outcome.resolved["org/canonical"], outcome.baseline["org/canonical"]
+    assert canonical[0].fraction > canonical[1].fraction + 0.05
+    # names as the articles write them, in every language, find their articles
+    assert outcome.baseline["org/surface"].fraction >= 0.9
     # places as written in the articles, in every language, resolve
     assert outcome.resolved["place/surface"].fraction >= 0.9

@@ -1,14 +1,16 @@
 """Filters by a generic organisation name find every country's organisation of that name;
-names spelt with other punctuation, a country written another way, and an acronym the
-articles define all find their articles: on every index backend (SQLite, Tantivy, the
-real cluster), through the same resolver the CLI, API, web and subscriptions use."""
+a province's or city's body matches across languages ("Tak Provincial Police",
+ตำรวจภูธรจังหวัดตาก); names spelt with other punctuation, a country written another way,
+and an acronym the articles define all find their articles: on every index backend
+(SQLite, Tantivy, the real cluster), through the same resolver the CLI, API, web and
+subscriptions use."""
 from __future__ import annotations
 
 import pytest
 
 from scamscope.errors import UserError
 from scamscope.filters import query_from_mapping
-from scamscope.name_families import initials, is_acronym, loose_key, qualifiers
+from scamscope.name_families import initials, is_acronym, loose_key, part_of, qualifiers
 from scamscope.names import FilterNames, index_bound, name_key
 from tests.test_index_contract import day, make
 
@@ -46,6 +48,24 @@ ARTICLES = {
                orgs=("Kings Romans Group",), published=day(2024, 1, 13)),
     "bank": make("bank", "Central bank", "The Bank of Thailand warned.",
                  orgs=("Bank of Thailand",), published=day(2024, 1, 9)),
+    # bodies of a province or city, stored as the nlp stage names them in each language
+    "th-tak": make("th-tak", "ตำรวจแถลง", "ตำรวจภูธรจังหวัดตากแถลงข่าว", lang="th",
+                   orgs=("ตำรวจภูธรจังหวัดตาก",), published=day(2024, 2, 1)),
+    "th-trat": make("th-trat", "ส่งตัวกลับ", "ตำรวจตรวจคนเข้าเมืองจังหวัดตราดส่งตัว", lang="th",
+                    orgs=("ตำรวจตรวจคนเข้าเมืองจังหวัดตราด",), published=day(2024, 2, 2)),
+    "cn-wz": make("cn-wz", "判决", "温州市中级人民法院一审判决。", lang="zh",
+                  orgs=("温州市中级人民法院",), published=day(2024, 2, 3)),
+    "cn-gd": make("cn-gd", "贸易", "广东省商务厅表示。", lang="zh",
+                  orgs=("Department of Commerce of Guangdong",), published=day(2024, 2, 4)),
+    "cn-sh": make("cn-sh", "Shanghai arrests", "The Shanghai Public Security Bureau said.",
+                  orgs=("Shanghai Public Security Bureau",), published=day(2024, 2, 5)),
+    "id-riau": make("id-riau", "Penipuan", "Kepolisian Daerah Kepulauan Riau menangkap 20.",
+                    lang="id", orgs=("Kepolisian Daerah Kepulauan Riau",),
+                    published=day(2024, 2, 6)),
+    "id-kh": make("id-kh", "Penipuan daring", "Kepolisian Kamboja menangkap 30 orang.",
+                  lang="id", orgs=("Kepolisian Kamboja",), published=day(2024, 2, 7)),
+    "ph-lucky": make("ph-lucky", "Hub raided", "Lucky South 99 Outsourcing Inc. was raided.",
+                     orgs=("Lucky South 99 Outsourcing Inc.",), published=day(2024, 2, 8)),
 }
 
 
@@ -101,6 +121,46 @@ def test_a_company_named_without_its_group_or_legal_form_finds_its_article(gener
     assert found(generic_index, "Kings Romans Co., Ltd.") == {"kr"}
 
 
+# (name typed, articles found): a province's or city's body across languages (the
+# place's kind word goes with the place, the body's kind through generic_orgs.tsv); a
+# body without its place (every place's); a country's police (its national police)
+ACROSS = [
+    ("Tak Provincial Police", {"th-tak"}),
+    ("Wenzhou Intermediate People's Court", {"cn-wz"}),
+    ("Department of Commerce of Guangdong Province", {"cn-gd"}),
+    ("广东省商务厅", {"cn-gd"}),
+    ("Polda Kepulauan Riau", {"id-riau"}),
+    ("上海市公安局", {"cn-sh"}),
+    ("ตำรวจตรวจคนเข้าเมือง", {"th-trat", "ph-imm"}),  # an immigration body
+    ("Immigration Bureau", {"th-trat", "ph-imm"}),
+    ("Public Security Bureau", {"cn-sh"}),
+    ("Cambodian National Police", {"id-kh"}),
+    ("Police nationale cambodgienne", {"id-kh"}),
+]
+
+
+@pytest.mark.parametrize("name, expected", ACROSS)
+def test_a_body_of_a_place_or_country_matches_across_languages(generic_index, name, expected):
+    assert found(generic_index, name) == expected
+
+
+def test_another_places_body_is_not_found(generic_index):
+    names = index_bound(generic_index)
+    for name in ("Nanjing Intermediate People's Court", "Beijing Public Security Bureau",
+                 "Chiang Mai Provincial Police"):
+        with pytest.raises(UserError):
+            names.resolve_all("org", name)
+
+
+def test_a_short_form_finds_the_few_stored_names_that_contain_it(generic_index):
+    assert found(generic_index, "Lucky South 99") == {"ph-lucky"}
+    assert found(generic_index, "lucky south") == {"ph-lucky"}
+    assert part_of("lucky south 99", "lucky south 99 outsourcing inc")
+    assert part_of("公安局", "上海市公安局")
+    assert not part_of("south", "lucky south 99")  # one word says too little
+    assert not part_of("lucky sou", "lucky south 99")  # whole words only
+
+
 def test_an_acronym_the_article_defines_finds_it_and_only_it(generic_index):
     assert found(generic_index, "MJIB") == {"tw-mjib"}
 
@@ -144,6 +204,19 @@ def test_spelling_variants_share_a_loose_key(a, b):
 ])
 def test_a_country_is_taken_off_a_name_wherever_it_is_written(name, generic, code):
     assert qualifiers().split(loose_key(name_key(name))) == (generic, code)
+
+
+@pytest.mark.parametrize("name, generic, place", [
+    ("Department of Commerce of Guangdong Province", "department of commerce", "@Guangdong"),
+    ("Guangdong Province Department of Commerce", "department of commerce", "@Guangdong"),
+    ("Tak Provincial Police", "police", "@Tak"),
+    ("广东省商务厅", "商务厅", "@Guangdong"),
+    ("ตำรวจภูธรจังหวัดตาก", "ตํารวจภูธร", "@Tak"),  # name_key folds Thai sara am
+    ("Embassy of Japan in Bangkok", "embassy of japan in bangkok", None),
+    ("National Police", "national police", None),
+])
+def test_a_province_or_city_is_taken_off_a_name_with_its_kind_word(name, generic, place):
+    assert qualifiers().split(loose_key(name_key(name))) == (generic, place)
 
 
 def test_acronyms_and_initials():

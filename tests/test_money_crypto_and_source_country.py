@@ -99,3 +99,33 @@ def test_money_words_live_in_a_data_file():
     assert words["prefixes"]["AS$"] == "USD"
     assert words["suffix_words"]["bitcoin"] == "BTC"
     assert words["country_yuan"]["TW"] == "TWD"
+
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    # Scandinavian crowns: "kr" and "kroner" are shared by three currencies, so a bare
+    # one follows the source's country; Swedish forms and named crowns keep their own.
+    ("en", "victims lost 450,000 kronor to the callers", None, [(450000, "SEK", False)]),
+    ("en", "victims lost 450,000 kronor to the callers", "NO", [(450000, "SEK", False)]),
+    ("en", "fined 2 million kroner", "NO", [(2e6, "NOK", False)]),
+    ("en", "fined 2 million kroner", "DK", [(2e6, "DKK", False)]),
+    ("da", "et tab på 75 000 kr", "DK", [(75000, "DKK", False)]),
+    ("sv", "en förlust på 75 000 kr", "SE", [(75000, "SEK", False)]),
+    ("no", "svindlet for kr 40 000", "NO", [(40000, "NOK", False)]),
+    ("en", "paid 1.2 million Norwegian kroner", "DK", [(1.2e6, "NOK", False)]),
+    ("en", "paid 1.2 million Danish kroner", "NO", [(1.2e6, "DKK", False)]),
+    ("en", "losses of 300,000 Swedish kronor", None, [(300000, "SEK", False)]),
+    ("en", "transfers of 40,000 SEK and 9,000 NOK", None,
+     [(40000, "SEK", False), (9000, "NOK", False)]),
+    ("en", "a 5 million krónur fraud", "IS", [(5e6, "ISK", False)]),
+])
+def test_scandinavian_crowns_follow_the_source_country(lang, text, country, expected):
+    assert _read(text, lang, country) == expected
+
+
+def test_kr_is_not_money_without_a_figure():
+    assert find_money("the Kr. and Kronor streets of Oslo", "en", "NO") == []
+
+
+def test_every_crown_has_a_usd_rate():
+    for code in ("SEK", "NOK", "DKK", "ISK"):
+        assert 0 < to_usd(1, code) < 1

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     query.parsed()  # a syntax error is reported before the index is opened
     index = open_configured_index(settings, must_exist=True)
     try:
-        if args.place or args.org:  # names the tables do not know: does the index hold them?
+        if args.place or args.org or args.person:  # does the index hold the names?
             query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset,
                                        sort=args.sort, names=index_bound(index))
         results = index.search(query)

@@ -20,7 +20,7 @@ from indexer.fields import FIELDS
 from indexer.query import MAX_WINDOW, Query
 from scamscope.errors import UserError
 from scamscope.filters import query_from_mapping, resolved
-from scamscope.names import TABLE_FIELDS, FilterNames
+from scamscope.names import RESOLVED_FIELDS, FilterNames
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -131,11 +131,11 @@ class SearchParams:
         return query
 
     def canonical(self, names: FilterNames | None = None) -> "SearchParams":
-        """The same search with countries, places and organisations as the index names them
-        ("ONUDC" -> "UNODC"), so facets, chips and links compare like with like."""
+        """The same search with countries, places, organisations and people as the index
+        names them ("ONUDC" -> "UNODC"), so facets, chips and links compare like with like."""
         try:
             return replace(self, **{field: tuple(resolved(names, field, getattr(self, field)))
-                                    for field in TABLE_FIELDS})
+                                    for field in RESOLVED_FIELDS})
         except UserError as exc:
             raise BadSearch(str(exc)) from None
 
