@@ -415,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="build the local indexes in DIR (one folder per backend and "
                              "size) and reuse them in later runs: only the searches are "
                              "measured again; the indexing rate is the build's")
+    parser.add_argument("--no-stems-anchor", action="store_true",
+                        help="skip tantivy-raw-stems (raw Tantivy stays the anchor)")
     parser.add_argument("--like", action="store_true",
                         help="also the plain-table LIKE baseline (sizes up to 100k only)")
     args = parser.parse_args(argv)
@@ -425,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--docs {args.docs!r}: give sizes like 20000 or 300k,1m")
     if any(not 0 < s <= 1_000_000 for s in sizes):
         parser.error("--docs: each size between 1 and 1000000")
-    backends = ["tantivy-raw", "tantivy-raw-stems"] + [
+    anchors = ["tantivy-raw"] if args.no_stems_anchor else ["tantivy-raw", "tantivy-raw-stems"]
+    backends = anchors + [
         b.strip() for b in args.backend.split(",") if b.strip()]
     if args.cluster and "elastic" not in backends:
         backends.append("elastic")
