@@ -65,7 +65,7 @@ SCHEMA_VERSION = 3  # 2: title_pairs, text_pairs; 3: facet slots (tantivy_facets
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
-FETCH_ALL_TIES = 20_000  # a ranked search whose page ends in a tie sorts up to this many
+FETCH_TIES = 500  # hits a ranked search reads past its page to end a tie group
 TIE_WINDOW = 4096  # least number of newest documents a larger tie group is read from
 _MARKER = "scamscope-tantivy.json"
 _DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
@@ -639,18 +639,18 @@ def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
     the index's (oldest, newest) indexed_at (_newest_tied)."""
     if not want:
         return (_count(searcher, q) if total is None else total), []
-    limit = 2 * want + 1  # past the page: does the page's last tie group go on?
+    # past the page, deep enough to end the page's last tie group (at a BM25 score it
+    # is a few dozen articles): fetching 500 costs what fetching 41 does
+    limit = max(2 * want + 1, FETCH_TIES)
     result = searcher.search(q, limit=limit, count=total is None)
     if total is None:
         total = result.count
     hits = result.hits
     if len(hits) == limit and hits[-1][0] == hits[want - 1][0]:
-        # it does: each search costs a full evaluation (a phrase reads every position),
-        # so one more, of every match when they are few enough to sort here
-        if total > FETCH_ALL_TIES:
-            return total, _newest_tied(searcher, schema, q, hits, offset, want, total,
-                                        (span or (lambda: _span(searcher)))())
-        hits = searcher.search(q, limit=max(total, 1), count=False).hits
+        # the group goes on: a prefix scores every match alike. Its newest are read
+        # in windows instead, so the cost follows the page, not the number of matches.
+        return total, _newest_tied(searcher, schema, q, hits, offset, want, total,
+                                    (span or (lambda: _span(searcher)))())
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
     return total, [hits[i] for i in order[offset:want]]
@@ -672,7 +672,8 @@ def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any
     tied: list[tuple[int, float, Any]] = []
     everything = max(searcher.num_docs, 1)
     oldest, newest = span
-    docs = max(TIE_WINDOW, 8 * want * everything // max(total, 1))  # documents per window
+    # documents per window: several pages of matches (widened while ties are too few)
+    docs = max(TIE_WINDOW, 8 * want * everything // max(total, 1))
     width = max(1, (newest - oldest) * docs // everything)  # µs holding about that many
     upper: int | None = None  # exclusive bound of the window, None: open
     while len(tied) < need:
