@@ -7,11 +7,15 @@ indexer.analysis.analyze (what the SQLite and cluster backends index too:
 folded surface words, unspaced scripts per character, tagged Snowball stems)
 and stored in fields whose tokenizer only splits on whitespace, so every
 backend matches the same words. The query tree (indexer.query) is compiled to Tantivy
-Query objects, never to Tantivy's query syntax.
+Query objects, never to Tantivy's query syntax: a word, phrase or OR is one flat
+union of its title, text and stem queries. Phrases of unspaced characters match
+pairs of characters instead (title_pairs/text_pairs, indexer.pairs): same hits,
+far shorter position lists.
 
 Fields: filters are raw-tokenised keyword fields (match keys: name_key for
-places and orgs); facets are fast fields counted by terms aggregations; sorts
-are fast fields. Tantivy orders by one fast field only, so the two composite
+places and orgs); facets are counted by terms aggregations over single-valued
+slot columns (indexer.tantivy_facets), exact; the matches are counted in the same
+aggregation, so the page's search needs no count; sorts are fast fields. Tantivy orders by one fast field only, so the two composite
 orders of the Index protocol are fast text keys that sort lexicographically:
     k_date = date | indexed_at                 (date, newest first, ties newest indexed)
     k_rel  = relevance | date | indexed_at     (no text: relevance, date, indexed)
