@@ -96,7 +96,7 @@ def _person_surfaces(entities: Entities) -> list[tuple[str, str]]:
 
 # What an entity field's filter keys hold, for the backends' rebuild fingerprints: an
 # index written under another layout is re-derived from its stored articles.
-KEYS_LAYOUT = "canonical+surface/1"
+KEYS_LAYOUT = "canonical+surface/2"
 
 
 @dataclass(frozen=True)

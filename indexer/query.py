@@ -126,9 +126,36 @@ def is_unspaced(word: str) -> bool:
     return len(word) == 1 and _UNSPACED.match(word) is not None
 
 
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+_ACRONYM_DOT = re.compile(r"(?<=\w)\.(?=\w)")  # fixed-width lookarounds: linear
+_UNSPACED_GAP = re.compile(f"(?<={_UNSPACED.pattern}) (?={_UNSPACED.pattern})")
+
+
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """How canonical names (places, orgs) are matched: folded, spaces collapsed."""
-    return " ".join(fold(name).split())
+    """How names (places, organisations, people) are matched, by every index and every
+    filter alike: folded (case, accents, width); apostrophes and acronym dots dropped
+    ("Prosecutors' Office" = "Prosecutors Office", "U.S." = "US"); other punctuation
+    read as a space and "&" as "and"; a leading "the" dropped; no space between two
+    characters of an unspaced script; spaces collapsed."""
+    text = _ACRONYM_DOT.sub("", fold(name).translate(_APOSTROPHES))
+    if not text.isalnum():
+        text = "".join(_NAME_CHARS.get(ch) or _name_char(ch) for ch in text)
+    text = " ".join(text.split())
+    if text.startswith("the ") and len(text) > 4:
+        text = text[4:]
+    return _UNSPACED_GAP.sub("", text) if " " in text and _UNSPACED.search(text) else text
+
+
+_NAME_CHARS: dict[str, str] = {"&": " and "}
+
+
+def _name_char(ch: str) -> str:
+    """A character as name_key keeps it: punctuation and symbols become a space."""
+    out = " " if unicodedata.category(ch)[0] in "PS" else ch
+    if len(_NAME_CHARS) < 4096:  # the characters of names are few
+        _NAME_CHARS[ch] = out
+    return out
 
 
 # ------------------------------------------------------------------- parser

@@ -85,15 +85,28 @@ class _Facet:
         self.row_of = np.zeros(0, dtype=np.int64)  # value -> row in bits, or -1
         self.tail_doc = self.doc
         self.tail_val = self.val
-        # (document, surface key number) pairs: filters only (Field.aliased)
-        self.alias_doc = np.zeros(0, dtype=np.int64)
+        # (document, surface key number) pairs: filters only (Field.aliased), looked up
+        # by binary search in their key order (sorted on first use after a change)
+        self.alias_doc = np.zeros(0, dtype=np.int32)
         self.alias_kid = np.zeros(0, dtype=np.int32)
         self.alias_ids: dict[str, int] = {}
+        self._alias_sorted = True
 
     def _aliases(self, docs: list[int] | np.ndarray, keys: list[str]) -> None:
         kids = [self.alias_ids.setdefault(key, len(self.alias_ids)) for key in keys]
-        self.alias_doc = np.concatenate([self.alias_doc, np.asarray(docs, dtype=np.int64)])
+        self.alias_doc = np.concatenate([self.alias_doc, np.asarray(docs, dtype=np.int32)])
         self.alias_kid = np.concatenate([self.alias_kid, np.asarray(kids, dtype=np.int32)])
+        self._alias_sorted = False
+
+    def _alias_docs(self, kids: list[int]) -> np.ndarray:
+        """The documents carrying any of these surface key numbers."""
+        if not self._alias_sorted:
+            order = np.argsort(self.alias_kid, kind="stable")
+            self.alias_kid, self.alias_doc = self.alias_kid[order], self.alias_doc[order]
+            self._alias_sorted = True
+        lo = np.searchsorted(self.alias_kid, kids, side="left")
+        hi = np.searchsorted(self.alias_kid, kids, side="right")
+        return np.concatenate([self.alias_doc[a:b] for a, b in zip(lo, hi)])
 
     def _vid(self, key: str, name: str) -> int:
         vid = self.ids.get(name)
@@ -174,7 +187,7 @@ class _Facet:
         if vids:
             mask[self.doc[np.isin(self.val, vids)]] = True
         if kids:
-            mask[self.alias_doc[np.isin(self.alias_kid, kids)]] = True
+            mask[self._alias_docs(kids)] = True
         return mask
 
     def counts(self, mask: np.ndarray, packed: np.ndarray) -> np.ndarray:

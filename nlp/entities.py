@@ -28,11 +28,15 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from nlp.errors import ModelUnavailable
-from nlp.gazetteer import Match, casekey, is_unspaced, tokenize
+from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
+from nlp.orgs_romance import keeps_place_suffix, romance_orgs
 from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
-                      default_orgs, embassy_orgs, pattern_orgs, thai_orgs, zh_place_orgs,
-                      zh_suffix_orgs)
+                      looks_like_person,
+                      default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
+                      place_anchored_orgs,
+                      thai_embassy_orgs, thai_orgs, thai_place_name, vi_orgs, zh_place_orgs,
+                      zh_quoted_orgs, zh_suffix_orgs)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
                         function_words)
 from nlp.records import Entities, Org, Person, Place
@@ -69,12 +73,57 @@ _PERSON_JUNK = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "God", "Allah", "Buddha"
                 "Según", "Photo", "Reuters", "AFP", "AP"}
 
 
+# The tokenizer factory load_model names in the pipeline's config (see _saved_tokenizer).
+SAVED_TOKENIZER = "scamscope.saved_tokenizer.v1"
+# What a pipeline's saved tokenizer must hold for it to replace the language's default
+# entirely (Tokenizer.from_bytes resets each of these, then reads it from the file).
+_TOKENIZER_FIELDS = {"prefix_search", "suffix_search", "infix_finditer", "token_match",
+                     "url_match", "exceptions", "faster_heuristics"}
+
+
 @lru_cache(maxsize=None)
 def load_model(name: str):
-    """The spaCy model `name` with only NER enabled (cached per process)."""
+    """The spaCy model `name` with only NER enabled (cached per process).
+
+    spacy.load first builds the language's default tokenizer from the config (over a
+    thousand special cases, each tokenised and turned into lexemes), then reads the
+    pipeline's saved tokenizer, which resets every rule, pattern and exception and
+    replaces them; the vocabulary, read in between, drops the lexemes the first build
+    made. When the saved tokenizer holds every field, the first build is skipped: an
+    empty tokenizer stands in for it (a third of the English model's load; the same
+    tokens, norms and entities)."""
     import spacy
 
+    if _saved_tokenizer_complete(name):
+        _register_saved_tokenizer()
+        return spacy.load(name, exclude=NON_NER_COMPONENTS,
+                          config={"nlp": {"tokenizer": {"@tokenizers": SAVED_TOKENIZER}}})
     return spacy.load(name, exclude=NON_NER_COMPONENTS)
+
+
+def _saved_tokenizer_complete(name: str) -> bool:
+    """Whether the installed pipeline `name` has a saved tokenizer with every field."""
+    import srsly
+    from spacy.util import get_package_path
+
+    try:
+        files = list(get_package_path(name).glob("*/tokenizer"))
+        return len(files) == 1 and _TOKENIZER_FIELDS <= set(srsly.read_msgpack(files[0]))
+    except Exception as exc:  # not a package (a path), unreadable: load the usual way
+        log.debug("spaCy pipeline %s: no readable saved tokenizer (%s)", name, exc)
+        return False
+
+
+@lru_cache(maxsize=1)
+def _register_saved_tokenizer() -> None:
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import registry
+
+    @registry.tokenizers(SAVED_TOKENIZER)
+    def _saved_tokenizer():
+        def create(nlp):
+            return Tokenizer(nlp.vocab)  # filled by the pipeline's saved tokenizer
+        return create
 
 
 def installed_model(names: Sequence[str]) -> str | None:
@@ -202,7 +251,7 @@ class EntityExtractor:
             tokens = tokenize(text)
         gaz_places = self.places.find(text, tokens)
         gaz_orgs = self._pattern_orgs(text, tokens, self.orgs.find(text, tokens),
-                                      with_latin=ner is None)
+                                      with_latin=ner is None, lang=lang)
         spans = _merge_org_spans(text, ner) if ner else []
         has_ner = ner is not None
 
@@ -214,9 +263,10 @@ class EntityExtractor:
         spans = [s for s in spans if not _hits(s.start, s.end, money_spans)
                  and s.text.strip().upper() not in _NOT_NAMES]
         nationalities: dict[str, None] = {}
-        # places inside alias-table names are part of the name (Royal Thai Police); inside
-        # pattern-found names (上海市公安局, Policía Nacional del Perú) they still count
-        org_spans = [(m.start, m.end) for m in gaz_orgs if not isinstance(m.value, _PatternName)]
+        # a place inside an organisation's name is part of the name (Royal Thai Police,
+        # 上海市公安局, Policía Nacional del Perú, Công an tỉnh An Giang): the gold
+        # convention, and what a reader filtering by place expects
+        org_spans = [(m.start, m.end) for m in gaz_orgs]
         ner_org_spans = [(s.start, s.end) for s in spans if s.label in ORG_LABELS]
         ner_person_spans = [(s.start, s.end) for s in spans if s.label in PERSON_LABELS]
         ner_place_spans = [(s.start, s.end) for s in spans if s.label in PLACE_LABELS]
@@ -232,6 +282,8 @@ class EntityExtractor:
             if value.kind != "country" and not is_unspaced(m.text) \
                     and casekey(m.text) in _place_function_words(lang):
                 continue  # Indonesian "Lima orang..." is "five people", not Peru's capital
+            if value.kind != "country" and _thai_word_end(text, m.start, m.end):
+                continue  # เลย of จำเลย ("defendant") is not Loei
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang):
                 continue
@@ -243,6 +295,12 @@ class EntityExtractor:
         for m in gaz_orgs:
             if any(_overlaps(m.start, m.end, s, e) and (e - s) >= (m.end - m.start)
                    for s, e in place_spans):
+                continue
+            name, full_end = self._acronym_after(text, m.end)
+            if name is not None and full_end > m.end:
+                # "ministère des Affaires étrangères, du Commonwealth et du Développement
+                # (FCDO)": the alias is the start of a longer, known name
+                entities.orgs.append(Org(text[m.start:full_end], name, m.start, full_end))
                 continue
             entities.orgs.append(Org(m.text, str(m.value), m.start, m.end))
         taken_orgs = [(o.start, o.end) for o in entities.orgs]
@@ -263,6 +321,7 @@ class EntityExtractor:
                     nationalities[value.name] = None
 
         self._apply_acronyms(text, lang, entities)
+        self._rivers(text, entities, place_spans)
         if not has_ner:
             taken = place_spans + [(o.start, o.end) for o in entities.orgs]
             for start, end, name in pattern_people(text):
@@ -301,10 +360,11 @@ class EntityExtractor:
         done: set[str] = set()
         for ls, le, a_s, a_e in acronym_definitions(text, lang):
             long, acr = text[ls:le], text[a_s:a_e]
+            acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
                     or isinstance(self.places.lookup(long), PlaceInfo) \
-                    or isinstance(self.places.lookup(acr), PlaceInfo):
-                continue
+                    or (isinstance(acr_place, PlaceInfo) and acr_place.kind in ("country", "region")):
+                continue  # "Kepulauan Riau (Kepri)", "Amérique latine (AL)": places
             done.add(acr)
             if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
                 break
@@ -321,12 +381,15 @@ class EntityExtractor:
             entities.orgs.append(Org(long, name, ls, le))
             for s, e in [(a_s, a_e), *uses]:
                 entities.orgs.append(Org(acr, name, s, e))
+            # a gazetteer town that shares the acronym's letters ("MAPO") is the organisation
+            entities.places = [p for p in entities.places
+                               if not _hits_sorted(p.start, p.end, spans, starts)]
             for o in entities.orgs:
                 if o.text == long:
                     o.name = name
 
     def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
-                      with_latin: bool) -> list[Match]:
+                      with_latin: bool, lang: str | None = None) -> list[Match]:
         """Alias matches plus organisations named by pattern; longer names win."""
         found = list(alias_matches)
         extra: list[Match] = []
@@ -335,20 +398,32 @@ class EntityExtractor:
         # names whose edges are guessed (no spaces in Thai or Chinese) yield to known ones
         guessed = []
         if _HAS_CJK.search(text):
-            guessed += zh_suffix_orgs(text)
+            guessed += zh_suffix_orgs(text) + zh_quoted_orgs(text)
         if _HAS_THAI.search(text):
             guessed += thai_orgs(text)
-        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in guessed
+            extra += [Match(s, e, t, name) for s, e, t, name in thai_embassy_orgs(text, self.places)]
+        if with_latin and _HAS_VIETNAMESE.search(text):
+            guessed += vi_orgs(text, tokens)
+        extra += [Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places) or t)
+                  for s, e, t in guessed
                   if not any(_overlaps(s, e, a.start, a.end) for a in alias_matches)]
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
-        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in company_orgs(text, tokens)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or name)
+                  for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in
+                  company_orgs(text, tokens) + lowercase_head_orgs(text, tokens)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or name or t)
+                  for s, e, t, name in romance_orgs(text, tokens, lang)]
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
-                head = self._without_place_suffix(t)
+                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)), lang)
+                head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
-                extra.append(Match(s, e, t, self.orgs.lookup(t) or t))
+                known = self._known_prefix(t)  # "... Komersial Bukit Aman": the unit is known
+                extra.append(Match(s, e, t, self.orgs.lookup(t) or (
+                    self.orgs.lookup(known) if known else None) or t))
         for m in extra:
             same = [a for a in found if (a.start, a.end) == (m.start, m.end)]
             if same:
@@ -459,15 +534,83 @@ class EntityExtractor:
             if _looks_like_demonym(text) or self._starts_with_place_list(text) \
                     or _in_a_title(doc_text, start):
                 return
+            if looks_like_person(text):
+                entities.people.append(Person(text, text, start, end))
+                return
             name = clean_org_surface(text)
             if name is None:
                 return
         entities.orgs.append(Org(text, name, start, end))
         taken_orgs.append((start, end))
 
-    def _without_place_suffix(self, name: str) -> str:
+    def _rivers(self, text: str, entities: Entities, place_spans) -> None:
+        """"Sungai Golok", "sông Sài Gòn", "rivière Moei": a river word and a name is a river,
+        known to the gazetteer or not (never a person)."""
+        taken = place_spans + [(o.start, o.end) for o in entities.orgs]
+        for m in _RIVER.finditer(text):
+            if _hits(m.start(), m.end(), taken):
+                continue
+            known = self.places.lookup(f"{m.group('name')} River")
+            if isinstance(known, PlaceInfo):
+                entities.places.append(Place(m.group(), known.name, known.country, m.start(),
+                                             m.end(), known.kind, known.lat, known.lon))
+            else:
+                entities.places.append(Place(m.group(), f"{plain_latin(m.group('name'))} River",
+                                             None, m.start(), m.end(), "river"))
+            taken.append((m.start(), m.end()))
+        entities.people = [p for p in entities.people if not _RIVER.fullmatch(p.text)]
+
+    def _known_before_place(self, name: str) -> str:
+        """"Jabatan Siasatan Jenayah Komersial Bukit Aman": a known organisation and the place
+        it sits in; the name is the known part (the place stays a place)."""
+        head = self._known_prefix(name)
+        if head and isinstance(self.places.lookup(name[len(head):].strip()), PlaceInfo):
+            return head
+        return name
+
+    def _known_prefix(self, name: str) -> str | None:
+        """The longest run of name's first words (two or more) that the alias table knows."""
+        if self.orgs.lookup(name) is not None:
+            return None
+        words = name.split(" ")
+        for i in range(len(words) - 1, 1, -1):
+            head = " ".join(words[:i])
+            if self.orgs.lookup(head) is not None:
+                return head
+        return None
+
+    def _cut_at_and(self, name: str) -> str:
+        """"Kepolisian Kamboja dan Interpol" is two organisations: a name does not run on
+        over "dan"/"and" past a country or into a known organisation."""
+        pos = name.find(" dan ")
+        while pos > 0:
+            before, after = name[:pos], name[pos + len(" dan "):]
+            last = self.places.lookup(before.rsplit(" ", 1)[-1])
+            if self.orgs.lookup(after) is not None or (
+                    isinstance(last, PlaceInfo) and last.kind == "country"):
+                return before
+            pos = name.find(" dan ", pos + 1)
+        return name
+
+    def _cut_after_country(self, name: str) -> str:
+        """A pattern name that runs on past a country into two or more capitalised words
+        stops at the country: "Universitas Indonesia Adrianus Meliala" is a university and
+        a person."""
+        words = name.split(" ")
+        for i in range(1, len(words) - 2):
+            value = self.places.lookup(words[i])
+            if getattr(value, "kind", None) == "country" and words[i + 1][:1].isupper() \
+                    and words[i + 2][:1].isupper() \
+                    and self.places.lookup(" ".join(words[i:i + 2])) is None:
+                return " ".join(words[:i + 1])
+        return name
+
+    def _without_place_suffix(self, name: str, lang: str | None = None) -> str:
         """"Secretaría de Relaciones Exteriores de México" -> without "de México";
-        short names keep it ("Policía Nacional del Perú", "Universidad de Chile")."""
+        short names keep it ("Policía Nacional del Perú", "Universidad de Chile"), and
+        so do bodies other than ministries ("Banco de Crédito del Perú")."""
+        if lang in ("es", "pt") and keeps_place_suffix(name):
+            return name
         for m in reversed(list(_PLACE_SUFFIX.finditer(name))):
             head = name[:m.start()]
             if len(head.split()) >= 3 and isinstance(self.places.lookup(name[m.end():]),
@@ -547,6 +690,28 @@ def _in_a_title(text: str, start: int) -> bool:
     return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
 _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
+# letters only Vietnamese uses among Latin-script languages (ơ, ư, đ and the dotted vowels)
+_HAS_VIETNAMESE = re.compile("[ơưđƠƯĐ\u1ea0-\u1ef9]")
+
+
+_RIVER = re.compile(r"\b(?:[Ss]ungai|[Ss]ông|[Rr]ivière|[Rr]ío|[Ff]leuve|[Kk]ali)[ \t]+"
+                    r"(?P<name>[A-ZÀ-ÝĐ][\w'’-]{1,30})")
+
+
+# Thai writes no spaces between words: a short place name run on from the letters before it
+# is the end of another word unless one of these words comes first.
+_TH_PLACE_MARKERS = ("จังหวัด", "จ.", "อำเภอ", "อ.", "เมือง", "ที่", "ใน", "จาก", "ถึง", "สู่", "ชาว",
+                     "แขวง", "เขต", "ตำบล", "กรุง", "ประเทศ", "และ", "ชายแดน")
+_TH_SHORT_PLACE = 4
+
+
+def _thai_word_end(text: str, start: int, end: int) -> bool:
+    """Whether a short Thai place name at start is glued to a word before it (จำเลย)."""
+    if end - start > _TH_SHORT_PLACE or start == 0 or not "\u0e00" <= text[start - 1] <= "\u0e7f":
+        return False
+    if not "\u0e00" <= text[start] <= "\u0e7f":
+        return False
+    return not text.endswith(_TH_PLACE_MARKERS, max(0, start - 8), start)
 
 
 def _hits_sorted(start: int, end: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:

@@ -62,6 +62,13 @@ def fold(token: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def plain_latin(name: str) -> str:
+    """A Latin-script name without its accents and tone marks, as English writes it:
+    "Quảng Ninh" -> "Quang Ninh", "Đà Nẵng" -> "Da Nang"."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def is_unspaced(name: str) -> bool:
     return bool(_UNSPACED.search(name))
 

@@ -52,24 +52,41 @@ _IDENTIFIER: list = []  # the process's identifier, once loaded
 
 def load_identifier(cache_dir: str | None = None):
     """py3langid's identifier restricted to LANGUAGES, loaded once per process from the
-    cache in cache_dir (nlp/cache.py): decompressing its model costs half a second."""
+    cache in cache_dir (nlp/cache.py): decompressing its model costs half a second, and
+    even unpickling its 40 MB automaton a fifth of one. The cache maps the arrays in
+    place instead, so a process reads only the states its texts walk through."""
     if not _IDENTIFIER:
         key = content_key([__file__], packages=("py3langid",), extra=LANGUAGES)
-        _IDENTIFIER.append(load_or_build(cache_dir, "langid", key, _build_identifier))
+        tables = load_or_build(cache_dir, "langid", key, _build_tables)
+        _IDENTIFIER.append(_identifier(tables))
     return _IDENTIFIER[0]
 
 
-def _build_identifier():
+def _build_tables() -> dict:
+    """The identifier's tables as plain arrays (the cache maps them, nlp/cache.py)."""
     import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     full.set_languages([lang for lang in LANGUAGES if lang in full.nb_classes])
-    # A fresh identifier over the restricted columns only: pickling `full` would
-    # keep its whole model (70 MB) for languages it can no longer answer.
-    return LanguageIdentifier(np.ascontiguousarray(full.nb_ptc), np.asarray(full.nb_pc),
-                              list(full.nb_classes), full.tk_nextmove, full.tk_output,
-                              norm_probs=True, tk_row=full.tk_row)
+    # The restricted columns only: the whole model (70 MB) holds languages it can no
+    # longer answer.
+    return {"nb_ptc": np.ascontiguousarray(full.nb_ptc), "nb_pc": np.asarray(full.nb_pc),
+            "nb_classes": list(full.nb_classes),
+            "tk_nextmove": np.frombuffer(full.tk_nextmove, dtype=np.uint32),
+            "tk_output": np.asarray(full.tk_output, dtype=np.int32),
+            "tk_row": np.frombuffer(full.tk_row, dtype=np.uint16)}
+
+
+def _identifier(tables: dict):
+    from py3langid.langid import LanguageIdentifier
+
+    # The automaton is walked one byte at a time from Python: memoryviews give plain
+    # ints, as py3langid's own array.array and list do (numpy scalars would be slower).
+    return LanguageIdentifier(tables["nb_ptc"], tables["nb_pc"], list(tables["nb_classes"]),
+                              memoryview(tables["tk_nextmove"]),
+                              memoryview(tables["tk_output"]), norm_probs=True,
+                              tk_row=memoryview(tables["tk_row"]))
 
 
 def script_language(text: str) -> str | None:

