@@ -193,7 +193,7 @@ _NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
 
 
 def _joins_name(tokens: list[tuple[str, int, int]], j: int, head: int) -> bool:
-    """Whether token j continues a name though lowercase: "y"/"e" inside a "de" chain
+    """Whether token j continues a name though lowercase: "y"/"e" inside a "de"/"en" chain
     before a capitalised word ("Secretaría de Hacienda y Crédito Público"), or a number
     mark before a digit ("Juzgado Central de Instrucción número 5", "N° 4")."""
     w = tokens[j][0]
@@ -204,7 +204,7 @@ def _joins_name(tokens: list[tuple[str, int, int]], j: int, head: int) -> bool:
         after = tokens[j + 2][0] if j + 2 < len(tokens) else ""
         return nxt[:1].isupper() and nxt not in ORG_HEADS and (
             after[:1].isupper() or after in _CONNECTORS) and any(
-            tokens[k][0] in ("de", "del") for k in range(head + 1, j))
+            tokens[k][0] in ("de", "del", "en") for k in range(head + 1, j))
     return w in _NUMBER and (nxt.isdigit() or nxt in _NUMBER)
 
 
@@ -234,8 +234,10 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             if (w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS)) \
                     or w in _RUN_STOPS:
                 break
-            if w == "dan" and j + 1 < n and tokens[j + 1][0] in ORG_HEADS:
-                break  # "Kementerian A dan Kementerian B": two names
+            if w == "dan" and (last == i or j + 1 < n and tokens[j + 1][0] in ORG_HEADS):
+                # "Kementerian A dan Kementerian B": two names; "Syarikat dan Eropah"
+                # ("companies and Europe"): a bare kind word, then something else
+                break
             if _joins_name(tokens, j, i):
                 j += 1
                 continue

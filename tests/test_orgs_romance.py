@@ -109,3 +109,20 @@ def test_a_bare_cancilleria_is_the_foreign_ministry_and_a_longer_name_wins(extra
     assert ("Cancillería", "Ministry of Foreign Affairs") in orgs
     assert ("Ministerio de Relaciones Exteriores", "Ministry of Foreign Affairs") in orgs
     assert any(t.startswith("Ministerio de Relaciones Exteriores y Culto") for t, _ in orgs)
+
+
+def test_a_court_runs_through_en_lo_and_y_to_its_number():
+    text = "Lo ordenó el Juzgado Federal en lo Civil y Comercial Federal N° 7 ayer."
+    assert "Juzgado Federal en lo Civil y Comercial Federal N° 7" in [
+        t for _, _, t in pattern_orgs(text, tokenize(text))]
+
+
+def test_national_institutions_of_es_and_fr_countries_take_their_canonical_names(extractor):
+    fr = ("La Gendarmerie royale du Canada et le Centre antifraude du Canada ont alerté "
+          "Affaires mondiales Canada; fedpol et Tracfin suivent le dossier.")
+    names = {o.name for o in extractor.extract(fr, "fr").orgs}
+    assert {"RCMP", "Canadian Anti-Fraud Centre", "Global Affairs Canada", "fedpol",
+            "Tracfin"} <= names
+    es = "El Instituto Nacional de Migración y la Fiscalía General de la República actuaron."
+    assert {"Instituto Nacional de Migración", "FGR"} <= {
+        o.name for o in extractor.extract(es, "es").orgs}
