@@ -30,6 +30,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
+from nlp.orgs_romance import keeps_place_suffix, romance_orgs
 from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
                       looks_like_person,
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
@@ -230,9 +231,13 @@ class EntityExtractor:
                 for start, paragraph in _paragraphs(texts[i]):
                     if paragraph.lower() != paragraph:
                         where.setdefault(paragraph, []).append((i, start))
-            docs = self._models[lang].pipe(iter(where), batch_size=NER_BATCH_PARAGRAPHS)
-            for positions, doc in zip(where.values(), docs):
-                for i, start in positions:
+            # Shortest first: a batch costs as many parser steps as its longest paragraph
+            # has tokens, so batches of like lengths waste fewer (each paragraph's
+            # entities do not depend on its batch).
+            paragraphs = sorted(where, key=len)
+            docs = self._models[lang].pipe(paragraphs, batch_size=NER_BATCH_PARAGRAPHS)
+            for paragraph, doc in zip(paragraphs, docs):
+                for i, start in where[paragraph]:
                     found[i].extend(_Span(start + e.start_char, start + e.end_char, e.text,
                                           e.label_) for e in doc.ents)
             for i in idxs:  # a paragraph first seen in an earlier text came out early
@@ -250,7 +255,7 @@ class EntityExtractor:
             tokens = tokenize(text)
         gaz_places = self.places.find(text, tokens)
         gaz_orgs = self._pattern_orgs(text, tokens, self.orgs.find(text, tokens),
-                                      with_latin=ner is None)
+                                      with_latin=ner is None, lang=lang)
         spans = _merge_org_spans(text, ner) if ner else []
         has_ner = ner is not None
 
@@ -388,7 +393,7 @@ class EntityExtractor:
                     o.name = name
 
     def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
-                      with_latin: bool) -> list[Match]:
+                      with_latin: bool, lang: str | None = None) -> list[Match]:
         """Alias matches plus organisations named by pattern; longer names win."""
         found = list(alias_matches)
         extra: list[Match] = []
@@ -411,10 +416,12 @@ class EntityExtractor:
                   for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in
                   company_orgs(text, tokens) + lowercase_head_orgs(text, tokens)]
+        extra += [Match(s, e, t, self.orgs.lookup(t) or name or t)
+                  for s, e, t, name in romance_orgs(text, tokens, lang)]
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
-                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)))
+                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)), lang)
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
@@ -602,9 +609,12 @@ class EntityExtractor:
                 return " ".join(words[:i + 1])
         return name
 
-    def _without_place_suffix(self, name: str) -> str:
+    def _without_place_suffix(self, name: str, lang: str | None = None) -> str:
         """"Secretaría de Relaciones Exteriores de México" -> without "de México";
-        short names keep it ("Policía Nacional del Perú", "Universidad de Chile")."""
+        short names keep it ("Policía Nacional del Perú", "Universidad de Chile"), and
+        so do bodies other than ministries ("Banco de Crédito del Perú")."""
+        if lang in ("es", "pt") and keeps_place_suffix(name):
+            return name
         for m in reversed(list(_PLACE_SUFFIX.finditer(name))):
             head = name[:m.start()]
             if len(head.split()) >= 3 and isinstance(self.places.lookup(name[m.end():]),

@@ -148,6 +148,8 @@ def _load_heads() -> dict:
         return tomllib.load(fh)
 
 
+from nlp.orgs_romance import extra_latin_heads, topic_heads  # noqa: E402  (needs nothing from here)
+
 _HEADS = _load_heads()
 
 
@@ -174,15 +176,36 @@ def looks_like_person(text: str) -> bool:
         and last.endswith(_THAI_SURNAME_ENDINGS)
 
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
-ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split())
+ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split()) | extra_latin_heads()
 _CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
-                        "en dan bagi número".split())
+                        "en lo dan bagi número".split())
 # Words a name never runs over: a person's title or rank after an organisation
 # ("Universiti Malaya, Dr Rohana", "Polda Kepri Irjen Pol Yan").
 _RUN_STOPS = frozenset("Dr Prof Datuk Dato Datin Tan Sri Tun Haji Hajah Encik Puan Pak Bu Ibu Bapak "
                        "Brigjen Irjen Kombes AKBP Kapolda Kapolri Kapolres Menteri Direktur Kepala "
                        "Presiden Jaksa Hakim".split())
 _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
+
+
+_AND = frozenset(("y", "e"))
+_TOPIC_HEADS = topic_heads()
+_NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
+
+
+def _joins_name(tokens: list[tuple[str, int, int]], j: int, head: int) -> bool:
+    """Whether token j continues a name though lowercase: "y"/"e" inside a "de"/"en" chain
+    before a capitalised word ("Secretaría de Hacienda y Crédito Público"), or a number
+    mark before a digit ("Juzgado Central de Instrucción número 5", "N° 4")."""
+    w = tokens[j][0]
+    nxt = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    if w in _AND:
+        # the conjunct runs on ("y Crédito Público", "y Derechos Humanos"): a lone word
+        # after "y" is more often a second body ("Policía Nacional y Europol")
+        after = tokens[j + 2][0] if j + 2 < len(tokens) else ""
+        return nxt[:1].isupper() and nxt not in ORG_HEADS and (
+            after[:1].isupper() or after in _CONNECTORS) and any(
+            tokens[k][0] in ("de", "del", "en") for k in range(head + 1, j))
+    return w in _NUMBER and (nxt.isdigit() or nxt in _NUMBER)
 
 
 def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
@@ -206,10 +229,18 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             w = tokens[j][0]
             if w in _STOP_PUNCT or "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
-            if w in ORG_HEADS or w in _RUN_STOPS:  # the next organisation or a person begins
+            # the next organisation or a person begins ("Instituto Nacional de Migración"
+            # goes on: a topic head after "de")
+            if (w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS)) \
+                    or w in _RUN_STOPS:
                 break
-            if w == "dan" and j + 1 < n and tokens[j + 1][0] in ORG_HEADS:
-                break  # "Kementerian A dan Kementerian B": two names
+            if w == "dan" and (last == i or j + 1 < n and tokens[j + 1][0] in ORG_HEADS):
+                # "Kementerian A dan Kementerian B": two names; "Syarikat dan Eropah"
+                # ("companies and Europe"): a bare kind word, then something else
+                break
+            if _joins_name(tokens, j, i):
+                j += 1
+                continue
             if w[:1].isupper() or w.isdigit():
                 last = j
             elif w.lower() not in _CONNECTORS and w not in ("-", "'"):

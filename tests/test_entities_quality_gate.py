@@ -54,10 +54,12 @@ FLOORS: dict[str, tuple[float, float, float]] = {
 #   orgs .941/.918/.929, money 1.0/1.0/1.0 (the same author wrote the rules and the
 #   labels, and saw the set's errors before the changes: read these as optimistic; a
 #   fresh batch by someone else is the real test).
+# After the session-19 rules (developed on dev batch 2 and the tuned set, this set's errors
+# looked at only afterwards): places .970/.929/.949, orgs .948/.957/.952.
 HELDOUT_FLOORS: dict[str, tuple[float, float, float]] = {
-    "places": (0.90, 0.91, 0.91),
+    "places": (0.95, 0.91, 0.93),
     "countries": (0.97, 0.97, 0.97),
-    "orgs": (0.91, 0.89, 0.90),
+    "orgs": (0.93, 0.94, 0.94),
     "money": (0.97, 0.97, 0.97),
 }
 

@@ -15,7 +15,7 @@ import re
 import pytest
 
 MODULES = ("nlp.extract", "nlp.entities", "nlp.gazetteer", "nlp.language",
-           "nlp.money", "nlp.orgs", "nlp.places", "nlp.evaluate", "scamscope.stories",
+           "nlp.money", "nlp.orgs", "nlp.orgs_romance", "nlp.places", "nlp.evaluate", "scamscope.stories",
            # queries, filters and form fields (user input); feeds, pages, snippets, digests
            "indexer.query", "indexer.snippet", "indexer.sqlite", "indexer.expansion",
            "scamscope.filters",
