@@ -25,6 +25,7 @@ from nlp.records import Article, Page
 GOLD_DIR = Path(__file__).parent / "data" / "gold"
 HELDOUT_DIR = Path(__file__).parent / "data" / "heldout"
 DEV2_DIR = Path(__file__).parent / "data" / "dev2"
+HELDOUT2_DIR = Path(__file__).parent / "data" / "heldout2"
 
 # type: (precision, recall, F1). Measured when pinned (68 articles, en fr es id
 # th zh vi): places .986/.982/.984, countries .986/1.0/.993, orgs .977/.918/.947,
@@ -76,6 +77,21 @@ DEV2_FLOORS: dict[str, tuple[float, float, float]] = {
     "countries": (0.95, 0.95, 0.95),
     "orgs": (0.96, 0.95, 0.96),
     "money": (0.97, 0.97, 0.97),
+}
+
+
+# The second held-out set (tests/data/heldout2: 24 articles, en fr zh th ms id es vi,
+# written and labelled by an engineer who did not write the rules, never tuned on).
+# First measured with the filters work of session 19 but before its organisation
+# rules: places .929/.831/.877, orgs .792/.629/.701, money .978/.906/.941.
+# When pinned, through this gate's pipeline: places .960/.834/.892, countries
+# .991/.991/.991, orgs .841/.777/.807, money .978/.906/.941. The fairest estimate on
+# unseen news the repository has; a floor here only stops regressions.
+HELDOUT2_FLOORS: dict[str, tuple[float, float, float]] = {
+    "places": (0.94, 0.81, 0.87),
+    "countries": (0.97, 0.97, 0.97),
+    "orgs": (0.82, 0.75, 0.78),
+    "money": (0.96, 0.88, 0.92),
 }
 
 
@@ -135,6 +151,15 @@ def dev2_report():
     return score([article.entities for article in results], dev2)
 
 
+@pytest.fixture(scope="module")
+def heldout2_report():
+    heldout2 = load_gold(HELDOUT2_DIR)
+    results = Analyzer().analyze([news_page(a) for a in heldout2])
+    rejected = [(a["id"], r) for a, r in zip(heldout2, results) if not isinstance(r, Article)]
+    assert not rejected, rejected
+    return score([article.entities for article in results], heldout2)
+
+
 def _above_floors(report, kind, floors):
     precision, recall, f1 = report.prf(kind)
     floor_p, floor_r, floor_f1 = floors[kind]
@@ -152,6 +177,12 @@ def test_entity_quality_does_not_drop_below_the_pinned_floors(report, kind):
 @pytest.mark.parametrize("kind", TYPES)
 def test_entity_quality_on_the_held_out_set_does_not_drop_below_its_floors(heldout_report, kind):
     _above_floors(heldout_report, kind, HELDOUT_FLOORS)
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_entity_quality_on_the_second_held_out_set_does_not_drop_below_its_floors(
+        heldout2_report, kind):
+    _above_floors(heldout2_report, kind, HELDOUT2_FLOORS)
 
 
 @pytest.mark.parametrize("kind", TYPES)
@@ -249,3 +280,11 @@ def test_labels_follow_the_documented_shapes(gold):
             assert money.get("amount_max", money["amount"]) >= money["amount"], money
         names = [p["name"] for p in article["places"]] + [o["name"] for o in article["orgs"]]
         assert len(names) == len(set(names)), (article["id"], "an entity is listed twice")
+
+
+def test_the_second_held_out_set_shares_no_article_with_the_others(gold, heldout):
+    heldout2 = load_gold(HELDOUT2_DIR)
+    assert len(heldout2) >= 24
+    assert {"en", "fr", "zh", "th", "ms", "id", "es", "vi"} <= {a["lang"] for a in heldout2}
+    others = gold + heldout + load_gold(DEV2_DIR)
+    assert not {a["text"][:200] for a in heldout2} & {a["text"][:200] for a in others}
