@@ -234,8 +234,10 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             if (w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS)) \
                     or w in _RUN_STOPS:
                 break
-            if w == "dan" and j + 1 < n and tokens[j + 1][0] in ORG_HEADS:
-                break  # "Kementerian A dan Kementerian B": two names
+            if w == "dan" and (last == i or j + 1 < n and tokens[j + 1][0] in ORG_HEADS):
+                # "Kementerian A dan Kementerian B": two names; "Syarikat dan Eropah"
+                # ("companies and Europe"): a bare kind word, then something else
+                break
             if _joins_name(tokens, j, i):
                 j += 1
                 continue

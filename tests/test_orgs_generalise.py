@@ -210,3 +210,15 @@ def test_spanish_court_with_its_number(ex):
     # the court and its number; the city after "de" stays a place (as for ministries)
     assert "Juzgado de Instrucción número 3" in {o.text for o in entities.orgs}
     assert {p.text for p in entities.places} == {"Sevilla"}
+
+
+@pytest.mark.parametrize("text, lang, place", [
+    ("Mangsa ditawarkan kerja oleh syarikat dan Eropah menjadi destinasi palsu.", "ms", "Eropah"),
+    ("Dana itu dipindahkan ke beberapa syarikat dan Australia menyiasat.", "ms", "Australia"),
+    ("Uang itu mengalir ke perusahaan dan Kamboja menjadi tujuan.", "id", "Kamboja"),
+    ("Syarikat dan Eropah menjadi destinasi.", "ms", "Eropah"),
+    ("Menurut Syarikat dan Australia, dana itu hilang.", "ms", "Australia"),
+])
+def test_a_bare_kind_word_and_dan_do_not_start_a_name(ex, text, lang, place):
+    # "syarikat dan Eropah" is "companies and Europe", not a company named Eropah
+    assert not any(place in t for t in org_texts(ex, text, lang))
