@@ -124,7 +124,7 @@ def test_national_institutions_of_es_and_fr_countries_take_their_canonical_names
     assert {"RCMP", "Canadian Anti-Fraud Centre", "Global Affairs Canada", "fedpol",
             "Tracfin"} <= names
     es = "El Instituto Nacional de Migración y la Fiscalía General de la República actuaron."
-    assert {"Instituto Nacional de Migración", "FGR"} <= {
+    assert {"Instituto Nacional de Migración", "Fiscalía General de la República"} <= {
         o.name for o in extractor.extract(es, "es").orgs}
 
 
