@@ -22,6 +22,15 @@ LOG_INSTALL_ROOT_HANDLER = False  # the application configures logging, not the 
 LOG_LEVEL = "INFO"
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # failures are counted and logged once by the spider
 DOWNLOAD_WARNSIZE = 0
+# Scrapy starts this many tasks per response to handle what its callback yields (100 by
+# default: 18,000 asyncio tasks for a crawl of 180 pages). A page yields one item and a
+# listing yields requests that only need scheduling, so a few are plenty; pages from
+# different responses still go through the pipeline concurrently.
+CONCURRENT_ITEMS = 4
+# Scrapy reads the source of a response's callback to warn about generators that return
+# a value; its cache is keyed by the bound method, new on every request, so it parsed
+# the spider's source once per page. Our callbacks are tested; the warning is for authors.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # feeds, sitemaps, listings may be larger than pages
 
 # Per-site concurrency that holds with the asyncio reactor (see crawler/downloader.py).

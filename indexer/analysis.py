@@ -35,7 +35,7 @@ from typing import Iterable
 
 import Stemmer
 
-from indexer.query import is_unspaced, words_of
+from indexer.query import has_unspaced, is_unspaced, words_of
 
 # Article language (ISO 639-1, as nlp.language answers) -> Snowball algorithm.
 # Malay shares the Indonesian stemmer (the two languages share their affixes).
@@ -76,45 +76,76 @@ def stem_tokens(words: list[str], lang: str | None) -> list[str]:
     Digits and characters of unspaced scripts have no stem token: a query for
     them matches the surface words.
     """
-    stems = _stems_of(words, lang)
+    stems = _stem_table(lang)
     if stems is None:
         return []
-    return [t for t in map(stems.__getitem__, words) if t is not None]
+    return list(filter(None, map(stems.__getitem__, words)))
 
 
 def stem_token(word: str, lang: str | None) -> str | None:
     """The tagged stem of one index word in an article of language lang, or None."""
-    stems = _stems_of((word,), lang)
+    stems = _stem_table(lang)
     return None if stems is None else stems[word]
 
 
 def stem_map(words: Iterable[str], lang: str | None) -> dict[str, str | None]:
     """Each of words -> its tagged stem in an article of language lang, or None."""
     words = set(words)
-    stems = _stems_of(words, lang)
+    stems = _stem_table(lang)
     if stems is None:
         return dict.fromkeys(words)
     return {w: stems[w] for w in words}
 
 
-def _stems_of(words: Iterable[str], lang: str | None) -> dict[str, str | None] | None:
-    """lang's stem table, holding every one of words (None: lang has no stemmer)."""
-    stems = _stem_table(lang)
-    if stems is None:
-        return None
-    missing = [w for w in set(words) if w not in stems]
-    if missing:
-        _learn(stems, missing, lang)  # type: ignore[arg-type]
-    return stems
-
-
-# Index word -> tagged stem (None: not stemmable), per language and thread. News
-# repeats its vocabulary, so after a few thousand articles nearly every word is a
-# dict hit instead of a regex test and a Snowball call; cleared when full (bounded).
+# News repeats its vocabulary, so after a few thousand articles nearly every word
+# (and every whitespace-delimited run of raw text) is a dict hit instead of a fold,
+# a regex and a Snowball call. The tables are per thread (a Stemmer is not safe to
+# share) and cleared when full, which bounds their memory.
 STEM_CACHE_WORDS = 200_000
+CHUNK_CACHE = 100_000
 
 
-def _stem_table(lang: str | None) -> dict[str, str | None] | None:
+class _StemTable(dict):
+    """Index word -> tagged stem (None: not stemmable) under one language's stemmer."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.tag = lang + STEM_SEPARATOR
+        self.stemmer = Stemmer.Stemmer(STEMMERS[lang])
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= STEM_CACHE_WORDS:
+            self.clear()
+        stem = self[word] = self.tag + self.stemmer.stemWord(word) if _stemmable(word) else None
+        return stem
+
+
+class _ChunkWords(dict):
+    """A run of raw text without whitespace -> its index words, space-joined."""
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= CHUNK_CACHE:
+            self.clear()
+        words = self[chunk] = " ".join(words_of(chunk))
+        return words
+
+
+class _ChunkStems(dict):
+    """A run of raw text without whitespace -> its tagged stems, space-joined."""
+
+    def __init__(self, stems: _StemTable) -> None:
+        super().__init__()
+        self.stems = stems
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= CHUNK_CACHE:
+            self.clear()
+        stems = self[chunk] = " ".join(filter(None, map(self.stems.__getitem__,
+                                                         words_of(chunk))))
+        return stems
+
+
+def _stem_table(lang: str | None) -> _StemTable | None:
     key = (lang or "").lower()
     if key not in STEMMERS:
         return None
@@ -123,17 +154,22 @@ def _stem_table(lang: str | None) -> dict[str, str | None] | None:
         tables = _local.stem_tables = {}
     table = tables.get(key)
     if table is None:
-        table = tables[key] = {}
+        table = tables[key] = _StemTable(key)
     return table
 
 
-def _learn(stems: dict[str, str | None], words: list[str], lang: str) -> None:
-    if len(stems) + len(words) > STEM_CACHE_WORDS:
-        stems.clear()
-    tag = lang.lower() + STEM_SEPARATOR
-    kept = [w for w in words if _stemmable(w)]
-    stems.update(dict.fromkeys(words))
-    stems.update(zip(kept, (tag + s for s in _stemmer(lang).stemWords(kept))))
+def _chunk_tables(lang: str | None) -> tuple[_ChunkWords, _ChunkStems | None]:
+    words = getattr(_local, "chunk_words", None)
+    if words is None:
+        words = _local.chunk_words = _ChunkWords()
+        _local.chunk_stems = {}
+    stems = _stem_table(lang)
+    if stems is None:
+        return words, None
+    chunk_stems = _local.chunk_stems.get(stems.tag)
+    if chunk_stems is None:
+        chunk_stems = _local.chunk_stems[stems.tag] = _ChunkStems(stems)
+    return words, chunk_stems
 
 
 def query_langs(langs: Iterable[str] | None) -> tuple[str, ...]:
@@ -173,10 +209,30 @@ class Analyzed:
 
 
 def analyze(title: str, text: str, lang: str | None) -> Analyzed:
-    title_words, text_words = words_of(title or ""), words_of(text or "")
-    return Analyzed(" ".join(title_words), " ".join(text_words),
-                    " ".join(stem_tokens(title_words, lang)),
-                    " ".join(stem_tokens(text_words, lang)))
+    title_words, title_stems = _tokens(title or "", lang)
+    text_words, text_stems = _tokens(text or "", lang)
+    return Analyzed(title_words, text_words, title_stems, text_stems)
+
+
+def _tokens(text: str, lang: str | None) -> tuple[str, str]:
+    """" ".join(words_of(text)) and " ".join(stem_tokens(those words, lang)), computed
+    per whitespace-delimited run of the raw text through the chunk tables.
+
+    The same tokens, because no index word spans whitespace and folding never looks
+    across it (lower-casing's final-sigma context, NFKD reordering and NFC composition
+    all stop at a whitespace character, which folds to no word character);
+    tests/test_analysis_fast_path.py checks this on every whitespace character.
+    """
+    words, stems = _chunk_tables(lang)
+    if not text.isascii() and has_unspaced(text):
+        # runs of Chinese or Thai text seldom repeat whole: split per word instead
+        split = words_of(text)
+        return " ".join(split), " ".join(stem_tokens(split, lang))
+    chunks = text.split()
+    joined = " ".join(filter(None, map(words.__getitem__, chunks)))
+    if stems is None:
+        return joined, ""
+    return joined, " ".join(filter(None, map(stems.__getitem__, chunks)))
 
 
 # Strings whose analysis fingerprints this module: a change in folding, word

@@ -84,6 +84,8 @@ UNSPACED_CHAR = _UNSPACED.pattern
 # other word characters. (\w never matches a combining mark, so no mark is left
 # to attach to the character before it.)
 _INDEX_WORD = re.compile(_UNSPACED.pattern + "|" + "[^\\W" + _UNSPACED.pattern[1:-1] + "]+")
+# The same words in runs: (a run of unspaced characters, "") or ("", one other word).
+_RUNS = re.compile(f"({_UNSPACED.pattern}+)|(" + "[^\\W" + _UNSPACED.pattern[1:-1] + "]+)")
 
 
 # Combining marks fold() strips: every mark outside the unspaced scripts (no
@@ -118,7 +120,22 @@ def words_of(text: str) -> list[str]:
 
 def folded_words(folded: str) -> list[str]:
     """The index words of already folded text."""
-    return (_INDEX_WORD if _UNSPACED.search(folded) else _WORD).findall(folded)
+    if not _UNSPACED.search(folded):
+        return _WORD.findall(folded)
+    # _INDEX_WORD's words, a run of unspaced characters at a time: a Thai or Chinese
+    # text is mostly such runs, and splitting a run into characters costs no match each
+    words: list[str] = []
+    for unspaced, other in _RUNS.findall(folded):
+        if unspaced:
+            words.extend(unspaced)
+        else:
+            words.append(other)
+    return words
+
+
+def has_unspaced(text: str) -> bool:
+    """Does text hold any character of a script written without spaces?"""
+    return _UNSPACED.search(text) is not None
 
 
 def is_unspaced(word: str) -> bool:

@@ -16,7 +16,7 @@ from collections import deque
 from functools import lru_cache
 from typing import Callable
 
-from indexer.analysis import stem_map
+from indexer.analysis import stem_token
 from indexer.query import (WORD_GAP, And, Node, Not, Or, Phrase, Term, fold, folded_words,
                            is_unspaced, word_matches)
 
@@ -70,21 +70,25 @@ def match_spans(text: str, node: Node | None, reach: int | None = None,
     lang = (lang or "").lower() or None
     tag = f"{lang}:"
     stems = frozenset(s for s in stems if s.startswith(tag)) if lang else frozenset()
+    stemmed = _stem_matcher(stems, lang) if stems else None
     # Skip straight to the first place any matching word could start: an exact word,
-    # prefix or phrase (first_words finds them), or a word whose stem matches (an
-    # inflected form need not start like the query word: those words are looked up).
+    # prefix or phrase (first_words finds them), or an earlier word whose stem matches
+    # (an inflected form need not start like the query word: the words before the
+    # first candidate are stemmed, from the table most of them are already in).
     candidate = first_words.search(folded)
     starts = [candidate.start()] if candidate is not None else []
-    stemmed: set[str] = set()
-    if stems:
-        stemmed = {w for w, t in stem_map(folded_words(folded), lang).items() if t in stems}
-        starts += [folded.find(w) for w in stemmed]
+    if stemmed is not None:
+        for match in word_matches(folded, 0):
+            if starts and match.start() >= starts[0]:
+                break
+            if stemmed(match.group(0)):
+                starts = [match.start()]
+                break
     if not starts:
         return []
-    begin = min(starts)
+    begin = starts[0]
     if not is_unspaced(folded[begin]):  # back to the start of its word
         begin = max(folded.rfind(" ", 0, begin), folded.rfind("\n", 0, begin)) + 1
-    targets = exact | stemmed if stemmed else exact
     found: list[tuple[int, int]] = []
     stop = None
     if not phrases:  # the common case, kept lean: no window of recent words to keep
@@ -93,7 +97,8 @@ def match_spans(text: str, node: Node | None, reach: int | None = None,
             if stop is not None and s > stop:
                 break
             word = match.group(0)
-            if word in targets or (prefixes and word.startswith(prefixes)):
+            if (word in exact or (prefixes and word.startswith(prefixes))
+                    or (stemmed is not None and stemmed(word))):
                 found.append(match.span())
                 if stop is None and reach is not None:
                     stop = s + reach
@@ -105,7 +110,8 @@ def match_spans(text: str, node: Node | None, reach: int | None = None,
             if stop is not None and s > stop:
                 break
             recent.append((word, s, e))
-            hit = word in targets or bool(prefixes and word.startswith(prefixes))
+            hit = (word in exact or bool(prefixes and word.startswith(prefixes))
+                   or (stemmed is not None and stemmed(word)))
             if hit:
                 found.append((s, e))
             for phrase in phrases.get(word, ()):  # phrases ending with this word
@@ -197,6 +203,29 @@ def _fold_with_offsets(text: str) -> tuple[str, Callable[[int], int] | None]:
 
 
 _FOLD_LENGTHS: dict[str, int] = {}
+
+
+class _StemHits(dict):
+    """word -> does its stem, in an article of lang, match one of stems. One per
+    (stems, lang), shared by every hit of a search (and by later searches): news
+    repeats its words, so nearly every lookup is a plain dict hit."""
+
+    LIMIT = 50_000  # words remembered (cleared when full: bounded memory)
+
+    def __init__(self, stems: frozenset[str], lang: str | None) -> None:
+        super().__init__()
+        self.stems, self.lang = stems, lang
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        hit = self[word] = stem_token(word, self.lang) in self.stems
+        return hit
+
+
+@lru_cache(maxsize=64)
+def _stem_matcher(stems: frozenset[str], lang: str | None) -> Callable[[str], bool]:
+    return _StemHits(stems, lang).__getitem__
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,11 +7,15 @@ indexer.analysis.analyze (what the SQLite and cluster backends index too:
 folded surface words, unspaced scripts per character, tagged Snowball stems)
 and stored in fields whose tokenizer only splits on whitespace, so every
 backend matches the same words. The query tree (indexer.query) is compiled to Tantivy
-Query objects, never to Tantivy's query syntax.
+Query objects, never to Tantivy's query syntax: a word, phrase or OR is one flat
+union of its title, text and stem queries. Phrases of unspaced characters match
+pairs of characters instead (title_pairs/text_pairs, indexer.pairs): same hits,
+far shorter position lists.
 
 Fields: filters are raw-tokenised keyword fields (match keys: name_key for
-places and orgs); facets are fast fields counted by terms aggregations; sorts
-are fast fields. Tantivy orders by one fast field only, so the two composite
+places and orgs); facets are counted by terms aggregations over single-valued
+slot columns (indexer.tantivy_facets), exact; the matches are counted in the same
+aggregation, so the page's search needs no count; sorts are fast fields. Tantivy orders by one fast field only, so the two composite
 orders of the Index protocol are fast text keys that sort lexicographically:
     k_date = date | indexed_at                 (date, newest first, ties newest indexed)
     k_rel  = relevance | date | indexed_at     (no text: relevance, date, indexed)
@@ -42,7 +46,7 @@ from contextlib import contextmanager
 from itertools import islice
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import tantivy
 from tantivy import FieldType, Occur, Order
@@ -52,18 +56,21 @@ from indexer.analysis import ANALYSIS_FINGERPRINT
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
+from indexer import tantivy_facets as facets
 from indexer.fields import FIELDS, KEYS_LAYOUT, Field, facet_fields
+from indexer.pairs import pair_phrase, pairs_of
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
 from nlp.records import Article, Entities, iso, parse_iso
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: title_pairs, text_pairs; 3: facet slots (tantivy_facets)
 TITLE_BOOST = 10.0  # like the SQLite backend's bm25 title weight
 LOOKUP_BATCH = 1000  # articles whose stored state is read in one query during an upsert
 COMMIT_EVERY = 20_000  # a long upsert commits this often (bounds the in-flight id map)
-FETCH_ALL_TIES = 20_000  # a ranked search whose page ends in a tie sorts up to this many
+FETCH_TIES = 500  # hits a ranked search reads past its page to end a tie group
+TIE_WINDOW = 4096  # least number of newest documents a larger tie group is read from
 _MARKER = "scamscope-tantivy.json"
 _DATE_BIAS = 1 << 62  # dates before 1970 still give a positive, fixed-width key
 
@@ -74,12 +81,16 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, **keyword)
     sb.add_text_field("title_words", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("text_words", tokenizer_name="whitespace", index_option="position")
+    # pairs of consecutive unspaced characters (indexer.pairs): their phrases, shorter
+    for name in ("title_pairs", "text_pairs"):
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in ("title_stems", "text_stems"):  # matched as single terms: no positions
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for f in FIELDS:  # the registry's filters and facets: display values, match keys
         sb.add_text_field(_shown(f), fast=True, **keyword)
         if _keys(f) != _shown(f):
             sb.add_text_field(_keys(f), **keyword)
+    facets.add_fields(sb, [_shown(f) for f in FIELDS if f.entity])
     sb.add_text_field("story_id", **keyword)
     for name in ("k_date", "k_rel"):  # sort keys
         sb.add_text_field(name, fast=True, **keyword)
@@ -108,7 +119,9 @@ def _analysis_fingerprint() -> str:
 
 
 def _schema_fingerprint() -> str:
-    return ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS) + "|" + KEYS_LAYOUT
+    """Changes when the index needs new fields (a rebuild: Tantivy cannot add one)."""
+    return (f"{SCHEMA_VERSION}|" + ",".join(f"{_shown(f)}/{_keys(f)}" for f in FIELDS)
+            + "|" + KEYS_LAYOUT)
 
 
 def _current_marker() -> dict[str, Any]:
@@ -120,22 +133,27 @@ class TantivyIndex:
     """The Index protocol on one Tantivy directory (see the module docstring)."""
 
     # One upsert of a long stream (a reindex) beats many small ones: it commits every
-    # COMMIT_EVERY articles, not every call, and analyses in worker processes.
+    # COMMIT_EVERY articles, not every call, and analyses in worker processes when
+    # the machine has cores to spare for them.
     bulk_upsert = True
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
                  writer_heap_mb: int = 128, writer_threads: int = 1,
                  analysis_processes: int | None = None, **_ignored: Any) -> None:
         """analysis_processes: worker processes that analyse the articles of a large
-        upsert (None: one fewer than the cores, at least 1, at most 4; 0: none)."""
+        upsert (None: the cores beyond two, at most 4; 0: none)."""
         self.path = Path(path)
         if analysis_processes is None:
-            analysis_processes = min(4, max(1, (os.cpu_count() or 1) - 1))
+            # The upsert's own thread and the engine's indexing thread keep two cores
+            # busy. A worker on top of them only adds the pickling of every article
+            # and row (~130 us an article), so it pays only on a third core.
+            analysis_processes = min(4, max(0, (os.cpu_count() or 1) - 2))
         self.analysis_processes = analysis_processes
         self.timeout = timeout
         self.writer_heap = max(15, writer_heap_mb) * 1_000_000
         self.writer_threads = max(1, writer_threads)
         self._lock = threading.RLock()
+        self._spans: tuple[int, tuple[int, int]] | None = None  # (documents, _span)
         self._schema = _schema()
         if self.path.exists() and not self.path.is_dir():
             raise IndexUnavailable(f"index path {self.path} is a file: point --index at a "
@@ -378,7 +396,7 @@ class TantivyIndex:
 
     def count(self, query: Query | None = None) -> int:
         query = query or Query()
-        return self._searcher().search(self._compile(query, query.parsed()), limit=1).count
+        return _count(self._searcher(), self._compile(query, query.parsed()))
 
     def new_since(self, watermark: datetime | None, query: Query, limit: int = 1000) -> Results:
         return self.search(new_since_query(watermark, query, limit))
@@ -388,34 +406,47 @@ class TantivyIndex:
         searcher = self._searcher()
         q = self._compile(query, node)
         want = query.offset + query.limit
+        # With facets, one aggregation pass over the matches counts them too (unscored),
+        # so the page's search needs no count: it may skip what cannot reach the page.
+        total, facets = self._facets(searcher, q, query) if query.facets else (None, {})
         if query.sort == "relevance" and node is not None:
-            total, page = _ranked(searcher, self._schema, q, query.offset, want)
+            total, page = _ranked(searcher, self._schema, q, query.offset, want, total,
+                                  lambda: self._span(searcher))
         else:
             field, order = {"indexed": ("indexed_at", Order.Asc),
                             "date": ("k_date", Order.Desc)}.get(query.sort, ("k_rel", Order.Desc))
             result = searcher.search(q, limit=max(query.limit, 1), offset=query.offset,
-                                     order_by_field=field, order=order)
-            total = result.count
+                                     order_by_field=field, order=order, count=total is None)
+            total = result.count if total is None else total
             page = [(0.0, a) for _, a in result.hits][:query.limit]
         hits = [_hit(_row(searcher.doc(a)), score, node) for score, a in page]
-        facets = self._facets(searcher, q, query) if query.facets else {}
         return Results(total=total, hits=hits, facets=facets)
 
-    def _facets(self, searcher: Any, q: Any, query: Query) -> dict[str, list[FacetValue]]:
+    def _span(self, searcher: Any) -> tuple[int, int]:
+        """_span, read again when the number of documents changed (a stale span only
+        sizes the tie walk's windows less well)."""
+        n = searcher.num_docs
+        if self._spans is None or self._spans[0] != n:
+            self._spans = (n, _span(searcher))
+        return self._spans[1]
+
+    def _facets(self, searcher: Any, q: Any,
+                query: Query) -> tuple[int, dict[str, list[FacetValue]]]:
+        """The number of matches and their facets (exact: indexer.tantivy_facets), from
+        one aggregation pass."""
         fields = facet_fields(query)
         size = query.facet_size
-        if size <= 0 or not fields:
-            return {f.name: [] for f in fields}
-        aggs = {f.name: {"terms": {"field": _shown(f), "size": size,
-                                   "segment_size": max(10 * size, 1000)}} for f in fields}
+        aggs: dict[str, Any] = {_TOTAL: _COUNT_AGG}
+        if size > 0:
+            aggs.update(facets.request(fields, _shown))
         result = searcher.aggregate(q, aggs)
-        out = {}
-        for name in (f.name for f in fields):
-            buckets = (result.get(name) or {}).get("buckets") or []
-            values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
-            values.sort(key=lambda f: (-f.count, f.value))
-            out[name] = values[:size]
-        return out
+        if size <= 0:
+            return _total(result), {f.name: [] for f in fields}
+        out, again = facets.read(result, fields, size)
+        if again:  # a slot held too many distinct values to return them all
+            more = searcher.aggregate(q, facets.fallback(again, size, _shown))
+            out.update(facets.read_fallback(more, again, size))
+        return _total(result), {f.name: out[f.name] for f in fields}
 
     # ------------------------------------------------------------- compiling
 
@@ -455,33 +486,51 @@ class TantivyIndex:
     def _text(self, node: Node) -> Any:
         """The parse tree as Tantivy queries on title_words/text_words: a word or phrase
         matches in the title or in the text (never across), a title match weighs more."""
-        s = self._schema
-        if isinstance(node, Term):
-            if node.prefix:
-                pattern = _regex_literal(node.text) + ".*"
-                return _either(lambda f: TQ.regex_query(s, f, pattern))
-            words = _either(lambda f: TQ.term_query(s, f, node.text))
-            if not node.stems:
-                return words
-            stems = list(node.stems)
-            return TQ.boolean_query([
-                (Occur.Should, words),
-                (Occur.Should, _either(lambda f: TQ.term_set_query(s, f, stems), "_stems"))])
-        if isinstance(node, Phrase):
-            words = list(node.words)
-            return _either(lambda f: TQ.phrase_query(s, f, words))
+        if isinstance(node, (Term, Phrase, Or)):
+            clauses = self._alternatives(node)
+            return clauses[0] if len(clauses) == 1 else TQ.boolean_query(
+                [(Occur.Should, c) for c in clauses])
         if isinstance(node, And):
             clauses = [(Occur.MustNot, self._text(c.child)) if isinstance(c, Not)
                        else (Occur.Must, self._text(c)) for c in node.children]
             if not any(occur == Occur.Must for occur, _ in clauses):
                 clauses.append((Occur.Must, TQ.all_query()))
             return TQ.boolean_query(clauses)
-        if isinstance(node, Or):
-            return TQ.boolean_query([(Occur.Should, self._text(c)) for c in node.children])
         if isinstance(node, Not):
             return TQ.boolean_query([(Occur.Must, TQ.all_query()),
                                      (Occur.MustNot, self._text(node.child))])
         raise TypeError(f"not a query node: {node!r}")
+
+    def _alternatives(self, node: Node) -> list[Any]:
+        """The queries any of which matches node, scored as their sum: one flat union
+        (a word's title/text words and stems, an OR's alternatives) is read in one pass,
+        where nested unions of two each cost a pass per level."""
+        s = self._schema
+        if isinstance(node, Or):
+            return [q for c in node.children for q in (
+                self._alternatives(c) if isinstance(c, (Term, Phrase, Or)) else [self._text(c)])]
+        if isinstance(node, Phrase):
+            words = list(node.words)
+            pairs = pair_phrase(words)
+            if pairs is None:
+                return _either(lambda f: TQ.phrase_query(s, f, words))
+            if len(pairs) == 1:  # two characters: one pair, no positions to read
+                return _either(lambda f: TQ.term_query(s, f, pairs[0][1]), "_pairs")
+            return _either(lambda f: TQ.phrase_query(s, f, pairs), "_pairs")
+        if not isinstance(node, Term):
+            raise TypeError(f"not a word or phrase: {node!r}")
+        if node.prefix:
+            pattern = _regex_literal(node.text) + ".*"
+            return _either(lambda f: TQ.regex_query(s, f, pattern))
+        words = _either(lambda f: TQ.term_query(s, f, node.text))
+        if not node.stems:
+            return words
+        # a stem match weighs like a term-set match (1, 10 in the title): the union of
+        # the stems' postings, not a bitset built from all of them first
+        stems = [TQ.const_score_query(TQ.boolean_query(
+            [(Occur.Should, TQ.term_query(s, field, stem)) for stem in node.stems]), boost)
+            for field, boost in (("title_stems", TITLE_BOOST), ("text_stems", 1.0))]
+        return words + stems
 
     # --------------------------------------------------------------- scanning
 
@@ -491,10 +540,12 @@ class TantivyIndex:
             yield [_article(d) for d in page]
 
     def _scan(self, searcher: Any, batch: int = 1000) -> Iterator[list[dict[str, Any]]]:
+        # the directory's own schema: a rebuild reads an index with other field numbers
+        schema = self._live().schema
         after: int | None = None
         while True:
             q = (TQ.all_query() if after is None else
-                 TQ.range_query(self._schema, "indexed_at", FieldType.Integer, after, None,
+                 TQ.range_query(schema, "indexed_at", FieldType.Integer, after, None,
                                 include_lower=False))
             hits = searcher.search(q, limit=batch, order_by_field="indexed_at",
                                    order=Order.Asc, count=False).hits
@@ -574,9 +625,9 @@ def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 # ------------------------------------------------------------------ helpers
 
 
-def _either(make, kind: str = "_words") -> Any:
-    return TQ.boolean_query([(Occur.Should, TQ.boost_query(make("title" + kind), TITLE_BOOST)),
-                             (Occur.Should, make("text" + kind))])
+def _either(make, kind: str = "_words") -> list[Any]:
+    """The title and the text query of a field pair, the title's weighing more."""
+    return [TQ.boost_query(make("title" + kind), TITLE_BOOST), make("text" + kind)]
 
 
 def _regex_literal(word: str) -> str:
@@ -584,67 +635,102 @@ def _regex_literal(word: str) -> str:
     return "".join(c if c.isalnum() else "\\" + c if c.isascii() else c for c in word)
 
 
-def _ranked(searcher: Any, schema: Any, q: Any, offset: int,
-            want: int) -> tuple[int, list[tuple[float, Any]]]:
+def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
+            total: int | None = None,
+            span: Callable[[], tuple[int, int]] | None = None) -> tuple[int, list[tuple[float, Any]]]:
     """Best score first, ties to the most recently indexed: Tantivy breaks score ties
     by document address, so fetch until the score drops past the page's last one
     (a tie group is never cut) and order that by (score, indexed_at) here. A tie group
     too large to fetch whole (a prefix scores every match alike) is read newest first
-    instead (_newest_tied), so the cost follows the page, not the number of matches."""
+    instead (_newest_tied), so the cost follows the page, not the number of matches.
+    total: the number of matches when the caller counted them already; span: gives
+    the index's (oldest, newest) indexed_at (_newest_tied)."""
     if not want:
-        return searcher.search(q, limit=1).count, []
-    limit = 2 * want + 1  # past the page: does the page's last tie group go on?
-    result = searcher.search(q, limit=limit)
+        return (_count(searcher, q) if total is None else total), []
+    # past the page, deep enough to end the page's last tie group (at a BM25 score it
+    # is a few dozen articles): fetching 500 costs what fetching 41 does
+    limit = max(2 * want + 1, FETCH_TIES)
+    result = searcher.search(q, limit=limit, count=total is None)
+    if total is None:
+        total = result.count
     hits = result.hits
     if len(hits) == limit and hits[-1][0] == hits[want - 1][0]:
-        # it does: each search costs a full evaluation (a phrase reads every position),
-        # so one more, of every match when they are few enough to sort here
-        if result.count > FETCH_ALL_TIES:
-            return result.count, _newest_tied(searcher, schema, q, hits, offset, want)
-        result = searcher.search(q, limit=max(result.count, 1))
-        hits = result.hits
+        # the group goes on: a prefix scores every match alike. Its newest are read
+        # in windows instead, so the cost follows the page, not the number of matches.
+        return total, _newest_tied(searcher, schema, q, hits, offset, want, total,
+                                    (span or (lambda: _span(searcher)))())
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
-    return result.count, [hits[i] for i in order[offset:want]]
+    return total, [hits[i] for i in order[offset:want]]
 
 
 def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any]],
-                 offset: int, want: int) -> list[tuple[float, Any]]:
+                 offset: int, want: int, total: int,
+                 span: tuple[int, int]) -> list[tuple[float, Any]]:
     """The page when the tie group at its end runs past hits (best first): every hit
     scoring above the tie is on the page; the rest of the page is the tie group's most
-    recently indexed documents, found by walking the matches newest first (indexed_at
-    is unique, so a range of it is a page of that walk) and scoring each page."""
+    recently indexed documents. They are read in windows of indexed_at, newest first,
+    each scored search of q limited to its window (the window's range leads, so q is
+    never evaluated over all its matches again: a phrase reads positions). span: the
+    index's (oldest, newest) indexed_at, perhaps stale: it only sizes the windows (the
+    first is open above, the last open below)."""
     tie = hits[want - 1][0]
     above = [h for h in hits if h[0] > tie]
     need = want - len(above)
     tied: list[tuple[int, float, Any]] = []
-    size = max(4096, 8 * want)  # few pages: each evaluates the query again
-    before: int | None = None  # indexed_at bound (exclusive) of the walk
+    everything = max(searcher.num_docs, 1)
+    oldest, newest = span
+    # documents per window: several pages of matches (widened while ties are too few)
+    docs = max(TIE_WINDOW, 8 * want * everything // max(total, 1))
+    width = max(1, (newest - oldest) * docs // everything)  # µs holding about that many
+    upper: int | None = None  # exclusive bound of the window, None: open
     while len(tied) < need:
-        walk = q if before is None else TQ.boolean_query([
+        lower: int | None = (newest if upper is None else upper) - width
+        if lower <= oldest:
+            lower = None  # the last window: everything older
+        scoped = q if lower is None and upper is None else TQ.boolean_query([
             (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
-                schema, "indexed_at", FieldType.Integer, None, before, include_upper=False),
-                0.0))])
-        newest = searcher.search(walk, limit=size, order_by_field="indexed_at",
-                                 order=Order.Desc, count=False).hits
-        if not newest:
-            break
-        low, high = int(newest[-1][0]), int(newest[0][0])
-        # the same documents, scored: q's score plus a zero (filters never score)
-        scored = searcher.search(TQ.boolean_query([
-            (Occur.Must, q), (Occur.Must, TQ.const_score_query(TQ.range_query(
-                schema, "indexed_at", FieldType.Integer, low, high), 0.0))]),
-            limit=len(newest) + 1, count=False).hits
-        ties = [(score, a) for score, a in scored if score == tie]
+                schema, "indexed_at", FieldType.Integer, lower, upper,
+                include_upper=upper is None), 0.0))])
+        # q's score plus a zero (filters never score); every match of the window
+        cap = 2 * docs * total // everything + 64
+        result = searcher.search(scoped, limit=cap)
+        found = result.hits
+        if result.count > len(found):
+            found = searcher.search(scoped, limit=result.count, count=False).hits
+        ties = [(score, a) for score, a in found if score == tie]
         stamps = searcher.fast_field_values("indexed_at", [a for _, a in ties])
         tied += [(stamp or 0, score, a) for stamp, (score, a) in zip(stamps, ties)]
-        before = low
+        if lower is None:
+            break
+        upper = lower
+        width *= 4  # ties are rarer than matches: widen
     tied.sort(key=lambda t: -t[0])
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in above])
     ranked = sorted(((-score, -(stamp or 0), a) for stamp, (score, a) in zip(stamps, above)),
                     key=lambda t: (t[0], t[1]))
     page = [(-neg, a) for neg, _, a in ranked] + [(score, a) for _, score, a in tied[:need]]
     return page[offset:want]
+
+
+def _span(searcher: Any) -> tuple[int, int]:
+    """The (oldest, newest) indexed_at of the index."""
+    stats = searcher.aggregate(TQ.all_query(), {"s": {"stats": {"field": "indexed_at"}}})["s"]
+    return int(stats.get("min") or 0), int(stats.get("max") or 0)
+
+
+# Every document has one indexed_at: counting its values counts the matches, unscored.
+_TOTAL = "__total"  # never a registry field's name
+_COUNT_AGG = {"value_count": {"field": "indexed_at"}}
+
+
+def _count(searcher: Any, q: Any) -> int:
+    """The number of documents q matches, without scoring them."""
+    return _total(searcher.aggregate(q, {_TOTAL: _COUNT_AGG}))
+
+
+def _total(result: dict[str, Any]) -> int:
+    return int((result.get(_TOTAL) or {}).get("value") or 0)
 
 
 def _stored(searcher: Any, schema: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -691,12 +777,14 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title_words": [doc.title_words], "text_words": [doc.text_words],
         "title_stems": [doc.title_stems], "text_stems": [doc.text_stems],
-        "story_id": [doc.story_id] if doc.story_id else []}
+        "title_pairs": _pairs(doc.title_words), "text_pairs": _pairs(doc.text_words),
+        "story_id": [doc.story_id] if doc.story_id else [], facets.OVERFLOWED: []}
     for f in FIELDS:
         if f.entity:
             pairs = doc.entities.get(f.name) or []
             fields[_shown(f)] = [name for _, name in pairs]
             fields[_keys(f)] = doc.filter_keys(f.name)
+            facets.document_values(_shown(f), fields[_shown(f)], fields)
         else:  # a column of the article (lang, source): value and key are one
             value = getattr(doc, f.name, None)
             fields[_shown(f)] = [f.fold(value)] if value and f.fold(value) else []
@@ -704,6 +792,14 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
     fields["max_usd"] = doc.max_usd if doc.max_usd is not None else -1.0
     fields["published"] = doc.published
     return fields
+
+
+def _pairs(words: str) -> list[str]:
+    """The pair tokens of space-joined index words (none without unspaced scripts)."""
+    if words.isascii():
+        return []
+    pairs = pairs_of(words.split(" "))
+    return [" ".join(pairs)] if pairs else []
 
 
 def _document(row: dict[str, Any]) -> Any:
@@ -733,8 +829,10 @@ def _document(row: dict[str, Any]) -> Any:
 
 _STATE = ("content_hash", "fp", "indexed_at", "fetched_at")  # what a later upsert compares
 _TEXT_FIELDS = tuple(dict.fromkeys(
-    ("title_words", "text_words", "title_stems", "text_stems", "story_id",
-     *(name for f in FIELDS for name in (_shown(f), _keys(f))))))
+    ("title_words", "text_words", "title_stems", "text_stems", "title_pairs", "text_pairs",
+     "story_id",
+     *(name for f in FIELDS for name in (_shown(f), _keys(f))),
+     *facets.add_fields(tantivy.SchemaBuilder(), [_shown(f) for f in FIELDS if f.entity]))))
 
 
 def prepare_rows(articles: list[Article]) -> list[dict[str, Any]]:

@@ -46,6 +46,10 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 # A Unix socket path longer than this does not fit in sockaddr_un.
 _MAX_PATH = 100
+# Zygote.stop(): the signal that asks the zygote to reap its workers and exit, and how
+# long it gets before it is killed.
+STOP_SIGNAL = signal.SIGUSR1
+STOP_SECONDS = 5.0
 
 
 class ZygoteUnavailable(Exception):
@@ -198,9 +202,18 @@ class Zygote:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            # Nothing to flush; its workers follow it (PR_SET_PDEATHSIG).
-            self.process.kill()
-            self.process.wait()
+            # Asked first, so that it reaps the workers that ended before it goes: killed
+            # with them unreaped, they would be re-parented and their CPU seconds would be
+            # missing from ours (a crawl's CPU would seem a worker's worth smaller).
+            # Killed if it does not go; its workers follow it (PR_SET_PDEATHSIG).
+            self.process.send_signal(STOP_SIGNAL)
+            # Ctrl-Z stops the whole process group, the zygote included: resumed, it can act.
+            self.process.send_signal(signal.SIGCONT)
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         for path in (self.address, self._dir):
             try:
                 if path == self._dir and path:
@@ -230,6 +243,11 @@ def _reap(signum=None, frame=None) -> None:
             return
         if pid == 0:
             return
+
+
+def _reap_and_exit(signum=None, frame=None) -> None:
+    _reap()
+    os._exit(0)
 
 
 def _warm(options, analyzer: str) -> None:
@@ -285,6 +303,7 @@ def serve(listener: socket.socket, options, analyzer: str) -> None:
     gc.collect()
     gc.freeze()  # the collector would otherwise touch (and copy) every inherited page
     signal.signal(signal.SIGCHLD, _reap)
+    signal.signal(STOP_SIGNAL, _reap_and_exit)
     while True:
         try:
             conn, _ = listener.accept()
@@ -316,6 +335,7 @@ def _child(listener: socket.socket, conn: socket.socket, fds: list[int], message
     code = 0
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(STOP_SIGNAL, signal.SIG_DFL)
         listener.close()
         conn.close()
         worker_fd, stderr_fd = fds

@@ -6,6 +6,7 @@ tests/runaway_analyzer.py marks a runaway page and a page that kills its worker.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import time
 
@@ -16,6 +17,7 @@ from nlp.options import NlpOptions
 from nlp.records import Article
 from nlp.workers import AnalysisPool
 from nlp.zygote import Zygote
+from tests.runaway_analyzer import BURN_SECONDS
 from tests.test_analysis_workers import RUNAWAY, analyse, demo_pages, marked
 
 
@@ -164,3 +166,45 @@ def test_a_private_zygote_serves_one_pool_and_goes_with_it():
     assert all(isinstance(r, Article) for r in results) and len(results) == 6
     assert pool.counts["workers_forked"] == pool.counts["workers_started"] == 2
     assert zygote.poll() is not None and not os.path.exists(pool.zygote)
+
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _own_cpu(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def test_the_cpu_of_forked_workers_counts_as_the_zygote_owners(tmp_path):
+    """A crawl's CPU seconds (bench/realpages.py, bench/daemon.py) are its children's,
+    its zygote's among them, which must include the workers it forked. On a busy machine
+    a zygote may not have reaped its ended workers yet when it is stopped: killed then,
+    it lost them (re-parented, reaped elsewhere), and a crawl's analysis once showed
+    2.6 s of CPU for about 20. A stopped zygote (SIGSTOP, as Ctrl-Z does) stands for
+    that busy machine: it has not reaped them when it is told to stop."""
+    pages = [marked(page, b"<!-- BURN -->") for page in demo_pages(2)]
+    z = Zygote(tmp_path / "analysis.sock", NlpOptions(), analyzer=RUNAWAY)
+    before = _children_cpu()
+    z.start()
+    pool = AnalysisPool(NlpOptions(zygote=z.address), workers=2, analyzer=RUNAWAY)
+    try:
+        results = analyse_without_closing(pool, pages)
+        assert pool.counts["workers_forked"] == 2  # one page each, burnt in parallel
+        os.kill(z.pid, signal.SIGSTOP)
+        zygote_own = _own_cpu(z.pid)
+    finally:
+        pool.close()  # the workers end; the zygote cannot reap them yet
+        z.stop()
+    assert all(isinstance(r, Article) for r in results)
+    assert _children_cpu() - before - zygote_own >= 2 * BURN_SECONDS
+
+
+def analyse_without_closing(pool: AnalysisPool, pages) -> list:
+    for page in pages:
+        pool.submit([page])
+    return [r for _, results in pool.collect(block=True) for r in results]

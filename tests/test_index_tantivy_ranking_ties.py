@@ -28,7 +28,8 @@ def test_a_page_ending_in_a_large_tie_is_the_same_whether_sorted_or_walked(
         index, monkeypatch, text, offset, limit):
     query = Query(text=text, offset=offset, limit=limit)
     sorted_all = index.search(query)
-    monkeypatch.setattr(tantivy_index, "FETCH_ALL_TIES", 5)  # every tie group is "large"
+    monkeypatch.setattr(tantivy_index, "FETCH_TIES", 5)  # every tie group is "large"
+    monkeypatch.setattr(tantivy_index, "TIE_WINDOW", 8)  # read in many small windows
     walked = index.search(query)
     assert walked.total == sorted_all.total
     assert [h.id for h in walked.hits] == [h.id for h in sorted_all.hits]
@@ -38,7 +39,8 @@ def test_a_page_ending_in_a_large_tie_is_the_same_whether_sorted_or_walked(
 
 
 def test_ties_are_broken_newest_indexed_first(index, monkeypatch):
-    monkeypatch.setattr(tantivy_index, "FETCH_ALL_TIES", 5)
+    monkeypatch.setattr(tantivy_index, "FETCH_TIES", 5)
+    monkeypatch.setattr(tantivy_index, "TIE_WINDOW", 8)
     hits = index.search(Query(text="scam*", limit=50)).hits
     assert len(hits) == 50
     for a, b in zip(hits, hits[1:]):
