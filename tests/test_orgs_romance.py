@@ -124,5 +124,20 @@ def test_national_institutions_of_es_and_fr_countries_take_their_canonical_names
     assert {"RCMP", "Canadian Anti-Fraud Centre", "Global Affairs Canada", "fedpol",
             "Tracfin"} <= names
     es = "El Instituto Nacional de Migración y la Fiscalía General de la República actuaron."
-    assert {"Instituto Nacional de Migración", "FGR"} <= {
+    assert {"Instituto Nacional de Migración", "Fiscalía General de la República"} <= {
         o.name for o in extractor.extract(es, "es").orgs}
+
+
+def test_a_generic_ministry_name_is_not_given_to_one_country(extractor):
+    # Costa Rica's and Panama's security ministries share their name with China's
+    text = "El Ministerio de Seguridad Pública de Costa Rica y el Ministerio de Seguridad Pública de China firmaron."
+    names = {o.name for o in extractor.extract(text, "es").orgs}
+    assert "Chinese Ministry of Public Security" in names
+    assert {o.name for o in extractor.extract(
+        "El Ministerio de Seguridad Pública confirmó las detenciones en Limón.", "es").orgs} \
+        == {"Ministerio de Seguridad Pública"}
+
+
+def test_a_title_before_a_head_word_does_not_make_the_person_an_organisation(extractor):
+    text = "El Secretario de Gobernación Adán Ruiz y el fiscal Marco Díaz llegaron."
+    assert not {o.text for o in extractor.extract(text, "es").orgs}
