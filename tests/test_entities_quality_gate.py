@@ -118,10 +118,7 @@ def news_page(article) -> Page:
 
 @pytest.fixture(scope="module")
 def analyzed(gold):
-    results = Analyzer().analyze([news_page(a) for a in gold])
-    rejected = [(a["id"], r) for a, r in zip(gold, results) if not isinstance(r, Article)]
-    assert not rejected, rejected
-    return results
+    return _analyzed(gold)
 
 
 @pytest.fixture(scope="module")
@@ -134,30 +131,31 @@ def heldout():
     return load_gold(HELDOUT_DIR)
 
 
+def _analyzed(articles):
+    """The labelled articles through the nlp stage as crawled pages; every one an Article."""
+    results = Analyzer().analyze([news_page(a) for a in articles])
+    rejected = [(a["id"], r) for a, r in zip(articles, results) if not isinstance(r, Article)]
+    assert not rejected, rejected
+    return results
+
+
+def _scored(articles):
+    return score([article.entities for article in _analyzed(articles)], articles)
+
+
 @pytest.fixture(scope="module")
 def heldout_report(heldout):
-    results = Analyzer().analyze([news_page(a) for a in heldout])
-    rejected = [(a["id"], r) for a, r in zip(heldout, results) if not isinstance(r, Article)]
-    assert not rejected, rejected
-    return score([article.entities for article in results], heldout)
+    return _scored(heldout)
 
 
 @pytest.fixture(scope="module")
 def dev2_report():
-    dev2 = load_gold(DEV2_DIR)
-    results = Analyzer().analyze([news_page(a) for a in dev2])
-    rejected = [(a["id"], r) for a, r in zip(dev2, results) if not isinstance(r, Article)]
-    assert not rejected, rejected
-    return score([article.entities for article in results], dev2)
+    return _scored(load_gold(DEV2_DIR))
 
 
 @pytest.fixture(scope="module")
 def heldout2_report():
-    heldout2 = load_gold(HELDOUT2_DIR)
-    results = Analyzer().analyze([news_page(a) for a in heldout2])
-    rejected = [(a["id"], r) for a, r in zip(heldout2, results) if not isinstance(r, Article)]
-    assert not rejected, rejected
-    return score([article.entities for article in results], heldout2)
+    return _scored(load_gold(HELDOUT2_DIR))
 
 
 def _above_floors(report, kind, floors):
