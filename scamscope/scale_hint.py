@@ -29,16 +29,17 @@ class EngineFigures:
     p95_ms: int
 
 
-# `bench/index.py --docs 1000000` (SQLite and the cluster: `--backend sqlite --cluster URL`;
-# Tantivy: `--backend tantivy`), session 18, on this project's shared 2-core machine (load
-# 1.7-2.6), the same generated articles and queries (20 hits, total, 5 facets). The cluster
+# `bench/index.py --docs 1000000` (SQLite and the cluster: `--backend sqlite --cluster URL`,
+# session 18, on this project's shared 2-core machine at load 1.7-2.6; Tantivy: `--backend
+# tantivy`, session 19, the same machine quiet, load 1.2), the same generated articles and
+# queries (20 hits, total, 5 facets). The cluster
 # was one OpenSearch node with a 3 GB heap on the same two cores: it scales by adding
 # machines, which these figures do not show. README's "When the embedded index is too
 # small" quotes them; tests/test_cli_scale_hint.py keeps the two in step.
 BENCH_ARTICLES = 1_000_000
 BENCH_1M: dict[str, EngineFigures] = {
     "sqlite": EngineFigures(index_rate=1_015, p50_ms=293, p95_ms=655),
-    "tantivy": EngineFigures(index_rate=4_311, p50_ms=93, p95_ms=299),
+    "tantivy": EngineFigures(index_rate=2_132, p50_ms=56, p95_ms=113),
     "cluster": EngineFigures(index_rate=1_149, p50_ms=97, p95_ms=214),
 }
 
