@@ -37,6 +37,8 @@ from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_
                       place_anchored_orgs,
                       thai_embassy_orgs, thai_orgs, thai_place_name, vi_orgs, zh_place_orgs,
                       zh_quoted_orgs, zh_suffix_orgs)
+from nlp.place_patterns import (admin_places, airport_places, compass_after, thai_admin_places,
+                                 zh_admin_places, zh_airports)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
                         function_words)
 from nlp.records import Entities, Org, Person, Place
@@ -253,7 +255,8 @@ class EntityExtractor:
         """Merge gazetteer matches, spaCy's entities (ner; None when no model ran) and money."""
         if tokens is None:
             tokens = tokenize(text)
-        gaz_places = self.places.find(text, tokens)
+        gaz_places = _with_pattern_places(self.places.find(text, tokens), text, tokens, lang,
+                                          country)
         gaz_orgs = self._pattern_orgs(text, tokens, self.orgs.find(text, tokens),
                                       with_latin=ner is None, lang=lang)
         spans = _merge_org_spans(text, ner) if ner else []
@@ -277,6 +280,11 @@ class EntityExtractor:
 
         # 1. gazetteer places and nationalities
         place_spans: list[tuple[int, int]] = []
+        # the countries the article names (and its source's): their small towns are meant
+        doc_countries = {m.value.country for m in gaz_places
+                         if isinstance(m.value, PlaceInfo) and m.value.kind == "country"}
+        if country:
+            doc_countries.add(country)
         for m in gaz_places:
             value = m.value
             if isinstance(value, Nationality):
@@ -289,7 +297,8 @@ class EntityExtractor:
             if value.kind != "country" and _thai_word_end(text, m.start, m.end):
                 continue  # เลย of จำเลย ("defendant") is not Loei
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
-                                              ner_person_spans, ner_place_spans, lang):
+                                              ner_person_spans, ner_place_spans, lang,
+                                              doc_countries):
                 continue
             place_spans.append((m.start, m.end))
             entities.places.append(Place(m.text, value.name, value.country, m.start, m.end,
@@ -443,7 +452,7 @@ class EntityExtractor:
     def _keep_gazetteer_place(self, text: str, m: Match, place: PlaceInfo, has_ner: bool,
                               org_spans,
                               ner_org_spans, ner_person_spans, ner_place_spans,
-                              lang: str | None) -> bool:
+                              lang: str | None, doc_countries: set[str]) -> bool:
         strong = place.kind in ("country", "hub", "region") or place.population == 0
         # inside a known organisation's name ("Royal Thai Police", ตำรวจไทย), except a
         # country named first as in "Myanmar junta"
@@ -471,7 +480,8 @@ class EntityExtractor:
                 # spaCy's sm models take many Asian town names for people ("Long Xuyen")
                 for s, e in ner_person_spans:
                     if _overlaps(m.start, m.end, s, e) and not (
-                            (s, e) == (m.start, m.end) and place.country in FOCUS_COUNTRIES):
+                            (s, e) == (m.start, m.end) and (place.country in FOCUS_COUNTRIES
+                                                            or place.country in doc_countries)):
                         return False
                 return place.population >= 1_000_000 or (
                     place.country in FOCUS_COUNTRIES and place.population >= 50_000)
@@ -482,7 +492,8 @@ class EntityExtractor:
         if not strong:
             if _inside_longer_name(text, m.start, m.end):
                 return False  # "Tanjung" of "Tanjung Priok"
-            return place.population >= 100_000 or place.country in FOCUS_COUNTRIES
+            return place.population >= 100_000 or place.country in FOCUS_COUNTRIES \
+                or place.country in doc_countries  # Alajuela in a Costa Rican paper
         return True
 
     def _ner_place(self, doc_text: str, span: _Span, entities: Entities, nationalities, place_spans,
@@ -699,7 +710,7 @@ _HAS_VIETNAMESE = re.compile("[ơưđƠƯĐ\u1ea0-\u1ef9]")
 
 
 _RIVER = re.compile(r"\b(?:[Ss]ungai|[Ss]ông|[Rr]ivière|[Rr]ío|[Ff]leuve|[Kk]ali)[ \t]+"
-                    r"(?P<name>[A-ZÀ-ÝĐ][\w'’-]{1,30})")
+                    r"(?P<name>[A-ZÀ-ÝĐ][\w'’-]{1,30}(?:[ \t][A-ZÀ-ÝĐ][\w'’-]{1,30}){0,2})")
 
 
 # Thai writes no spaces between words: a short place name run on from the letters before it
@@ -707,6 +718,48 @@ _RIVER = re.compile(r"\b(?:[Ss]ungai|[Ss]ông|[Rr]ivière|[Rr]ío|[Ff]leuve|[Kk]
 _TH_PLACE_MARKERS = ("จังหวัด", "จ.", "อำเภอ", "อ.", "เมือง", "ที่", "ใน", "จาก", "ถึง", "สู่", "ชาว",
                      "แขวง", "เขต", "ตำบล", "กรุง", "ประเทศ", "และ", "ชายแดน")
 _TH_SHORT_PLACE = 4
+
+
+def _with_pattern_places(found: list[Match], text: str, tokens, lang: str | None,
+                         country: str | None) -> list[Match]:
+    """Gazetteer matches plus places found by shape (nlp/place_patterns.py): an airport
+    replaces the town names inside it ("Clark" of "Clark International Airport"); a level
+    word and a name the gazetteer knows stays the gazetteer's place, one whose name only
+    contains a known place replaces it ("Jakarta Selatan" is South Jakarta, not Jakarta)."""
+    known = [(m.start, m.end, m.value.name, m.value.country) for m in found
+             if isinstance(m.value, PlaceInfo)]
+    airports = airport_places(text, tokens)
+    admin = admin_places(text, tokens, lang, country)
+    if is_unspaced(text):
+        airports += zh_airports(text, known)
+        if lang == "th":
+            admin += thai_admin_places(text)
+        elif lang == "zh":
+            admin += zh_admin_places(text, [(s, e, c) for s, e, _, c in known], country)
+    if lang in ("id", "ms"):
+        # "Jakarta Selatan" is South Jakarta, "Lombok Timur" East Lombok
+        for i, m in enumerate(found):
+            compass = compass_after(text, m.end) if isinstance(m.value, PlaceInfo) \
+                and m.value.kind != "country" else None
+            if compass is not None:
+                end, english = compass
+                found[i] = Match(m.start, end, text[m.start:end],
+                                 PlaceInfo(f"{english} {m.value.name}", m.value.country, "place"))
+    if not airports and not admin:
+        return found
+    out = [m for m in found if not any(s <= m.start and m.end <= e for s, e, *_ in airports)]
+    shaped = list(airports)
+    for item in admin:
+        start, end, name_start = item[0], item[1], item[5]
+        if any(_hits(start, end, [(s, e)]) for s, e, *_ in shaped):
+            continue
+        if any(m.start <= name_start and end <= m.end for m in out):
+            continue  # "tỉnh Long An": the gazetteer's own place
+        out = [m for m in out if not (name_start <= m.start and m.end <= end)]
+        shaped.append(item)
+    for start, end, surface, name, ctry, _ in shaped:
+        out.append(Match(start, end, surface, PlaceInfo(name, ctry, "place")))
+    return sorted(out, key=lambda m: m.start)
 
 
 def _thai_word_end(text: str, start: int, end: int) -> bool:

@@ -40,10 +40,27 @@ TRANSLATIONS = ("fr", "es", "pt", "de", "it", "nl", "id", "ms", "vi", "tl", "th"
                 "zh_TW", "my", "km", "lo", "ja", "ko")
 MIN_CITY_POPULATION = 15_000
 SUBDIVISION_COUNTRIES = ("MM", "KH", "LA", "TH", "VN", "PH", "ID", "MY", "CN")
+# Spanish-speaking countries whose first-level units (provincias, departamentos, estados,
+# cantones) the reporting names; loaded after the towns, for names no town has
+LATE_SUBDIVISION_COUNTRIES = ("AR", "BO", "CL", "CO", "CR", "DO", "EC", "ES", "GT", "HN", "MX",
+                              "NI", "PA", "PE", "PY", "SV", "UY", "VE")
 # ISO 3166-2 names that are mostly something else in news text
 SUBDIVISION_EXCLUDED = frozenset({"Chin", "Mon", "Antique", "Aurora", "Isabela", "Quezon",
                                   "Mountain Province", "Batanes", "Nusa Tenggara", "Papua",
-                                  "Jawa", "Sumatera", "Kalimantan", "Sulawesi", "Maluku"})
+                                  "Jawa", "Sumatera", "Kalimantan", "Sulawesi", "Maluku",
+                                  # people, banks and words before places in Spanish text
+                                  "Bolívar", "Sucre", "Santander", "Magdalena", "Guerrero",
+                                  "Hidalgo", "Morelos", "San Martín", "La Libertad", "Amazonas",
+                                  "Cesar", "Caldas", "Nariño", "Colón", "Herrera", "Los Santos",
+                                  "Independencia", "Valle", "Artigas", "Rivera", "Flores",
+                                  "Florida", "Lempira", "Morazán", "Francisco Morazán",
+                                  "Cabañas", "Miranda", "Zamora", "Lara", "Cortés", "Trujillo",
+                                  "Presidente Hayes", "Central", "Capital", "Distrito Capital",
+                                  "Distrito Federal", "Guárico", "Cordillera", "Paraguarí",
+                                  "Monte Plata", "Libertador General Bernardo O'Higgins",
+                                  "Vargas", "Falcón", "Sucumbíos", "La Paz", "Santa Ana",
+                                  "San Salvador", "San José", "Limón", "Unión", "La Unión",
+                                  "Atlántico", "Pacífico", "Arauca", "Chaco"})
 _SUBDIVISION_SUFFIX = re.compile(r"(?<!\s)\s+(?:Sheng|Zizhiqu|Uygur Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu"
                                  r"|Shi)$")
 
@@ -96,6 +113,12 @@ def _acceptable_name(name: str, *, min_latin: int = 4) -> bool:
     return len(name) >= min_latin and name[0].isupper()
 
 
+def _english(name: str, country: str | None) -> str:
+    """The canonical name as English-language reporting writes it: Vietnamese names
+    without their tone marks ("Trảng Bàng" -> "Trang Bang", "Long Xuyên" -> "Long Xuyen")."""
+    return plain_latin(name) if country == "VN" else name
+
+
 class PlaceGazetteer:
     """Finds places and nationalities in text, in any of the supported languages."""
 
@@ -116,6 +139,7 @@ class PlaceGazetteer:
         self._load_subdivisions()
         if with_cities:
             self._load_cities()
+        self._load_subdivisions(LATE_SUBDIVISION_COUNTRIES, only_new=True)
 
     # -- loading ---------------------------------------------------------
     def _add(self, name: str, value: PlaceInfo | Nationality) -> None:
@@ -194,18 +218,22 @@ class PlaceGazetteer:
                         if local.endswith("နိုင်ငံ"):  # Burmese "... country"
                             self._add(local[: -len("နိုင်ငံ")], info)
 
-    def _load_subdivisions(self) -> None:
-        """Provinces, states and regions of the region's countries (pycountry's ISO 3166-2)."""
+    def _load_subdivisions(self, countries: Iterable[str] = SUBDIVISION_COUNTRIES,
+                           only_new: bool = False) -> None:
+        """Provinces, states and regions of the countries (pycountry's ISO 3166-2); with
+        only_new, names no earlier table registered (a town keeps its name)."""
         import pycountry
 
         common = common_words()
-        for code in SUBDIVISION_COUNTRIES:
+        for code in countries:
             for sub in pycountry.subdivisions.get(country_code=code) or ():
                 name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
                 if name in SUBDIVISION_EXCLUDED or casekey(name) in common \
                         or not _acceptable_name(name):
                     continue
-                info = PlaceInfo(name, code, "province")
+                if only_new and (sub.parent_code or self.gazetteer.get(name) is not None):
+                    continue  # first-level units only; "Córdoba" stays the city
+                info = PlaceInfo(_english(name, code), code, "province")
                 for form in (name, f"{name} {sub.type}", f"{name} province", f"{name} Province"):
                     self._add(form, info)
 
@@ -233,10 +261,13 @@ class PlaceGazetteer:
             country = city.get("countrycode") or None
             if pop < MIN_CITY_POPULATION or not country:
                 continue
-            info = PlaceInfo(city["name"], country, "city", city.get("latitude"),
-                             city.get("longitude"), pop)
+            info = PlaceInfo(_english(city["name"], country), country, "city",
+                             city.get("latitude"), city.get("longitude"), pop)
             focus = country in FOCUS_COUNTRIES
-            if city["name"] not in stop and casekey(city["name"]) not in common \
+            # "Rosário" (Brazil) must not bring back "Rosario", a stop word, through its
+            # unaccented form
+            if city["name"] not in stop and plain_latin(city["name"]) not in stop \
+                    and casekey(city["name"]) not in common \
                     and _acceptable_name(city["name"], min_latin=3 if focus else 4):
                 known = self.gazetteer.get(city["name"])
                 if isinstance(known, PlaceInfo) and known.kind == "city" \
