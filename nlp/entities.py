@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -280,11 +280,9 @@ class EntityExtractor:
 
         # 1. gazetteer places and nationalities
         place_spans: list[tuple[int, int]] = []
-        # the countries the article names (and its source's): their small towns are meant
-        doc_countries = {m.value.country for m in gaz_places
-                         if isinstance(m.value, PlaceInfo) and m.value.kind == "country"}
-        if country:
-            doc_countries.add(country)
+        # the countries the article names, directly or by a province or a big city (and its
+        # source's): their small towns are meant ("Alajuela" beside "Guanacaste")
+        doc_countries = _document_countries(gaz_places, country)
         for m in gaz_places:
             value = m.value
             if isinstance(value, Nationality):
@@ -747,19 +745,45 @@ def _with_pattern_places(found: list[Match], text: str, tokens, lang: str | None
                                  PlaceInfo(f"{english} {m.value.name}", m.value.country, "place"))
     if not airports and not admin:
         return found
+    shaped = []
+    about = _document_countries(found, country) if airports else set()
+    for start, end, surface, name, ctry, name_start in airports:
+        # "Phnom Penh International Airport" is in Cambodia; "Aeropuerto El Dorado" in a
+        # Colombian story is not in the United States' El Dorado
+        inner = [m.value.country for m in found if start <= m.start and m.end <= end
+                 and isinstance(m.value, PlaceInfo) and m.value.country in about]
+        shaped.append((start, end, surface, name, ctry or (inner[0] if inner else None),
+                       name_start))
     out = [m for m in found if not any(s <= m.start and m.end <= e for s, e, *_ in airports)]
-    shaped = list(airports)
     for item in admin:
         start, end, name_start = item[0], item[1], item[5]
         if any(_hits(start, end, [(s, e)]) for s, e, *_ in shaped):
             continue
-        if any(m.start <= name_start and end <= m.end for m in out):
-            continue  # "tỉnh Long An": the gazetteer's own place
+        same = [i for i, m in enumerate(out) if m.start <= name_start and end <= m.end]
+        if same:
+            # "tỉnh Long An", "ville de Divo": the gazetteer's own place, which the level
+            # word vouches for (a town spaCy did not tag stays)
+            m = out[same[0]]
+            if isinstance(m.value, PlaceInfo) and (m.start, m.end) == (name_start, end):
+                out[same[0]] = Match(m.start, m.end, m.text, replace(m.value, population=0))
+            continue
         out = [m for m in out if not (name_start <= m.start and m.end <= end)]
         shaped.append(item)
     for start, end, surface, name, ctry, _ in shaped:
         out.append(Match(start, end, surface, PlaceInfo(name, ctry, "place")))
     return sorted(out, key=lambda m: m.start)
+
+
+def _document_countries(found: list[Match], country: str | None) -> set[str]:
+    """Countries an article is about: those it names, those of the provinces and big
+    cities it names, and its source's."""
+    out = {country} if country else set()
+    for m in found:
+        value = m.value
+        if isinstance(value, PlaceInfo) and value.country and (
+                value.kind in ("country", "province") or value.population >= 1_000_000):
+            out.add(value.country)
+    return out
 
 
 def _thai_word_end(text: str, start: int, end: int) -> bool:

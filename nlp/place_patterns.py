@@ -29,12 +29,17 @@ for _words, _langs, _country in (
         (("kabupaten", "kab", "kecamatan", "kelurahan", "desa"), {"id", "ms"}, "ID"),
         (("kota",), {"id"}, "ID"),  # Malay "Kota Bharu" is a name, not "the city of Bharu"
         (("provinsi",), {"id"}, None),
+        (("daerah", "negeri", "mukim"), {"ms"}, None),  # lowercase only: "Negeri Sembilan"
+        # French
+        (("province de", "province du", "région de", "région du", "district de", "commune de",
+          "département de", "département du", "préfecture de", "ville de"), {"fr"}, None),
         # Spanish
         (("provincia de", "provincia del", "cantón", "cantón de", "partido de",
           "departamento de", "departamento del", "municipio de", "distrito de", "barrio",
           "comuna de"), {"es"}, None)):
     for _w in _words:
         _LEVELS[tuple(_w.split())] = (frozenset(_langs), _country)
+_LOWERCASE_LEVEL_LANGS = frozenset({"es", "fr", "ms"})
 _MAX_LEVEL_TOKENS = 3
 # organisation heads a level word follows inside an organisation's name ("Công an huyện
 # Châu Thành", "Polres Kabupaten Bekasi", "Municipalidad del cantón"): not a place
@@ -108,7 +113,7 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
                  country: str | None) -> list[tuple[int, int, str, str, str | None, int]]:
     """A level word of the article's language and a capitalised name after it:
     (start, end, surface, canonical name, country, start of the name)."""
-    if lang not in ("vi", "id", "ms", "es"):
+    if lang not in ("vi", "id", "ms", "es", "fr"):
         return []
     found = []
     n = len(tokens)
@@ -117,9 +122,10 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
         hit = None
         for size in range(min(_MAX_LEVEL_TOKENS, n - i), 0, -1):
             level = _LEVELS.get(tuple(t[0].casefold() for t in tokens[i:i + size]))
-            # Spanish writes the level word in lowercase; "Departamento del Tesoro" is a name
+            # Spanish, French and Malay write the level word in lowercase; "Departamento del
+            # Tesoro", "Négeri Sembilan", "Région Centre" are names
             if level is not None and lang in level[0] \
-                    and not (lang == "es" and tokens[i][0][:1].isupper()):
+                    and not (lang in _LOWERCASE_LEVEL_LANGS and tokens[i][0][:1].isupper()):
                 hit = (size, level[1])
                 break
         if hit is None:
@@ -133,7 +139,7 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
         j = i + size
         if j < n and tokens[j][0] == "." and tokens[j - 1][0].casefold() in ("tp", "kab"):
             j += 1  # "TP. Hồ Chí Minh", "Kab. Bekasi"
-        words = _name_words(tokens, j, text, connectors=lang == "es") if j < n else 0
+        words = _name_words(tokens, j, text, connectors=lang in ("es", "fr")) if j < n else 0
         if words == 0 or "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
             i += 1
             continue
@@ -143,13 +149,15 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
         if lang in ("id", "ms"):
             canonical = _compass_name(canonical)
         found.append((tokens[i][1], end, text[tokens[i][1]:end], canonical,
-                      level_country or (country if lang == "es" else None), start))
+                      level_country or (country if lang in ("es", "fr") else None), start))
         i = j + words
     return found
 
 
 # -- Thai -----------------------------------------------------------------
-_TH_LEVELS = ("อำเภอ", "ตำบล", "จุดผ่านแดนถาวร", "จุดผ่อนปรน")
+# level -> country: Lao provinces are แขวง too (Bangkok's subdistricts as well)
+_TH_LEVELS = {"อำเภอ": "TH", "ตำบล": "TH", "จุดผ่านแดนถาวร": "TH", "จุดผ่อนปรน": "TH",
+              "แขวง": None}
 _TH_NAME_MIN, _TH_NAME_MAX = 2, 12
 # what follows อำเภอ/ตำบล when it is not a name: "this district", "the same subdistrict", ...
 _TH_NOT_NAME = ("นี้", "นั้น", "ดังกล่าว", "เดียว", "ต่าง", "ใด", "อื่น", "ละ", "ของ", "ที่", "ใน",
@@ -166,7 +174,7 @@ def thai_admin_places(text: str) -> list[tuple[int, int, str, str, str | None, i
     another script). Thai writes no spaces between words, so a run longer than a district
     name is another word glued on, and is left alone."""
     found = []
-    for level in _TH_LEVELS:
+    for level, level_country in _TH_LEVELS.items():
         pos = text.find(level)
         while pos >= 0 and len(found) < 200:
             start = pos + len(level)
@@ -175,7 +183,7 @@ def thai_admin_places(text: str) -> list[tuple[int, int, str, str, str | None, i
                 end += 1
             if _TH_NAME_MIN <= end - start <= _TH_NAME_MAX \
                     and not text.startswith(_TH_NOT_NAME, start):
-                found.append((pos, end, text[pos:end], text[start:end], "TH", start))
+                found.append((pos, end, text[pos:end], text[start:end], level_country, start))
             pos = text.find(level, max(end, pos + 1))
     return found
 

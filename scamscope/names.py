@@ -47,8 +47,19 @@ _CLOSEST = 3
 # "琅南塔省"): tried without them when the whole name is unknown.
 _PLACE_KIND_WORDS = frozenset("""province provinces provincia provinsi district districts
 distrito city township state region prefecture county river rio riviere fleuve ville
-kota kabupaten kecamatan de del du of la le the""".split())
-_PLACE_KIND_CHARS = ("省", "市", "县", "縣", "区", "區", "州", "จังหวัด", "อำเภอ", "เมือง")
+kota kabupaten kab kecamatan kelurahan desa negeri daerah regency municipality
+canton partido departamento municipio comuna barrio ciudad commune departement
+de del du of la le the""".split())
+# Vietnamese level words before a name (folded: "tỉnh", "thành phố", "thị xã", "cửa khẩu"...);
+# a one-word level is stripped only before a name of two syllables or a long foreign word,
+# since folded it is also a syllable of names ("Thanh Hóa", "Tịnh Biên")
+_VI_KIND_PHRASES = tuple(tuple(p.split()) for p in (
+    "cua khau quoc te", "cua khau", "thanh pho", "thi xa", "thi tran", "tp", "tinh", "huyen",
+    "quan", "xa", "phuong"))
+# unspaced scripts: longest first, each stripped once from either end
+_PLACE_KIND_CHARS = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "自治州", "省", "市",
+                     "县", "縣", "区", "區", "州", "府", "镇", "鎮", "จุดผ่านแดนถาวร", "ด่านพรมแดน",
+                     "จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เมือง", "กรุง", "ประเทศ")
 _RESOLVED_CACHE = 4096  # names the index vouched for, per resolver
 
 InIndex = Callable[[str, str], bool]  # (field, value) -> does an article carry it?
@@ -213,6 +224,12 @@ def _without_kind_words(text: str) -> str:
             text = text.removeprefix(mark).removesuffix(mark)
         return text
     words = name_key(text).split()
+    for phrase in _VI_KIND_PHRASES:
+        rest = words[len(phrase):]
+        if tuple(words[:len(phrase)]) == phrase and rest and (
+                len(rest) >= 2 or len(phrase) >= 2 or len(rest[0]) >= 6):
+            words = words[len(phrase):]
+            break
     while len(words) > 1 and words[0] in _PLACE_KIND_WORDS:
         words.pop(0)
     while len(words) > 1 and words[-1] in _PLACE_KIND_WORDS:
