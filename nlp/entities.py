@@ -294,6 +294,8 @@ class EntityExtractor:
                 continue  # Indonesian "Lima orang..." is "five people", not Peru's capital
             if value.kind != "country" and _thai_word_end(text, m.start, m.end):
                 continue  # เลย of จำเลย ("defendant") is not Loei
+            if _in_currency_name(text, m.start, m.end):
+                continue  # ดอลลาร์สหรัฐ, "dolar Singapura", 新加坡元: a currency, not a place
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang,
                                               doc_countries):
@@ -481,8 +483,12 @@ class EntityExtractor:
                             (s, e) == (m.start, m.end) and (place.country in FOCUS_COUNTRIES
                                                             or place.country in doc_countries)):
                         return False
+                # a town of a country the article is about ("Villa María" in a story
+                # about Córdoba) counts like a town of the region
                 return place.population >= 1_000_000 or (
-                    place.country in FOCUS_COUNTRIES and place.population >= 50_000)
+                    (place.country in FOCUS_COUNTRIES or place.country in doc_countries)
+                    and place.population >= 50_000) or (
+                    place.country in FOCUS_COUNTRIES and place.country in doc_countries)
             if any(_inside(m.start, m.end, s, e) for s, e in ner_person_spans) \
                     and place.kind == "city":
                 return False
@@ -714,7 +720,8 @@ _RIVER = re.compile(r"\b(?:[Ss]ungai|[Ss]ông|[Rr]ivière|[Rr]ío|[Ff]leuve|[Kk]
 # Thai writes no spaces between words: a short place name run on from the letters before it
 # is the end of another word unless one of these words comes first.
 _TH_PLACE_MARKERS = ("จังหวัด", "จ.", "อำเภอ", "อ.", "เมือง", "ที่", "ใน", "จาก", "ถึง", "สู่", "ชาว",
-                     "แขวง", "เขต", "ตำบล", "กรุง", "ประเทศ", "และ", "ชายแดน")
+                     "แขวง", "เขต", "ตำบล", "กรุง", "ประเทศ", "และ", "ชายแดน", "ไป", "ยัง",
+                     "พื้นที่", "ย่าน", "ฝั่ง")
 _TH_SHORT_PLACE = 4
 
 
@@ -772,6 +779,19 @@ def _with_pattern_places(found: list[Match], text: str, tokens, lang: str | None
     for start, end, surface, name, ctry, _ in shaped:
         out.append(Match(start, end, surface, PlaceInfo(name, ctry, "place")))
     return sorted(out, key=lambda m: m.start)
+
+
+# A currency is named after its country ("ดอลลาร์สหรัฐ", "dolar Singapura", "dollars de
+# Hong Kong", 新加坡元) even where no amount is next to it (money spans cover the others).
+_CURRENCY_BEFORE = ("ดอลลาร์", "เหรียญ", "dolar ", "dólar ", "dólares ", "dollar ", "dollars ",
+                    "dollars de ", "dólares de ", "dólar de ", "đô la ", "đôla ")
+_CURRENCY_AFTER = ("元", "币", "幣")
+
+
+def _in_currency_name(text: str, start: int, end: int) -> bool:
+    if text.startswith(_CURRENCY_AFTER, end) and is_unspaced(text[start:end]):
+        return True
+    return text[max(0, start - 12):start].casefold().endswith(_CURRENCY_BEFORE)
 
 
 def _document_countries(found: list[Match], country: str | None) -> set[str]:

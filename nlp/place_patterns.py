@@ -89,7 +89,7 @@ def _name_words(tokens: Sequence[tuple[str, int, int]], i: int, text: str,
     return end - i
 
 
-def _compass_name(name: str) -> str:
+def compass_name(name: str) -> str:
     """"Minahasa Utara" -> "North Minahasa"."""
     for word, english in _COMPASS.items():
         if name.endswith(" " + word) and len(name) > len(word) + 1:
@@ -147,7 +147,7 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
         name = text[start:end]
         canonical = plain_latin(name) if lang == "vi" else name
         if lang in ("id", "ms"):
-            canonical = _compass_name(canonical)
+            canonical = compass_name(canonical)
         found.append((tokens[i][1], end, text[tokens[i][1]:end], canonical,
                       level_country or (country if lang in ("es", "fr") else None), start))
         i = j + words

@@ -21,6 +21,7 @@ import gettext
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +120,35 @@ def _english(name: str, country: str | None) -> str:
     return plain_latin(name) if country == "VN" else name
 
 
+def _english_subdivision(name: str, country: str) -> str:
+    """Indonesia's provinces as English writes them: "Sulawesi Tengah" -> "Central
+    Sulawesi", "Kepulauan Bangka Belitung" -> "Bangka Belitung Islands"."""
+    if country == "ID":
+        from nlp.place_patterns import compass_name
+
+        if name.startswith("Kepulauan "):
+            return f"{name[len('Kepulauan '):]} Islands"
+        return compass_name(name)
+    return _english(name, country)
+
+
+# Vietnamese writes the tone of "oa", "oe", "uy" on either vowel ("Thanh Hóa" / "Thanh Hoá")
+_VI_TONE_PAIRS = [(f"o{t}a", f"oa{t}") for t in "̣̀́̃̉"] + \
+    [(f"o{t}e", f"oe{t}") for t in "̣̀́̃̉"] + \
+    [(f"u{t}y", f"uy{t}") for t in "̣̀́̃̉"]
+
+
+def _other_tone_placement(name: str) -> str:
+    """The same Vietnamese name with its tone marks on the other vowel of oa/oe/uy."""
+    decomposed = unicodedata.normalize("NFD", name)
+    for old, new in _VI_TONE_PAIRS:
+        if old in decomposed:
+            decomposed = decomposed.replace(old, new)
+        elif new in decomposed:
+            decomposed = decomposed.replace(new, old)
+    return unicodedata.normalize("NFC", decomposed)
+
+
 class PlaceGazetteer:
     """Finds places and nationalities in text, in any of the supported languages."""
 
@@ -152,6 +182,10 @@ class PlaceGazetteer:
             plain = plain_latin(name)
             if plain.isascii() and plain != name:
                 self._add(plain, value)
+            if value.country == "VN":
+                other = _other_tone_placement(name)
+                if other != name:
+                    self.gazetteer.add(other, value)
         # datelines and headlines: "YANGON —", "CIUDAD DE MÉXICO —"
         if isinstance(value, PlaceInfo) and len(name) >= 4 and not is_unspaced(name) \
                 and name.upper() != name:
@@ -233,8 +267,10 @@ class PlaceGazetteer:
                     continue
                 if only_new and (sub.parent_code or self.gazetteer.get(name) is not None):
                     continue  # first-level units only; "Córdoba" stays the city
-                info = PlaceInfo(_english(name, code), code, "province")
-                for form in (name, f"{name} {sub.type}", f"{name} province", f"{name} Province"):
+                english = _english_subdivision(name, code)
+                info = PlaceInfo(english, code, "province")
+                for form in (name, f"{name} {sub.type}", f"{name} province", f"{name} Province",
+                             english):
                     self._add(form, info)
 
     def _load_us_states(self) -> None:

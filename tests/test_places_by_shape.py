@@ -102,3 +102,24 @@ def test_a_place_written_with_its_level_word_resolves_as_a_filter():
     assert resolver.resolve("place", "广西壮族自治区") == "Guangxi"
     # a level syllable is not stripped from a name it belongs to
     assert resolver.resolve("place", "Thanh Hóa") == "Thanh Hoa"
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Warga Sulawesi Tengah dan Kepulauan Bangka Belitung dipulangkan.", "id",
+     {("Central Sulawesi", "ID"), ("Bangka Belitung Islands", "ID")}),
+    ("Nạn nhân quê ở Thanh Hoá, Khánh Hoà và Kiên Giang.", "vi",
+     {("Thanh Hoa", "VN"), ("Khanh Hoa", "VN"), ("Kien Giang", "VN")}),
+    ("ຕຳຫຼວດລາວກວດຄົ້ນເຂດເສດຖະກິດພິເສດສາມຫຼ່ຽມຄຳ ແຂວງບໍ່ແກ້ວ", "lo",
+     {("Golden Triangle Special Economic Zone", "LA"), ("Bokeo", "LA")}),
+    ("ប៉ូលីសខេត្តបាត់ដំបងបានជួយសង្គ្រោះជនរងគ្រោះ", "km", {("Battambang", "KH")}),
+])
+def test_provinces_in_local_forms_get_english_names(entity_extractor, text, lang, expected):
+    assert expected <= {(p.name, p.country) for p in entity_extractor.extract(text, lang).places}
+
+
+@pytest.mark.parametrize("text,lang,country", [
+    ("ตำรวจยึดเงินดอลลาร์สหรัฐอีก 50,000 ดอลลาร์", "th", "US"),
+    ("Mereka dibayar dalam dolar Singapura setiap bulan.", "ms", "SG"),
+])
+def test_a_currency_named_after_a_country_is_not_a_place(entity_extractor, text, lang, country):
+    assert country not in {p.country for p in entity_extractor.extract(text, lang).places}
