@@ -791,7 +791,7 @@ _CURRENCY_AFTER = ("元", "币", "幣")
 def _in_currency_name(text: str, start: int, end: int) -> bool:
     if text.startswith(_CURRENCY_AFTER, end) and is_unspaced(text[start:end]):
         return True
-    return text[max(0, start - 12):start].casefold().endswith(_CURRENCY_BEFORE)
+    return start > 0 and text[max(0, start - 12):start].lower().endswith(_CURRENCY_BEFORE)
 
 
 def _document_countries(found: list[Match], country: str | None) -> set[str]:

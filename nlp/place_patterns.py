@@ -13,6 +13,8 @@ drops those inside organisation names, as for gazetteer places.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from typing import Iterable, Sequence
 
 from nlp.gazetteer import plain_latin
@@ -117,8 +119,10 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
         return []
     found = []
     n = len(tokens)
-    i = 0
-    while i < n:
+    after = 0
+    for i in _cue_tokens(_LEVEL_CUE, text, tokens):
+        if i < after:
+            continue
         hit = None
         for size in range(min(_MAX_LEVEL_TOKENS, n - i), 0, -1):
             level = _LEVELS.get(tuple(t[0].casefold() for t in tokens[i:i + size]))
@@ -129,19 +133,17 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
                 hit = (size, level[1])
                 break
         if hit is None:
-            i += 1
             continue
         size, level_country = hit
         before = text[max(0, tokens[i][1] - 30):tokens[i][1]].casefold().rstrip()
         if before.endswith(_ORG_HEADS):
-            i += size
+            after = i + size
             continue
         j = i + size
         if j < n and tokens[j][0] == "." and tokens[j - 1][0].casefold() in ("tp", "kab"):
             j += 1  # "TP. Hồ Chí Minh", "Kab. Bekasi"
         words = _name_words(tokens, j, text, connectors=lang in ("es", "fr")) if j < n else 0
         if words == 0 or "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
-            i += 1
             continue
         start, end = tokens[j][1], tokens[j + words - 1][2]
         name = text[start:end]
@@ -150,8 +152,32 @@ def admin_places(text: str, tokens: Sequence[tuple[str, int, int]], lang: str | 
             canonical = compass_name(canonical)
         found.append((tokens[i][1], end, text[tokens[i][1]:end], canonical,
                       level_country or (country if lang in ("es", "fr") else None), start))
-        i = j + words
+        after = j + words
     return found
+
+
+def _cue_regex(words: Iterable[str]) -> re.Pattern:
+    """Where any of words starts as a whole word (case-insensitive): one linear scan of the
+    text finds the few tokens worth a closer look."""
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _cue_tokens(cue: re.Pattern, text: str, tokens: Sequence[tuple[str, int, int]]) -> list[int]:
+    """Indexes of the tokens where cue matches (the token that starts there)."""
+    out = []
+    for m in cue.finditer(text):
+        i = bisect.bisect_left(tokens, m.start(), key=_token_start)
+        if i < len(tokens) and tokens[i][1] == m.start():
+            out.append(i)
+    return out
+
+
+def _token_start(token: tuple[str, int, int]) -> int:
+    return token[1]
+
+
+_LEVEL_CUE = _cue_regex(key[0] for key in _LEVELS)
 
 
 # -- Thai -----------------------------------------------------------------
@@ -212,9 +238,10 @@ def zh_admin_places(text: str, known: Iterable[tuple[int, int, str | None]],
                             for c in text[end:stop]):
                 found.append((end, stop + 1, text[end:stop + 1], text[end:stop + 1], ctry, end))
                 break
-    for i, ch in enumerate(text):
-        if ch not in "县縣" or i < 2:
+    for i in _positions(text, "县縣"):
+        if i < 2:
             continue
+        ch = text[i]
         start = i - 2
         before = text[start - 1] if start > 0 else "\n"
         if before in "，。、；：！？「」『』（）()\n \u3000" and all(
@@ -222,6 +249,17 @@ def zh_admin_places(text: str, known: Iterable[tuple[int, int, str | None]],
             ctry = "TW" if ch == "縣" and country == "TW" else ("CN" if ch == "县" else country)
             found.append((start, i + 1, text[start:i + 1], text[start:i + 1], ctry, start))
     return found
+
+
+def _positions(text: str, chars: str) -> list[int]:
+    """Where any of chars occurs in text (str.find, not a loop over every character)."""
+    out = []
+    for ch in chars:
+        pos = text.find(ch)
+        while pos >= 0 and len(out) < 1000:
+            out.append(pos)
+            pos = text.find(ch, pos + 1)
+    return sorted(out)
 
 
 # -- airports ---------------------------------------------------------------
@@ -240,7 +278,6 @@ _AIRPORT_BEFORE = {  # level words (casefolded tokens) that come before the name
     ("sân", "bay"): "Airport",
     ("pelabuhan",): "Port",
 }
-_AIRPORT_AFTER = (("international", "airport"), ("airport",))
 
 
 def airport_places(text: str, tokens: Sequence[tuple[str, int, int]]
@@ -248,10 +285,26 @@ def airport_places(text: str, tokens: Sequence[tuple[str, int, int]]
     """"Clark International Airport", "Aeropuerto Internacional Juan Santamaría",
     "Bandara Soekarno-Hatta", "Pelabuhan Batam Centre": the whole name is one place."""
     found = []
-    n = len(tokens)
-    i = 0
-    while i < n:
-        matched = False
+    after = 0
+    for i in _cue_tokens(_AIRPORT_CUE, text, tokens):
+        if i < after:
+            continue
+        if tokens[i][0].casefold() == "airport":
+            # capitalised words before "(International) Airport", on its line
+            if not tokens[i][0][:1].isupper():
+                continue
+            first = i
+            while first > 0 and i - first < 6 and _capitalised(tokens[first - 1][0]) \
+                    and "\n" not in text[tokens[first - 1][2]:tokens[first][1]]:
+                first -= 1
+            if tokens[first][0] == "The" and first < i - 1:
+                first += 1  # "The Ninoy Aquino International Airport"
+            if first < i and not (first == i - 1 and tokens[first][0] == "International"):
+                end = tokens[i][2]
+                found.append((tokens[first][1], end, text[tokens[first][1]:end],
+                              text[tokens[first][1]:end], None, tokens[first][1]))
+                after = i + 1
+            continue
         for size in (4, 3, 2, 1):
             key = tuple(t[0].casefold() for t in tokens[i:i + size])
             if len(key) == size and key in _AIRPORT_BEFORE:
@@ -262,26 +315,12 @@ def airport_places(text: str, tokens: Sequence[tuple[str, int, int]]
                     found.append((tokens[i][1], tokens[end_tok][2],
                                   text[tokens[i][1]:tokens[end_tok][2]],
                                   f"{name} {_AIRPORT_BEFORE[key]}", None, tokens[i + size][1]))
-                    i = end_tok + 1
-                    matched = True
+                    after = end_tok + 1
                 break
-        if matched:
-            continue
-        if _capitalised(tokens[i][0]):
-            # a run of capitalised words ending in "(International) Airport"
-            words = _name_words(tokens, i, text, connectors=False, max_words=6)
-            run = [t[0].casefold() for t in tokens[i:i + words]]
-            for k in range(1, len(run)):
-                tail = next((t for t in _AIRPORT_AFTER if tuple(run[k:k + len(t)]) == t), None)
-                if tail is not None:
-                    end = tokens[i + k + len(tail) - 1][2]
-                    found.append((tokens[i][1], end, text[tokens[i][1]:end],
-                                  text[tokens[i][1]:end], None, tokens[i][1]))
-                    break
-            i += max(words, 1)
-            continue
-        i += 1
     return found
+
+
+_AIRPORT_CUE = _cue_regex([key[0] for key in _AIRPORT_BEFORE] + ["airport"])
 
 
 _ZH_AIRPORT = ("国际机场", "國際機場", "机场", "機場")
