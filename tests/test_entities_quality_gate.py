@@ -40,8 +40,10 @@ HELDOUT2_DIR = Path(__file__).parent / "data" / "heldout2"
 #     places .958/.902/.929, countries 1.0/1.0/1.0, orgs .905/.594/.717, money 1.0/.778/.875
 #   batch 5 (en-21..23, fr-12/13, es-10, id-06, zh-08):
 #     places .964/.982/.973, countries .968/1.0/.984, orgs .968/.789/.870, money 1.0/.875/.933
+# Places raised after session 20's place rules (level words, airports, local-script admin
+# names): .989/.973/.981.
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "places": (0.96, 0.95, 0.96),
+    "places": (0.97, 0.96, 0.97),
     "countries": (0.96, 0.98, 0.97),
     "orgs": (0.95, 0.93, 0.94),
     "money": (0.97, 0.97, 0.97),
@@ -72,9 +74,10 @@ HELDOUT_FLOORS: dict[str, tuple[float, float, float]] = {
 # 1.0/1.0/1.0. The rules were then developed with its errors in view, so these floors
 # guard against regressions; the held-out set stays the untuned estimate.
 # When pinned: places .977/.925/.950, countries .977/.977/.977, orgs .984/.974/.979.
+# Places and countries raised after session 20's place rules: .989/.968/.978, 1.0/1.0/1.0.
 DEV2_FLOORS: dict[str, tuple[float, float, float]] = {
-    "places": (0.95, 0.90, 0.93),
-    "countries": (0.95, 0.95, 0.95),
+    "places": (0.97, 0.95, 0.96),
+    "countries": (0.97, 0.97, 0.97),
     "orgs": (0.96, 0.95, 0.96),
     "money": (0.97, 0.97, 0.97),
 }
@@ -92,6 +95,18 @@ HELDOUT2_FLOORS: dict[str, tuple[float, float, float]] = {
     "countries": (0.97, 0.97, 0.97),
     "orgs": (0.82, 0.75, 0.78),
     "money": (0.96, 0.88, 0.92),
+}
+
+
+# Dev batch 4 (tests/data/dev4: 17 place-dense articles, zh th vi ms id es fr en; written
+# and committed before session 20's place rules, then tuned on). Places and countries only:
+# its organisations and money are labelled sparsely. Before those rules, through this
+# gate's pipeline: places .951/.765/.848, countries .947/.986/.966; when pinned, after them:
+# places .984/.954/.969, countries .961/1.0/.980.
+DEV4_DIR = Path(__file__).parent / "data" / "dev4"
+DEV4_FLOORS: dict[str, tuple[float, float, float]] = {
+    "places": (0.96, 0.93, 0.95),
+    "countries": (0.94, 0.97, 0.96),
 }
 
 
@@ -154,6 +169,11 @@ def dev2_report():
 
 
 @pytest.fixture(scope="module")
+def dev4_report():
+    return _scored(load_gold(DEV4_DIR))
+
+
+@pytest.fixture(scope="module")
 def heldout2_report():
     return _scored(load_gold(HELDOUT2_DIR))
 
@@ -186,6 +206,11 @@ def test_entity_quality_on_the_second_held_out_set_does_not_drop_below_its_floor
 @pytest.mark.parametrize("kind", TYPES)
 def test_entity_quality_on_the_dev_batch_does_not_drop_below_its_floors(dev2_report, kind):
     _above_floors(dev2_report, kind, DEV2_FLOORS)
+
+
+@pytest.mark.parametrize("kind", sorted(DEV4_FLOORS))
+def test_places_on_the_place_dev_batch_do_not_drop_below_its_floors(dev4_report, kind):
+    _above_floors(dev4_report, kind, DEV4_FLOORS)
 
 
 def test_the_held_out_set_is_apart_from_the_tuned_one_and_multilingual(gold, heldout):
