@@ -15,7 +15,8 @@ import re
 import pytest
 
 MODULES = ("nlp.extract", "nlp.entities", "nlp.gazetteer", "nlp.language",
-           "nlp.money", "nlp.orgs", "nlp.orgs_romance", "nlp.places", "nlp.evaluate", "scamscope.stories",
+           "nlp.money", "nlp.orgs", "nlp.orgs_romance", "nlp.places", "nlp.place_patterns",
+           "nlp.evaluate", "scamscope.stories",
            # queries, filters and form fields (user input); feeds, pages, snippets, digests
            "indexer.query", "indexer.snippet", "indexer.sqlite", "indexer.expansion",
            "scamscope.filters",
@@ -33,7 +34,9 @@ UNITS = ("<!--", "<!-- a -->", " ", "\t \n", "a", "A", "Aa ", "Ab-", ", Ab", "Mr
          "de ", " of", "of the ", "1", "1,", "1 ", "1.", "$1 ", "million ", "-", ".", "<",
          "<meta ", "é", "ก", "一", "一 ", "Embassy of ", "\u200b", "İ",
          # names by structure: quoted Han names, Thai companies and embassies, rivers
-         "“一", "บริษัท ก ", "และกรม", "ณ ", "KBRI A ", "Sungai ", "d'A ", "ơ")
+         "“一", "บริษัท ก ", "และกรม", "ณ ", "KBRI A ", "Sungai ", "d'A ", "ơ",
+         # places by shape: level words, airports, multi-word rivers
+         "huyện ", "Airport ", "sông Aa ", "Sungai Aa Bb ")
 
 
 def adversarial() -> list[str]:
