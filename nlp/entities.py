@@ -464,7 +464,10 @@ class EntityExtractor:
         if has_ner:
             # inside a longer organisation name spaCy found ("Taiwan Semiconductor",
             # "Bangkok Post"), unless possessive ("Thailand's Department of ...")
-            if any(_inside(m.start, m.end, s, e) for s, e in ner_org_spans) \
+            # (an ORG that is the place itself, "the Ninoy Aquino International Airport",
+            # is spaCy naming a facility, not a longer name)
+            if any(_inside(m.start, m.end, s, e) and not _same_but_article(text, m, s, e)
+                   for s, e in ner_org_spans) \
                     and place.kind != "hub" and text[m.end:m.end + 1] not in ("'", "’"):
                 return False
             if not strong:
@@ -792,6 +795,13 @@ def _in_currency_name(text: str, start: int, end: int) -> bool:
     if text.startswith(_CURRENCY_AFTER, end) and is_unspaced(text[start:end]):
         return True
     return start > 0 and text[max(0, start - 12):start].lower().endswith(_CURRENCY_BEFORE)
+
+
+def _same_but_article(text: str, m: Match, start: int, end: int) -> bool:
+    """Whether text[start:end] is m's span, give or take a leading "the"."""
+    if end != m.end:
+        return False
+    return start == m.start or text[start:m.start].strip() in ("the", "The")
 
 
 def _document_countries(found: list[Match], country: str | None) -> set[str]:

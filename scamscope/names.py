@@ -49,7 +49,9 @@ _PLACE_KIND_WORDS = frozenset("""province provinces provincia provinsi district 
 distrito city township state region prefecture county river rio riviere fleuve ville
 kota kabupaten kab kecamatan kelurahan desa negeri daerah regency municipality
 canton partido departamento municipio comuna barrio ciudad commune departement
+sungai song kali
 de del du of la le the""".split())
+_RIVER_WORDS = frozenset("river rio riviere fleuve sungai song kali".split())
 # Vietnamese level words before a name (folded: "tỉnh", "thành phố", "thị xã", "cửa khẩu"...);
 # a one-word level is stripped only before a name of two syllables or a long foreign word,
 # since folded it is also a syllable of names ("Thanh Hóa", "Tịnh Biên")
@@ -227,7 +229,7 @@ def _without_kind_words(text: str) -> str:
     for phrase in _VI_KIND_PHRASES:
         rest = words[len(phrase):]
         if tuple(words[:len(phrase)]) == phrase and rest and (
-                len(rest) >= 2 or len(phrase) >= 2 or len(rest[0]) >= 6):
+                len(rest) >= 2 or len(phrase) >= 2 or len(rest[0]) >= 5):
             words = words[len(phrase):]
             break
     while len(words) > 1 and words[0] in _PLACE_KIND_WORDS:
@@ -235,6 +237,22 @@ def _without_kind_words(text: str) -> str:
     while len(words) > 1 and words[-1] in _PLACE_KIND_WORDS:
         words.pop()
     return " ".join(words)
+
+
+def _place_by_kind(text: str) -> str | None:
+    """A place written with words saying what kind of place it is, or without the
+    suffix the tables keep: "tỉnh Long An", "Sungai Moei" (Moei River), 临沧 (临沧市)."""
+    table = _table("place")
+    bare = _without_kind_words(text)
+    value = table.get(bare)
+    if value is None and _RIVER_WORDS & set(name_key(text).split()):
+        value = table.get(f"{bare} river")
+    if value is None and is_unspaced(text) and len(text) >= 2:
+        for suffix in ("市", "省", "县", "縣"):
+            value = table.get(text + suffix)
+            if value is not None:
+                break
+    return value
 
 
 class FilterNames:
@@ -407,7 +425,7 @@ class FilterNames:
         if value is None and field in TABLE_FIELDS:
             value = _table(field).get(text)
         if value is None and field == "place":
-            value = _table(field).get(_without_kind_words(text))
+            value = _place_by_kind(text)
         if value is not None:
             return value
         cached = self._vouched.get((field, text))

@@ -100,8 +100,20 @@ def test_a_place_written_with_its_level_word_resolves_as_a_filter():
     assert resolver.resolve("place", "กรุงพนมเปญ") == "Phnom Penh"
     assert resolver.resolve("place", "清莱府") == "Chiang Rai"
     assert resolver.resolve("place", "广西壮族自治区") == "Guangxi"
+    assert resolver.resolve("place", "tỉnh Bokeo") == "Bokeo"
     # a level syllable is not stripped from a name it belongs to
     assert resolver.resolve("place", "Thanh Hóa") == "Thanh Hoa"
+    assert resolver.resolve("place", "Tịnh Biên") == "Tinh Bien"
+    # a river by its river word in any language, a city without the suffix the table keeps
+    assert resolver.resolve("place", "Sungai Moei") == "Moei River"
+    assert resolver.resolve("place", "rivière Moei") == "Moei River"
+    assert resolver.resolve("place", "临沧") == "Lincang"
+
+
+def test_a_facility_spacy_calls_an_organisation_stays_a_place(entity_extractor):
+    text = ("The syndicate sent them to Sihanoukville via the Ninoy Aquino International "
+            "Airport. The Bureau of Immigration said it would tighten checks.")
+    assert "Ninoy Aquino International Airport" in names(entity_extractor, text, "en")
 
 
 @pytest.mark.parametrize("text,lang,expected", [
