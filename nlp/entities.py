@@ -318,7 +318,7 @@ class EntityExtractor:
             elif span.label in ORG_LABELS:
                 self._ner_org(text, span, entities, nationalities, place_spans, taken_orgs)
             elif span.label in PERSON_LABELS:
-                self._ner_person(span, entities, place_spans, taken_orgs)
+                self._ner_person(text, span, entities, place_spans, taken_orgs)
             elif span.label in NORP_LABELS:
                 value = self.places.lookup(span.text)
                 if isinstance(value, Nationality):
@@ -656,7 +656,8 @@ class EntityExtractor:
                 return True
         return False
 
-    def _ner_person(self, span: _Span, entities: Entities, place_spans, taken_orgs) -> None:
+    def _ner_person(self, doc_text: str, span: _Span, entities: Entities, place_spans,
+                    taken_orgs) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
@@ -667,6 +668,18 @@ class EntityExtractor:
             text = text[title.end():]
         if not _good_name(text) or text in _PERSON_JUNK or "\n" in text:
             return
+        if _after_place_kind(doc_text, span.start) or _initial_only(text):
+            return  # "royaume de Lane Xang", "hôtel X"; "Jean-Pierre L." (an anonymised witness)
+        honorific = doc_text[max(0, start - 6):start].rsplit(None, 1)
+        if honorific and honorific[-1] in _NAME_HONORIFICS and doc_text[start - 1:start] == " ":
+            # "Saw Chit Thu": the model read the Karen honorific as a verb
+            start -= len(honorific[-1]) + 1
+            text = f"{honorific[-1]} {text}"
+        particle = _SURNAME_PARTICLE.search(doc_text, max(0, start - 40), start)
+        if particle:
+            # "Ramon dela Paz": spaCy saw "Paz" alone; the name begins at the given name
+            start = particle.start()
+            text = doc_text[start:start + len(particle.group()) + len(text)]
         if self.places.lookup(text) is not None or self.orgs.lookup(text) is not None:
             return
         entities.people.append(Person(text, text, start, start + len(text)))
@@ -843,12 +856,40 @@ _HONORIFIC = re.compile(r"^(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sr\.
                         r"Capt\.|Sgt\.|Pol\.|Police)\s+(?=[A-Z])")
 
 
+# Karen, Burmese and Shan honorifics that begin a name and are often dropped ("Saw Chit Thu"
+# and "Chit Thu" are one man); only the names that also occur without them are joined.
+_NAME_HONORIFICS = frozenset(("Saw", "U", "Daw", "Naw", "Nang", "Sai", "Mahn", "Khun", "Nant"))
+# A given name and a lowercase surname particle right before a name ("Ramon dela Paz",
+# "Juan de la Cruz", "Ahmad bin Ali"); one optional space-separated pair, no nesting.
+_SURNAME_PARTICLE = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][a-zß-ÿ'’-]{1,20}[ \t]+"
+                               r"(?:dela|de la|de los|del|de|da|dos|das|van der|van|von|bin|binti|delos)[ \t]+$")
+# Words before a name that make it a place or a business, not a person ("royaume de Lane
+# Xang", "hôtel Kings Romans", "Kingdom of Lan Na").
+_PLACE_KIND_BEFORE = re.compile(r"(?i:royaume|kingdom|empire|empires|dynastie|dynasty|reino|imperio|"
+                                r"hôtel|hotel|casino|resort|rue|street|avenue|province|village|"
+                                r"district|quartier|barrio)[ \t]+(?:(?:de|du|des|of|the|d['’]|del|la)[ \t]*){0,2}$")
+
+
+def _after_place_kind(text: str, start: int) -> bool:
+    return _PLACE_KIND_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+def _initial_only(name: str) -> bool:
+    """"Jean-Pierre L": a given name and a surname initial is a witness kept anonymous."""
+    parts = name.rstrip(".").split()
+    return len(parts) >= 2 and len(parts[-1]) == 1
+
+
 def _full_names(people: list[Person]) -> list[Person]:
-    """"Marchetti" after "Elena Marchetti" is the same person: give it the full name."""
+    """"Marchetti" after "Elena Marchetti" is the same person: give it the full name;
+    "Chit Thu" after "Saw Chit Thu" too (a dropped honorific)."""
     full = [p.name for p in people if " " in p.name]
+    honoured = {n.split(" ", 1)[1]: n for n in full if n.split(" ", 1)[0] in _NAME_HONORIFICS}
     out = []
     for person in people:
-        if " " not in person.name:
+        if person.name in honoured:
+            person = Person(person.text, honoured[person.name], person.start, person.end)
+        elif " " not in person.name:
             longer = [n for n in full if n.split()[-1] == person.name or n.split()[0] == person.name]
             if len(set(longer)) == 1:
                 person = Person(person.text, longer[0], person.start, person.end)

@@ -378,21 +378,19 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
     for i in [i for i, token in enumerate(tokens) if token[0] in _ANCHORS]:
         if i < after:
             continue
-        size = 0
+        if i and tokens[i - 1][0] in _VI_HEADS and tokens[i - 1][2] + 1 == tokens[i][1]:
+            continue  # "Bộ Công an Việt Nam": the kind is inside a longer name
+        place = None
+        # longest head first; a shorter one may still name a place ("Công an TP.HCM")
         for head, template in _ANCHORS[tokens[i][0]]:
-            if i + len(head) < n and all(_low(tokens[i + k][0]) == head[k]
-                                         for k in range(1, len(head))):
-                size = len(head)
-                break
-        j = i + size
-        if not size or not tokens[j][0][:1].isupper():
-            continue
-        place, words = None, 0
-        for words in range(min(_ANCHOR_PLACE_WORDS, n - j), 0, -1):
-            candidate = text[tokens[j][1]:tokens[j + words - 1][2]]
-            value = places.lookup(candidate) if "\n" not in candidate else None
-            if getattr(value, "kind", None) and getattr(value, "country", None):
-                place = value
+            size = len(head)
+            if not (i + size < n and all(_low(tokens[i + k][0]) == head[k] for k in range(1, size))):
+                continue
+            j = i + size
+            if not tokens[j][0][:1].isupper():
+                continue
+            place, words = _anchor_place(text, tokens, j, places)
+            if place is not None:
                 break
         if place is None:
             continue
@@ -410,6 +408,16 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
         out.append((start, end, text[start:end], name))
         after = k
     return out
+
+
+def _anchor_place(text: str, tokens, j: int, places):
+    """(place, number of words) of the longest place named from token j on."""
+    for words in range(min(_ANCHOR_PLACE_WORDS, len(tokens) - j), 0, -1):
+        candidate = text[tokens[j][1]:tokens[j + words - 1][2]]
+        value = places.lookup(candidate) if "\n" not in candidate else None
+        if getattr(value, "kind", None) and getattr(value, "country", None):
+            return value, words
+    return None, 0
 
 
 # --- Vietnamese: a head (Ngân hàng, Trường Đại học...) and the capitalised name after it ---
@@ -432,18 +440,30 @@ def _vi_heads() -> dict[str, list[tuple[str, ...]]]:
 _VI_HEADS = _vi_heads()
 
 
+def _vi_head_at(tokens, i: int) -> int:
+    """Length in words of the head phrase that begins at token i (0: none)."""
+    n = len(tokens)
+    for head in _VI_HEADS.get(tokens[i][0], ()):
+        if all(i + k < n and tokens[i + k][0] == head[k] for k in range(1, len(head))):
+            return len(head)
+    return 0
+
+
+def _vi_glued(text: str, tokens, j: int) -> bool:
+    """Whether token j is glued to both neighbours with no space ("TP.HCM": the dot)."""
+    return 0 < j < len(tokens) - 1 and tokens[j - 1][2] == tokens[j][1] \
+        and tokens[j][2] == tokens[j + 1][1] and tokens[j + 1][0][:1].isupper()
+
+
 def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
     """(start, end, text) of Vietnamese names: "Trường Đại học Bách khoa Hà Nội",
-    "Cục Cảnh sát hình sự", "Ngân hàng TMCP Ngoại thương Việt Nam"."""
+    "Cục Cảnh sát hình sự", "Ngân hàng TMCP Ngoại thương Việt Nam", "Ngân hàng Quân đội",
+    "Tập đoàn Công nghiệp - Viễn thông Quân đội", "Trường Đại học Luật TP.HCM"."""
     out = []
     n = len(tokens)
     i = 0
     while i < n:
-        size = 0
-        for head in _VI_HEADS.get(tokens[i][0], ()):
-            if all(i + k < n and tokens[i + k][0] == head[k] for k in range(1, len(head))):
-                size = len(head)
-                break
+        size = _vi_head_at(tokens, i)
         if not size:
             i += 1
             continue
@@ -453,9 +473,15 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             if "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
             if word[:1].isupper() or word.isdigit():
-                if j > i + size and word in _VI_HEADS:
+                if j > i + size and _vi_head_at(tokens, j):
                     break  # the next name begins
                 last = j
+            elif word in "-–" and last == j - 1 and j + 1 < n and tokens[j + 1][0][:1].isupper():
+                pass  # "Công nghiệp - Viễn thông": a dash between two capitalised words
+            elif word == "." and last == j - 1 and _vi_glued(text, tokens, j):
+                pass  # "TP.HCM"
+            elif last == j - 1 and _vi_second_syllable(tokens, j):
+                last = j  # "Quân đội", "Đầu tư": the second syllable of a capitalised word
             elif not (last is not None and word in _VI_INNER):
                 break
             j += 1
@@ -463,12 +489,28 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             i += 1
             continue
         # lowercase name words run to the last one before the stop ("hình sự"), "và" does not end it
+        j = min(j, last + 1) if tokens[j - 1][0] in "-–." else j
         while j - 1 > last and tokens[j - 1][0] == "và":
             j -= 1
         start, end = tokens[i][1], tokens[j - 1][2]
         out.append((start, end, text[start:end]))
         i = j
     return out
+
+
+_VI_CLAUSE = frozenset(_VI["clause"].split())
+
+
+def _vi_second_syllable(tokens, j: int) -> bool:
+    """A lowercase syllable right after a capitalised one belongs to the same word when it
+    is not a function word or verb, or when a capital or punctuation follows it."""
+    word = tokens[j][0]
+    if not word.isalpha() or not word.islower():
+        return False
+    after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    if not after or not after[:1].isalnum() or after[:1].isupper():
+        return word not in ("và", "của", "là", "tại", "ở")
+    return word not in _VI_CLAUSE
 
 
 def _longest_place(words: str, places, countries_only: bool = False):
@@ -508,8 +550,11 @@ _ZH_SUFFIXES = {
     "地方檢察署": "{0} District Prosecutors Office", "地检署": "{0} District Prosecutors Office",
     "地檢署": "{0} District Prosecutors Office", "公安廳": "{0} Public Security Department",
     "高等法院": "{0} High Court", "警察厅": "{0} Police Department", "警察廳": "{0} Police Department",
+    "大使館": "Embassy of {0} in {1}", "總領事館": "Consulate General of {0} in {1}",
+    "領事館": "Consulate of {0} in {1}", "海關": "{0} Customs", "移民署": "{0} Immigration Agency",
 }
-_ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|自治区|自治區|自治州|"
+_ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|"
+             "(?:[\u4e00-\u9fff]{1,3}族){1,2}自治州|(?:[\u4e00-\u9fff]{1,3}族){1,2}自治县|自治区|自治區|自治州|"
              "特别行政区|特別行政區|市|省|州|县|縣|區|区)?")
 
 
@@ -532,8 +577,26 @@ def zh_place_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
             if second is not None:
                 continue
             name = template.format(name1)
-        out.append((m.start(), m.end(), m.group(), name))
+        start = _zh_province_before(text, m.start(), places)
+        out.append((start, m.end(), text[start:m.end()], name))
     return out
+
+
+_ZH_PROVINCE_MARK = ("省", "自治区", "自治區")
+
+
+def _zh_province_before(text: str, start: int, places) -> int:
+    """Where a name begins when its city is preceded by its province, as in
+    云南省西双版纳傣族自治州中级人民法院 (the court is the prefecture's; the province is
+    part of how it is written)."""
+    for mark in _ZH_PROVINCE_MARK:
+        if text.endswith(mark, 0, start):
+            for size in (2, 3, 4):
+                begin = start - len(mark) - size
+                if begin >= 0 and getattr(places.lookup(text[begin:start - len(mark)]), "kind",
+                                          None) in ("province", "region", "state"):
+                    return begin
+    return start
 
 
 _ZH_CACHE: dict[int, object] = {}
@@ -551,7 +614,7 @@ def _zh_pattern(places):
             alt = "|".join(sorted(map(_re.escape, names), key=len, reverse=True))
             suffixes = "|".join(sorted(_ZH_SUFFIXES, key=len, reverse=True))
             _ZH_CACHE[key] = _re.compile(
-                f"(?P<p1>{alt}){_ZH_ADMIN}(?:驻(?P<p2>{alt}){_ZH_ADMIN})?(?P<suffix>{suffixes})")
+                f"(?P<p1>{alt}){_ZH_ADMIN}(?:[驻駐](?P<p2>{alt}){_ZH_ADMIN})?(?P<suffix>{suffixes})")
     return _ZH_CACHE[key]
 
 
