@@ -425,6 +425,10 @@ class EntityExtractor:
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
+                if t.split(" ", 1)[0] in _COMPANY_WORDS and len(t.split()) >= 3:
+                    # "Syarikat Permata Kerjaya Resources": "company", then its name
+                    cut = len(t.split(" ", 1)[0]) + 1
+                    s, t = s + cut, t[cut:]
                 known = self._known_prefix(t)  # "... Komersial Bukit Aman": the unit is known
                 extra.append(Match(s, e, t, self.orgs.lookup(t) or (
                     self.orgs.lookup(known) if known else None) or t))
@@ -536,7 +540,7 @@ class EntityExtractor:
                 text, end = doc_text[start:full_end], full_end
         if name is None:
             if _looks_like_demonym(text) or self._starts_with_place_list(text) \
-                    or _in_a_title(doc_text, start):
+                    or _in_a_title(doc_text, start) or _before_a_title(doc_text, end):
                 return
             if looks_like_person(text):
                 entities.people.append(Person(text, text, start, end))
@@ -692,6 +696,17 @@ def _place_function_words(lang: str | None) -> frozenset[str]:
 _MAX_DEFINITIONS = 40
 _TITLES = frozenset("Secretary Undersecretary Under-Secretary Minister Commissioner Envoy Czar "
                     "Ambassador Secretary-General Rapporteur Representative".split())
+
+
+# Words for "company" before a company's name (Malay, Indonesian)
+_COMPANY_WORDS = frozenset(("Syarikat", "Perusahaan"))
+
+
+def _before_a_title(text: str, end: int) -> bool:
+    """Whether an unknown span is the portfolio in front of a title: "Justice Secretary
+    Jesus Remulla", "Interior Minister Anutin" (a person's title, not a body)."""
+    after = text[end:end + 40].split(None, 1)
+    return bool(after) and after[0].rstrip(",.") in _TITLES
 
 
 def _in_a_title(text: str, start: int) -> bool:

@@ -231,7 +231,8 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
                 break
             # the next organisation or a person begins ("Instituto Nacional de Migración"
             # goes on: a topic head after "de")
-            if (w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS)) \
+            if (w in ORG_HEADS and not (w in _TOPIC_HEADS and (
+                    tokens[j - 1][0] in _CONNECTORS or tokens[j - 1][0][:1].isupper()))) \
                     or w in _RUN_STOPS:
                 break
             if w == "dan" and (last == i or j + 1 < n and tokens[j + 1][0] in ORG_HEADS):
@@ -882,6 +883,11 @@ _FACILITY_HEADS = frozenset("Airport Aéroport Aeropuerto Bandara Lapangan Port 
                             "Zone Zona Kawasan Park Bridge Hospital".split())
 
 
+# "et la", "and the", "y el": a conjunction and a determiner join two bodies; a long form
+# does not run over them.
+_TWO_BODIES = re.compile(r"\s(?:et|and|y|e|dan)\s+(?:la|le|les|l['’]|the|el|los|las)(?=[\s'’])")
+
+
 def _sh_start(letters: str, long: str) -> int | None:
     """Schwartz-Hearst: where in long the long form of an acronym (letters) begins."""
     li = len(long) - 1
@@ -921,7 +927,10 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tupl
         if any(c in _LONG_STOP for c in w.group()[-1:]) and keep:
             break
         keep.append(w)
-        if len(keep) >= min(len(letters) + 5, 2 * len(letters) + 2):
+        # link words do not count: "Secretaría contra la Violencia Sexual, Explotación y
+        # Trata de Personas (SVET)" has four content words and five links
+        content = sum(1 for k in keep if k.group().lower().strip(",") not in _LINKS)
+        if content >= min(len(letters) + 3, 2 * len(letters) + 2) or len(keep) >= 3 * len(letters) + 4:
             break
     if not keep:
         return None
@@ -941,6 +950,8 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tupl
         return None
     if name_words[0] in _FACILITY_HEADS or name_words[-1] in _FACILITY_HEADS:
         return None
+    if _TWO_BODIES.search(text, start, end):
+        return None  # "Philippine National Police et la Commission ... (PAOCC)": two bodies
     return start, end
 
 

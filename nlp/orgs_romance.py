@@ -44,7 +44,11 @@ def keeps_place_suffix(name: str) -> bool:
     """Whether a name keeps the country or city it ends with: "Banco de Crédito del
     Perú", "Fiscalía General del Estado de Ecuador" do; a ministry does not
     ("Secretaría de Relaciones Exteriores de México" is the SRE)."""
-    return name.split(" ", 1)[0] not in _rules()["es"]["place_dropped_after"]
+    first = name.split(" ", 1)[0]
+    if first in ("Juzgado", "Juzgados") and not any(c.isdigit() for c in name) \
+            and " número " not in name:
+        return True  # "Juzgado de Garantía de Santiago": the seat is the court's name
+    return first not in _rules()["es"]["place_dropped_after"]
 
 
 # --- companies by legal form --------------------------------------------------

@@ -75,3 +75,35 @@ def test_surname_particles_witness_initials_and_kingdoms(extractor):
     names = {p.name for p in fr.people}
     assert not any(n.startswith("Marie-Claude") for n in names)
     assert "Lan Na" not in names
+
+
+def test_a_portfolio_before_a_title_is_not_an_organisation(extractor):
+    text = ("Energy Secretary Raphael Lotilla said the Department of Energy would review "
+            "the permits.")
+    texts = _texts(extractor, text, "en", "PH")
+    assert "Energy" not in texts
+
+
+def test_acronym_long_forms_with_commas_and_links_but_not_two_bodies(extractor):
+    es = dict(_orgs(extractor, "La Secretaría de Bienestar Social, Familia y Desarrollo de la "
+                               "Niñez (SBSFDN) presentó el informe.", "es", "GT"))
+    long = "Secretaría de Bienestar Social, Familia y Desarrollo de la Niñez"
+    assert long in es and es["SBSFDN"] == es[long]  # one organisation, not two
+    fr = _texts(extractor, "L'opération, menée par la Gendarmerie royale et la Direction "
+                           "générale des recherches et de la coordination (DGRC), a duré.", "fr")
+    assert not any(t.startswith("Gendarmerie royale et") for t in fr)
+
+
+def test_spanish_regional_units_courts_with_their_seat_and_malay_company_word(extractor):
+    es = _texts(extractor, "La Fiscalía Regional Metropolitana Centro Sur y el Juzgado de "
+                           "Garantía de Temuco ordenaron la detención.", "es", "CL")
+    assert "Fiscalía Regional Metropolitana Centro Sur" in es
+    assert "Juzgado de Garantía de Temuco" in es
+    ms = _texts(extractor, "Polis menyiasat Syarikat Bintang Timur Logistik yang merekrut mangsa.",
+                "ms", "MY")
+    assert "Bintang Timur Logistik" in ms and not any(t.startswith("Syarikat") for t in ms)
+
+
+def test_thai_kinds_of_company_are_not_names(extractor):
+    texts = _texts(extractor, "ตำรวจพบว่าแก๊งใช้บริษัทบังหน้าและบริษัทนอมินีในการโอนเงิน", "th", "TH")
+    assert not any(t.startswith("บริษัท") for t in texts)
