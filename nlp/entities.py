@@ -425,6 +425,8 @@ class EntityExtractor:
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
+                if t.startswith("Polis ") and text[max(0, s - 6):s] == "Ketua ":
+                    continue  # "Ketua Polis Kelantan": a state police chief's title
                 if t.split(" ", 1)[0] in _COMPANY_WORDS and len(t.split()) >= 3:
                     # "Syarikat Permata Kerjaya Resources": "company", then its name
                     cut = len(t.split(" ", 1)[0]) + 1

@@ -749,6 +749,10 @@ def thai_orgs(text: str) -> list[tuple[int, int, str]]:
         if joined:
             end = joined.start()
         name = _thai_trim(text[m.start():end], m.group())
+        numbered = next((h for h in _TH_NUMBERED if text.startswith(h, m.start())
+                         and _TH_NUMBER.match(text, m.start() + len(h))), None)
+        if numbered:  # กองทัพภาคที่ 3: "ที่" is part of the name, not a trailing connector
+            name = numbered
         stop = m.start() + len(name)
         if name in _TH_NUMBERED:  # ตำรวจภูธรภาค 6: the number is the name's end
             number = _TH_NUMBER.match(text, stop)
@@ -904,6 +908,52 @@ def _sh_start(letters: str, long: str) -> int | None:
     return long.rfind(" ", 0, li + 1) + 1
 
 
+# Malay and Indonesian shorten names by syllables, not initials: "Kementerian Luar Negeri
+# (Kemlu)", "Badan Reserse Kriminal (Bareskrim)", "Badan Narkotika Nasional (BNN)".
+_SYLLABIC_LANGS = frozenset(("ms", "id"))
+
+
+def _syllabic_start(letters: str, long: str) -> int | None:
+    """Where in long the words begin whose leading letters, in order, spell the acronym:
+    each word gives a prefix of itself or nothing (a link word, a trailing "Negeri"); the
+    first word gives at least two letters and two words or more give some. The nearest
+    start to the bracket wins. Work is bounded: at most 16 words x 12 letters."""
+    words = [(m.start(), m.group().strip(",")) for m in re.finditer(r"\S+", long)][-16:]
+    if len(letters) > 12:
+        return None
+    for first in range(len(words) - 1, -1, -1):
+        word = words[first][1]
+        if word in _LINKS or not word[:2].isalpha():
+            continue
+        if _spells(letters, [w for _, w in words[first:]]):
+            return words[first][0]
+    return None
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    """Whether letters split into prefixes of words in order, the first word giving two
+    letters or more and at least two words giving some (iterative, no recursion)."""
+    # states: (letters used, words used, words that gave letters)
+    states = {(0, 0, 0)}
+    for wi, word in enumerate(words):
+        nxt = set()
+        for used, _, gave in states:
+            if used == len(letters):
+                nxt.add((used, wi + 1, gave))
+                continue
+            if wi > 0:
+                nxt.add((used, wi + 1, gave))  # this word gives nothing
+            k = 0
+            while used + k < len(letters) and k < len(word) and word[k] == letters[used + k]:
+                k += 1
+                if wi > 0 or k >= 2:
+                    nxt.add((used + k, wi + 1, gave + 1))
+        states = nxt
+        if not states:
+            return False
+    return any(used == len(letters) and gave >= 2 for used, _, gave in states)
+
+
 def _word_at(long: str, i: int) -> str:
     end = long.find(" ", i)
     return long[i:end if end >= 0 else len(long)].strip(",")
@@ -913,7 +963,8 @@ def _acronym_letters(acr: str) -> str:
     return "".join(c for c in acr.lower() if c.isalpha())
 
 
-def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tuple[int, int] | None:
+def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
+                     syllabic: bool = False) -> tuple[int, int] | None:
     """(start, end) of the words before "(ACR)" that the acronym abbreviates."""
     letters = _acronym_letters(acr)
     if len(letters) < 2:
@@ -938,6 +989,8 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tupl
     span_start = keep[0].start()
     long = window[span_start:].rstrip().lower()
     found = _sh_start(letters, long)
+    if found is None and syllabic:
+        found = _syllabic_start(letters, long)
     if found is None:
         return None
     start = base + span_start + found
@@ -997,7 +1050,8 @@ def acronym_definitions(text: str, lang: str | None) -> list[tuple[int, int, int
             continue
         last = before[-1]
         if last.isalpha() and last.isascii() or "\u00c0" <= last <= "\u024f":
-            span = _latin_long_form(text, len(before), m.group("acr"), strict)
+            span = _latin_long_form(text, len(before), m.group("acr"), strict,
+                                    syllabic=lang in _SYLLABIC_LANGS)
         elif _is_cjk(last) or "\u0e00" <= last <= "\u0e7f":
             span = _script_long_form(text, len(before))
         else:

@@ -107,3 +107,26 @@ def test_spanish_regional_units_courts_with_their_seat_and_malay_company_word(ex
 def test_thai_kinds_of_company_are_not_names(extractor):
     texts = _texts(extractor, "ตำรวจพบว่าแก๊งใช้บริษัทบังหน้าและบริษัทนอมินีในการโอนเงิน", "th", "TH")
     assert not any(t.startswith("บริษัท") for t in texts)
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("id", "Kementerian Luar Negeri (Kemlu) menyatakan 40 WNI dipulangkan.",
+     ("Kementerian Luar Negeri", "Kemlu")),
+    ("id", "Penyidik Badan Reserse Kriminal (Bareskrim) memeriksa saksi.",
+     ("Badan Reserse Kriminal", "Bareskrim")),
+])
+def test_malay_and_indonesian_acronyms_made_of_syllables(lang, text, expected):
+    from nlp.orgs import acronym_definitions
+    defs = [(text[a:b], text[c:d]) for a, b, c, d in acronym_definitions(text, lang)]
+    assert expected in defs
+
+
+def test_thai_numbered_army_areas_keep_their_number(extractor):
+    orgs = _orgs(extractor, "กองทัพบกส่งกำลังจากกองทัพภาคที่ 3 ไปยังชายแดนแม่สาย", "th", "TH")
+    assert ("กองทัพภาคที่ 3", "Third Army Area") in orgs
+
+
+def test_a_malay_state_police_chief_is_a_title(extractor):
+    texts = _texts(extractor, "Ketua Polis Kelantan, Datuk Mohd Yusoff berkata tiga lelaki "
+                              "ditahan oleh Bahagian Siasatan Jenayah Komersial.", "ms", "MY")
+    assert "Polis Kelantan" not in texts
