@@ -30,8 +30,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
-from nlp.orgs_romance import keeps_place_suffix, romance_orgs
-from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
+from nlp.orgs_romance import keeps_place_suffix, ministry_name, romance_orgs
+from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, clean_org_surface, company_orgs,
                       looks_like_person,
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
                       place_anchored_orgs,
@@ -373,7 +373,10 @@ class EntityExtractor:
             if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
                 break
             covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
-            name = (self.orgs.lookup(acr) or self.orgs.lookup(long)
+            acr_name = self.orgs.lookup(acr)
+            if acr_name is not None and self._other_country(long, str(acr_name)):
+                acr_name = None  # the text's own long form says which body it is
+            name = (acr_name or self.orgs.lookup(long)
                     or (covering[0].name if covering and (covering[0].start, covering[0].end)
                         == (ls, le) else None)
                     or _strip_possessive(long, ls, le)[0])
@@ -433,7 +436,7 @@ class EntityExtractor:
                     s, t = s + cut, t[cut:]
                 known = self._known_prefix(t)  # "... Komersial Bukit Aman": the unit is known
                 extra.append(Match(s, e, t, self.orgs.lookup(t) or (
-                    self.orgs.lookup(known) if known else None) or t))
+                    self.orgs.lookup(known) if known else None) or ministry_name(t) or t))
         for m in extra:
             same = [a for a in found if (a.start, a.end) == (m.start, m.end)]
             if same:
@@ -635,8 +638,33 @@ class EntityExtractor:
         match = _ACRONYM_AFTER.match(text, end, end + _ACRONYM_WINDOW)
         if match is None:
             return None, end
+        if any(w in ORG_HEADS or w in _EN_HEADS for w in text[end:match.start(1)].split()):
+            return None, end  # "... de Migrantes de la Policía Nacional del Perú (PNP)": a second body
         name = self.orgs.lookup(match.group(1))
-        return name, len(text[:match.start(1) - 1].rstrip(" ,"))
+        full_end = len(text[:match.start(1) - 1].rstrip(" ,"))
+        if name is not None and self._other_country(text[end:full_end], name):
+            return None, end
+        return name, full_end
+
+    def _countries_named(self, text: str) -> set[str]:
+        """Country codes of the countries and nationalities a short name mentions."""
+        words = text.replace(",", " ").split()
+        found = set()
+        for n in (2, 1):
+            for i in range(len(words) - n + 1):
+                value = self.places.lookup(" ".join(words[i:i + n]))
+                if isinstance(value, Nationality) or (isinstance(value, PlaceInfo)
+                                                      and value.kind == "country"):
+                    found.add(value.country)
+        return found
+
+    def _other_country(self, long: str, canonical: str) -> bool:
+        """Whether a long form names a country other than the one of the organisation a
+        known acronym stands for: "Policía Nacional del Perú (PNP)" is not the Philippine
+        National Police."""
+        mine = self._countries_named(long)
+        theirs = self._countries_named(canonical)
+        return bool(mine and theirs and not mine & theirs)
 
     def _country_after(self, text: str, end: int) -> str | None:
         """The country named right after a place: "Chiang Khong, Thailand"."""
@@ -700,6 +728,9 @@ _TITLES = frozenset("Secretary Undersecretary Under-Secretary Minister Commissio
                     "Ambassador Secretary-General Rapporteur Representative".split())
 
 
+# English and French heads that begin a second body inside a run of words
+_EN_HEADS = frozenset("Police Ministry Department Office Bureau Agency Court Army Commission "
+                      "Council Authority Gendarmerie Ministère Parquet Tribunal".split())
 # Words for "company" before a company's name (Malay, Indonesian)
 _COMPANY_WORDS = frozenset(("Syarikat", "Perusahaan"))
 

@@ -188,6 +188,9 @@ _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
 
 
 _AND = frozenset(("y", "e"))
+# Honorific adjectives written before a head: "Pontificia Universidad Católica del Perú",
+# "Benemérita Universidad Autónoma de Puebla", "Real Academia Española".
+_BEFORE_HEAD = frozenset(("Pontificia", "Pontifícia", "Benemérita", "Real", "Honorable", "Ilustre"))
 _TOPIC_HEADS = topic_heads()
 _NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
 
@@ -248,7 +251,8 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
                 break
             j += 1
         if last > i:
-            start, end = tokens[i][1], tokens[last][2]
+            first = i - 1 if i and tokens[i - 1][0] in _BEFORE_HEAD else i
+            start, end = tokens[first][1], tokens[last][2]
             out.append((start, end, text[start:end]))
             # "(OJK)" right after
             k = last + 1

@@ -130,3 +130,24 @@ def test_a_malay_state_police_chief_is_a_title(extractor):
     texts = _texts(extractor, "Ketua Polis Kelantan, Datuk Mohd Yusoff berkata tiga lelaki "
                               "ditahan oleh Bahagian Siasatan Jenayah Komersial.", "ms", "MY")
     assert "Polis Kelantan" not in texts
+
+
+def test_a_known_acronym_of_another_country_does_not_rename_a_defined_long_form(extractor):
+    text = ("La Dirección contra la Trata de Personas de la Policía Nacional del Perú (PNP) "
+            "rescató a 14 jóvenes. La PNP informó que seguirá investigando.")
+    orgs = _orgs(extractor, text, "es", "PE")
+    assert not any(name == "Philippine National Police" for _, name in orgs)
+    assert "Dirección contra la Trata de Personas" in {t for t, _ in orgs}
+    names = {t: n for t, n in orgs}
+    assert names["PNP"] == names["Policía Nacional del Perú"]
+
+
+def test_ministries_named_by_portfolio_and_honorific_adjectives_before_a_head(extractor):
+    fr = _orgs(extractor, "Le ministère de l'Intégration africaine et des Affaires étrangères "
+                          "a saisi l'ambassade.", "fr", "SN")
+    assert ("ministère de l'Intégration africaine et des Affaires étrangères",
+            "Ministry of Foreign Affairs") in fr
+    es = _orgs(extractor, "El Ministerio de Relaciones Exteriores y Culto de Costa Rica firmó un "
+                          "convenio con la Pontificia Universidad Javeriana.", "es", "CR")
+    assert ("Ministerio de Relaciones Exteriores y Culto", "Ministry of Foreign Affairs") in es
+    assert "Pontificia Universidad Javeriana" in {t for t, _ in es}
