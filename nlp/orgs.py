@@ -999,6 +999,9 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
         return None
     start = base + span_start + found
     end = base + span_start + len(window[span_start:].rstrip())
+    owner = text[start:end].split(" ", 1)
+    if len(owner) == 2 and owner[0].endswith(("'s", "’s")):
+        start += len(owner[0]) + 1  # "Interpol's Financial Crime ... Centre (IFCACC)": the owner is apart
     name_words = text[start:end].replace(",", " ").split()
     if len(name_words) < 2 or not name_words[0][:1].isupper() or name_words[0] in _LINKS:
         return None

@@ -151,3 +151,11 @@ def test_ministries_named_by_portfolio_and_honorific_adjectives_before_a_head(ex
                           "convenio con la Pontificia Universidad Javeriana.", "es", "CR")
     assert ("Ministerio de Relaciones Exteriores y Culto", "Ministry of Foreign Affairs") in es
     assert "Pontificia Universidad Javeriana" in {t for t, _ in es}
+
+
+def test_an_owner_before_a_defined_long_form_stays_apart(extractor):
+    orgs = _orgs(extractor, "Interpol's Financial Crime and Anti-Corruption Centre (IFCACC) "
+                            "coordinated the raids.", "en")
+    assert ("Financial Crime and Anti-Corruption Centre",
+            "Financial Crime and Anti-Corruption Centre") in orgs
+    assert not any(t.startswith("Interpol's") for t, _ in orgs)
