@@ -90,10 +90,13 @@ DEV2_FLOORS: dict[str, tuple[float, float, float]] = {
 # When pinned, through this gate's pipeline: places .960/.834/.892, countries
 # .991/.991/.991, orgs .841/.777/.807, money .978/.906/.941. The fairest estimate on
 # unseen news the repository has; a floor here only stops regressions.
+# After the session-20 organisation rules (developed on dev batch 5, dev2, dev3 and the
+# tuned set; this set scored once, in aggregate, at the end): orgs .876/.821/.848,
+# places .963/.831/.892.
 HELDOUT2_FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.94, 0.81, 0.87),
     "countries": (0.97, 0.97, 0.97),
-    "orgs": (0.82, 0.75, 0.78),
+    "orgs": (0.86, 0.80, 0.83),
     "money": (0.96, 0.88, 0.92),
 }
 
