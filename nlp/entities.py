@@ -30,8 +30,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
-from nlp.orgs_romance import keeps_place_suffix, romance_orgs
-from nlp.orgs import (OrgTable, acronym_definitions, clean_org_surface, company_orgs,
+from nlp.orgs_romance import keeps_place_suffix, ministry_name, romance_orgs
+from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, clean_org_surface, company_orgs,
                       looks_like_person,
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
                       place_anchored_orgs,
@@ -327,7 +327,7 @@ class EntityExtractor:
             elif span.label in ORG_LABELS:
                 self._ner_org(text, span, entities, nationalities, place_spans, taken_orgs)
             elif span.label in PERSON_LABELS:
-                self._ner_person(span, entities, place_spans, taken_orgs)
+                self._ner_person(text, span, entities, place_spans, taken_orgs)
             elif span.label in NORP_LABELS:
                 value = self.places.lookup(span.text)
                 if isinstance(value, Nationality):
@@ -382,7 +382,10 @@ class EntityExtractor:
             if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
                 break
             covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
-            name = (self.orgs.lookup(acr) or self.orgs.lookup(long)
+            acr_name = self.orgs.lookup(acr)
+            if acr_name is not None and self._other_country(long, str(acr_name)):
+                acr_name = None  # the text's own long form says which body it is
+            name = (acr_name or self.orgs.lookup(long)
                     or (covering[0].name if covering and (covering[0].start, covering[0].end)
                         == (ls, le) else None)
                     or _strip_possessive(long, ls, le)[0])
@@ -434,9 +437,15 @@ class EntityExtractor:
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
+                if t.startswith("Polis ") and text[max(0, s - 6):s] == "Ketua ":
+                    continue  # "Ketua Polis Kelantan": a state police chief's title
+                if t.split(" ", 1)[0] in _COMPANY_WORDS and len(t.split()) >= 3:
+                    # "Syarikat Permata Kerjaya Resources": "company", then its name
+                    cut = len(t.split(" ", 1)[0]) + 1
+                    s, t = s + cut, t[cut:]
                 known = self._known_prefix(t)  # "... Komersial Bukit Aman": the unit is known
                 extra.append(Match(s, e, t, self.orgs.lookup(t) or (
-                    self.orgs.lookup(known) if known else None) or t))
+                    self.orgs.lookup(known) if known else None) or ministry_name(t) or t))
         for m in extra:
             same = [a for a in found if (a.start, a.end) == (m.start, m.end)]
             if same:
@@ -554,7 +563,7 @@ class EntityExtractor:
                 text, end = doc_text[start:full_end], full_end
         if name is None:
             if _looks_like_demonym(text) or self._starts_with_place_list(text) \
-                    or _in_a_title(doc_text, start):
+                    or _in_a_title(doc_text, start) or _before_a_title(doc_text, end):
                 return
             if looks_like_person(text):
                 entities.people.append(Person(text, text, start, end))
@@ -647,8 +656,33 @@ class EntityExtractor:
         match = _ACRONYM_AFTER.match(text, end, end + _ACRONYM_WINDOW)
         if match is None:
             return None, end
+        if any(w in ORG_HEADS or w in _EN_HEADS for w in text[end:match.start(1)].split()):
+            return None, end  # "... de Migrantes de la Policía Nacional del Perú (PNP)": a second body
         name = self.orgs.lookup(match.group(1))
-        return name, len(text[:match.start(1) - 1].rstrip(" ,"))
+        full_end = len(text[:match.start(1) - 1].rstrip(" ,"))
+        if name is not None and self._other_country(text[end:full_end], name):
+            return None, end
+        return name, full_end
+
+    def _countries_named(self, text: str) -> set[str]:
+        """Country codes of the countries and nationalities a short name mentions."""
+        words = text.replace(",", " ").split()
+        found = set()
+        for n in (2, 1):
+            for i in range(len(words) - n + 1):
+                value = self.places.lookup(" ".join(words[i:i + n]))
+                if isinstance(value, Nationality) or (isinstance(value, PlaceInfo)
+                                                      and value.kind == "country"):
+                    found.add(value.country)
+        return found
+
+    def _other_country(self, long: str, canonical: str) -> bool:
+        """Whether a long form names a country other than the one of the organisation a
+        known acronym stands for: "Policía Nacional del Perú (PNP)" is not the Philippine
+        National Police."""
+        mine = self._countries_named(long)
+        theirs = self._countries_named(canonical)
+        return bool(mine and theirs and not mine & theirs)
 
     def _country_after(self, text: str, end: int) -> str | None:
         """The country named right after a place: "Chiang Khong, Thailand"."""
@@ -674,7 +708,8 @@ class EntityExtractor:
                 return True
         return False
 
-    def _ner_person(self, span: _Span, entities: Entities, place_spans, taken_orgs) -> None:
+    def _ner_person(self, doc_text: str, span: _Span, entities: Entities, place_spans,
+                    taken_orgs) -> None:
         if any(_overlaps(span.start, span.end, s, e) for s, e in place_spans + taken_orgs):
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
@@ -685,6 +720,18 @@ class EntityExtractor:
             text = text[title.end():]
         if not _good_name(text) or text in _PERSON_JUNK or "\n" in text:
             return
+        if _after_place_kind(doc_text, span.start) or _initial_only(text):
+            return  # "royaume de Lane Xang", "hôtel X"; "Jean-Pierre L." (an anonymised witness)
+        honorific = doc_text[max(0, start - 6):start].rsplit(None, 1)
+        if honorific and honorific[-1] in _NAME_HONORIFICS and doc_text[start - 1:start] == " ":
+            # "Saw Chit Thu": the model read the Karen honorific as a verb
+            start -= len(honorific[-1]) + 1
+            text = f"{honorific[-1]} {text}"
+        particle = _SURNAME_PARTICLE.search(doc_text, max(0, start - 40), start)
+        if particle:
+            # "Ramon dela Paz": spaCy saw "Paz" alone; the name begins at the given name
+            start = particle.start()
+            text = doc_text[start:start + len(particle.group()) + len(text)]
         if self.places.lookup(text) is not None or self.orgs.lookup(text) is not None:
             return
         entities.people.append(Person(text, text, start, start + len(text)))
@@ -697,6 +744,20 @@ def _place_function_words(lang: str | None) -> frozenset[str]:
 _MAX_DEFINITIONS = 40
 _TITLES = frozenset("Secretary Undersecretary Under-Secretary Minister Commissioner Envoy Czar "
                     "Ambassador Secretary-General Rapporteur Representative".split())
+
+
+# English and French heads that begin a second body inside a run of words
+_EN_HEADS = frozenset("Police Ministry Department Office Bureau Agency Court Army Commission "
+                      "Council Authority Gendarmerie Ministère Parquet Tribunal".split())
+# Words for "company" before a company's name (Malay, Indonesian)
+_COMPANY_WORDS = frozenset(("Syarikat", "Perusahaan"))
+
+
+def _before_a_title(text: str, end: int) -> bool:
+    """Whether an unknown span is the portfolio in front of a title: "Justice Secretary
+    Jesus Remulla", "Interior Minister Anutin" (a person's title, not a body)."""
+    after = text[end:end + 40].split(None, 1)
+    return bool(after) and after[0].rstrip(",.") in _TITLES
 
 
 def _in_a_title(text: str, start: int) -> bool:
@@ -950,12 +1011,40 @@ _HONORIFIC = re.compile(r"^(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sr\.
                         r"Capt\.|Sgt\.|Pol\.|Police)\s+(?=[A-Z])")
 
 
+# Karen, Burmese and Shan honorifics that begin a name and are often dropped ("Saw Chit Thu"
+# and "Chit Thu" are one man); only the names that also occur without them are joined.
+_NAME_HONORIFICS = frozenset(("Saw", "U", "Daw", "Naw", "Nang", "Sai", "Mahn", "Khun", "Nant"))
+# A given name and a lowercase surname particle right before a name ("Ramon dela Paz",
+# "Juan de la Cruz", "Ahmad bin Ali"); one optional space-separated pair, no nesting.
+_SURNAME_PARTICLE = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][a-zß-ÿ'’-]{1,20}[ \t]+"
+                               r"(?:dela|de la|de los|del|de|da|dos|das|van der|van|von|bin|binti|delos)[ \t]+$")
+# Words before a name that make it a place or a business, not a person ("royaume de Lane
+# Xang", "hôtel Kings Romans", "Kingdom of Lan Na").
+_PLACE_KIND_BEFORE = re.compile(r"(?i:royaume|kingdom|empire|empires|dynastie|dynasty|reino|imperio|"
+                                r"hôtel|hotel|casino|resort|rue|street|avenue|province|village|"
+                                r"district|quartier|barrio)[ \t]+(?:(?:de|du|des|of|the|d['’]|del|la)[ \t]*){0,2}$")
+
+
+def _after_place_kind(text: str, start: int) -> bool:
+    return _PLACE_KIND_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+def _initial_only(name: str) -> bool:
+    """"Jean-Pierre L": a given name and a surname initial is a witness kept anonymous."""
+    parts = name.rstrip(".").split()
+    return len(parts) >= 2 and len(parts[-1]) == 1
+
+
 def _full_names(people: list[Person]) -> list[Person]:
-    """"Marchetti" after "Elena Marchetti" is the same person: give it the full name."""
+    """"Marchetti" after "Elena Marchetti" is the same person: give it the full name;
+    "Chit Thu" after "Saw Chit Thu" too (a dropped honorific)."""
     full = [p.name for p in people if " " in p.name]
+    honoured = {n.split(" ", 1)[1]: n for n in full if n.split(" ", 1)[0] in _NAME_HONORIFICS}
     out = []
     for person in people:
-        if " " not in person.name:
+        if person.name in honoured:
+            person = Person(person.text, honoured[person.name], person.start, person.end)
+        elif " " not in person.name:
             longer = [n for n in full if n.split()[-1] == person.name or n.split()[0] == person.name]
             if len(set(longer)) == 1:
                 person = Person(person.text, longer[0], person.start, person.end)

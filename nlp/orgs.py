@@ -188,6 +188,9 @@ _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
 
 
 _AND = frozenset(("y", "e"))
+# Honorific adjectives written before a head: "Pontificia Universidad Católica del Perú",
+# "Benemérita Universidad Autónoma de Puebla", "Real Academia Española".
+_BEFORE_HEAD = frozenset(("Pontificia", "Pontifícia", "Benemérita", "Real", "Honorable", "Ilustre"))
 _TOPIC_HEADS = topic_heads()
 _NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
 
@@ -231,7 +234,8 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
                 break
             # the next organisation or a person begins ("Instituto Nacional de Migración"
             # goes on: a topic head after "de")
-            if (w in ORG_HEADS and not (w in _TOPIC_HEADS and tokens[j - 1][0] in _CONNECTORS)) \
+            if (w in ORG_HEADS and not (w in _TOPIC_HEADS and (
+                    tokens[j - 1][0] in _CONNECTORS or tokens[j - 1][0][:1].isupper()))) \
                     or w in _RUN_STOPS:
                 break
             if w == "dan" and (last == i or j + 1 < n and tokens[j + 1][0] in ORG_HEADS):
@@ -247,7 +251,8 @@ def pattern_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
                 break
             j += 1
         if last > i:
-            start, end = tokens[i][1], tokens[last][2]
+            first = i - 1 if i and tokens[i - 1][0] in _BEFORE_HEAD else i
+            start, end = tokens[first][1], tokens[last][2]
             out.append((start, end, text[start:end]))
             # "(OJK)" right after
             k = last + 1
@@ -378,21 +383,19 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
     for i in [i for i, token in enumerate(tokens) if token[0] in _ANCHORS]:
         if i < after:
             continue
-        size = 0
+        if i and tokens[i - 1][0] in _VI_HEADS and tokens[i - 1][2] + 1 == tokens[i][1]:
+            continue  # "Bộ Công an Việt Nam": the kind is inside a longer name
+        place = None
+        # longest head first; a shorter one may still name a place ("Công an TP.HCM")
         for head, template in _ANCHORS[tokens[i][0]]:
-            if i + len(head) < n and all(_low(tokens[i + k][0]) == head[k]
-                                         for k in range(1, len(head))):
-                size = len(head)
-                break
-        j = i + size
-        if not size or not tokens[j][0][:1].isupper():
-            continue
-        place, words = None, 0
-        for words in range(min(_ANCHOR_PLACE_WORDS, n - j), 0, -1):
-            candidate = text[tokens[j][1]:tokens[j + words - 1][2]]
-            value = places.lookup(candidate) if "\n" not in candidate else None
-            if getattr(value, "kind", None) and getattr(value, "country", None):
-                place = value
+            size = len(head)
+            if not (i + size < n and all(_low(tokens[i + k][0]) == head[k] for k in range(1, size))):
+                continue
+            j = i + size
+            if not tokens[j][0][:1].isupper():
+                continue
+            place, words = _anchor_place(text, tokens, j, places)
+            if place is not None:
                 break
         if place is None:
             continue
@@ -410,6 +413,16 @@ def place_anchored_orgs(text: str, tokens, places) -> list[tuple[int, int, str, 
         out.append((start, end, text[start:end], name))
         after = k
     return out
+
+
+def _anchor_place(text: str, tokens, j: int, places):
+    """(place, number of words) of the longest place named from token j on."""
+    for words in range(min(_ANCHOR_PLACE_WORDS, len(tokens) - j), 0, -1):
+        candidate = text[tokens[j][1]:tokens[j + words - 1][2]]
+        value = places.lookup(candidate) if "\n" not in candidate else None
+        if getattr(value, "kind", None) and getattr(value, "country", None):
+            return value, words
+    return None, 0
 
 
 # --- Vietnamese: a head (Ngân hàng, Trường Đại học...) and the capitalised name after it ---
@@ -432,18 +445,30 @@ def _vi_heads() -> dict[str, list[tuple[str, ...]]]:
 _VI_HEADS = _vi_heads()
 
 
+def _vi_head_at(tokens, i: int) -> int:
+    """Length in words of the head phrase that begins at token i (0: none)."""
+    n = len(tokens)
+    for head in _VI_HEADS.get(tokens[i][0], ()):
+        if all(i + k < n and tokens[i + k][0] == head[k] for k in range(1, len(head))):
+            return len(head)
+    return 0
+
+
+def _vi_glued(text: str, tokens, j: int) -> bool:
+    """Whether token j is glued to both neighbours with no space ("TP.HCM": the dot)."""
+    return 0 < j < len(tokens) - 1 and tokens[j - 1][2] == tokens[j][1] \
+        and tokens[j][2] == tokens[j + 1][1] and tokens[j + 1][0][:1].isupper()
+
+
 def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
     """(start, end, text) of Vietnamese names: "Trường Đại học Bách khoa Hà Nội",
-    "Cục Cảnh sát hình sự", "Ngân hàng TMCP Ngoại thương Việt Nam"."""
+    "Cục Cảnh sát hình sự", "Ngân hàng TMCP Ngoại thương Việt Nam", "Ngân hàng Quân đội",
+    "Tập đoàn Công nghiệp - Viễn thông Quân đội", "Trường Đại học Luật TP.HCM"."""
     out = []
     n = len(tokens)
     i = 0
     while i < n:
-        size = 0
-        for head in _VI_HEADS.get(tokens[i][0], ()):
-            if all(i + k < n and tokens[i + k][0] == head[k] for k in range(1, len(head))):
-                size = len(head)
-                break
+        size = _vi_head_at(tokens, i)
         if not size:
             i += 1
             continue
@@ -453,9 +478,15 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             if "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
             if word[:1].isupper() or word.isdigit():
-                if j > i + size and word in _VI_HEADS:
+                if j > i + size and _vi_head_at(tokens, j):
                     break  # the next name begins
                 last = j
+            elif word in "-–" and last == j - 1 and j + 1 < n and tokens[j + 1][0][:1].isupper():
+                pass  # "Công nghiệp - Viễn thông": a dash between two capitalised words
+            elif word == "." and last == j - 1 and _vi_glued(text, tokens, j):
+                pass  # "TP.HCM"
+            elif last == j - 1 and _vi_second_syllable(tokens, j):
+                last = j  # "Quân đội", "Đầu tư": the second syllable of a capitalised word
             elif not (last is not None and word in _VI_INNER):
                 break
             j += 1
@@ -463,12 +494,28 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             i += 1
             continue
         # lowercase name words run to the last one before the stop ("hình sự"), "và" does not end it
+        j = min(j, last + 1) if tokens[j - 1][0] in "-–." else j
         while j - 1 > last and tokens[j - 1][0] == "và":
             j -= 1
         start, end = tokens[i][1], tokens[j - 1][2]
         out.append((start, end, text[start:end]))
         i = j
     return out
+
+
+_VI_CLAUSE = frozenset(_VI["clause"].split())
+
+
+def _vi_second_syllable(tokens, j: int) -> bool:
+    """A lowercase syllable right after a capitalised one belongs to the same word when it
+    is not a function word or verb, or when a capital or punctuation follows it."""
+    word = tokens[j][0]
+    if not word.isalpha() or not word.islower():
+        return False
+    after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    if not after or not after[:1].isalnum() or after[:1].isupper():
+        return word not in ("và", "của", "là", "tại", "ở")
+    return word not in _VI_CLAUSE
 
 
 def _longest_place(words: str, places, countries_only: bool = False):
@@ -508,8 +555,11 @@ _ZH_SUFFIXES = {
     "地方檢察署": "{0} District Prosecutors Office", "地检署": "{0} District Prosecutors Office",
     "地檢署": "{0} District Prosecutors Office", "公安廳": "{0} Public Security Department",
     "高等法院": "{0} High Court", "警察厅": "{0} Police Department", "警察廳": "{0} Police Department",
+    "大使館": "Embassy of {0} in {1}", "總領事館": "Consulate General of {0} in {1}",
+    "領事館": "Consulate of {0} in {1}", "海關": "{0} Customs", "移民署": "{0} Immigration Agency",
 }
-_ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|自治区|自治區|自治州|"
+_ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|"
+             "(?:[\u4e00-\u9fff]{1,3}族){1,2}自治州|(?:[\u4e00-\u9fff]{1,3}族){1,2}自治县|自治区|自治區|自治州|"
              "特别行政区|特別行政區|市|省|州|县|縣|區|区)?")
 
 
@@ -532,8 +582,26 @@ def zh_place_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
             if second is not None:
                 continue
             name = template.format(name1)
-        out.append((m.start(), m.end(), m.group(), name))
+        start = _zh_province_before(text, m.start(), places)
+        out.append((start, m.end(), text[start:m.end()], name))
     return out
+
+
+_ZH_PROVINCE_MARK = ("省", "自治区", "自治區")
+
+
+def _zh_province_before(text: str, start: int, places) -> int:
+    """Where a name begins when its city is preceded by its province, as in
+    云南省西双版纳傣族自治州中级人民法院 (the court is the prefecture's; the province is
+    part of how it is written)."""
+    for mark in _ZH_PROVINCE_MARK:
+        if text.endswith(mark, 0, start):
+            for size in (2, 3, 4):
+                begin = start - len(mark) - size
+                if begin >= 0 and getattr(places.lookup(text[begin:start - len(mark)]), "kind",
+                                          None) in ("province", "region", "state"):
+                    return begin
+    return start
 
 
 _ZH_CACHE: dict[int, object] = {}
@@ -551,7 +619,7 @@ def _zh_pattern(places):
             alt = "|".join(sorted(map(_re.escape, names), key=len, reverse=True))
             suffixes = "|".join(sorted(_ZH_SUFFIXES, key=len, reverse=True))
             _ZH_CACHE[key] = _re.compile(
-                f"(?P<p1>{alt}){_ZH_ADMIN}(?:驻(?P<p2>{alt}){_ZH_ADMIN})?(?P<suffix>{suffixes})")
+                f"(?P<p1>{alt}){_ZH_ADMIN}(?:[驻駐](?P<p2>{alt}){_ZH_ADMIN})?(?P<suffix>{suffixes})")
     return _ZH_CACHE[key]
 
 
@@ -685,6 +753,10 @@ def thai_orgs(text: str) -> list[tuple[int, int, str]]:
         if joined:
             end = joined.start()
         name = _thai_trim(text[m.start():end], m.group())
+        numbered = next((h for h in _TH_NUMBERED if text.startswith(h, m.start())
+                         and _TH_NUMBER.match(text, m.start() + len(h))), None)
+        if numbered:  # กองทัพภาคที่ 3: "ที่" is part of the name, not a trailing connector
+            name = numbered
         stop = m.start() + len(name)
         if name in _TH_NUMBERED:  # ตำรวจภูธรภาค 6: the number is the name's end
             number = _TH_NUMBER.match(text, stop)
@@ -819,6 +891,11 @@ _FACILITY_HEADS = frozenset("Airport Aéroport Aeropuerto Bandara Lapangan Port 
                             "Zone Zona Kawasan Park Bridge Hospital".split())
 
 
+# "et la", "and the", "y el": a conjunction and a determiner join two bodies; a long form
+# does not run over them.
+_TWO_BODIES = re.compile(r"\s(?:et|and|y|e|dan)\s+(?:la|le|les|l['’]|the|el|los|las)(?=[\s'’])")
+
+
 def _sh_start(letters: str, long: str) -> int | None:
     """Schwartz-Hearst: where in long the long form of an acronym (letters) begins."""
     li = len(long) - 1
@@ -835,6 +912,52 @@ def _sh_start(letters: str, long: str) -> int | None:
     return long.rfind(" ", 0, li + 1) + 1
 
 
+# Malay and Indonesian shorten names by syllables, not initials: "Kementerian Luar Negeri
+# (Kemlu)", "Badan Reserse Kriminal (Bareskrim)", "Badan Narkotika Nasional (BNN)".
+_SYLLABIC_LANGS = frozenset(("ms", "id"))
+
+
+def _syllabic_start(letters: str, long: str) -> int | None:
+    """Where in long the words begin whose leading letters, in order, spell the acronym:
+    each word gives a prefix of itself or nothing (a link word, a trailing "Negeri"); the
+    first word gives at least two letters and two words or more give some. The nearest
+    start to the bracket wins. Work is bounded: at most 16 words x 12 letters."""
+    words = [(m.start(), m.group().strip(",")) for m in re.finditer(r"\S+", long)][-16:]
+    if len(letters) > 12:
+        return None
+    for first in range(len(words) - 1, -1, -1):
+        word = words[first][1]
+        if word in _LINKS or not word[:2].isalpha():
+            continue
+        if _spells(letters, [w for _, w in words[first:]]):
+            return words[first][0]
+    return None
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    """Whether letters split into prefixes of words in order, the first word giving two
+    letters or more and at least two words giving some (iterative, no recursion)."""
+    # states: (letters used, words used, words that gave letters)
+    states = {(0, 0, 0)}
+    for wi, word in enumerate(words):
+        nxt = set()
+        for used, _, gave in states:
+            if used == len(letters):
+                nxt.add((used, wi + 1, gave))
+                continue
+            if wi > 0:
+                nxt.add((used, wi + 1, gave))  # this word gives nothing
+            k = 0
+            while used + k < len(letters) and k < len(word) and word[k] == letters[used + k]:
+                k += 1
+                if wi > 0 or k >= 2:
+                    nxt.add((used + k, wi + 1, gave + 1))
+        states = nxt
+        if not states:
+            return False
+    return any(used == len(letters) and gave >= 2 for used, _, gave in states)
+
+
 def _word_at(long: str, i: int) -> str:
     end = long.find(" ", i)
     return long[i:end if end >= 0 else len(long)].strip(",")
@@ -844,7 +967,8 @@ def _acronym_letters(acr: str) -> str:
     return "".join(c for c in acr.lower() if c.isalpha())
 
 
-def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tuple[int, int] | None:
+def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
+                     syllabic: bool = False) -> tuple[int, int] | None:
     """(start, end) of the words before "(ACR)" that the acronym abbreviates."""
     letters = _acronym_letters(acr)
     if len(letters) < 2:
@@ -858,7 +982,10 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tupl
         if any(c in _LONG_STOP for c in w.group()[-1:]) and keep:
             break
         keep.append(w)
-        if len(keep) >= min(len(letters) + 5, 2 * len(letters) + 2):
+        # link words do not count: "Secretaría contra la Violencia Sexual, Explotación y
+        # Trata de Personas (SVET)" has four content words and five links
+        content = sum(1 for k in keep if k.group().lower().strip(",") not in _LINKS)
+        if content >= min(len(letters) + 3, 2 * len(letters) + 2) or len(keep) >= 3 * len(letters) + 4:
             break
     if not keep:
         return None
@@ -866,10 +993,15 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tupl
     span_start = keep[0].start()
     long = window[span_start:].rstrip().lower()
     found = _sh_start(letters, long)
+    if found is None and syllabic:
+        found = _syllabic_start(letters, long)
     if found is None:
         return None
     start = base + span_start + found
     end = base + span_start + len(window[span_start:].rstrip())
+    owner = text[start:end].split(" ", 1)
+    if len(owner) == 2 and owner[0].endswith(("'s", "’s")):
+        start += len(owner[0]) + 1  # "Interpol's Financial Crime ... Centre (IFCACC)": the owner is apart
     name_words = text[start:end].replace(",", " ").split()
     if len(name_words) < 2 or not name_words[0][:1].isupper() or name_words[0] in _LINKS:
         return None
@@ -878,6 +1010,8 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool) -> tupl
         return None
     if name_words[0] in _FACILITY_HEADS or name_words[-1] in _FACILITY_HEADS:
         return None
+    if _TWO_BODIES.search(text, start, end):
+        return None  # "Philippine National Police et la Commission ... (PAOCC)": two bodies
     return start, end
 
 
@@ -923,7 +1057,8 @@ def acronym_definitions(text: str, lang: str | None) -> list[tuple[int, int, int
             continue
         last = before[-1]
         if last.isalpha() and last.isascii() or "\u00c0" <= last <= "\u024f":
-            span = _latin_long_form(text, len(before), m.group("acr"), strict)
+            span = _latin_long_form(text, len(before), m.group("acr"), strict,
+                                    syllabic=lang in _SYLLABIC_LANGS)
         elif _is_cjk(last) or "\u0e00" <= last <= "\u0e7f":
             span = _script_long_form(text, len(before))
         else:

@@ -44,7 +44,11 @@ def keeps_place_suffix(name: str) -> bool:
     """Whether a name keeps the country or city it ends with: "Banco de Crédito del
     Perú", "Fiscalía General del Estado de Ecuador" do; a ministry does not
     ("Secretaría de Relaciones Exteriores de México" is the SRE)."""
-    return name.split(" ", 1)[0] not in _rules()["es"]["place_dropped_after"]
+    first = name.split(" ", 1)[0]
+    if first in ("Juzgado", "Juzgados") and not any(c.isdigit() for c in name) \
+            and " número " not in name:
+        return True  # "Juzgado de Garantía de Santiago": the seat is the court's name
+    return first not in _rules()["es"]["place_dropped_after"]
 
 
 # --- companies by legal form --------------------------------------------------
@@ -249,4 +253,60 @@ def romance_orgs(text: str, tokens, lang: str | None) -> list[tuple[int, int, st
     out = [(s, e, t, "") for s, e, t in company_orgs(text, tokens)]
     if lang == "fr":
         out += [(s, e, t, english_name(t) or "") for s, e, t in french_lower_orgs(text, tokens)]
+        out += french_ministries(text, tokens)
+    return out
+
+
+# --- ministries by portfolio ---------------------------------------------------------
+
+# A ministry's portfolio words -> the gold set's generic English name, whatever the
+# country or the other portfolios it holds ("ministère de l'Intégration africaine et des
+# Affaires étrangères" is Senegal's foreign ministry).
+_PORTFOLIOS = (
+    (("affaires", "étrangères"), "Ministry of Foreign Affairs"),
+    (("relations", "extérieures"), "Ministry of Foreign Affairs"),
+    (("relaciones", "exteriores"), "Ministry of Foreign Affairs"),
+    (("asuntos", "exteriores"), "Ministry of Foreign Affairs"),
+)
+_MINISTRY_HEADS = frozenset(("ministère", "Ministère", "ministerio", "Ministerio"))
+_MINISTRY_LINKS = frozenset(("de", "des", "du", "la", "l", "'", "’", "et", ",", "y", "del", "e"))
+_MINISTRY_MAX = 16
+
+
+def ministry_name(name: str) -> str | None:
+    """The generic English name of a ministry named by its portfolios, or None."""
+    words = [w.strip(",").lower() for w in name.replace("'", " ").replace("’", " ").split()]
+    if not words or words[0] not in ("ministère", "ministerio"):
+        return None
+    for portfolio, english in _PORTFOLIOS:
+        if any(tuple(words[i:i + len(portfolio)]) == portfolio for i in range(len(words))):
+            return english
+    return None
+
+
+def french_ministries(text: str, tokens) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, English name) of "ministère de/des ..." names that hold a known
+    portfolio: the name runs over capitalised words, links and the lowercase word right
+    after a capitalised one ("Affaires étrangères"), up to the portfolio's last word."""
+    out = []
+    for i in [i for i, t in enumerate(tokens) if t[0] in _MINISTRY_HEADS]:
+        last_portfolio, prev_cap = None, False
+        for j in range(i + 1, min(len(tokens), i + _MINISTRY_MAX)):
+            w = tokens[j][0]
+            if w[:1].isupper():
+                prev_cap = True
+            elif w in _MINISTRY_LINKS:
+                prev_cap = False
+            elif prev_cap and w.isalpha():
+                prev_cap = False  # "Affaires étrangères", "Intégration africaine"
+            else:
+                break
+            low = w.lower()
+            for portfolio, english in _PORTFOLIOS:
+                if low == portfolio[-1] and j >= 1 and tokens[j - 1][0].lower() == portfolio[0]:
+                    last_portfolio = (j, english)
+        if last_portfolio:
+            j, english = last_portfolio
+            start, end = tokens[i][1], tokens[j][2]
+            out.append((start, end, text[start:end], english))
     return out

@@ -26,10 +26,12 @@ GOLD_DIR = Path(__file__).parent / "data" / "gold"
 HELDOUT_DIR = Path(__file__).parent / "data" / "heldout"
 DEV2_DIR = Path(__file__).parent / "data" / "dev2"
 HELDOUT2_DIR = Path(__file__).parent / "data" / "heldout2"
+DEV5_DIR = Path(__file__).parent / "data" / "dev5"
 
 # type: (precision, recall, F1). Measured when pinned (68 articles, en fr es id
 # th zh vi): places .986/.982/.984, countries .986/1.0/.993, orgs .977/.918/.947,
-# money .995/.995/.995; orgs raised after issue 11 (structure rules): .974/.950/.962. The gazetteers were tuned with the gold set in
+# money .995/.995/.995; orgs raised after issue 11 (structure rules): .974/.950/.962;
+# after the session-20 rules (dev batch 5): .968/.975/.972. The gazetteers were tuned with the gold set in
 # view, so these are regression floors, not estimates on unseen news. Scores of
 # later batches before anything was tuned on them:
 #   batch 2 (en-13..15, fr-07/08, es-06, id-04, th-05, zh-05, vi-01):
@@ -45,7 +47,7 @@ HELDOUT2_DIR = Path(__file__).parent / "data" / "heldout2"
 FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.97, 0.96, 0.97),
     "countries": (0.96, 0.98, 0.97),
-    "orgs": (0.95, 0.93, 0.94),
+    "orgs": (0.95, 0.95, 0.95),
     "money": (0.97, 0.97, 0.97),
 }
 
@@ -74,11 +76,12 @@ HELDOUT_FLOORS: dict[str, tuple[float, float, float]] = {
 # 1.0/1.0/1.0. The rules were then developed with its errors in view, so these floors
 # guard against regressions; the held-out set stays the untuned estimate.
 # When pinned: places .977/.925/.950, countries .977/.977/.977, orgs .984/.974/.979.
-# Places and countries raised after session 20's place rules: .989/.968/.978, 1.0/1.0/1.0.
+# Places and countries raised after session 20's place rules: .989/.968/.978, 1.0/1.0/1.0;
+# orgs after the session-20 organisation rules: .995/.989/.992.
 DEV2_FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.97, 0.95, 0.96),
     "countries": (0.97, 0.97, 0.97),
-    "orgs": (0.96, 0.95, 0.96),
+    "orgs": (0.98, 0.97, 0.98),
     "money": (0.97, 0.97, 0.97),
 }
 
@@ -90,10 +93,13 @@ DEV2_FLOORS: dict[str, tuple[float, float, float]] = {
 # When pinned, through this gate's pipeline: places .960/.834/.892, countries
 # .991/.991/.991, orgs .841/.777/.807, money .978/.906/.941. The fairest estimate on
 # unseen news the repository has; a floor here only stops regressions.
+# After the session-20 organisation rules (developed on dev batch 5, dev2, dev3 and the
+# tuned set; this set scored once, in aggregate, at the end): orgs .876/.821/.848,
+# places .963/.831/.892.
 HELDOUT2_FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.94, 0.81, 0.87),
     "countries": (0.97, 0.97, 0.97),
-    "orgs": (0.82, 0.75, 0.78),
+    "orgs": (0.86, 0.80, 0.83),
     "money": (0.96, 0.88, 0.92),
 }
 
@@ -107,6 +113,21 @@ DEV4_DIR = Path(__file__).parent / "data" / "dev4"
 DEV4_FLOORS: dict[str, tuple[float, float, float]] = {
     "places": (0.96, 0.93, 0.95),
     "countries": (0.94, 0.97, 0.96),
+}
+
+
+# Dev batch 5 (tests/data/dev5: 16 articles, zh th vi ms id es fr en, 233 organisations of
+# every kind in each language's own naming patterns; written and committed before the
+# session-20 organisation rules). Before those rules, through bench/entities.py: places
+# .795/.886/.838, orgs .880/.790/.833, money .950/.864/.905. The rules were then developed
+# with its errors in view, so these floors guard against regressions only.
+# When pinned, through this gate's pipeline: places .861/.886/.873, countries
+# .932/.976/.953, orgs .982/.961/.972, money .950/.864/.905.
+DEV5_FLOORS: dict[str, tuple[float, float, float]] = {
+    "places": (0.84, 0.86, 0.85),
+    "countries": (0.91, 0.95, 0.93),
+    "orgs": (0.96, 0.94, 0.95),
+    "money": (0.93, 0.84, 0.88),
 }
 
 
@@ -174,6 +195,11 @@ def dev4_report():
 
 
 @pytest.fixture(scope="module")
+def dev5_report():
+    return _scored(load_gold(DEV5_DIR))
+
+
+@pytest.fixture(scope="module")
 def heldout2_report():
     return _scored(load_gold(HELDOUT2_DIR))
 
@@ -211,6 +237,27 @@ def test_entity_quality_on_the_dev_batch_does_not_drop_below_its_floors(dev2_rep
 @pytest.mark.parametrize("kind", sorted(DEV4_FLOORS))
 def test_places_on_the_place_dev_batch_do_not_drop_below_its_floors(dev4_report, kind):
     _above_floors(dev4_report, kind, DEV4_FLOORS)
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_entity_quality_on_dev_batch_5_does_not_drop_below_its_floors(dev5_report, kind):
+    _above_floors(dev5_report, kind, DEV5_FLOORS)
+
+
+def test_dev_batch_5_is_apart_multilingual_and_labelled_in_its_text(gold, heldout):
+    dev5 = load_gold(DEV5_DIR)
+    assert len(dev5) >= 16
+    langs = [a["lang"] for a in dev5]
+    assert all(langs.count(lang) >= 2 for lang in ("zh", "th", "vi", "ms", "es", "fr", "en"))
+    others = gold + heldout + load_gold(DEV2_DIR)
+    assert not {a["id"] for a in dev5} & {a["id"] for a in others}
+    assert not {a["text"][:200] for a in dev5} & {a["text"][:200] for a in others}
+    for article in dev5:
+        assert re.fullmatch(r"[A-Z]{2}", article["source_country"]), article["id"]
+        for kind in ("places", "orgs", "money"):
+            for entity in article[kind]:
+                for surface in [entity["text"], *entity.get("also", [])]:
+                    assert surface in article["text"], (article["id"], kind, surface)
 
 
 def test_the_held_out_set_is_apart_from_the_tuned_one_and_multilingual(gold, heldout):
