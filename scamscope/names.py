@@ -30,7 +30,8 @@ from typing import Callable, Iterable, Iterator
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
-                                     is_acronym, is_generic, loose_key, part_of)
+                                     concept_key, is_acronym, is_generic, loose_key, part_of,
+                                     thai_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +48,23 @@ _CLOSEST = 3
 # "琅南塔省"): tried without them when the whole name is unknown.
 _PLACE_KIND_WORDS = frozenset("""province provinces provincia provinsi district districts
 distrito city township state region prefecture county river rio riviere fleuve ville
-kota kabupaten kecamatan de del du of la le the""".split())
+kota kabupaten kecamatan sungai tinh huyen thanh pho song de del du of la le the""".split())
 _PLACE_KIND_CHARS = ("省", "市", "县", "縣", "区", "區", "州", "จังหวัด", "อำเภอ", "เมือง")
+# Kind marks written after a Chinese place's name, before a Thai one's: 临沧 is 临沧市.
+_PLACE_MARKS_AFTER = ("市", "省", "县", "縣", "区", "區", "州")
+_PLACE_MARKS_BEFORE = ("จังหวัด", "อำเภอ")
 _RESOLVED_CACHE = 4096  # names the index vouched for, per resolver
 
 InIndex = Callable[[str, str], bool]  # (field, value) -> does an article carry it?
 FacetValues = Callable[[str], list[tuple[str, int]]]  # field -> [(value, count)]
 # (field, value, words) -> does an article carrying the value also contain the words?
 Mentions = Callable[[str, str, str], bool]
+# (field, value, where) -> do most articles carrying the value name that country (an ISO
+# code) or place ("@" + its canonical name)?
+Located = Callable[[str, str, str], bool]
 MAX_VALUES = 64  # stored values one typed name may stand for (a generic name's family)
 _ACRONYM_CANDIDATES = 20  # long forms of one acronym checked against the articles
+_CONTEXT_CANDIDATES = 20  # stored names without a country checked for the typed one
 
 
 class UnknownName(UserError):
@@ -161,6 +169,11 @@ def _generic_of(value: str) -> tuple[str, str | None]:
 
 
 @lru_cache(maxsize=65536)
+def _seatless_of(value: str) -> tuple[str, str | None] | None:
+    return _families().seatless(value)
+
+
+@lru_cache(maxsize=65536)
 def _bare_of(value: str) -> str:
     return bare_key(_families().key(value))
 
@@ -231,10 +244,12 @@ class FilterNames:
 
     def __init__(self, *, in_index: InIndex | None = None,
                  facet_values: FacetValues | None = None,
-                 mentions: Mentions | None = None) -> None:
+                 mentions: Mentions | None = None,
+                 located: Located | None = None) -> None:
         self.in_index = in_index
         self.facet_values = facet_values
         self.mentions = mentions
+        self.located = located
         self._vouched: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
@@ -271,11 +286,17 @@ class FilterNames:
         """resolve_all()'s values that the tables or the index vouch for ([] if none)."""
         text = self._checked(field, text)
         exact = self.known(field, text)
+        if exact is None and field == "org":  # the table's alias in other words
+            exact = _families().concepts.get(concept_key(loose_key(name_key(text))))
         found = [exact] if exact is not None else []
         if field == "org":
             found += self._family(text)
         if not found and field == "org":
             found = self._as_extracted(text)
+        if not found and field == "org" and thai_acronym(text):
+            found = self.meanings(field, thai_acronym(text))  # ดีเอสไอ is the DSI
+        if not found and field == "place" and is_unspaced(text):
+            found = self._marked(text)
         if not found:
             found = self._spelt_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
@@ -316,17 +337,45 @@ class FilterNames:
 
     def _family(self, text: str) -> list[str]:
         """Stored organisations with the typed name's generic form (and its country,
-        when the typed name has one)."""
+        when the typed name has one). A stored name without a country or seat ("National
+        Police", "Border Guard Force", "Mahkamah Majistret") is the typed one's when an
+        article carrying it names the typed country or place ("Cambodian National Police",
+        缅甸边防军, "Johor Bahru Magistrates' Court"); a stored name with a seat ("Embassy
+        of United States in Vientiane") is also its generic form without it ("US Embassy")."""
         families = _families()
         generic, code = families.generic(text)
         if not generic or (code is None and not is_generic(generic)):
             return []
+        seated = _seatless_of(text) is not None
         members = list(families.members.get(generic, ()))
+        unplaced: list[str] = []
         for value in self._index_values("org"):
             value_generic, value_code = _generic_of(value)
-            if value_generic == generic:
+            if value_generic != generic and not seated:
+                value_generic, value_code = _seatless_of(value) or ("", None)
+            if value_generic != generic:
+                continue
+            if code is not None and value_code is None:
+                unplaced.append(value)
+            else:
                 members.append((value, value_code))
-        return [value for value, value_code in members if code is None or value_code == code]
+        found = [value for value, value_code in members if code is None or value_code == code]
+        if code is not None and self.located is not None:
+            found += [value for value in unplaced[:_CONTEXT_CANDIDATES]
+                      if self.located("org", value, code)]
+        return found
+
+    def _marked(self, text: str) -> list[str]:
+        """A place in an unspaced script typed without its kind mark (临沧 for 临沧市,
+        ตาก for จังหวัดตาก), kept only when an article carrying the place writes the name
+        as typed: 老街 is not 老街市 (Lào Cai) unless its articles say so."""
+        if self.mentions is None:
+            return []
+        table = _table("place")
+        forms = [text + mark for mark in _PLACE_MARKS_AFTER]
+        forms += [mark + text for mark in _PLACE_MARKS_BEFORE]
+        values = distinct(table.get(form) for form in forms)
+        return [value for value in values if self.mentions("place", value, text)]
 
     def _as_extracted(self, text: str) -> list[str]:
         """The name the nlp stage gives an organisation written this way, when the index
@@ -512,4 +561,18 @@ def index_bound(index, *, facet_size: int = 1000,
         return bool(side) and index.count(
             Query(text=phrase, **{side: [value]}, limit=0, facets=False)) > 0
 
-    return FilterNames(in_index=in_index, facet_values=facet_values, mentions=mentions)
+    def located(field: str, value: str, where: str) -> bool:
+        # A filter ORs whole values, so a value without a country stands for the typed
+        # country's only when most of its articles name that country: "National Police"
+        # in two articles on Cambodia is Cambodia's, not Indonesia's because one of them
+        # mentions an Indonesian embassy.
+        side = sides.get(field)
+        if not side:
+            return False
+        context = {"places": [where[1:]]} if where.startswith("@") else {"countries": [where]}
+        there = index.count(Query(**{side: [value]}, **context, limit=0, facets=False))
+        return there > 0 and 2 * there > index.count(
+            Query(**{side: [value]}, limit=0, facets=False))
+
+    return FilterNames(in_index=in_index, facet_values=facet_values, mentions=mentions,
+                       located=located)
