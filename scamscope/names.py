@@ -65,6 +65,7 @@ Located = Callable[[str, str, str], bool]
 MAX_VALUES = 64  # stored values one typed name may stand for (a generic name's family)
 _ACRONYM_CANDIDATES = 20  # long forms of one acronym checked against the articles
 _CONTEXT_CANDIDATES = 20  # stored names without a country checked for the typed one
+_MIN_COMPACT_CHARS = 5  # shorter names without their spaces say too little ("hk", "us")
 
 
 class UnknownName(UserError):
@@ -85,6 +86,11 @@ def name_key(text: str) -> str:
     if is_unspaced(text):
         return casekey(text).replace(" ", "")
     return " ".join(fold(token) for token, _, _ in tokenize(text))
+
+
+def compact_key(key: str) -> str:
+    """A name key without spaces or punctuation."""
+    return "".join(ch for ch in loose_key(key) if not ch.isspace())
 
 
 def _display(alias: str) -> str:
@@ -119,6 +125,21 @@ class NameTable:
         # the names spelling suggestions are drawn from: canonical names unless told
         names = set(self.values.values()) if primary is None else set(primary)
         self.canonical_keys = sorted(k for k in map(name_key, names) if k in self.values)
+        self._compact: dict[str, str | None] | None = None
+
+    def compact_get(self, text: str) -> str | None:
+        """The value of the one name that is text with other spacing and punctuation
+        ("Buriram" is "Buri Ram", "KKPark" "KK Park"); None when none is, or several
+        names with different values are."""
+        if self._compact is None:  # built on first use: most commands never need it
+            compact: dict[str, str | None] = {}
+            for key, value in self.values.items():
+                short = compact_key(key)
+                if short and compact.get(short, value) != value:
+                    value = None  # two names, two values: ambiguous
+                compact[short] = value
+            self._compact = compact
+        return self._compact.get(compact_key(name_key(text)))
 
     def get(self, text: str) -> str | None:
         return self.values.get(name_key(text))
@@ -299,6 +320,8 @@ class FilterNames:
             found = self._marked(text)
         if not found:
             found = self._spelt_otherwise(field, text)
+        if not found and field in ("place", "org"):
+            found = self._spaced_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
             found = self._long_forms(text)
         if not found and field in ("place", "org"):
@@ -394,6 +417,17 @@ class FilterNames:
         if self.in_index is None:
             return whole
         return [value for value in map(lambda name: self.known("org", name), whole) if value]
+
+    def _spaced_otherwise(self, field: str, text: str) -> list[str]:
+        """The one known name, or the stored values, equal to the typed name once spaces
+        and punctuation are left out: "Buriram" is the table's "Buri Ram"."""
+        key = compact_key(name_key(text))
+        if len(key) < _MIN_COMPACT_CHARS:
+            return []
+        value = _table(field).compact_get(text)
+        found = [value] if value is not None else []
+        return found + [v for v in self._index_values(field)
+                        if compact_key(name_key(v)) == key and v != value]
 
     def _spelt_otherwise(self, field: str, text: str) -> list[str]:
         """Values equal to the name once punctuation variants are folded."""

@@ -153,6 +153,8 @@ TYPED = [
     ("place", "临沧", {"lincang"}),
     ("place", "tỉnh Bokeo", {"bokeo"}),
     ("place", "Sungai Moei", {"bokeo"}),
+    # other spacing
+    ("place", "PhnomPenh", {"phnom penh"}),
 ]
 
 
