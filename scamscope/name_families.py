@@ -55,7 +55,7 @@ da do das dos van von für und""".split())
 # Naciones Unidas" is the United Nations, "Organisation internationale pour les
 # migrations" the International Organization for Migration.
 _CONCEPT_DROP = _FUNCTION_WORDS | frozenset(
-    "organisation organization para pour per al lo las los".split())
+    "organisation organization para pour per al lo las los el les a an".split())
 ORG_WORDS = Path(__file__).parent / "data" / "org_words.tsv"
 MIN_GENERIC_WORDS = 2  # a one-word generic name ("Police", "Bank") is not expanded
 MIN_GENERIC_CHARS = 2  # the same for names in unspaced scripts (公安部, 外交部)

@@ -48,8 +48,10 @@ _CLOSEST = 3
 # "琅南塔省"): tried without them when the whole name is unknown.
 _PLACE_KIND_WORDS = frozenset("""province provinces provincia provinsi district districts
 distrito city township state region prefecture county river rio riviere fleuve ville
-kota kabupaten kecamatan sungai tinh huyen thanh pho song de del du of la le the""".split())
-_PLACE_KIND_CHARS = ("省", "市", "县", "縣", "区", "區", "州", "จังหวัด", "อำเภอ", "เมือง")
+kota kabupaten kecamatan sungai tinh huyen thanh pho song town village ciudad municipio
+de del du of la le les l el los las d ' the""".split())
+_PLACE_KIND_CHARS = ("省", "市", "县", "縣", "区", "區", "州", "镇", "鎮", "乡", "鄉", "จังหวัด",
+                     "อำเภอ", "เมือง", "จ.", "อ.")
 # Kind marks written after a Chinese place's name, before a Thai one's: 临沧 is 临沧市.
 _PLACE_MARKS_AFTER = ("市", "省", "县", "縣", "区", "區", "州")
 _PLACE_MARKS_BEFORE = ("จังหวัด", "อำเภอ")
@@ -326,6 +328,8 @@ class FilterNames:
             found = self._long_forms(text)
         if not found and field in ("place", "org"):
             found = self._longer(field, text)
+        if not found:
+            found = self._bracketed(field, text)
         if found and self._written(field, text, found):
             found.append(text)  # the articles that wrote it so, whatever they named it
         return distinct(found)[:MAX_VALUES]
@@ -417,6 +421,19 @@ class FilterNames:
         if self.in_index is None:
             return whole
         return [value for value in map(lambda name: self.known("org", name), whole) if value]
+
+    def _bracketed(self, field: str, text: str) -> list[str]:
+        """A name copied with its acronym or long form in brackets, as articles define
+        them ("กรมสอบสวนคดีพิเศษ (ดีเอสไอ)", "Office of Foreign Assets Control (OFAC)"):
+        what either part means."""
+        if not text.endswith((")", "）")):
+            return []
+        start = max(text.rfind("("), text.rfind("（"))
+        outer, inner = text[:start].strip(), text[start + 1:-1].strip()
+        # one pair of brackets: a name of many pairs is not worth a lookup per pair
+        if start <= 0 or not outer or not inner or any(b in outer + inner for b in "()（）"):
+            return []
+        return distinct([*self.meanings(field, outer), *self.meanings(field, inner)])
 
     def _spaced_otherwise(self, field: str, text: str) -> list[str]:
         """The one known name, or the stored values, equal to the typed name once spaces

@@ -90,6 +90,11 @@ CORPUS = {
     "bokeo": article(
         14, "Công an tỉnh Bokeo và sông Moei được nhắc đến trong vụ án.",
         places=[("Bokeo", "Bokeo", "LA"), ("Moei", "Moei River", "MM")], lang="vi"),
+    "mae sot": article(
+        15, "ผู้เสียหายถูกส่งตัวข้ามแดนที่อำเภอแม่สอด จังหวัดตาก",
+        places=[("อำเภอแม่สอด", "Mae Sot", "TH"), ("จังหวัดตาก", "Tak", "TH")], lang="th"),
+    "myawaddy": article(
+        16, "妙瓦底的电诈园区仍在运作。", places=[("妙瓦底", "Myawaddy", "MM")], lang="zh"),
 }
 
 
@@ -154,7 +159,16 @@ TYPED = [
     ("place", "tỉnh Bokeo", {"bokeo"}),
     ("place", "Sungai Moei", {"bokeo"}),
     # other spacing
-    ("place", "PhnomPenh", {"phnom penh"}),
+    ("place", "Poi Pet", {"poipet"}),
+    ("place", "AddisAbaba", {"ethiopia"}),
+    # articles, kind words and abbreviations around the name, a bracketed acronym
+    ("org", "el Tesoro", {"treasury"}),
+    ("place", "l'Éthiopie", {"ethiopia"}),
+    ("place", "Poipet town", {"poipet"}),
+    ("place", "อ.แม่สอด", {"mae sot"}),
+    ("place", "จ.ตาก", {"mae sot"}),
+    ("place", "妙瓦底镇", {"myawaddy"}),
+    ("org", "กรมสอบสวนคดีพิเศษ (ดีเอสไอ)", {"dsi"}),
 ]
 
 
