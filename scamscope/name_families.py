@@ -404,6 +404,12 @@ class Families:
         A name the table maps to one country's organisation ("公安部") keeps that country."""
         key = self.key(name)
         rest, code = self.qualifiers.split(key)
+        if code and not code.startswith("@"):
+            # a country and a place: the place says more (臺灣臺中地方法院 is Taichung's
+            # court, as "Taichung District Court")
+            inner, place = self.qualifiers.split(rest)
+            if place and place.startswith("@") and inner:
+                rest, code = inner, place
         canonical = self.loose.get(key) or self.loose.get(rest)
         if canonical is not None:
             rest, own = self.qualifiers.split(self.key(canonical))

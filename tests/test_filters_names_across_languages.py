@@ -95,6 +95,10 @@ CORPUS = {
         places=[("อำเภอแม่สอด", "Mae Sot", "TH"), ("จังหวัดตาก", "Tak", "TH")], lang="th"),
     "myawaddy": article(
         16, "妙瓦底的电诈园区仍在运作。", places=[("妙瓦底", "Myawaddy", "MM")], lang="zh"),
+    "taichung": article(
+        17, "臺灣臺中地方法院判處被告有期徒刑。",
+        orgs=[("臺灣臺中地方法院", "臺灣臺中地方法院")],
+        places=[("臺中", "Taichung", "TW")], lang="zh"),
 }
 
 
@@ -169,6 +173,9 @@ TYPED = [
     ("place", "จ.ตาก", {"mae sot"}),
     ("place", "妙瓦底镇", {"myawaddy"}),
     ("org", "กรมสอบสวนคดีพิเศษ (ดีเอสไอ)", {"dsi"}),
+    # a country and a place in a Chinese name: the place decides
+    ("org", "Taichung District Court", {"taichung"}),
+    ("org", "台中地方法院", {"taichung"}),
 ]
 
 
