@@ -468,3 +468,32 @@ def thai_acronym(text: str) -> str | None:
                 best[i + len(spelt)] = best[i] + letter
     letters = best[len(text)]
     return letters if letters and 2 <= len(letters) <= MAX_ACRONYM else None
+
+
+HANZI_MORE = Path(__file__).parent / "data" / "hanzi_more.tsv"
+
+
+@lru_cache(maxsize=1)
+def _han_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """nlp.hanzi's simplified/traditional pairs, then data/hanzi_more.tsv's."""
+    from nlp.gazetteer import data_rows
+    from nlp.hanzi import _tables
+
+    to_traditional, to_simplified = (dict(table) for table in _tables())
+    for row in data_rows(HANZI_MORE):
+        if len(row) >= 2 and len(row[0].strip()) == 1 and len(row[1].strip()) == 1:
+            simplified, traditional = row[0].strip(), row[1].strip()
+            to_traditional.setdefault(ord(simplified), traditional)
+            to_simplified.setdefault(ord(traditional), simplified)
+    return to_traditional, to_simplified
+
+
+def han_variants(name: str) -> list[str]:
+    """name wholly in simplified and wholly in traditional characters, without name
+    itself; [] when no character differs."""
+    out: list[str] = []
+    for table in _han_tables():
+        other = name.translate(table)
+        if other != name and other not in out:
+            out.append(other)
+    return out

@@ -30,8 +30,8 @@ from typing import Callable, Iterable, Iterator
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
-                                     concept_key, is_acronym, is_generic, loose_key, part_of,
-                                     thai_acronym)
+                                     concept_key, han_variants, is_acronym, is_generic,
+                                     loose_key, part_of, thai_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -305,8 +305,9 @@ class FilterNames:
             return found[:MAX_VALUES]
         raise UnknownName(self._unknown_message(field, text))
 
-    def meanings(self, field: str, text: str) -> list[str]:
-        """resolve_all()'s values that the tables or the index vouch for ([] if none)."""
+    def meanings(self, field: str, text: str, *, scripts: bool = True) -> list[str]:
+        """resolve_all()'s values that the tables or the index vouch for ([] if none).
+        scripts: also try a Chinese name in the other script (not again for that form)."""
         text = self._checked(field, text)
         exact = self.known(field, text)
         if exact is None and field == "org":  # the table's alias in other words
@@ -330,6 +331,9 @@ class FilterNames:
             found = self._longer(field, text)
         if not found:
             found = self._bracketed(field, text)
+        if not found and scripts and is_unspaced(text):  # 臨滄 is 临沧
+            for variant in han_variants(text):
+                found = distinct([*found, *self.meanings(field, variant, scripts=False)])
         if found and self._written(field, text, found):
             found.append(text)  # the articles that wrote it so, whatever they named it
         return distinct(found)[:MAX_VALUES]

@@ -99,6 +99,9 @@ CORPUS = {
         17, "臺灣臺中地方法院判處被告有期徒刑。",
         orgs=[("臺灣臺中地方法院", "臺灣臺中地方法院")],
         places=[("臺中", "Taichung", "TW")], lang="zh"),
+    "bai family": article(
+        18, "白所成家族犯罪集团的多名成员被移交给中方。",
+        orgs=[("白所成家族犯罪集团", "白所成家族犯罪集团")], lang="zh"),
 }
 
 
@@ -176,6 +179,10 @@ TYPED = [
     # a country and a place in a Chinese name: the place decides
     ("org", "Taichung District Court", {"taichung"}),
     ("org", "台中地方法院", {"taichung"}),
+    # the other Chinese script
+    ("org", "白所成家族犯罪集團", {"bai family"}),
+    ("org", "台湾台中地方法院", {"taichung"}),
+    ("place", "臨滄", {"lincang"}),
 ]
 
 
