@@ -19,6 +19,13 @@ country-qualified forms of a generic name, and an acronym's long form.
   Commerce of Guangdong Province" is the stored "Department of Commerce of Guangdong";
   ตำรวจตรวจคนเข้าเมือง, the immigration police, finds ตำรวจตรวจคนเข้าเมืองจังหวัดตราด,
   Trat's). A place's kind word next to it ("Province", 省, จังหวัด) goes with it.
+- Languages: names are compared as the set of their words in English (concept_key:
+  data/org_words.tsv's words translated, function words and "organisation" dropped,
+  plurals folded, order ignored), so "Complutense University of Madrid" is the stored
+  "Universidad Complutense de Madrid" and "Federal Police" the generic form of "police
+  fédérale belge".
+- Seats: "Embassy of United States in Vientiane" is also the US's embassy without its
+  seat (seatless), so "US Embassy" finds it; a name typed with its seat keeps it.
 - Acronyms: "MJIB" is the initials of "Ministry of Justice Investigation Bureau"
   (function words skipped); the caller checks that an article carrying that name also
   writes the acronym, so an acronym is never taken for an unrelated name.
@@ -44,6 +51,12 @@ _PLACE_WORDS = frozenset("in at to a au aux en dans di en para pour for against"
 _DROP = frozenset(".,'-–—·・/()\"“”«»:;")
 _FUNCTION_WORDS = frozenset("""of the and for de la le les du des del d l y e et di dan
 da do das dos van von für und""".split())
+# Words a name's concept key leaves out besides function words: "Organización de las
+# Naciones Unidas" is the United Nations, "Organisation internationale pour les
+# migrations" the International Organization for Migration.
+_CONCEPT_DROP = _FUNCTION_WORDS | frozenset(
+    "organisation organization para pour per al lo las los el les a an".split())
+ORG_WORDS = Path(__file__).parent / "data" / "org_words.tsv"
 MIN_GENERIC_WORDS = 2  # a one-word generic name ("Police", "Bank") is not expanded
 MIN_GENERIC_CHARS = 2  # the same for names in unspaced scripts (公安部, 外交部)
 _MAX_QUALIFIER_WORDS = 4
@@ -205,6 +218,45 @@ class Qualifiers:
 GENERIC_NAMES = Path(__file__).parent / "data" / "generic_orgs.tsv"
 
 
+@lru_cache(maxsize=1)
+def _org_words() -> dict[str, str]:
+    """Folded word of an institution's name in another language -> its English word(s)."""
+    from nlp.gazetteer import data_rows, fold
+
+    out: dict[str, str] = {}
+    for row in data_rows(ORG_WORDS):
+        if len(row) < 2:
+            continue
+        english = " ".join(fold(w) for w in row[0].split())
+        for word in (row[0], *row[1].split("|")):
+            word = fold(word.strip())
+            if word and " " not in word:
+                out.setdefault(word, english)
+    return out
+
+
+def _singular(word: str) -> str:
+    """English plurals folded the crude way, alike on both sides of a comparison."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def concept_key(key: str) -> str:
+    """A loose key as the sorted set of its words in English, function words dropped:
+    "universidad complutense" and "complutense university" give "complutense university".
+    Unspaced scripts are returned as they are."""
+    if not key or is_unspaced(key):
+        return key
+    words = _org_words()
+    out: list[str] = []
+    for word in key.split(" "):
+        for english in words.get(word, word).split(" "):
+            if english and english not in _CONCEPT_DROP:
+                out.append(_singular(english))
+    return " ".join(sorted(dict.fromkeys(out)))
+
+
 def _generic_names() -> list[tuple[str, list[str]]]:
     from nlp.gazetteer import data_rows
 
@@ -323,13 +375,21 @@ class Families:
         self._name_key = name_key
         self.qualifiers = qualifiers()
         self.loose: dict[str, str] = {}  # loose key of every alias -> canonical value
+        # concept key of every alias -> canonical value: an alias in other words or
+        # another language ("Tesoro" is the table's "Treasury", "Union africaine" its
+        # "African Union"); consulted only when no alias matches as written
+        self.concepts: dict[str, str] = {}
         for key, value in table_values.items():
             self.loose.setdefault(loose_key(key), value)
+            concept = concept_key(loose_key(key))
+            if concept:
+                self.concepts.setdefault(concept, value)
         # the same kind of body in other words or languages -> the English generic name
         self.kinds: dict[str, str] = {}
         for generic, aliases in _generic_names():
             for alias in (generic, *aliases):
-                self.kinds.setdefault(self.key(alias), self.key(generic))
+                self.kinds.setdefault(concept_key(self.key(alias)),
+                                      concept_key(self.key(generic)))
         self.members: dict[str, list[tuple[str, str | None]]] = {}
         for value in sorted(set(table_values.values())):
             generic, code = self.generic(value)
@@ -344,11 +404,96 @@ class Families:
         A name the table maps to one country's organisation ("公安部") keeps that country."""
         key = self.key(name)
         rest, code = self.qualifiers.split(key)
+        if code and not code.startswith("@"):
+            # a country and a place: the place says more (臺灣臺中地方法院 is Taichung's
+            # court, as "Taichung District Court")
+            inner, place = self.qualifiers.split(rest)
+            if place and place.startswith("@") and inner:
+                rest, code = inner, place
         canonical = self.loose.get(key) or self.loose.get(rest)
         if canonical is not None:
             rest, own = self.qualifiers.split(self.key(canonical))
             code = code or own
+        rest = concept_key(rest)
         generic = self.kinds.get(rest, rest)
         if code and not code.startswith("@"):  # a country's police is its national police
             generic = _NATIONAL.get(generic, generic)
         return generic, code
+
+    def seatless(self, name: str) -> tuple[str, str | None] | None:
+        """generic() of a name without the seat it ends on ("embassy of united states in
+        vientiane" -> the US embassy's), None when it names no seat."""
+        words = self.key(name).split(" ")
+        for i in range(len(words) - 2, 0, -1):
+            if words[i] not in _PLACE_WORDS:
+                continue
+            seat = " ".join(words[i + 1:])
+            if seat in self.qualifiers.countries or seat in self.qualifiers.places:
+                return self.generic(" ".join(words[:i]))
+            return None
+        return None
+
+
+# Thai writes a Latin acronym by its letters' names: ดีเอสไอ is D-S-I, the DSI; เอฟบีไอ
+# the FBI. One spelling or more per letter, as Thai news spells them.
+_THAI_LETTERS = {
+    "A": ("เอ",), "B": ("บี",), "C": ("ซี",), "D": ("ดี",), "E": ("อี",), "F": ("เอฟ",),
+    "G": ("จี",), "H": ("เอช", "เฮช"), "I": ("ไอ",), "J": ("เจ",), "K": ("เค",),
+    "L": ("แอล",), "M": ("เอ็ม", "เอ็ม"), "N": ("เอ็น",), "O": ("โอ",), "P": ("พี",),
+    "Q": ("คิว",), "R": ("อาร์",), "S": ("เอส",), "T": ("ที",), "U": ("ยู",), "V": ("วี",),
+    "W": ("ดับเบิลยู", "ดับบลิว"), "X": ("เอ็กซ์", "เอ๊กซ์"), "Y": ("วาย",), "Z": ("แซด", "ซี"),
+}
+_THAI_SPELLINGS = sorted(((spelt, letter) for letter, forms in _THAI_LETTERS.items()
+                          for spelt in forms), key=lambda item: -len(item[0]))
+_MAX_THAI_ACRONYM_CHARS = 60
+
+
+def thai_acronym(text: str) -> str | None:
+    """The Latin acronym a Thai word spells letter by letter ("ดีเอสไอ" -> "DSI"), None
+    when it is not wholly letter names or spells fewer than two letters. Work is bounded:
+    at most _MAX_THAI_ACRONYM_CHARS characters, each position tried once per spelling."""
+    text = "".join(text.split()).rstrip(".")
+    if not text or len(text) > _MAX_THAI_ACRONYM_CHARS or not all(
+            "\u0e00" <= ch <= "\u0e7f" for ch in text):
+        return None
+    # best[i]: the letters spelling text[:i], or None (every parse is tried, so "เอ"
+    # followed by "ส..." never hides "เอส")
+    best: list[str | None] = [None] * (len(text) + 1)
+    best[0] = ""
+    for i in range(len(text)):
+        if best[i] is None:
+            continue
+        for spelt, letter in _THAI_SPELLINGS:
+            if text.startswith(spelt, i) and best[i + len(spelt)] is None:
+                best[i + len(spelt)] = best[i] + letter
+    letters = best[len(text)]
+    return letters if letters and 2 <= len(letters) <= MAX_ACRONYM else None
+
+
+HANZI_MORE = Path(__file__).parent / "data" / "hanzi_more.tsv"
+
+
+@lru_cache(maxsize=1)
+def _han_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """nlp.hanzi's simplified/traditional pairs, then data/hanzi_more.tsv's."""
+    from nlp.gazetteer import data_rows
+    from nlp.hanzi import _tables
+
+    to_traditional, to_simplified = (dict(table) for table in _tables())
+    for row in data_rows(HANZI_MORE):
+        if len(row) >= 2 and len(row[0].strip()) == 1 and len(row[1].strip()) == 1:
+            simplified, traditional = row[0].strip(), row[1].strip()
+            to_traditional.setdefault(ord(simplified), traditional)
+            to_simplified.setdefault(ord(traditional), simplified)
+    return to_traditional, to_simplified
+
+
+def han_variants(name: str) -> list[str]:
+    """name wholly in simplified and wholly in traditional characters, without name
+    itself; [] when no character differs."""
+    out: list[str] = []
+    for table in _han_tables():
+        other = name.translate(table)
+        if other != name and other not in out:
+            out.append(other)
+    return out

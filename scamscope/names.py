@@ -30,7 +30,8 @@ from typing import Callable, Iterable, Iterator
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
-                                     is_acronym, is_generic, loose_key, part_of)
+                                     concept_key, han_variants, is_acronym, is_generic,
+                                     loose_key, part_of, thai_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,8 @@ _PLACE_KIND_WORDS = frozenset("""province provinces provincia provinsi district 
 distrito city township state region prefecture county river rio riviere fleuve ville
 kota kabupaten kab kecamatan kelurahan desa negeri daerah regency municipality
 canton partido departamento municipio comuna barrio ciudad commune departement
-sungai song kali
-de del du of la le the""".split())
+sungai song kali town village
+de del du of la le les l el los las d ' the""".split())
 _RIVER_WORDS = frozenset("river rio riviere fleuve sungai song kali".split())
 # Vietnamese level words before a name (folded: "tỉnh", "thành phố", "thị xã", "cửa khẩu"...);
 # a one-word level is stripped only before a name of two syllables or a long foreign word,
@@ -60,16 +61,25 @@ _VI_KIND_PHRASES = tuple(tuple(p.split()) for p in (
     "quan", "xa", "phuong"))
 # unspaced scripts: longest first, each stripped once from either end
 _PLACE_KIND_CHARS = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "自治州", "省", "市",
-                     "县", "縣", "区", "區", "州", "府", "镇", "鎮", "จุดผ่านแดนถาวร", "ด่านพรมแดน",
-                     "จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เมือง", "กรุง", "ประเทศ")
+                     "县", "縣", "区", "區", "州", "府", "镇", "鎮", "乡", "鄉", "จุดผ่านแดนถาวร",
+                     "ด่านพรมแดน", "จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เมือง", "กรุง", "ประเทศ",
+                     "จ.", "อ.")
+# Kind marks written after a Chinese place's name, before a Thai one's: 临沧 is 临沧市.
+_PLACE_MARKS_AFTER = ("市", "省", "县", "縣", "区", "區", "州")
+_PLACE_MARKS_BEFORE = ("จังหวัด", "อำเภอ")
 _RESOLVED_CACHE = 4096  # names the index vouched for, per resolver
 
 InIndex = Callable[[str, str], bool]  # (field, value) -> does an article carry it?
 FacetValues = Callable[[str], list[tuple[str, int]]]  # field -> [(value, count)]
 # (field, value, words) -> does an article carrying the value also contain the words?
 Mentions = Callable[[str, str, str], bool]
+# (field, value, where) -> do most articles carrying the value name that country (an ISO
+# code) or place ("@" + its canonical name)?
+Located = Callable[[str, str, str], bool]
 MAX_VALUES = 64  # stored values one typed name may stand for (a generic name's family)
 _ACRONYM_CANDIDATES = 20  # long forms of one acronym checked against the articles
+_CONTEXT_CANDIDATES = 20  # stored names without a country checked for the typed one
+_MIN_COMPACT_CHARS = 5  # shorter names without their spaces say too little ("hk", "us")
 
 
 class UnknownName(UserError):
@@ -90,6 +100,11 @@ def name_key(text: str) -> str:
     if is_unspaced(text):
         return casekey(text).replace(" ", "")
     return " ".join(fold(token) for token, _, _ in tokenize(text))
+
+
+def compact_key(key: str) -> str:
+    """A name key without spaces or punctuation."""
+    return "".join(ch for ch in loose_key(key) if not ch.isspace())
 
 
 def _display(alias: str) -> str:
@@ -124,6 +139,21 @@ class NameTable:
         # the names spelling suggestions are drawn from: canonical names unless told
         names = set(self.values.values()) if primary is None else set(primary)
         self.canonical_keys = sorted(k for k in map(name_key, names) if k in self.values)
+        self._compact: dict[str, str | None] | None = None
+
+    def compact_get(self, text: str) -> str | None:
+        """The value of the one name that is text with other spacing and punctuation
+        ("Buriram" is "Buri Ram", "KKPark" "KK Park"); None when none is, or several
+        names with different values are."""
+        if self._compact is None:  # built on first use: most commands never need it
+            compact: dict[str, str | None] = {}
+            for key, value in self.values.items():
+                short = compact_key(key)
+                if short and compact.get(short, value) != value:
+                    value = None  # two names, two values: ambiguous
+                compact[short] = value
+            self._compact = compact
+        return self._compact.get(compact_key(name_key(text)))
 
     def get(self, text: str) -> str | None:
         return self.values.get(name_key(text))
@@ -171,6 +201,11 @@ def _families() -> Families:
 @lru_cache(maxsize=65536)
 def _generic_of(value: str) -> tuple[str, str | None]:
     return _families().generic(value)
+
+
+@lru_cache(maxsize=65536)
+def _seatless_of(value: str) -> tuple[str, str | None] | None:
+    return _families().seatless(value)
 
 
 @lru_cache(maxsize=65536)
@@ -266,10 +301,12 @@ class FilterNames:
 
     def __init__(self, *, in_index: InIndex | None = None,
                  facet_values: FacetValues | None = None,
-                 mentions: Mentions | None = None) -> None:
+                 mentions: Mentions | None = None,
+                 located: Located | None = None) -> None:
         self.in_index = in_index
         self.facet_values = facet_values
         self.mentions = mentions
+        self.located = located
         self._vouched: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
@@ -302,21 +339,35 @@ class FilterNames:
             return found[:MAX_VALUES]
         raise UnknownName(self._unknown_message(field, text))
 
-    def meanings(self, field: str, text: str) -> list[str]:
-        """resolve_all()'s values that the tables or the index vouch for ([] if none)."""
+    def meanings(self, field: str, text: str, *, scripts: bool = True) -> list[str]:
+        """resolve_all()'s values that the tables or the index vouch for ([] if none).
+        scripts: also try a Chinese name in the other script (not again for that form)."""
         text = self._checked(field, text)
         exact = self.known(field, text)
+        if exact is None and field == "org":  # the table's alias in other words
+            exact = _families().concepts.get(concept_key(loose_key(name_key(text))))
         found = [exact] if exact is not None else []
         if field == "org":
             found += self._family(text)
         if not found and field == "org":
             found = self._as_extracted(text)
+        if not found and field == "org" and thai_acronym(text):
+            found = self.meanings(field, thai_acronym(text))  # ดีเอสไอ is the DSI
+        if not found and field == "place" and is_unspaced(text):
+            found = self._marked(text)
         if not found:
             found = self._spelt_otherwise(field, text)
+        if not found and field in ("place", "org"):
+            found = self._spaced_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
             found = self._long_forms(text)
         if not found and field in ("place", "org"):
             found = self._longer(field, text)
+        if not found:
+            found = self._bracketed(field, text)
+        if not found and scripts and is_unspaced(text):  # 臨滄 is 临沧
+            for variant in han_variants(text):
+                found = distinct([*found, *self.meanings(field, variant, scripts=False)])
         if found and self._written(field, text, found):
             found.append(text)  # the articles that wrote it so, whatever they named it
         return distinct(found)[:MAX_VALUES]
@@ -351,17 +402,45 @@ class FilterNames:
 
     def _family(self, text: str) -> list[str]:
         """Stored organisations with the typed name's generic form (and its country,
-        when the typed name has one)."""
+        when the typed name has one). A stored name without a country or seat ("National
+        Police", "Border Guard Force", "Mahkamah Majistret") is the typed one's when an
+        article carrying it names the typed country or place ("Cambodian National Police",
+        缅甸边防军, "Johor Bahru Magistrates' Court"); a stored name with a seat ("Embassy
+        of United States in Vientiane") is also its generic form without it ("US Embassy")."""
         families = _families()
         generic, code = families.generic(text)
         if not generic or (code is None and not is_generic(generic)):
             return []
+        seated = _seatless_of(text) is not None
         members = list(families.members.get(generic, ()))
+        unplaced: list[str] = []
         for value in self._index_values("org"):
             value_generic, value_code = _generic_of(value)
-            if value_generic == generic:
+            if value_generic != generic and not seated:
+                value_generic, value_code = _seatless_of(value) or ("", None)
+            if value_generic != generic:
+                continue
+            if code is not None and value_code is None:
+                unplaced.append(value)
+            else:
                 members.append((value, value_code))
-        return [value for value, value_code in members if code is None or value_code == code]
+        found = [value for value, value_code in members if code is None or value_code == code]
+        if code is not None and self.located is not None:
+            found += [value for value in unplaced[:_CONTEXT_CANDIDATES]
+                      if self.located("org", value, code)]
+        return found
+
+    def _marked(self, text: str) -> list[str]:
+        """A place in an unspaced script typed without its kind mark (临沧 for 临沧市,
+        ตาก for จังหวัดตาก), kept only when an article carrying the place writes the name
+        as typed: 老街 is not 老街市 (Lào Cai) unless its articles say so."""
+        if self.mentions is None:
+            return []
+        table = _table("place")
+        forms = [text + mark for mark in _PLACE_MARKS_AFTER]
+        forms += [mark + text for mark in _PLACE_MARKS_BEFORE]
+        values = distinct(table.get(form) for form in forms)
+        return [value for value in values if self.mentions("place", value, text)]
 
     def _as_extracted(self, text: str) -> list[str]:
         """The name the nlp stage gives an organisation written this way, when the index
@@ -380,6 +459,30 @@ class FilterNames:
         if self.in_index is None:
             return whole
         return [value for value in map(lambda name: self.known("org", name), whole) if value]
+
+    def _bracketed(self, field: str, text: str) -> list[str]:
+        """A name copied with its acronym or long form in brackets, as articles define
+        them ("กรมสอบสวนคดีพิเศษ (ดีเอสไอ)", "Office of Foreign Assets Control (OFAC)"):
+        what either part means."""
+        if not text.endswith((")", "）")):
+            return []
+        start = max(text.rfind("("), text.rfind("（"))
+        outer, inner = text[:start].strip(), text[start + 1:-1].strip()
+        # one pair of brackets: a name of many pairs is not worth a lookup per pair
+        if start <= 0 or not outer or not inner or any(b in outer + inner for b in "()（）"):
+            return []
+        return distinct([*self.meanings(field, outer), *self.meanings(field, inner)])
+
+    def _spaced_otherwise(self, field: str, text: str) -> list[str]:
+        """The one known name, or the stored values, equal to the typed name once spaces
+        and punctuation are left out: "Buriram" is the table's "Buri Ram"."""
+        key = compact_key(name_key(text))
+        if len(key) < _MIN_COMPACT_CHARS:
+            return []
+        value = _table(field).compact_get(text)
+        found = [value] if value is not None else []
+        return found + [v for v in self._index_values(field)
+                        if compact_key(name_key(v)) == key and v != value]
 
     def _spelt_otherwise(self, field: str, text: str) -> list[str]:
         """Values equal to the name once punctuation variants are folded."""
@@ -547,4 +650,18 @@ def index_bound(index, *, facet_size: int = 1000,
         return bool(side) and index.count(
             Query(text=phrase, **{side: [value]}, limit=0, facets=False)) > 0
 
-    return FilterNames(in_index=in_index, facet_values=facet_values, mentions=mentions)
+    def located(field: str, value: str, where: str) -> bool:
+        # A filter ORs whole values, so a value without a country stands for the typed
+        # country's only when most of its articles name that country: "National Police"
+        # in two articles on Cambodia is Cambodia's, not Indonesia's because one of them
+        # mentions an Indonesian embassy.
+        side = sides.get(field)
+        if not side:
+            return False
+        context = {"places": [where[1:]]} if where.startswith("@") else {"countries": [where]}
+        there = index.count(Query(**{side: [value]}, **context, limit=0, facets=False))
+        return there > 0 and 2 * there > index.count(
+            Query(**{side: [value]}, limit=0, facets=False))
+
+    return FilterNames(in_index=in_index, facet_values=facet_values, mentions=mentions,
+                       located=located)
