@@ -42,6 +42,7 @@ import shutil
 import struct
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from datetime import datetime, timezone
@@ -408,18 +409,25 @@ class TantivyIndex:
         want = query.offset + query.limit
         # With facets, one aggregation pass over the matches counts them too (unscored),
         # so the page's search needs no count: it may skip what cannot reach the page.
-        total, facets = self._facets(searcher, q, query) if query.facets else (None, {})
+        # The engine leaves Python's lock while it reads, so that pass runs on another
+        # thread beside the page's search and the hits' decoding: with a core to spare a
+        # search takes the longer of the two, not their sum (the CPU is the same).
+        counting = _pool().submit(self._facets, searcher, q, query) if query.facets else None
+        counted = (lambda: counting.result()[0]) if counting is not None else None
         if query.sort == "relevance" and node is not None:
-            total, page = _ranked(searcher, self._schema, q, query.offset, want, total,
+            total, page = _ranked(searcher, self._schema, q, query.offset, want, counted,
                                   lambda: self._span(searcher))
         else:
             field, order = {"indexed": ("indexed_at", Order.Asc),
                             "date": ("k_date", Order.Desc)}.get(query.sort, ("k_rel", Order.Desc))
             result = searcher.search(q, limit=max(query.limit, 1), offset=query.offset,
-                                     order_by_field=field, order=order, count=total is None)
-            total = result.count if total is None else total
+                                     order_by_field=field, order=order, count=counted is None)
+            total = result.count if counted is None else None
             page = [(0.0, a) for _, a in result.hits][:query.limit]
         hits = [_hit(_row(searcher.doc(a)), score, node) for score, a in page]
+        if counting is None:
+            return Results(total=total, hits=hits, facets={})
+        total, facets = counting.result()
         return Results(total=total, hits=hits, facets=facets)
 
     def _span(self, searcher: Any) -> tuple[int, int]:
@@ -636,29 +644,32 @@ def _regex_literal(word: str) -> str:
 
 
 def _ranked(searcher: Any, schema: Any, q: Any, offset: int, want: int,
-            total: int | None = None,
-            span: Callable[[], tuple[int, int]] | None = None) -> tuple[int, list[tuple[float, Any]]]:
+            counted: Callable[[], int] | None = None,
+            span: Callable[[], tuple[int, int]] | None = None
+            ) -> tuple[int | None, list[tuple[float, Any]]]:
     """Best score first, ties to the most recently indexed: Tantivy breaks score ties
     by document address, so fetch until the score drops past the page's last one
     (a tie group is never cut) and order that by (score, indexed_at) here. A tie group
     too large to fetch whole (a prefix scores every match alike) is read newest first
     instead (_newest_tied), so the cost follows the page, not the number of matches.
-    total: the number of matches when the caller counted them already; span: gives
-    the index's (oldest, newest) indexed_at (_newest_tied)."""
+    counted: gives the number of matches when the caller counts them (called only if
+    needed here), else they are counted here; returns (that number, None when the
+    caller counts, and the page). span: gives the index's (oldest, newest) indexed_at
+    (_newest_tied)."""
     if not want:
-        return (_count(searcher, q) if total is None else total), []
+        return (_count(searcher, q) if counted is None else None), []
     # past the page, deep enough to end the page's last tie group (at a BM25 score it
     # is a few dozen articles): fetching 500 costs what fetching 41 does
     limit = max(2 * want + 1, FETCH_TIES)
-    result = searcher.search(q, limit=limit, count=total is None)
-    if total is None:
-        total = result.count
+    result = searcher.search(q, limit=limit, count=counted is None)
+    total = result.count if counted is None else None
     hits = result.hits
     if len(hits) == limit and hits[-1][0] == hits[want - 1][0]:
         # the group goes on: a prefix scores every match alike. Its newest are read
         # in windows instead, so the cost follows the page, not the number of matches.
-        return total, _newest_tied(searcher, schema, q, hits, offset, want, total,
-                                    (span or (lambda: _span(searcher)))())
+        return total, _newest_tied(searcher, schema, q, hits, offset, want,
+                                   total if counted is None else counted(),
+                                   (span or (lambda: _span(searcher)))())
     stamps = searcher.fast_field_values("indexed_at", [a for _, a in hits])
     order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(stamps[i] or 0)))
     return total, [hits[i] for i in order[offset:want]]
@@ -711,6 +722,21 @@ def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any
                     key=lambda t: (t[0], t[1]))
     page = [(-neg, a) for neg, _, a in ranked] + [(score, a) for _, score, a in tied[:need]]
     return page[offset:want]
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, pool)
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The threads that count a search's matches and facets beside its page: one per
+    core, for the whole process (a forked child makes its own: threads do not fork)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (os.getpid(), ThreadPoolExecutor(max(2, os.cpu_count() or 1),
+                                                     thread_name_prefix="tantivy-count"))
+        return _POOL[1]
 
 
 def _span(searcher: Any) -> tuple[int, int]:
