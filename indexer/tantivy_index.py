@@ -44,7 +44,7 @@ import shutil
 import struct
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from datetime import datetime, timezone
@@ -419,7 +419,7 @@ class TantivyIndex:
         # The engine leaves Python's lock while it reads, so that pass runs on another
         # thread beside the page's search and the hits' decoding: with a core to spare a
         # search takes the longer of the two, not their sum (the CPU is the same).
-        counting = _pool().submit(self._facets, searcher, q, query, node) if query.facets else None
+        counting = _beside(self._facets, searcher, q, query, node) if query.facets else None
         counted = (lambda: counting.result()[0]) if counting is not None else None
         if query.sort == "relevance" and node is not None:
             total, page = _ranked(searcher, self._schema, q, query.offset, want, counted,
@@ -737,8 +737,23 @@ def _newest_tied(searcher: Any, schema: Any, q: Any, hits: list[tuple[float, Any
     return page[offset:want]
 
 
+# Count a search's matches and facets on a pool thread (True on a machine of 2 cores
+# or more), or before its page on the calling thread (False: one core gains nothing).
+COUNT_THREAD = (os.cpu_count() or 1) > 1
 _POOL: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, pool)
 _POOL_LOCK = threading.Lock()
+
+
+def _beside(work: Callable[..., Any], *args: Any) -> Future:
+    """work(*args) on a pool thread (COUNT_THREAD), else done here and now."""
+    if COUNT_THREAD:
+        return _pool().submit(work, *args)
+    done: Future = Future()
+    try:
+        done.set_result(work(*args))
+    except Exception as exc:  # raised where the result is read, as from the pool
+        done.set_exception(exc)
+    return done
 
 
 def _pool() -> ThreadPoolExecutor:

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import indexer.tantivy_index as tantivy_index
 from indexer.query import Query
 from indexer.sample import sample_articles
 from indexer.tantivy_index import TantivyIndex
@@ -33,8 +34,10 @@ def _seen(results):
             {name: [(v.value, v.count) for v in values] for name, values in results.facets.items()})
 
 
-def test_concurrent_searches_give_what_serial_ones_give(index):
+def test_concurrent_searches_give_what_serial_ones_give(index, monkeypatch):
+    monkeypatch.setattr(tantivy_index, "COUNT_THREAD", False)  # counted before the page
     serial = [_seen(index.search(q)) for q in QUERIES]
+    monkeypatch.setattr(tantivy_index, "COUNT_THREAD", True)
     assert all(total > 0 for total, _, _ in serial)
     with ThreadPoolExecutor(8) as callers:
         rounds = list(callers.map(lambda i: _seen(index.search(QUERIES[i % len(QUERIES)])),
@@ -47,7 +50,8 @@ def _search_in_child(path: str, out) -> None:
     out.put(_seen(idx.search(Query(text="scam"))))
 
 
-def test_a_forked_child_searches_with_its_own_pool(index):
+def test_a_forked_child_searches_with_its_own_pool(index, monkeypatch):
+    monkeypatch.setattr(tantivy_index, "COUNT_THREAD", True)
     with ThreadPoolExecutor(4) as callers:  # every thread of the parent's pool started
         expected, *_ = callers.map(lambda _: _seen(index.search(Query(text="scam"))), range(8))
     ctx = multiprocessing.get_context("fork")
