@@ -21,6 +21,13 @@ old way instead, on the multi-valued field (counts exact for the values returned
     request(fields, shown) -> dict     aggregation request (with the caller's own aggs)
     read(result, fields, size)         facets -> list[FacetValue]; fields to count again
     fallback(...), read_fallback(...)  counting those on the multi-valued fields
+    from_postings(searcher, q, field, size)   one facet from the index's postings
+
+A search that matches a large share of the index counts its facets the other way
+round (from_postings): its matches become a bitset, and each value's posting list
+(which articles hold it) is read against it. That costs what the facet's postings
+weigh, whatever the number of matches, and it reads the query once per facet: the
+right trade only when the matches are many and the query cheap to run again.
 """
 from __future__ import annotations
 
@@ -129,3 +136,11 @@ def top(counts: Iterable[tuple[str, int]], size: int) -> list[FacetValue]:
     values = [FacetValue(value, count) for value, count in counts]
     values.sort(key=lambda v: (-v.count, v.value))
     return values[:size]
+
+
+def from_postings(searcher: Any, q: Any, shown: str, size: int) -> list[FacetValue]:
+    """One facet of q's matches counted on the postings of its display field: exact
+    (the bitset holds live matches only), the size most frequent, ties by value."""
+    # The engine orders by count, then by the value's bytes: UTF-8 sorts like str.
+    return [FacetValue(value, count) for value, count in
+            searcher.terms_with_prefix(shown, "", filter_query=q, limit=size)]

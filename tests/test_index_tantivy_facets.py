@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import indexer.tantivy_facets as tantivy_facets
+import indexer.tantivy_index as tantivy_index
 from indexer.fields import ALL_FACETS, field
 from indexer.query import Query
 from indexer.sample import sample_articles
@@ -42,9 +43,11 @@ def test_the_corpus_overflows_the_slots(indexes):
     assert tantivy_facets.SLOTS < 7
 
 
+@pytest.mark.parametrize("share", [0.0, 2.0], ids=["postings-for-filters", "slots-always"])
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.text or str(q.to_json()))
-def test_every_facet_count_is_exact(indexes, query):
+def test_every_facet_count_is_exact(indexes, query, share, monkeypatch):
     _, tantivy, sqlite = indexes
+    monkeypatch.setattr(tantivy_index, "POSTINGS_SHARE", share)
     assert _facets(tantivy, query) == _facets(sqlite, query)
     assert tantivy.search(query).total == sqlite.search(query).total
 
@@ -60,3 +63,12 @@ def test_slots_too_full_to_return_are_counted_on_the_whole_field(indexes, monkey
     monkeypatch.setattr(tantivy_facets, "VALUES", 2)  # every slot "has too many values"
     for query in QUERIES[:4]:
         assert _facets(tantivy, query, 5) == _facets(sqlite, query, 5)
+
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_postings_facets_cut_at_facet_size_ties_by_value(indexes, size, monkeypatch):
+    _, tantivy, sqlite = indexes
+    monkeypatch.setattr(tantivy_index, "POSTINGS_SHARE", 0.0)
+    for query in (Query(), Query(countries=["MM"]), Query(langs=["th"])):
+        assert _facets(tantivy, query, size) == _facets(sqlite, query, size)
