@@ -58,7 +58,7 @@ from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
 from indexer import tantivy_facets as facets
 from indexer.fields import FIELDS, KEYS_LAYOUT, Field, facet_fields
-from indexer.pairs import pair_phrase, pairs_of
+from indexer.pairs import pair_phrase, pairs_text
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
 from nlp.records import Article, Entities, iso, parse_iso
@@ -796,10 +796,8 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
 
 def _pairs(words: str) -> list[str]:
     """The pair tokens of space-joined index words (none without unspaced scripts)."""
-    if words.isascii():
-        return []
-    pairs = pairs_of(words.split(" "))
-    return [" ".join(pairs)] if pairs else []
+    pairs = pairs_text(words)
+    return [pairs] if pairs else []
 
 
 def _document(row: dict[str, Any]) -> Any:
