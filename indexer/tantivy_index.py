@@ -48,6 +48,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
 import tantivy
 from tantivy import FieldType, Occur, Order
 from tantivy import Query as TQ
@@ -750,15 +751,15 @@ def _prepare(article: Article) -> dict[str, Any]:
     """A row: what every backend indexes (IndexDocument), the article's JSON without its
     times (stored as is), the fingerprint that tells a re-crawl from a change, the times."""
     doc = IndexDocument.from_article(article)
-    columns = json.dumps({"id": doc.id, "url": doc.url, "title": doc.title, "text": doc.text,
-                          "content_hash": doc.content_hash, "lang": doc.lang},
-                         ensure_ascii=False)
+    columns = orjson.dumps({"id": doc.id, "url": doc.url, "title": doc.title,
+                            "text": doc.text, "content_hash": doc.content_hash,
+                            "lang": doc.lang})
     # the columns, then rest as the fingerprint already encoded it (no second encoding
     # of the entities); rest never holds a column, so no key appears twice
-    blob = columns if doc.rest_json == "{}" else columns[:-1] + ", " + doc.rest_json[1:]
+    blob = columns if doc.rest_json == b"{}" else columns[:-1] + b"," + doc.rest_json[1:]
     # only what the write needs: rows may cross from a worker process
     return {"id": doc.id, "content_hash": doc.content_hash, "fields": _fields(doc),
-            "blob": blob.encode("utf-8"),
+            "blob": blob,
             "fp": doc.fingerprint.encode("ascii"), "indexed_at": to_micros(article.indexed_at),
             "fetched_at": doc.fetched_at}
 
