@@ -54,6 +54,7 @@ from tantivy import FieldType, Occur, Order
 from tantivy import Query as TQ
 
 from indexer.analysis import ANALYSIS_FINGERPRINT
+from indexer.collector import fewer_collections
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
@@ -209,7 +210,7 @@ class TantivyIndex:
         log.info("index fields changed: rebuilding %s", self.path)
         fresh = self.path.with_name(self.path.name + ".rebuild")
         stale = self.path.with_name(self.path.name + ".old")
-        with self._writer():
+        with fewer_collections(), self._writer():
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir()
             writer = tantivy.Index(self._schema, path=str(fresh)).writer(
@@ -230,7 +231,7 @@ class TantivyIndex:
     def _retokenise(self, had_marker: bool) -> None:
         """Re-index every stored article with today's analysis (it changed since they
         were written); a new index just gets its marker."""
-        with self._writer() as writer:
+        with fewer_collections(), self._writer() as writer:
             if self._marker() == _current_marker():
                 return  # another process did it while this one waited for the lock
             searcher = self._searcher()
@@ -319,7 +320,8 @@ class TantivyIndex:
         """See Index.upsert. keep_indexed_at (reindex) keeps the articles' own indexed_at
         instead of assigning new ones, so alert watermarks stay valid after a move."""
         changed = 0
-        with self._writer() as writer, _Preparer(self.analysis_processes) as preparer:
+        with fewer_collections(), self._writer() as writer, \
+                _Preparer(self.analysis_processes) as preparer:
             searcher = self._searcher()
             last = _max_indexed_at(searcher)
             pending: dict[str, dict[str, Any]] = {}  # id -> stored state, not yet committed
