@@ -31,7 +31,9 @@ only the call in flight, never what an earlier call returned. indexed_at is
 assigned under the writer lock as max(now, last + 1µs): unique and increasing
 in commit order, which the alerts watermark relies on. Readers reload the
 latest commit at each call (a stat-sized cost), so writes are visible to the
-next call in every process.
+next call in every process. While an upsert runs, the cycle collector's young
+generation is larger (indexer.collector): its rows would otherwise be walked by
+thousands of collections.
 """
 from __future__ import annotations
 
