@@ -14,10 +14,11 @@ microseconds since the epoch, UTC (to_micros / from_micros).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+import orjson
 
 from indexer.analysis import analyze
 from indexer.fields import ENTITY_FIELDS
@@ -70,9 +71,9 @@ class IndexDocument:
     # per entity field, filter-only keys: the surfaces of its values (Field.aliased)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     indexed_at: int | None = None  # set by the backend's upsert
-    # rest as JSON (sorted keys, ensure_ascii off): encoded once for the fingerprint,
-    # reused by backends that store the article as JSON
-    rest_json: str = field(default="{}", repr=False)
+    # rest as UTF-8 JSON (sorted keys, orjson's compact form): encoded once for the
+    # fingerprint, reused by backends that store the article as JSON
+    rest_json: bytes = field(default=b"{}", repr=False)
 
     def filter_keys(self, name: str) -> list[str]:
         """What an entity field's filter matches: its values' keys, then its surfaces'."""
@@ -84,11 +85,17 @@ class IndexDocument:
         for key in _COLUMNS:
             rest.pop(key, None)
         chash = article.content_hash or hash_text(article.text)
-        rest_json = json.dumps(rest, ensure_ascii=False, sort_keys=True)
-        fingerprint = hashlib.sha1("\x00".join((
-            chash, article.url, article.title, rest_json)).encode("utf-8")).hexdigest()
+        # orjson: a quarter of json.dumps's time. (The fingerprints of articles stored
+        # before it differ once: a re-crawl then rewrites them, keeping indexed_at.)
+        rest_json = orjson.dumps(rest, option=orjson.OPT_SORT_KEYS)
+        fingerprint = hashlib.sha1(b"\x00".join((
+            chash.encode(), article.url.encode(), article.title.encode(), rest_json))).hexdigest()
         published, fetched = to_micros(article.published), to_micros(article.fetched_at)
         lang = (article.lang or "").lower() or None
+        entities: dict[str, list[tuple[str, str]]] = {}
+        aliases: dict[str, list[str]] = {}
+        for f in ENTITY_FIELDS:
+            entities[f.name], aliases[f.name] = f.indexed(article.entities)
         analyzed = analyze(article.title or "", article.text or "", lang)
         return cls(
             id=article.id, url=article.url, title=article.title, text=article.text,
@@ -98,6 +105,4 @@ class IndexDocument:
             relevance=float(article.relevance or 0.0), max_usd=article.entities.max_usd(),
             rest=rest, title_words=analyzed.title_words, text_words=analyzed.text_words,
             title_stems=analyzed.title_stems, text_stems=analyzed.text_stems,
-            entities={f.name: f.keyed(article.entities) for f in ENTITY_FIELDS},
-            aliases={f.name: f.aliased(article.entities) for f in ENTITY_FIELDS},
-            rest_json=rest_json)
+            entities=entities, aliases=aliases, rest_json=rest_json)

@@ -7,6 +7,7 @@
         f.values(query) / f.keys(values)  # what a query asks for / folded like the index
         f.keyed(entities)                 # entity fields: [(match key, display value)]
         f.aliased(entities)               # keys of the surfaces they were written as
+        f.indexed(entities)               # both, from one pass (what indexing calls)
         f.of(entities) / f.matching(entities, wanted)   # display values (all / matched)
         f.label, f.plural, f.help, f.metavar, f.example, f.describe(value)   # words
         f.store, f.key_store              # document attributes of display values / keys
@@ -150,9 +151,12 @@ class Field:
                 seen.setdefault(key, value)
         return list(seen.items())
 
-    def _surfaces(self, entities: Entities) -> list[tuple[str, str]]:
-        """(surface key, display value) of surfaces whose key is no display value's key."""
-        shown = dict(self.keyed(entities))
+    def _surfaces(self, entities: Entities,
+                  shown: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """(surface key, display value) of surfaces whose key is no display value's key
+        (shown: dict(keyed(entities)) when the caller has it)."""
+        if shown is None:
+            shown = dict(self.keyed(entities))
         seen: dict[str, str] = {}
         for surface, value in self.spelt(entities) if self.spelt else ():
             key, display = self.fold(surface), shown.get(self.fold(value))
@@ -164,6 +168,13 @@ class Field:
         """Match keys of the surfaces the article wrote its values under, besides the
         values' own keys: indexed for filtering, never counted as facet values."""
         return [key for key, _ in self._surfaces(entities)]
+
+    def indexed(self, entities: Entities) -> tuple[list[tuple[str, str]], list[str]]:
+        """keyed(entities) and aliased(entities), reading the values once (indexing)."""
+        keyed = self.keyed(entities)
+        if self.spelt is None:
+            return keyed, []
+        return keyed, [key for key, _ in self._surfaces(entities, dict(keyed))]
 
     def matching(self, entities: Entities, wanted) -> list[str]:
         """Display values of the article that match any of the wanted filter values

@@ -10,6 +10,7 @@ separated from the next by two BREAK tokens, and match the phrase of n
 characters as a phrase of pairs: same hits, far shorter position lists.
 
     pairs_of(words) -> list[str]                the pair tokens of an article's words
+    pairs_text(joined) -> str                   the same, from and to space-joined words
     pair_phrase(words) -> list[(offset, pair)] | None
                                                 what a phrase of words matches there
 
@@ -23,11 +24,17 @@ so the pair between them is there too.
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
-from indexer.query import is_unspaced
+from indexer.query import UNSPACED_CHAR, is_unspaced
 
 BREAK = "|"  # never a pair, never a query word: keeps separate runs apart
+# A run of two or more unspaced words in space-joined index words. Every unspaced
+# character is an index word of its own (indexer.query.folded_words), so a match is
+# a whole run; one class per step, no nesting: linear.
+_RUN = re.compile(f"{UNSPACED_CHAR}(?: {UNSPACED_CHAR})+")
+_BETWEEN_RUNS = f" {BREAK} {BREAK} "
 
 
 def pairs_of(words: Sequence[str]) -> list[str]:
@@ -46,6 +53,22 @@ def pairs_of(words: Sequence[str]) -> list[str]:
             last = i
         previous = word
     return out
+
+
+def pairs_text(joined: str) -> str:
+    """" ".join(pairs_of(joined.split(" "))), from one scan of the joined words (the
+    indexing path: most text has no unspaced word and costs one isascii or one search)."""
+    if joined.isascii():
+        return ""
+    runs = []
+    for run in _RUN.findall(joined):
+        chars = run[::2]  # the run's characters (every other one is a space)
+        # "ab bc cd ": each character, its successor and a space, interleaved by
+        # slice assignment (twice as fast as joining pairs built one by one)
+        out = [" "] * (3 * len(chars) - 3)
+        out[0::3], out[1::3] = chars[:-1], chars[1:]
+        runs.append("".join(out)[:-1])
+    return _BETWEEN_RUNS.join(runs)
 
 
 def pair_phrase(words: Sequence[str]) -> list[tuple[int, str]] | None:

@@ -31,6 +31,7 @@ right trade only when the matches are many and the query cheap to run again.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from indexer.fields import Field
@@ -67,11 +68,19 @@ def document_values(shown: str, names: list[str], out: dict[str, list[str]]) -> 
     """Fills out with one article's slot and overflow values of a multi-valued field
     (names: its display values) and adds shown to its OVERFLOWED list when needed."""
     distinct = list(dict.fromkeys(names))
-    for i in range(SLOTS):
-        out[slot(shown, i)] = [distinct[i] if i < len(distinct) else _EMPTY]
-    out[more(shown)] = distinct[SLOTS:]
-    if len(distinct) > SLOTS:
+    slots, overflow = _names(shown)
+    n = len(distinct)
+    for i, name in enumerate(slots):
+        out[name] = [distinct[i] if i < n else _EMPTY]
+    out[overflow] = distinct[SLOTS:]
+    if n > SLOTS:
         out.setdefault(OVERFLOWED, []).append(shown)
+
+
+@lru_cache(maxsize=None)
+def _names(shown: str) -> tuple[tuple[str, ...], str]:
+    """A field's slot column names and its overflow column name (formatted once)."""
+    return tuple(slot(shown, i) for i in range(SLOTS)), more(shown)
 
 
 def _terms(field: str, size: int) -> dict[str, Any]:

@@ -33,7 +33,9 @@ only the call in flight, never what an earlier call returned. indexed_at is
 assigned under the writer lock as max(now, last + 1µs): unique and increasing
 in commit order, which the alerts watermark relies on. Readers reload the
 latest commit at each call (a stat-sized cost), so writes are visible to the
-next call in every process.
+next call in every process. While an upsert runs, the cycle collector's young
+generation is larger (indexer.collector): its rows would otherwise be walked by
+thousands of collections.
 """
 from __future__ import annotations
 
@@ -51,17 +53,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
 import tantivy
 from tantivy import FieldType, Occur, Order
 from tantivy import Query as TQ
 
 from indexer.analysis import ANALYSIS_FINGERPRINT
+from indexer.collector import fewer_collections
 from indexer.document import IndexDocument, from_micros, to_micros
 from indexer.base import new_since_query
 from indexer.errors import IndexUnavailable
 from indexer import tantivy_facets as facets
 from indexer.fields import FIELDS, KEYS_LAYOUT, Field, facet_fields
-from indexer.pairs import pair_phrase, pairs_of
+from indexer.pairs import pair_phrase, pairs_text
 from indexer.query import And, FacetValue, Hit, Node, Not, Or, Phrase, Query, Results, Term
 from indexer.snippet import snippet
 from nlp.records import Article, Entities, iso, parse_iso
@@ -216,7 +220,7 @@ class TantivyIndex:
         log.info("index fields changed: rebuilding %s", self.path)
         fresh = self.path.with_name(self.path.name + ".rebuild")
         stale = self.path.with_name(self.path.name + ".old")
-        with self._writer():
+        with fewer_collections(), self._writer():
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir()
             writer = tantivy.Index(self._schema, path=str(fresh)).writer(
@@ -237,7 +241,7 @@ class TantivyIndex:
     def _retokenise(self, had_marker: bool) -> None:
         """Re-index every stored article with today's analysis (it changed since they
         were written); a new index just gets its marker."""
-        with self._writer() as writer:
+        with fewer_collections(), self._writer() as writer:
             if self._marker() == _current_marker():
                 return  # another process did it while this one waited for the lock
             searcher = self._searcher()
@@ -326,7 +330,8 @@ class TantivyIndex:
         """See Index.upsert. keep_indexed_at (reindex) keeps the articles' own indexed_at
         instead of assigning new ones, so alert watermarks stay valid after a move."""
         changed = 0
-        with self._writer() as writer, _Preparer(self.analysis_processes) as preparer:
+        with fewer_collections(), self._writer() as writer, \
+                _Preparer(self.analysis_processes) as preparer:
             searcher = self._searcher()
             last = _max_indexed_at(searcher)
             pending: dict[str, dict[str, Any]] = {}  # id -> stored state, not yet committed
@@ -804,15 +809,15 @@ def _prepare(article: Article) -> dict[str, Any]:
     """A row: what every backend indexes (IndexDocument), the article's JSON without its
     times (stored as is), the fingerprint that tells a re-crawl from a change, the times."""
     doc = IndexDocument.from_article(article)
-    columns = json.dumps({"id": doc.id, "url": doc.url, "title": doc.title, "text": doc.text,
-                          "content_hash": doc.content_hash, "lang": doc.lang},
-                         ensure_ascii=False)
+    columns = orjson.dumps({"id": doc.id, "url": doc.url, "title": doc.title,
+                            "text": doc.text, "content_hash": doc.content_hash,
+                            "lang": doc.lang})
     # the columns, then rest as the fingerprint already encoded it (no second encoding
     # of the entities); rest never holds a column, so no key appears twice
-    blob = columns if doc.rest_json == "{}" else columns[:-1] + ", " + doc.rest_json[1:]
+    blob = columns if doc.rest_json == b"{}" else columns[:-1] + b"," + doc.rest_json[1:]
     # only what the write needs: rows may cross from a worker process
     return {"id": doc.id, "content_hash": doc.content_hash, "fields": _fields(doc),
-            "blob": blob.encode("utf-8"),
+            "blob": blob,
             "fp": doc.fingerprint.encode("ascii"), "indexed_at": to_micros(article.indexed_at),
             "fetched_at": doc.fetched_at}
 
@@ -850,10 +855,8 @@ def _fields(doc: IndexDocument) -> dict[str, Any]:
 
 def _pairs(words: str) -> list[str]:
     """The pair tokens of space-joined index words (none without unspaced scripts)."""
-    if words.isascii():
-        return []
-    pairs = pairs_of(words.split(" "))
-    return [" ".join(pairs)] if pairs else []
+    pairs = pairs_text(words)
+    return [pairs] if pairs else []
 
 
 def _document(row: dict[str, Any]) -> Any:

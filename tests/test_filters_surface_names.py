@@ -133,6 +133,17 @@ def test_digests_explain_a_match_by_surface():
     assert field("org").aliased(entities) == ["oficina de control de activos extranjeros"]
 
 
+def test_indexing_reads_keys_and_surfaces_in_one_pass_with_the_same_result():
+    from indexer.fields import ENTITY_FIELDS
+    from indexer.sample import sample_articles
+
+    for entities in [a.entities for a in corpus() + sample_articles(60, seed=2)]:
+        for f in ENTITY_FIELDS:
+            assert f.indexed(entities) == (f.keyed(entities), f.aliased(entities)), f.name
+    assert field("org").indexed(corpus()[0].entities)[1] == [
+        "oficina de control de activos extranjeros"]
+
+
 def test_an_index_file_from_before_surfaces_gets_them_on_open(tmp_path):
     from indexer.sqlite import SQLiteIndex
 
@@ -170,6 +181,8 @@ def test_an_index_written_before_surfaces_gets_them_on_open(backend, tmp_path, m
     articles = corpus()
     with monkeypatch.context() as old:
         old.setattr(indexer.fields.Field, "aliased", lambda self, entities: [])
+        old.setattr(indexer.fields.Field, "indexed",
+                    lambda self, entities: (self.keyed(entities), []))
         old.setattr(module, "KEYS_LAYOUT", "canonical/0")
         index = open_index()
         index.upsert(articles)

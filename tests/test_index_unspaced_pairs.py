@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from indexer.pairs import BREAK, pair_phrase, pairs_of
+from indexer.pairs import BREAK, pair_phrase, pairs_of, pairs_text
 from indexer.query import Query, words_of
 from indexer.sample import sample_articles
 from nlp.records import Article
@@ -20,6 +20,20 @@ def test_pairs_keep_runs_apart():
     assert pairs_of(words) == ["诈骗", BREAK, BREAK, "园区", "区诈", "诈骗", "骗园"]
     assert pairs_of(words_of("scam centre")) == []
     assert pairs_of(words_of("诈 a 骗")) == []  # no two unspaced words side by side
+
+
+def test_pairs_text_is_pairs_of_joined():
+    """The indexing path's one-scan pairs are the reference's, on traps, mixed scripts
+    and every sample article (Latin, Chinese, Thai)."""
+    rng = random.Random(5)
+    alphabet = list("诈骗园区แก๊งคอลเซ็น") + ["abc", "7", "é", " ", "，", "\n"]
+    texts = TRAPS + ["", "诈", "a 诈", "诈 a", "诈骗"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+              for _ in range(300)]
+    texts += [t for a in sample_articles(200, seed=4) for t in (a.title, a.text)]
+    for text in texts:
+        joined = " ".join(words_of(text))
+        assert pairs_text(joined) == " ".join(pairs_of(joined.split(" "))), text
 
 
 @pytest.mark.parametrize("text, expected", [
