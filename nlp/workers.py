@@ -1,7 +1,9 @@
 """Analysis in worker processes: every core busy, and no page can hang a crawl.
 
     pool = AnalysisPool(options)          # workers=options.workers, 0 = one per core
+    pool.preload()                        # optional: models load while pages download
     pool.submit(pages)                    # returns at once while a worker is free
+    pool.submit(more, last=True)          # the last: what is left is shared out
     for pages, results in pool.collect(block=True): ...   # in submission order
     pool.close()
 
@@ -18,8 +20,14 @@ a fork of a process that already holds the models: same protocol, same deadlines
 retries, killed through a pidfd; if the zygote gives no worker, the pool logs it once
 and starts fresh interpreters.
 
-Workers start on demand (a crawl that finds nothing new loads no model) and
-only as many as there are batches waiting. The pool belongs to the thread
+Workers start on demand and only as many as there are batches waiting; only
+preload() starts loading the models before a page needs them.
+
+The last batches are shared out: once the caller says a batch is its last, every
+batch still waiting is cut into parts as it is handed out, each part a share of
+what is left (half of it over the number of workers, at least min_part pages),
+so the workers finish together instead of one of them running the last batch
+alone. Parts come back as the batch the caller submitted, in order. The pool belongs to the thread
 that made it; only abort() may be called from another thread (a signal
 handler), and it makes every unfinished batch come back as "interrupted".
 """
@@ -58,11 +66,39 @@ PRIVATE_ZYGOTE = "private"
 # Seconds a zygote (nlp/zygote.py) has to answer a request for a worker.
 ZYGOTE_TIMEOUT = 120.0
 _FAILED = "failed"
+# Pages per part a batch is cut into for the workers: a worker that finishes early finds
+# more work waiting instead of the others' whole batches (the sink still gets its batches).
+PART_PAGES = 8
 
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else (os.cpu_count() or 1))
+
+
+def start_private_zygote(options: NlpOptions, analyzer: str = "nlp.analyze:Analyzer",
+                         workers: int | None = None):
+    """A zygote (nlp/zygote.py) of one pool's or one crawl's own, loading now; the caller
+    stops it. None where it would not pay (one worker loads the models once anyway) or
+    could not start (the pool then starts workers afresh)."""
+    import dataclasses
+
+    from nlp.zygote import Zygote
+
+    if (workers or options.workers or default_workers()) < 2:
+        return None
+    # Only the first language's model is loaded up front: the others load in the
+    # workers that meet such a page, as they would without a zygote.
+    first = list(options.models.items())[:1]
+    warm = dataclasses.replace(options, models=dict(first), zygote="")
+    zygote = Zygote(None, warm, analyzer)
+    try:
+        zygote.start()
+    except OSError as exc:
+        log.warning("no private analysis zygote (%s); starting workers afresh", exc)
+        zygote.stop()
+        return None
+    return zygote
 
 
 def _worker_env() -> dict[str, str]:
@@ -140,13 +176,17 @@ def _worker_main(conn: Connection) -> None:
             conn.send((_FAILED, ticket, f"{type(exc).__name__}: {exc}"))
 
 
-@dataclass
+@dataclass(eq=False)
 class _Batch:
     ticket: int
     pages: list[Page]
     lang: str | None
     alone: bool = False  # a retry of one page: its failure is final
     results: list | None = None
+    # A batch analysed in parts (shared out at the end, or retried page by page) gets
+    # its results when the last of its parts has them, in the order of its pages.
+    parent: "_Batch | None" = None
+    parts: "list[_Batch] | None" = None
 
 
 @dataclass
@@ -162,7 +202,8 @@ class AnalysisPool:
 
     def __init__(self, options: NlpOptions | None = None, *, workers: int | None = None,
                  page_timeout: float | None = None, start_timeout: float = 300.0,
-                 analyzer: str = "nlp.analyze:Analyzer"):
+                 analyzer: str = "nlp.analyze:Analyzer", part_pages: int = PART_PAGES,
+                 min_part: int = 2):
         self.options = options or NlpOptions()
         self.analyzer = analyzer  # "module:callable" building the analyzer from options
         self.max_workers = workers or self.options.workers or default_workers()
@@ -170,13 +211,16 @@ class AnalysisPool:
         # Loading the models is not analysis: a cold worker gets longer for its first batch.
         self.start_timeout = start_timeout
         self._workers: list[_Worker] = []
-        self._queue: deque[_Batch] = deque()
-        self._order: deque[_Batch] = deque()  # every unfinished batch, oldest first
+        self._queue: deque[_Batch] = deque()  # batches and parts waiting for a worker
+        self._order: deque[_Batch] = deque()  # every unfinished submitted batch, oldest first
+        self.part_pages = part_pages  # 0: batches go to workers whole
+        self.min_part = max(1, min_part)
+        self._last = False  # the caller submitted its last batch: share out the rest
         self._next_ticket = 0
         self._aborted = threading.Event()
         self._lock = threading.Lock()  # abort() vs. starting a worker
         self.counts = {"workers_started": 0, "workers_killed": 0, "timeouts": 0, "crashes": 0,
-                       "workers_forked": 0}
+                       "workers_forked": 0, "parts": 0}
         # Workers forked from a warm zygote (nlp/zygote.py) when one is given; after
         # the first failure to get one, fresh interpreters for the rest of this pool.
         # "private": a zygote of this pool's own, so its workers share one model load.
@@ -184,8 +228,12 @@ class AnalysisPool:
         self._private = None
 
     # -- the owner's side --------------------------------------------------
-    def submit(self, pages: Sequence[Page], lang: str | None = None) -> None:
-        """Queue a batch; returns once it is handed to a worker (or the pool aborted)."""
+    def submit(self, pages: Sequence[Page], lang: str | None = None, *,
+               last: bool = False) -> None:
+        """Queue a batch; returns once it is handed to a worker (or the pool aborted).
+
+        last: no more batches follow, so what is left is shared out among the workers."""
+        self._last = last
         if not pages:
             return
         batch = self._new_batch(list(pages), lang)
@@ -202,6 +250,19 @@ class AnalysisPool:
         """Start one worker now, so it loads its models while pages are still downloading."""
         if not self._workers:
             self._start_worker()
+
+    def preload(self) -> None:
+        """Start loading the models now, without waiting for them (a crawl does, before its
+        first page arrives, so that the load overlaps the crawl's own start): the pool's
+        private zygote starts, or with no zygote one worker does. A zygote given by address
+        has its models loaded already."""
+        if self._workers or self._aborted.is_set():
+            return
+        if self.zygote == PRIVATE_ZYGOTE:
+            with self._lock:
+                self.zygote = self._start_private_zygote()
+        if not self.zygote:
+            self.prestart()
 
     def collect(self, block: bool = False) -> list[tuple[list[Page], list]]:
         """Finished batches in submission order; with block, wait for all of them."""
@@ -265,7 +326,7 @@ class AnalysisPool:
                 worker = self._start_worker()
                 if worker is None:
                     return
-            batch = self._queue.popleft()
+            batch = self._share_out(self._queue.popleft())
             worker.batch = batch
             cold = worker.deadline == 0.0
             worker.deadline = time.monotonic() + self.page_timeout + (
@@ -274,6 +335,45 @@ class AnalysisPool:
                 worker.conn.send((batch.ticket, batch.pages, batch.lang))
             except (OSError, ValueError):
                 self._lost_worker(worker, "crash")
+
+    def _share_out(self, batch: _Batch) -> _Batch:
+        """The part of batch to hand out now: all of it, but after the last submit a share
+        of what is left; the rest waits at the head of the queue."""
+        if batch.alone:
+            return batch
+        share = self.part_pages or len(batch.pages)
+        if self._last:
+            left = sum(len(b.pages) for b in self._queue) + len(batch.pages)
+            share = min(share, max(self.min_part, -(-left // (2 * self.max_workers))))
+        if share >= len(batch.pages):
+            return batch
+        head, rest = (self._new_batch(batch.pages[:share], batch.lang),
+                      self._new_batch(batch.pages[share:], batch.lang))
+        self._split(batch, [head, rest])
+        self._queue.appendleft(rest)
+        self.counts["parts"] += 1
+        return head
+
+    def _split(self, batch: _Batch, parts: list[_Batch]) -> None:
+        parent = batch.parent
+        if parent is not None and batch.parts is None and not parts[0].alone:
+            # the rest of a batch, shared out again: its parts take its place
+            index = parent.parts.index(batch)
+            parent.parts[index:index + 1] = parts
+        else:
+            parent = batch
+            batch.parts = parts
+        for part in parts:
+            part.parent = parent
+
+    def _done(self, batch: _Batch, results: list) -> None:
+        """A batch's results; a parent's once all of its parts have theirs."""
+        if batch.results is not None:
+            return  # finished already (interrupted, or its parent was)
+        batch.results = results
+        parent = batch.parent
+        if parent is not None and all(p.results is not None for p in parent.parts):
+            self._done(parent, [r for p in parent.parts for r in p.results])
 
     def _start_worker(self) -> _Worker | None:
         with self._lock:
@@ -313,25 +413,9 @@ class AnalysisPool:
         return process, ours
 
     def _start_private_zygote(self) -> str:
-        import dataclasses
-
-        from nlp.zygote import Zygote
-
-        if self.max_workers < 2:
-            return ""  # one worker loads the models once anyway
-        # Only the first language's model is loaded up front: the others load in the
-        # workers that meet such a page, as they would without a zygote.
-        first = list(self.options.models.items())[:1]
-        warm = dataclasses.replace(self.options, models=dict(first), zygote="")
-        zygote = Zygote(None, warm, self.analyzer)
-        try:
-            zygote.start()
-        except OSError as exc:
-            log.warning("no private analysis zygote (%s); starting workers afresh", exc)
-            zygote.stop()
-            return ""
+        zygote = start_private_zygote(self.options, self.analyzer, self.max_workers)
         self._private = zygote
-        return zygote.address
+        return zygote.address if zygote is not None else ""
 
     def _poll(self, timeout: float) -> None:
         busy = [w for w in self._workers if w.batch is not None]
@@ -360,8 +444,8 @@ class AnalysisPool:
                 if kind == _TICK:
                     worker.deadline = time.monotonic() + self.page_timeout
                 elif kind == _DONE:
-                    batch.results = payload
                     worker.batch = None
+                    self._done(batch, payload)
                 else:
                     log.warning("analysis of a batch failed (%s); retrying its pages one by one",
                                 payload)
@@ -399,16 +483,13 @@ class AnalysisPool:
         # Each page on its own, ahead of newer work: the culprit is found and
         # the others are analysed after all.
         parts = [self._new_batch([page], batch.lang, alone=True) for page in batch.pages]
-        index = self._order.index(batch)
-        self._order.remove(batch)
-        for offset, part in enumerate(parts):
-            self._order.insert(index + offset, part)
+        self._split(batch, parts)
         self._queue.extendleft(reversed(parts))
 
     def _finish(self, batch: _Batch, reason: str, detail: str) -> None:
         from nlp.analyze import Rejected
 
-        batch.results = [Rejected(p.url, reason, detail, p.final_url) for p in batch.pages]
+        self._done(batch, [Rejected(p.url, reason, detail, p.final_url) for p in batch.pages])
 
     def _fail_queue_if_aborted(self) -> None:
         if self._aborted.is_set():
@@ -423,8 +504,17 @@ class AnalysisPool:
                 worker.batch = None
             self._kill(worker, count=False)
         for batch in self._order:
-            if batch.results is None:
-                self._finish(batch, reason, detail)
+            self._finish_leaves(batch, reason, detail)
+
+    def _finish_leaves(self, batch: _Batch, reason: str, detail: str) -> None:
+        # Parts that finished keep their results; only the others fail.
+        if batch.results is not None:
+            return
+        if batch.parts is None:
+            self._finish(batch, reason, detail)
+            return
+        for part in list(batch.parts):
+            self._finish_leaves(part, reason, detail)
 
     def _kill(self, worker: _Worker, count: bool = True) -> None:
         if worker.process.poll() is None:

@@ -6,6 +6,7 @@ data dir and are replayed first on the next run, so nothing fetched is lost.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -67,7 +68,10 @@ class InlineAnalysis:
     def prestart(self) -> None:
         return None  # the analyzer is loaded already
 
-    def submit(self, pages: list[Page]) -> None:
+    def preload(self) -> None:
+        return None
+
+    def submit(self, pages: list[Page], *, last: bool = False) -> None:
         self.done.append((pages, self.analyzer.analyze(pages)))
 
     def collect(self, block: bool = False) -> list[tuple[list[Page], list]]:
@@ -129,7 +133,7 @@ class IngestSink:
 
     def close(self) -> list[Settled]:
         try:
-            self._submit()
+            self._submit(last=True)
             return self._store(self.analysis.collect(block=True))
         finally:
             self.analysis.close()
@@ -143,10 +147,10 @@ class IngestSink:
         self.analysis.abort()
 
     # -- work ------------------------------------------------------------
-    def _submit(self) -> None:
+    def _submit(self, last: bool = False) -> None:
         pages, self.buffer = self.buffer, []
-        if pages:
-            self.analysis.submit(pages)
+        if pages or last:
+            self.analysis.submit(pages, last=last)
 
     def _store(self, batches: list[tuple[list[Page], list]]) -> list[Settled]:
         settled: list[Settled] = []
@@ -212,18 +216,50 @@ class IngestSink:
         log.info("replayed %d spooled articles into the index", len(pending))
 
 
-def build_sink(settings, index: Index | None = None) -> IngestSink:
+@contextlib.contextmanager
+def early_analysis(settings):
+    """For a crawl about to start: its private analysis zygote, started now, so that the
+    models load on the idle core while the crawl process imports, starts Scrapy and fetches
+    its first pages. Yields the zygote's address for build_sink (None where the crawl's
+    pool would not use a private zygote: one configured by address, or one worker), and
+    stops the zygote after the crawl. A crawl that finds nothing new pays the load's CPU,
+    not its time."""
+    from nlp.workers import PRIVATE_ZYGOTE, start_private_zygote
+    from scamscope.understanding import nlp_options
+
+    zygote = None
+    if settings.analysis_zygote == PRIVATE_ZYGOTE:
+        zygote = start_private_zygote(nlp_options(settings))
+    try:
+        yield zygote.address if zygote is not None else None
+    finally:
+        if zygote is not None:
+            zygote.stop()
+
+
+def build_sink(settings, index: Index | None = None, *,
+               zygote: str | None = None) -> IngestSink:
     """The sink `scamscope crawl` (and the demo) hands the crawler, built from settings.
 
-    Call it on the thread that will use the sink (run_crawl takes it as a factory)."""
+    Call it on the thread that will use the sink (run_crawl takes it as a factory).
+    zygote: the address of a warm analysis zygote to fork workers from (early_analysis)."""
+    import dataclasses
+
     from nlp.workers import AnalysisPool
     from scamscope.indexing import open_configured_index
     from scamscope.understanding import nlp_options
 
     settings.ensure_data_dir()
+    options = nlp_options(settings)
+    if zygote:
+        options = dataclasses.replace(options, zygote=zygote)
+    pool = AnalysisPool(options)
+    # The models load on the idle core while the crawl starts and fetches its first pages
+    # (a crawl that finds nothing new pays that CPU, not its time).
+    pool.preload()
     return IngestSink(
         index if index is not None else open_configured_index(settings),
-        AnalysisPool(nlp_options(settings)),
+        pool,
         spool=Spool(settings.data_path / "spool" / "articles.jsonl"),
         batch_size=settings.nlp_batch_size,
         revisit_days=settings.revisit_days,

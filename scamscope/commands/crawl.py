@@ -54,16 +54,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                                                        else ""))
         return 0
 
-    from crawler.runner import run_crawl
-    from crawler.summary import Progress
-    from scamscope.pipeline import build_sink
+    from scamscope.pipeline import build_sink, early_analysis
 
     settings.ensure_data_dir()
-    quiet = bool(getattr(args, "quiet", False))
-    progress = Progress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
-    with _log_lines_clear(progress):
-        summary = run_crawl(targets, crawl_options(settings), lambda: build_sink(settings),
-                            progress=progress)
+    # First of all, before Scrapy is even imported: the models load meanwhile.
+    with early_analysis(settings) as zygote:
+        from crawler.runner import run_crawl
+        from crawler.summary import Progress
+
+        quiet = bool(getattr(args, "quiet", False))
+        progress = Progress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
+        with _log_lines_clear(progress):
+            summary = run_crawl(targets, crawl_options(settings),
+                                lambda: build_sink(settings, zygote=zygote),
+                                progress=progress)
     label = _label(targets)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
