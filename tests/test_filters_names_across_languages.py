@@ -16,6 +16,7 @@ from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org, Place
 from scamscope.filters import query_from_mapping
 from scamscope.names import UnknownName, index_bound
+from tests.fixtures.index import backend_with_cli
 
 
 def article(n: int, text: str, *, orgs=(), places=(), lang="en") -> Article:
@@ -108,24 +109,7 @@ CORPUS = {
 @pytest.fixture(params=["sqlite", "tantivy", "elastic"])
 def languages_backend(request, tmp_path):
     """(index, global CLI options, environment) of each backend, holding CORPUS."""
-    env: dict[str, str] = {}
-    if request.param == "sqlite":
-        from indexer.sqlite import SQLiteIndex
-
-        path = tmp_path / "languages.db"
-        index = SQLiteIndex(path)
-        options: tuple[str, ...] = ("--index", f"sqlite://{path}")
-    elif request.param == "tantivy":
-        from indexer.tantivy_index import TantivyIndex
-
-        path = tmp_path / "languages.tantivy"
-        index = TantivyIndex(path)
-        options = ("--index", f"tantivy://{path}")
-    else:
-        index = request.getfixturevalue("elastic_index")
-        options = ("--index", request.getfixturevalue("search_cluster"))
-        env = {"SCAMSCOPE_INDEX_NAME": index.alias}
-    index.upsert(list(CORPUS.values()))
+    index, options, env = backend_with_cli(request, tmp_path, request.param, list(CORPUS.values()), "languages")
     yield index, options, env
     if request.param != "elastic":
         index.close()

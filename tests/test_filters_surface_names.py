@@ -16,6 +16,7 @@ from indexer.query import Query, name_key
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org, Person, Place
 from scamscope.names import UnknownName, index_bound
+from tests.fixtures.index import backend_with_cli
 from tests.fixtures.web import make_client
 
 OFAC_ES = "Oficina de Control de Activos Extranjeros"
@@ -202,24 +203,7 @@ def test_an_index_written_before_surfaces_gets_them_on_open(backend, tmp_path, m
 @pytest.fixture(params=["sqlite", "tantivy", "elastic"])
 def surface_backend(request, data_dir, tmp_path):
     """(index, global CLI options, environment) of each backend, holding corpus()."""
-    env: dict[str, str] = {}
-    if request.param == "sqlite":
-        from indexer.sqlite import SQLiteIndex
-
-        path = tmp_path / "surface.db"
-        index = SQLiteIndex(path)
-        options: tuple[str, ...] = ("--index", f"sqlite://{path}")
-    elif request.param == "tantivy":
-        from indexer.tantivy_index import TantivyIndex
-
-        path = tmp_path / "surface.tantivy"
-        index = TantivyIndex(path)
-        options = ("--index", f"tantivy://{path}")
-    else:
-        index = request.getfixturevalue("elastic_index")
-        options = ("--index", request.getfixturevalue("search_cluster"))
-        env = {"SCAMSCOPE_INDEX_NAME": index.alias}
-    index.upsert(corpus())
+    index, options, env = backend_with_cli(request, tmp_path, request.param, corpus(), "surface")
     yield index, options, env
     if request.param != "elastic":
         index.close()
