@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
+from scamscope.company_names import company_key
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
                                      concept_key, han_variants, is_acronym, is_generic,
@@ -360,6 +361,8 @@ class FilterNames:
             found = self._long_forms(text)
         if not found and field in ("place", "org"):
             found = self._longer(field, text)
+        if not found and field == "org":
+            found = self._company(text)
         if not found:
             found = self._bracketed(field, text)
         if not found and scripts and is_unspaced(text):  # 臨滄 is 临沧
@@ -507,6 +510,15 @@ class FilterNames:
         part = loose_key(name_key(text))
         found = [v for v in self._index_values(field) if part_of(part, loose_key(name_key(v)))]
         return found if len(found) <= MAX_PARTS else []
+
+    def _company(self, text: str) -> list[str]:
+        """Stored companies that are the typed one in another language or rendering:
+        "Jinsheng Technology Co., Ltd." is the stored 金盛科技有限公司, and the other way
+        round (scamscope.company_names)."""
+        key = company_key(text)
+        if key is None:
+            return []
+        return [v for v in self._index_values("org") if v != text and company_key(v) == key]
 
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article

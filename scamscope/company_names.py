@@ -1,0 +1,154 @@
+"""Company names compared across languages: "Jinsheng Technology Co., Ltd." is 金盛科技有限公司,
+"Phu Gia Investment JSC" is "Công ty CP Đầu tư Phú Gia".
+
+The nlp stage stores a company it has no table entry for under the name its article wrote
+(Chinese, Vietnamese...), while a reader (or a labeller writing canonical names) types the
+English rendering: the distinctive part romanised (pinyin for Chinese, Vietnamese without
+its accents) and the kind of business in English. Both become one key: the distinctive
+part's letters run together ("jinsheng", "phugia": "Jin Sheng" and "Jinsheng" alike), and
+the sorted English kind words; the legal form (Co., Ltd., 有限公司, TNHH, JSC...) is left out,
+since renderings swap it freely. Used only by filter names (scamscope/names.py).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nlp.gazetteer import fold
+
+# Legal forms, longest first: dropped from both sides.
+_ZH_FORMS = ("股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司")
+_EN_FORMS = frozenset("""co company companies ltd limited inc incorporated corp corporation
+jsc llc plc pte pt sdn bhd joint stock the""".split())
+_VI_FORMS = ("trach nhiem huu han mot thanh vien", "trach nhiem huu han", "co phan",
+             "mot thanh vien", "cong ty", "tnhh", "mtv", "cp")
+# Kinds of business: English word <- Chinese (both scripts) and Vietnamese (folded) words.
+_KINDS = {
+    "technology": ("科技", "技术", "技術", "cong nghe", "ky thuat"),
+    "investment": ("投资", "投資", "dau tu"),
+    "digital": ("数字", "數字", "数位", "數位", "so hoa"),
+    "marketing": ("营销", "營銷", "行销", "行銷", "tiep thi"),
+    "trading": ("贸易", "貿易", "商贸", "商貿", "thuong mai"),
+    "network": ("网络", "網絡", "網路", "mang"),
+    "information": ("信息", "資訊", "thong tin"),
+    "industrial": ("实业", "實業", "cong nghiep"),
+    "electronics": ("电子", "電子", "dien tu"),
+    "finance": ("金融", "tai chinh"),
+    "development": ("发展", "發展", "phat trien"),
+    "international": ("国际", "國際", "quoc te"),
+    "group": ("集团", "集團", "tap doan"),
+    "holdings": ("控股",),
+    "consulting": ("咨询", "諮詢", "tu van"),
+    "media": ("传媒", "傳媒", "truyen thong"),
+    "logistics": ("物流",),
+    "payment": ("支付", "thanh toan"),
+    "software": ("软件", "軟件", "軟體", "phan mem"),
+    "entertainment": ("娱乐", "娛樂", "giai tri"),
+    "services": ("服务", "服務", "dich vu"),
+    "construction": ("建设", "建設", "xay dung"),
+    "management": ("管理", "quan ly"),
+    "real estate": ("房地产", "房地產", "bat dong san"),
+}
+# English spellings of the kinds (folded, singular and plural)
+_EN_KINDS = {"tech": "technology", "technologies": "technology", "investments": "investment",
+             "trade": "trading", "networks": "network", "industries": "industrial",
+             "industry": "industrial", "electronic": "electronics", "financial": "finance",
+             "holding": "holdings", "consultancy": "consulting", "service": "services",
+             "payments": "payment", "realty": "real estate", "property": "real estate",
+             **{kind: kind for kind in _KINDS if " " not in kind}}
+_ZH_KINDS = sorted(((w, k) for k, ws in _KINDS.items() for w in ws if not w.isascii()),
+                   key=lambda pair: -len(pair[0]))
+_VI_KINDS = sorted(((tuple(w.split()), k) for k, ws in _KINDS.items() for w in ws
+                    if w.isascii()), key=lambda pair: -len(pair[0]))
+_HAN = re.compile(r"[\u4e00-\u9fff]+")  # linear: one character class
+_WORD = re.compile(r"[a-z0-9]+")
+_MAX_DISTINCT_HAN = 8  # longer than a company's distinctive part: not a company name
+
+
+@lru_cache(maxsize=8192)
+def company_key(name: str) -> str | None:
+    """"distinct|kind words" for a company name in English, Chinese or Vietnamese; None
+    when the name does not read as a company's."""
+    name = " ".join(str(name).split())
+    if _HAN.fullmatch(name.replace(" ", "")):
+        return _zh_key(name.replace(" ", ""))
+    words = _WORD.findall(fold(name).lower().replace("đ", "d"))
+    if not words:
+        return None
+    if words[:2] == ["cong", "ty"] or words[:2] == ["tap", "doan"]:
+        return _vi_key(words)
+    return _en_key(words)
+
+
+def _key(distinct: str, kinds: list[str]) -> str | None:
+    if not distinct:
+        return None
+    return distinct + "|" + " ".join(sorted(set(kinds)))
+
+
+def _zh_key(name: str) -> str | None:
+    form = next((f for f in _ZH_FORMS if name.endswith(f)), None)
+    rest = name[:-len(form)] if form else name
+    kinds: list[str] = []
+    while True:  # kinds are written after the distinctive part: 金盛 科技 (有限公司)
+        hit = next(((w, k) for w, k in _ZH_KINDS if rest.endswith(w) and len(rest) > len(w)),
+                   None)
+        if hit is None:
+            break
+        rest = rest[:-len(hit[0])]
+        kinds.append(hit[1])
+    if form is None and "group" not in kinds or len(rest) > _MAX_DISTINCT_HAN:
+        return None
+    rest = rest.replace("市", "").replace("省", "")  # 深圳市金盛 is "Shenzhen Jinsheng"
+    return _key(_pinyin(rest), kinds)
+
+
+def _pinyin(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # loads its tables: only when a name needs it
+
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+
+
+def _vi_key(words: list[str]) -> str | None:
+    kinds: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        form = next((f for f in _VI_FORMS if words[i:i + f.count(" ") + 1] == f.split()),
+                    None)
+        if form is not None:
+            i += form.count(" ") + 1
+            continue
+        kind = next(((w, k) for w, k in _VI_KINDS if tuple(words[i:i + len(w)]) == w), None)
+        if kind is not None and rest == []:  # kinds come before the distinctive part
+            kinds.append(kind[1])
+            i += len(kind[0])
+            continue
+        rest.append(words[i])
+        i += 1
+    return _key("".join(rest), kinds)
+
+
+def _en_key(words: list[str]) -> str | None:
+    kinds: list[str] = []
+    rest: list[str] = []
+    formed = False
+    i = 0
+    while i < len(words):
+        if " ".join(words[i:i + 2]) == "real estate":
+            kinds.append("real estate")
+            i += 2
+            continue
+        word = words[i]
+        if word in _EN_FORMS:
+            formed = True
+        elif word in _EN_KINDS and rest:  # kinds come after the distinctive part
+            kinds.append(_EN_KINDS[word])
+        elif kinds:  # a word after the kinds: "Jinsheng Technology Park" is not a company
+            return None
+        else:
+            rest.append(word)
+        i += 1
+    if not formed and not kinds:
+        return None  # "Jinsheng" alone says nothing of a company
+    return _key("".join(rest), kinds)
