@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
-from scamscope.company_names import company_key
+from scamscope.romanised_names import romanised_key
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
                                      concept_key, han_variants, is_acronym, is_generic,
@@ -514,11 +514,11 @@ class FilterNames:
     def _company(self, text: str) -> list[str]:
         """Stored companies that are the typed one in another language or rendering:
         "Jinsheng Technology Co., Ltd." is the stored 金盛科技有限公司, and the other way
-        round (scamscope.company_names)."""
-        key = company_key(text)
+        round (scamscope.romanised_names)."""
+        key = romanised_key(text)
         if key is None:
             return []
-        return [v for v in self._index_values("org") if v != text and company_key(v) == key]
+        return [v for v in self._index_values("org") if v != text and romanised_key(v) == key]
 
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article

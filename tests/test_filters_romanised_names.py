@@ -1,5 +1,6 @@
 """A reader types a company's English name ("Jinsheng Technology Co., Ltd.", "Phu Gia
-Investment JSC") and finds the article that wrote it in Chinese or Vietnamese (金盛科技有限公司,
+Investment JSC"), or a Chinese body named after a place no table knows ("Rui'an Public
+Security Bureau"), and finds the article that wrote it in Chinese or Vietnamese (金盛科技有限公司,
 "Công ty CP Đầu tư Phú Gia"), on every backend, and only that article: a company with the
 same distinctive name and another kind of business (金盛物流有限公司) stays out. The comma of
 "Co., Ltd." does not split the name into two filters. The nlp stage stores such a company
@@ -13,7 +14,7 @@ import pytest
 from nlp.entities import EntityExtractor
 from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org
-from scamscope.company_names import company_key
+from scamscope.romanised_names import romanised_key as company_key
 from scamscope.filters import query_from_mapping
 from scamscope.names import UnknownName, index_bound
 
@@ -37,6 +38,8 @@ CORPUS = {
                          ["Công ty TNHH Công nghệ Ánh Dương"], "vi"),
     "phu gia": article(5, "Công ty CP Đầu tư Phú Gia tuyển lao động sang Campuchia.",
                        ["Công ty CP Đầu tư Phú Gia"], "vi"),
+    "hongfa": article(7, "鸿发科技的账户被冻结。", ["鸿发科技"], "zh"),
+    "ruian": article(8, "瑞安市公安局通报了案情。", ["瑞安市公安局"], "zh"),
     "siam orbit": article(6, "Siam Orbit Co., Ltd. sold the satellite dishes.",
                           ["Siam Orbit Co., Ltd."], "en"),
 }
@@ -85,6 +88,10 @@ def found(index, name: str) -> set[str]:
     ("Phu Gia Investment Joint Stock Company", {"phu gia"}),
     ("Siam Orbit Company Limited", {"siam orbit"}),
     ("Siam Orbit Co., Ltd.", {"siam orbit"}),
+    # without its legal form; a body named after a place no table knows
+    ("Hongfa Technology", {"hongfa"}),
+    ("Rui'an Public Security Bureau", {"ruian"}),
+    ("Ruian City Public Security Bureau", {"ruian"}),
     # the other way round: the local name finds the article that wrote the English one
     ("金盛科技有限公司", {"jinsheng"}),
 ])
@@ -98,6 +105,7 @@ def test_a_reader_types_a_company_in_english_and_finds_exactly_its_article(
     "Jinsheng Investment Co., Ltd.",  # the same distinctive name, another business
     "Jinsheng Technology Park",  # not a company's name
     "Hongda Co., Ltd.",  # its kinds left out: another company may be just "Hongda"
+    "Rui'an Intermediate People's Court",  # another body of the same place
 ])
 def test_another_company_is_refused(companies_backend, typed):
     index, _, _ = companies_backend

@@ -1,5 +1,7 @@
-"""Company names compared across languages: "Jinsheng Technology Co., Ltd." is 金盛科技有限公司,
-"Phu Gia Investment JSC" is "Công ty CP Đầu tư Phú Gia".
+"""Names compared across scripts by their romanised distinctive part: companies
+("Jinsheng Technology Co., Ltd." is 金盛科技有限公司, "Phu Gia Investment JSC" is "Công ty CP
+Đầu tư Phú Gia") and Chinese bodies named after a place the place tables lack ("Rui'an
+Public Security Bureau" is 瑞安市公安局).
 
 The nlp stage stores a company it has no table entry for under the name its article wrote
 (Chinese, Vietnamese...), while a reader (or a labeller writing canonical names) types the
@@ -7,7 +9,9 @@ English rendering: the distinctive part romanised (pinyin for Chinese, Vietnames
 its accents) and the kind of business in English. Both become one key: the distinctive
 part's letters run together ("jinsheng", "phugia": "Jin Sheng" and "Jinsheng" alike), and
 the sorted English kind words; the legal form (Co., Ltd., 有限公司, TNHH, JSC...) is left out,
-since renderings swap it freely. Used only by filter names (scamscope/names.py).
+since renderings swap it freely. A Chinese body's key is its place in pinyin and the
+English kind the nlp stage gives it (nlp.orgs' templates). Used only by filter names
+(scamscope/names.py).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import re
 from functools import lru_cache
 
 from nlp.gazetteer import fold
+from nlp.orgs import _ZH_SUFFIXES  # the English kinds the nlp stage gives 公安局, 人民法院...
 
 # Legal forms, longest first: dropped from both sides.
 _ZH_FORMS = ("股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司")
@@ -63,21 +68,57 @@ _VI_KINDS = sorted(((tuple(w.split()), k) for k, ws in _KINDS.items() for w in w
 _HAN = re.compile(r"[\u4e00-\u9fff]+")  # linear: one character class
 _WORD = re.compile(r"[a-z0-9]+")
 _MAX_DISTINCT_HAN = 8  # longer than a company's distinctive part: not a company name
+_MAX_PLACE_HAN = 4  # a place's name before a body's kind (瑞安, 西双版纳)
+_PLACE_MARKS = ("市", "省", "县", "縣", "区", "區")
+# Chinese kind of body -> the English words after the place ("{0} Public Security Bureau"),
+# longest first: 中级人民法院 before 人民法院
+_ZH_BODIES = sorted(((zh, tuple(_WORD.findall(fold(t[4:]).lower())))
+                     for zh, t in _ZH_SUFFIXES.items() if t.startswith("{0} ")
+                     and "{1}" not in t), key=lambda pair: -len(pair[0]))
+_EN_BODIES = sorted({words for _, words in _ZH_BODIES}, key=len, reverse=True)
 
 
 @lru_cache(maxsize=8192)
-def company_key(name: str) -> str | None:
-    """"distinct|kind words" for a company name in English, Chinese or Vietnamese; None
-    when the name does not read as a company's."""
+def romanised_key(name: str) -> str | None:
+    """"distinct|kind words" for a company name in English, Chinese or Vietnamese, or a
+    Chinese body named after a place; None when the name reads as neither."""
     name = " ".join(str(name).split())
     if _HAN.fullmatch(name.replace(" ", "")):
-        return _zh_key(name.replace(" ", ""))
+        name = name.replace(" ", "")
+        return _zh_body_key(name) or _zh_key(name)
     words = _WORD.findall(fold(name).lower().replace("đ", "d"))
     if not words:
         return None
     if words[:2] == ["cong", "ty"] or words[:2] == ["tap", "doan"]:
         return _vi_key(words)
-    return _en_key(words)
+    return _en_body_key(words) or _en_key(words)
+
+
+def _zh_body_key(name: str) -> str | None:
+    """瑞安市公安局 -> "ruian|public security bureau"."""
+    hit = next(((zh, words) for zh, words in _ZH_BODIES if name.endswith(zh)), None)
+    if hit is None:
+        return None
+    place = name[:-len(hit[0])]
+    place = place[:-1] if place.endswith(_PLACE_MARKS) else place
+    if not 1 < len(place) <= _MAX_PLACE_HAN:
+        return None
+    return _key(_pinyin(place), [" ".join(hit[1])])
+
+
+def _en_body_key(words: list[str]) -> str | None:
+    """"Rui'an Public Security Bureau" -> "ruian|public security bureau"; a city or county
+    word after the place is left out, as 市 is."""
+    tail = next((t for t in _EN_BODIES if len(words) > len(t) and tuple(words[-len(t):]) == t),
+                None)
+    if tail is None:
+        return None
+    place = words[:-len(tail)]
+    while place and place[-1] in ("city", "county", "municipal", "district"):
+        place = place[:-1]
+    if not 0 < len(place) <= 3:
+        return None
+    return _key("".join(place), [" ".join(tail)])
 
 
 def _key(distinct: str, kinds: list[str]) -> str | None:
@@ -97,7 +138,8 @@ def _zh_key(name: str) -> str | None:
             break
         rest = rest[:-len(hit[0])]
         kinds.append(hit[1])
-    if form is None and "group" not in kinds or len(rest) > _MAX_DISTINCT_HAN:
+    # without a legal form, a name that ends with a kind of business (鸿发科技, 金木棉集团)
+    if form is None and not kinds or len(rest) > _MAX_DISTINCT_HAN:
         return None
     rest = rest.replace("市", "").replace("省", "")  # 深圳市金盛 is "Shenzhen Jinsheng"
     return _key(_pinyin(rest), kinds)
