@@ -1,6 +1,7 @@
 """A reader types a company's English name ("Jinsheng Technology Co., Ltd.", "Phu Gia
 Investment JSC"), or a Chinese body named after a place no table knows ("Rui'an Public
-Security Bureau"), and finds the article that wrote it in Chinese or Vietnamese (金盛科技有限公司,
+Security Bureau"), or a body reworded ("Dept.", "Royal Malaysian Police", "People's Court
+of Ho Chi Minh City"), and finds the article that wrote it in Chinese or Vietnamese (金盛科技有限公司,
 "Công ty CP Đầu tư Phú Gia"), on every backend, and only that article: a company with the
 same distinctive name and another kind of business (金盛物流有限公司) stays out. The comma of
 "Co., Ltd." does not split the name into two filters. The nlp stage stores such a company
@@ -19,14 +20,16 @@ from scamscope.filters import query_from_mapping
 from scamscope.names import UnknownName, index_bound
 
 
-def article(n: int, text: str, orgs: list[str], lang: str) -> Article:
-    """orgs: names as written, stored as the canonical name too (no table knows them)."""
+def article(n: int, text: str, orgs: list, lang: str) -> Article:
+    """orgs: names as written, stored as the canonical name too (no table knows them), or
+    (surface, canonical) pairs."""
+    orgs = [o if isinstance(o, tuple) else (o, o) for o in orgs]
     url = f"https://news.example.org/companies/{n}"
     return Article(
         id=article_id(url), url=url, title=f"Story {n}", text=text, lang=lang,
         published=datetime(2026, 11, n, tzinfo=timezone.utc), source="testnews",
         fetched_url=url, final_url=url, content_hash=content_hash(text),
-        entities=Entities(orgs=[Org(text=o, name=o) for o in orgs]))
+        entities=Entities(orgs=[Org(text=t, name=c) for t, c in orgs]))
 
 
 CORPUS = {
@@ -40,6 +43,12 @@ CORPUS = {
                        ["Công ty CP Đầu tư Phú Gia"], "vi"),
     "hongfa": article(7, "鸿发科技的账户被冻结。", ["鸿发科技"], "zh"),
     "ruian": article(8, "瑞安市公安局通报了案情。", ["瑞安市公安局"], "zh"),
+    "pdrm": article(9, "Polis Diraja Malaysia menahan 12 orang.",
+                    [("Polis Diraja Malaysia", "Royal Malaysia Police")], "ms"),
+    "hcm court": article(10, "Tòa án nhân dân TP.HCM xét xử vụ án.",
+                         [("Tòa án nhân dân TP.HCM", "Ho Chi Minh City People's Court")], "vi"),
+    "dsi": article(11, "The DSI raided the call centre.",
+                   [("DSI", "Thai Department of Special Investigation")], "en"),
     "siam orbit": article(6, "Siam Orbit Co., Ltd. sold the satellite dishes.",
                           ["Siam Orbit Co., Ltd."], "en"),
 }
@@ -92,6 +101,11 @@ def found(index, name: str) -> set[str]:
     ("Hongfa Technology", {"hongfa"}),
     ("Rui'an Public Security Bureau", {"ruian"}),
     ("Ruian City Public Security Bureau", {"ruian"}),
+    # reworded: abbreviations, a demonym for the country, the place after the body
+    ("Dept. of Special Investigation", {"dsi"}),
+    ("Royal Malaysian Police", {"pdrm"}),
+    ("HCMC People's Court", {"hcm court"}),
+    ("People's Court of Ho Chi Minh City", {"hcm court"}),
     # the other way round: the local name finds the article that wrote the English one
     ("金盛科技有限公司", {"jinsheng"}),
 ])
@@ -106,6 +120,8 @@ def test_a_reader_types_a_company_in_english_and_finds_exactly_its_article(
     "Jinsheng Technology Park",  # not a company's name
     "Hongda Co., Ltd.",  # its kinds left out: another company may be just "Hongda"
     "Rui'an Intermediate People's Court",  # another body of the same place
+    "People's Court of Atlantis",
+    "Dept. of Fisheries",
 ])
 def test_another_company_is_refused(companies_backend, typed):
     index, _, _ = companies_backend
