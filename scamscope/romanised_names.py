@@ -53,9 +53,11 @@ _KINDS = {
     "construction": ("建设", "建設", "xay dung"),
     "management": ("管理", "quan ly"),
     "real estate": ("房地产", "房地產", "bat dong san"),
+    "solutions": (), "systems": (), "enterprises": (),
 }
 # English spellings of the kinds (folded, singular and plural)
-_EN_KINDS = {"tech": "technology", "technologies": "technology", "investments": "investment",
+_EN_KINDS = {"tech": "technology", "solution": "solutions", "system": "systems",
+             "enterprise": "enterprises", "technologies": "technology", "investments": "investment",
              "trade": "trading", "networks": "network", "industries": "industrial",
              "industry": "industrial", "electronic": "electronics", "financial": "finance",
              "holding": "holdings", "consultancy": "consulting", "service": "services",
@@ -86,6 +88,8 @@ def romanised_key(name: str) -> str | None:
     if _HAN.fullmatch(name.replace(" ", "")):
         name = name.replace(" ", "")
         return _zh_body_key(name) or _zh_key(name)
+    if name.startswith("บริษัท"):
+        return _th_key(name)
     words = _WORD.findall(fold(name).lower().replace("đ", "d"))
     if not words:
         return None
@@ -171,26 +175,55 @@ def _vi_key(words: list[str]) -> str | None:
     return _key("".join(rest), kinds)
 
 
-def _en_key(words: list[str]) -> str | None:
+def _en_key(words: list[str], formed: bool = False) -> str | None:
+    """The kinds are the run of kind words at the end, once the legal form is left out:
+    "Siam Digital Pay Co., Ltd." has none ("digital" is part of its name), "Jinsheng
+    Technology Park" is not a company's name."""
+    formed = formed or any(word in _EN_FORMS for word in words)
+    words = [word for word in words if word not in _EN_FORMS]
     kinds: list[str] = []
-    rest: list[str] = []
-    formed = False
-    i = 0
-    while i < len(words):
-        if " ".join(words[i:i + 2]) == "real estate":
+    while len(words) > 1:
+        if words[-2:] == ["real", "estate"] and len(words) > 2:
             kinds.append("real estate")
-            i += 2
-            continue
-        word = words[i]
-        if word in _EN_FORMS:
-            formed = True
-        elif word in _EN_KINDS and rest:  # kinds come after the distinctive part
-            kinds.append(_EN_KINDS[word])
-        elif kinds:  # a word after the kinds: "Jinsheng Technology Park" is not a company
-            return None
+            words = words[:-2]
+        elif words[-1] in _EN_KINDS:
+            kinds.append(_EN_KINDS[words.pop()])
         else:
-            rest.append(word)
-        i += 1
+            break
     if not formed and not kinds:
         return None  # "Jinsheng" alone says nothing of a company
-    return _key("".join(rest), kinds)
+    return _key("".join(words), kinds)
+
+
+def _th_key(name: str) -> str | None:
+    """บริษัท สยาม ดิจิทัล เพย์ จำกัด -> "siamdigitalpay|": a Thai company named in English
+    words spelt in Thai, each word in _TH_WORDS (one unknown word: no key)."""
+    words = name.replace("(มหาชน)", " ").split()
+    if len(words) < 3 or words[0] != "บริษัท" or words[-1] != "จำกัด":
+        return None
+    english = [_TH_WORDS.get(word) for word in words[1:-1]]
+    if None in english:
+        return None
+    return _en_key(" ".join(english).split(), formed=True)
+
+
+# English words Thai company names spell in Thai script (spaced, as registered names are)
+_TH_WORDS = {
+    "เทคโนโลยี": "technology", "เทค": "tech", "เทรดดิ้ง": "trading", "เทรด": "trade",
+    "อินเวสเม้นท์": "investment", "อินเวสเมนต์": "investment", "กรุ๊ป": "group",
+    "โฮลดิ้ง": "holding", "โฮลดิ้งส์": "holdings", "ดิจิทัล": "digital", "ดิจิตอล": "digital",
+    "มาร์เก็ตติ้ง": "marketing", "เซอร์วิส": "service", "เซอร์วิสเซส": "services",
+    "คอนซัลติ้ง": "consulting", "มีเดีย": "media", "โลจิสติกส์": "logistics",
+    "เน็ตเวิร์ค": "network", "อินเตอร์เนชั่นแนล": "international", "ไฟแนนซ์": "finance",
+    "ซอฟต์แวร์": "software", "เอ็นเตอร์เทนเมนต์": "entertainment", "แมเนจเม้นท์": "management",
+    "คอร์ปอเรชั่น": "corporation", "เอ็นเตอร์ไพรส์": "enterprise", "โซลูชั่น": "solution",
+    "โซลูชั่นส์": "solutions", "ซิสเต็ม": "system", "ซิสเต็มส์": "systems",
+    "เพย์": "pay", "เพย์เมนท์": "payment", "สมาร์ท": "smart", "โกลบอล": "global",
+    "โกลเด้น": "golden", "โกลด์": "gold", "เอเชีย": "asia", "สยาม": "siam", "ไทย": "thai",
+    "แปซิฟิก": "pacific", "รอยัล": "royal", "แกรนด์": "grand", "ลัคกี้": "lucky",
+    "สตาร์": "star", "ซัน": "sun", "ดราก้อน": "dragon", "ไลอ้อน": "lion", "ไทเกอร์": "tiger",
+    "นิว": "new", "เวิลด์": "world", "ยูไนเต็ด": "united", "ไชน่า": "china", "วัน": "one",
+    "พลัส": "plus", "พาวเวอร์": "power", "เอ็กซ์เพรส": "express", "แอนด์": "and",
+    "ออนไลน์": "online", "ไซเบอร์": "cyber", "คริปโต": "crypto", "แคปปิตอล": "capital",
+    "เวลธ์": "wealth", "พรอพเพอร์ตี้": "property", "ดีเวลลอปเมนท์": "development",
+}

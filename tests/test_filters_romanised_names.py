@@ -49,6 +49,8 @@ CORPUS = {
                          [("Tòa án nhân dân TP.HCM", "Ho Chi Minh City People's Court")], "vi"),
     "dsi": article(11, "The DSI raided the call centre.",
                    [("DSI", "Thai Department of Special Investigation")], "en"),
+    "golden asia": article(12, "บริษัท โกลเด้น เอเชีย เทรดดิ้ง จำกัด ถูกตรวจค้น",
+                           ["บริษัท โกลเด้น เอเชีย เทรดดิ้ง จำกัด"], "th"),
     "siam orbit": article(6, "Siam Orbit Co., Ltd. sold the satellite dishes.",
                           ["Siam Orbit Co., Ltd."], "en"),
 }
@@ -97,6 +99,9 @@ def found(index, name: str) -> set[str]:
     ("Phu Gia Investment Joint Stock Company", {"phu gia"}),
     ("Siam Orbit Company Limited", {"siam orbit"}),
     ("Siam Orbit Co., Ltd.", {"siam orbit"}),
+    # a Thai company named in English words spelt in Thai
+    ("Golden Asia Trading Co., Ltd.", {"golden asia"}),
+    ("Golden Asia Trading Company Limited", {"golden asia"}),
     # without its legal form; a body named after a place no table knows
     ("Hongfa Technology", {"hongfa"}),
     ("Rui'an Public Security Bureau", {"ruian"}),
@@ -121,6 +126,7 @@ def test_a_reader_types_a_company_in_english_and_finds_exactly_its_article(
     "Hongda Co., Ltd.",  # its kinds left out: another company may be just "Hongda"
     "Rui'an Intermediate People's Court",  # another body of the same place
     "People's Court of Atlantis",
+    "Golden Asia Investment Co., Ltd.",
     "Dept. of Fisheries",
 ])
 def test_another_company_is_refused(companies_backend, typed):
