@@ -98,8 +98,16 @@ def _split(values: Any) -> list[str]:
         values = [values]
     out: list[str] = []
     for value in values:
-        out.extend(part.strip() for part in str(value).split(",") if part.strip())
+        for part in (part.strip() for part in str(value).split(",")):
+            if out and part.lower().rstrip(".") in _LEGAL_TAILS:
+                out[-1] += ", " + part  # "Acme Co., Ltd." is one company, not two names
+            elif part:
+                out.append(part)
     return out
+
+
+# Legal forms written after a comma in a company's name ("Co., Ltd.", "Grupo X, S.A.")
+_LEGAL_TAILS = frozenset("ltd limited inc llc s.a s.l jsc plc corp sarl sdn bhd pte".split())
 
 
 def resolved(names: FilterNames | None, field: str, values: Any) -> list[str]:

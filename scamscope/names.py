@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
+from scamscope.romanised_names import romanised_key
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
                                      concept_key, han_variants, is_acronym, is_generic,
@@ -287,6 +288,46 @@ def _place_by_kind(text: str) -> str | None:
     return value
 
 
+# Abbreviations readers write in organisations' names (folded, without their dot)
+_ABBREVIATIONS = {"dept": "Department", "depts": "Departments", "govt": "Government",
+                  "natl": "National", "intl": "International", "univ": "University",
+                  "assn": "Association", "hcmc": "Ho Chi Minh City", "hq": "Headquarters"}
+_OF_PLACE = (" of ", " in ")
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """English demonym -> the country's name as the tables keep it ("Malaysian" -> "Malaysia")."""
+    from nlp.gazetteer import data_rows
+    from nlp.places import DATA, default_places
+
+    countries = default_places().countries
+    return {row[1].strip(): countries[row[0].strip()].name
+            for row in data_rows(DATA / "nationalities.tsv")
+            if len(row) > 1 and row[0].strip() in countries}
+
+
+def _rewordings(text: str) -> list[str]:
+    """An organisation's name as others write it: abbreviations spelt out ("Dept. of
+    Special Investigation", "HCMC Police"), a demonym as its country ("Royal Malaysian
+    Police" -> "Royal Malaysia Police"), a place after the body put before it ("People's
+    Court of Ho Chi Minh City" -> "Ho Chi Minh City People's Court")."""
+    words = text.split(" ")
+    out = []
+    spelt = [_ABBREVIATIONS.get(fold(w).lower().rstrip("."), w) for w in words]
+    if spelt != words:
+        out.append(" ".join(spelt))
+    demonyms = _demonyms()
+    country = [demonyms.get(w, w) for w in words]
+    if country != words:
+        out.append(" ".join(country))
+    for joint in _OF_PLACE:
+        body, _, place = text.rpartition(joint)
+        if body and place and " " in body.strip() and _exact("place", place) is not None:
+            out.append(f"{place} {body}")
+    return out
+
+
 class FilterNames:
     """Resolves and suggests filter names; bound to an index when there is one.
 
@@ -336,9 +377,11 @@ class FilterNames:
             return found[:MAX_VALUES]
         raise UnknownName(self._unknown_message(field, text))
 
-    def meanings(self, field: str, text: str, *, scripts: bool = True) -> list[str]:
+    def meanings(self, field: str, text: str, *, scripts: bool = True,
+                 reworded: bool = True) -> list[str]:
         """resolve_all()'s values that the tables or the index vouch for ([] if none).
-        scripts: also try a Chinese name in the other script (not again for that form)."""
+        scripts: also try a Chinese name in the other script (not again for that form);
+        reworded: also try an organisation's name reworded (_rewordings), once."""
         text = self._checked(field, text)
         exact = self.known(field, text)
         if exact is None and field == "org":  # the table's alias in other words
@@ -360,6 +403,11 @@ class FilterNames:
             found = self._long_forms(text)
         if not found and field in ("place", "org"):
             found = self._longer(field, text)
+        if not found and field == "org":
+            found = self._company(text)
+        if not found and field == "org" and reworded:
+            for other in _rewordings(text):
+                found = distinct([*found, *self.meanings(field, other, reworded=False)])
         if not found:
             found = self._bracketed(field, text)
         if not found and scripts and is_unspaced(text):  # 臨滄 is 临沧
@@ -507,6 +555,15 @@ class FilterNames:
         part = loose_key(name_key(text))
         found = [v for v in self._index_values(field) if part_of(part, loose_key(name_key(v)))]
         return found if len(found) <= MAX_PARTS else []
+
+    def _company(self, text: str) -> list[str]:
+        """Stored companies that are the typed one in another language or rendering:
+        "Jinsheng Technology Co., Ltd." is the stored 金盛科技有限公司, and the other way
+        round (scamscope.romanised_names)."""
+        key = romanised_key(text)
+        if key is None:
+            return []
+        return [v for v in self._index_values("org") if v != text and romanised_key(v) == key]
 
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article

@@ -19,7 +19,7 @@ MODULES = ("nlp.extract", "nlp.entities", "nlp.gazetteer", "nlp.language",
            "nlp.evaluate", "scamscope.stories",
            # queries, filters and form fields (user input); feeds, pages, snippets, digests
            "indexer.query", "indexer.snippet", "indexer.sqlite", "indexer.expansion",
-           "scamscope.filters",
+           "scamscope.filters", "scamscope.romanised_names",
            "scamscope.web.api", "scamscope.web.pages", "crawler.sources",
            "crawler.spiders.feeds", "crawler.spiders.news", "alerts.digest",
            "alerts.subscriptions")
