@@ -32,7 +32,8 @@ class EngineFigures:
 # `bench/index.py --docs 1000000` (SQLite and the cluster: `--backend sqlite --cluster URL`,
 # session 18, on this project's shared 2-core machine at load 1.7-2.6; Tantivy: `--backend
 # tantivy --no-stems-anchor`, session 20, the same machine quiet, load 1.3), the same
-# generated articles and queries (20 hits, total, 5 facets). The cluster was one OpenSearch node with a 3 GB heap on the same two cores: it scales by adding
+# generated articles and queries (20 hits, total, 5 facets). The cluster was one
+# OpenSearch node with a 3 GB heap on the same two cores: it scales by adding
 # machines, which these figures do not show. README's "When the embedded index is too
 # small" quotes them; tests/test_cli_scale_hint.py keeps the two in step.
 BENCH_ARTICLES = 1_000_000

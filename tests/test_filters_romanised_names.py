@@ -18,6 +18,7 @@ from nlp.records import Article, Entities, Org
 from scamscope.romanised_names import romanised_key as company_key
 from scamscope.filters import query_from_mapping
 from scamscope.names import UnknownName, index_bound
+from tests.fixtures.index import backend_with_cli
 
 
 def article(n: int, text: str, orgs: list, lang: str) -> Article:
@@ -59,24 +60,8 @@ CORPUS = {
 @pytest.fixture(params=["sqlite", "tantivy", "elastic"])
 def companies_backend(request, tmp_path):
     """(index, global CLI options, environment) of each backend, holding CORPUS."""
-    env: dict[str, str] = {}
-    if request.param == "sqlite":
-        from indexer.sqlite import SQLiteIndex
-
-        path = tmp_path / "companies.db"
-        index = SQLiteIndex(path)
-        options: tuple[str, ...] = ("--index", f"sqlite://{path}")
-    elif request.param == "tantivy":
-        from indexer.tantivy_index import TantivyIndex
-
-        path = tmp_path / "companies.tantivy"
-        index = TantivyIndex(path)
-        options = ("--index", f"tantivy://{path}")
-    else:
-        index = request.getfixturevalue("elastic_index")
-        options = ("--index", request.getfixturevalue("search_cluster"))
-        env = {"SCAMSCOPE_INDEX_NAME": index.alias}
-    index.upsert(list(CORPUS.values()))
+    index, options, env = backend_with_cli(request, tmp_path, request.param,
+                                           list(CORPUS.values()), "companies")
     yield index, options, env
     if request.param != "elastic":
         index.close()
