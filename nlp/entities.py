@@ -723,7 +723,7 @@ class EntityExtractor:
         if _after_place_kind(doc_text, span.start) or _initial_only(text):
             return  # "royaume de Lane Xang", "hôtel X"; "Jean-Pierre L." (an anonymised witness)
         honorific = doc_text[max(0, start - 6):start].rsplit(None, 1)
-        if honorific and honorific[-1] in _NAME_HONORIFICS and doc_text[start - 1:start] == " ":
+        if honorific and honorific[-1] in NAME_HONORIFICS and doc_text[start - 1:start] == " ":
             # "Saw Chit Thu": the model read the Karen honorific as a verb
             start -= len(honorific[-1]) + 1
             text = f"{honorific[-1]} {text}"
@@ -1013,7 +1013,7 @@ _HONORIFIC = re.compile(r"^(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sr\.
 
 # Karen, Burmese and Shan honorifics that begin a name and are often dropped ("Saw Chit Thu"
 # and "Chit Thu" are one man); only the names that also occur without them are joined.
-_NAME_HONORIFICS = frozenset(("Saw", "U", "Daw", "Naw", "Nang", "Sai", "Mahn", "Khun", "Nant"))
+NAME_HONORIFICS = frozenset(("Saw", "U", "Daw", "Naw", "Nang", "Sai", "Mahn", "Khun", "Nant"))
 # A given name and a lowercase surname particle right before a name ("Ramon dela Paz",
 # "Juan de la Cruz", "Ahmad bin Ali"); one optional space-separated pair, no nesting.
 _SURNAME_PARTICLE = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][a-zß-ÿ'’-]{1,20}[ \t]+"
@@ -1039,7 +1039,7 @@ def _full_names(people: list[Person]) -> list[Person]:
     """"Marchetti" after "Elena Marchetti" is the same person: give it the full name;
     "Chit Thu" after "Saw Chit Thu" too (a dropped honorific)."""
     full = [p.name for p in people if " " in p.name]
-    honoured = {n.split(" ", 1)[1]: n for n in full if n.split(" ", 1)[0] in _NAME_HONORIFICS}
+    honoured = {n.split(" ", 1)[1]: n for n in full if n.split(" ", 1)[0] in NAME_HONORIFICS}
     out = []
     for person in people:
         if person.name in honoured:

@@ -354,11 +354,24 @@ class FilterNames:
         if field not in RESOLVED_FIELDS or not text:
             return text
         value = self.known(field, text)
+        if value is None and field == "person":
+            value = self._honoured(text)
         if value is not None:
             return value
         if self.in_index is None and field != "country":
             return text  # nothing to ask: a subscription may wait for its first article
         raise UnknownName(self._unknown_message(field, text))
+
+    def _honoured(self, text: str) -> str | None:
+        """"Chit Thu" is "Saw Chit Thu" when the index knows just one person by the name
+        with a Karen, Burmese or Shan honorific, which readers often leave out."""
+        from nlp.entities import NAME_HONORIFICS
+
+        if text.split(" ", 1)[0] in NAME_HONORIFICS:
+            return None
+        found = {v for h in sorted(NAME_HONORIFICS)
+                 if (v := self.known("person", f"{h} {text}")) is not None}
+        return found.pop() if len(found) == 1 else None
 
     def resolve_all(self, field: str, text: str) -> list[str]:
         """Every stored value a name as typed means, the canonical value first: besides

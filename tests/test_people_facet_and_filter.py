@@ -197,3 +197,27 @@ def test_a_cluster_index_from_before_people_is_migrated_on_open(search_cluster, 
     finally:
         index.drop()
         index.close()
+
+
+def test_a_person_typed_without_the_honorific_finds_the_honoured_name(any_index):
+    """Readers drop the Karen honorific of "Saw Chit Thu"; the filter still finds him, but
+    a bare name two honoured people share stays ambiguous and is refused."""
+    from scamscope.names import UnknownName, index_bound
+
+    articles = []
+    for n, people in enumerate((["Saw Chit Thu"], ["Saw Chit Thu", "Alice Guo"], ["Alice Guo"],
+                                ["Saw Min Aung"], ["U Min Aung"]), start=1):
+        article = make_article(n, title=f"Border story {n}", countries=("MM",))
+        article.entities.people = [Person(p, p) for p in people]
+        articles.append(article)
+    any_index.upsert(articles)
+    names = index_bound(any_index)
+
+    for typed in ("Chit Thu", "chit thu", "CHIT  THU"):  # folded like the index folds names
+        assert name_key(names.resolve("person", typed)) == name_key("Saw Chit Thu")
+    query = Query(people=[names.resolve("person", "Chit Thu")], limit=10)
+    assert {h.id for h in any_index.search(query).hits} == {articles[0].id, articles[1].id}
+    with pytest.raises(UnknownName):
+        names.resolve("person", "Min Aung")  # Saw Min Aung or U Min Aung?
+    with pytest.raises(UnknownName):
+        names.resolve("person", "Chit")
