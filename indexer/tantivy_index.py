@@ -457,22 +457,26 @@ class TantivyIndex:
         facets' postings (the filters are cheap to run once per facet)."""
         fields = facet_fields(query)
         size = query.facet_size
+        total: int | None = None
         if node is None and size > 0:
             total = _count(searcher, q)
             if total > POSTINGS_SHARE * searcher.num_docs:
                 return total, {f.name: facets.from_postings(searcher, q, _shown(f), size)
                                for f in fields}
-        aggs: dict[str, Any] = {_TOTAL: _COUNT_AGG}
+        # the matches are counted once: here, or by the pass that chose the way above
+        aggs: dict[str, Any] = {_TOTAL: _COUNT_AGG} if total is None else {}
         if size > 0:
             aggs.update(facets.request(fields, _shown))
-        result = searcher.aggregate(q, aggs)
+        result = searcher.aggregate(q, aggs) if aggs else {}
+        if total is None:
+            total = _total(result)
         if size <= 0:
-            return _total(result), {f.name: [] for f in fields}
+            return total, {f.name: [] for f in fields}
         out, again = facets.read(result, fields, size)
         if again:  # a slot held too many distinct values to return them all
             more = searcher.aggregate(q, facets.fallback(again, size, _shown))
             out.update(facets.read_fallback(more, again, size))
-        return _total(result), {f.name: out[f.name] for f in fields}
+        return total, {f.name: out[f.name] for f in fields}
 
     # ------------------------------------------------------------- compiling
 
