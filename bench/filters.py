@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from indexer.base import is_cluster_url, open_index as open_url  # noqa: E402
 from indexer.query import Query  # noqa: E402
-from indexer.sqlite import SQLiteIndex  # noqa: E402
 from nlp.analyze import Analyzer  # noqa: E402
 from nlp.evaluate import load_gold, norm  # noqa: E402
 from nlp.records import Article, Page  # noqa: E402
@@ -181,19 +181,16 @@ def trials(article: dict):
 
 
 def open_index(backend: str, directory: str):
-    """A fresh, empty index of the backend: sqlite, tantivy or a cluster URL."""
-    if backend == "sqlite":
-        return SQLiteIndex(str(Path(directory) / "gold.db"))
-    if backend == "tantivy":
-        from indexer.tantivy_index import TantivyIndex
-
-        return TantivyIndex(Path(directory) / "gold.tantivy", analysis_processes=0)
-    if backend.startswith(("http://", "https://")):
+    """A fresh, empty index of the backend: sqlite, tantivy or a cluster URL (an index of
+    its own there, dropped by close_index)."""
+    if backend in ("sqlite", "tantivy"):
+        name = "gold.db" if backend == "sqlite" else "gold.tantivy"
+        options = {"analysis_processes": 0} if backend == "tantivy" else {}
+        return open_url(f"{backend}://{Path(directory) / name}", **options)
+    if is_cluster_url(backend):
         import uuid
 
-        from indexer.elastic import ElasticIndex
-
-        return ElasticIndex(backend, index_name=f"scamscope-bench-{uuid.uuid4().hex[:12]}")
+        return open_url(backend, index_name=f"scamscope-bench-{uuid.uuid4().hex[:12]}")
     raise ValueError(f"backend must be sqlite, tantivy or a cluster URL, not {backend!r}")
 
 
