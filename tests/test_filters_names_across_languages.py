@@ -8,27 +8,20 @@ not carry the entity, and a name nothing knows is still refused with the closest
 The articles carry the entities as the nlp stage names them (canonical name, surface)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org, Place
 from scamscope.filters import query_from_mapping
 from scamscope.names import UnknownName, index_bound
-from tests.fixtures.index import backend_with_cli
+from tests.fixtures.index import backend_with_cli, story
 
 
 def article(n: int, text: str, *, orgs=(), places=(), lang="en") -> Article:
     """orgs: (surface, canonical) pairs; places: (surface, canonical, country)."""
-    url = f"https://news.example.org/languages/{n}"
-    return Article(
-        id=article_id(url), url=url, title=f"Story {n}", text=text, lang=lang,
-        published=datetime(2026, 11, n, tzinfo=timezone.utc), source="testnews",
-        fetched_url=url, final_url=url, content_hash=content_hash(text),
-        entities=Entities(
-            orgs=[Org(text=s, name=c) for s, c in orgs],
-            places=[Place(text=s, name=c, country=cc) for s, c, cc in places]))
+    return story(n, text, Entities(
+        orgs=[Org(text=s, name=c) for s, c in orgs],
+        places=[Place(text=s, name=c, country=cc) for s, c, cc in places]),
+        section="languages", lang=lang)
 
 
 MADRID = ("Madrid", "Madrid", "ES")

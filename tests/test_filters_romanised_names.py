@@ -8,29 +8,22 @@ same distinctive name and another kind of business (金盛物流有限公司) st
 under the name its article wrote. Also: 抖音 is Douyin, not TikTok."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
 from nlp.entities import EntityExtractor
-from nlp.identity import article_id, content_hash
 from nlp.records import Article, Entities, Org
 from scamscope.romanised_names import romanised_key as company_key
 from scamscope.filters import query_from_mapping
 from scamscope.names import UnknownName, index_bound
-from tests.fixtures.index import backend_with_cli
+from tests.fixtures.index import backend_with_cli, story
 
 
 def article(n: int, text: str, orgs: list, lang: str) -> Article:
     """orgs: names as written, stored as the canonical name too (no table knows them), or
     (surface, canonical) pairs."""
     orgs = [o if isinstance(o, tuple) else (o, o) for o in orgs]
-    url = f"https://news.example.org/companies/{n}"
-    return Article(
-        id=article_id(url), url=url, title=f"Story {n}", text=text, lang=lang,
-        published=datetime(2026, 11, n, tzinfo=timezone.utc), source="testnews",
-        fetched_url=url, final_url=url, content_hash=content_hash(text),
-        entities=Entities(orgs=[Org(text=t, name=c) for t, c in orgs]))
+    return story(n, text, Entities(orgs=[Org(text=t, name=c) for t, c in orgs]),
+                 section="companies", lang=lang)
 
 
 CORPUS = {

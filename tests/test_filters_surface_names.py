@@ -7,16 +7,15 @@ line with the closest names the index holds (exit 2 on the CLI, 400 from the API
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 
 import pytest
 
 from indexer.fields import ALL_FACETS, field
 from indexer.query import Query, name_key
-from nlp.identity import article_id, content_hash
+from nlp.identity import content_hash
 from nlp.records import Article, Entities, Org, Person, Place
 from scamscope.names import UnknownName, index_bound
-from tests.fixtures.index import backend_with_cli
+from tests.fixtures.index import backend_with_cli, story
 from tests.fixtures.web import make_client
 
 OFAC_ES = "Oficina de Control de Activos Extranjeros"
@@ -24,16 +23,11 @@ OFAC_ES = "Oficina de Control de Activos Extranjeros"
 
 def article(n: int, *, orgs=(), places=(), people=(), lang="es") -> Article:
     """An article whose entities are given as (surface, canonical) pairs."""
-    url = f"https://news.example.org/surface/{n}"
     text = f"Story {n}. " + " ".join(s for s, _ in (*orgs, *places, *people)) + "."
-    return Article(
-        id=article_id(url), url=url, title=f"Story {n}", text=text, lang=lang,
-        published=datetime(2026, 11, n, tzinfo=timezone.utc), source="testnews",
-        fetched_url=url, final_url=url, content_hash=content_hash(text),
-        entities=Entities(
-            orgs=[Org(text=s, name=c) for s, c in orgs],
-            places=[Place(text=s, name=c, country="PH") for s, c in places],
-            people=[Person(text=s, name=c) for s, c in people]))
+    return story(n, text, Entities(
+        orgs=[Org(text=s, name=c) for s, c in orgs],
+        places=[Place(text=s, name=c, country="PH") for s, c in places],
+        people=[Person(text=s, name=c) for s, c in people]), section="surface", lang=lang)
 
 
 def corpus() -> list[Article]:
