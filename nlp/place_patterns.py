@@ -196,9 +196,10 @@ def _is_thai(ch: str) -> bool:
 
 
 def thai_admin_places(text: str) -> list[tuple[int, int, str, str, str | None, int]]:
-    """อำเภอ/ตำบล (district, subdistrict) or a border crossing and a Thai name ending where the run of Thai ends (a space, a mark,
-    another script). Thai writes no spaces between words, so a run longer than a district
-    name is another word glued on, and is left alone."""
+    """อำเภอ/ตำบล (district, subdistrict) or a border crossing, and a Thai name ending
+    where the run of Thai ends (a space, a mark, another script). Thai writes no spaces
+    between words, so a run longer than a district name is another word glued on, and is
+    left alone."""
     found = []
     for level, level_country in _TH_LEVELS.items():
         pos = text.find(level)

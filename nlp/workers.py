@@ -27,9 +27,11 @@ The last batches are shared out: once the caller says a batch is its last, every
 batch still waiting is cut into parts as it is handed out, each part a share of
 what is left (half of it over the number of workers, at least min_part pages),
 so the workers finish together instead of one of them running the last batch
-alone. Parts come back as the batch the caller submitted, in order. The pool belongs to the thread
-that made it; only abort() may be called from another thread (a signal
-handler), and it makes every unfinished batch come back as "interrupted".
+alone. Parts come back as the batch the caller submitted, in order.
+
+The pool belongs to the thread that made it; only abort() may be called from another
+thread (a signal handler), and it makes every unfinished batch come back as
+"interrupted".
 """
 from __future__ import annotations
 

@@ -435,13 +435,14 @@ class Families:
 
 
 # Thai writes a Latin acronym by its letters' names: ดีเอสไอ is D-S-I, the DSI; เอฟบีไอ
-# the FBI. One spelling or more per letter, as Thai news spells them.
+# the FBI. One spelling or more per letter, as Thai news spells them (ซี is C's: a Z is
+# spelt แซด).
 _THAI_LETTERS = {
     "A": ("เอ",), "B": ("บี",), "C": ("ซี",), "D": ("ดี",), "E": ("อี",), "F": ("เอฟ",),
     "G": ("จี",), "H": ("เอช", "เฮช"), "I": ("ไอ",), "J": ("เจ",), "K": ("เค",),
-    "L": ("แอล",), "M": ("เอ็ม", "เอ็ม"), "N": ("เอ็น",), "O": ("โอ",), "P": ("พี",),
+    "L": ("แอล",), "M": ("เอ็ม",), "N": ("เอ็น",), "O": ("โอ",), "P": ("พี",),
     "Q": ("คิว",), "R": ("อาร์",), "S": ("เอส",), "T": ("ที",), "U": ("ยู",), "V": ("วี",),
-    "W": ("ดับเบิลยู", "ดับบลิว"), "X": ("เอ็กซ์", "เอ๊กซ์"), "Y": ("วาย",), "Z": ("แซด", "ซี"),
+    "W": ("ดับเบิลยู", "ดับบลิว"), "X": ("เอ็กซ์", "เอ๊กซ์"), "Y": ("วาย",), "Z": ("แซด",),
 }
 _THAI_SPELLINGS = sorted(((spelt, letter) for letter, forms in _THAI_LETTERS.items()
                           for spelt in forms), key=lambda item: -len(item[0]))
