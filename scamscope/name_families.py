@@ -218,20 +218,25 @@ class Qualifiers:
 GENERIC_NAMES = Path(__file__).parent / "data" / "generic_orgs.tsv"
 
 
+MAX_PHRASE_WORDS = 4  # longest phrase of data/org_words.tsv ("viện kiểm sát nhân dân")
+
+
 @lru_cache(maxsize=1)
-def _org_words() -> dict[str, str]:
-    """Folded word of an institution's name in another language -> its English word(s)."""
+def _org_words() -> dict[tuple[str, ...], str]:
+    """Folded word, or phrase of up to MAX_PHRASE_WORDS words, of an institution's name in
+    another language -> its English word(s). Phrases name what their words do not
+    ("Pengadilan Negeri" is a district court, "đại học" a university)."""
     from nlp.gazetteer import data_rows, fold
 
-    out: dict[str, str] = {}
+    out: dict[tuple[str, ...], str] = {}
     for row in data_rows(ORG_WORDS):
         if len(row) < 2:
             continue
         english = " ".join(fold(w) for w in row[0].split())
         for word in (row[0], *row[1].split("|")):
-            word = fold(word.strip())
-            if word and " " not in word:
-                out.setdefault(word, english)
+            words = tuple(fold(word.strip()).split())
+            if 0 < len(words) <= MAX_PHRASE_WORDS:
+                out.setdefault(words, english)
     return out
 
 
@@ -248,13 +253,19 @@ def concept_key(key: str) -> str:
     Unspaced scripts are returned as they are."""
     if not key or is_unspaced(key):
         return key
-    words = _org_words()
+    table = _org_words()
+    words = key.split(" ")
     out: list[str] = []
-    for word in key.split(" "):
-        for english in words.get(word, word).split(" "):
-            if english and english not in _CONCEPT_DROP:
-                out.append(_singular(english))
-    return " ".join(sorted(dict.fromkeys(out)))
+    i = 0
+    while i < len(words):  # the longest phrase at each word: bounded, linear in words
+        for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            english = table.get(tuple(words[i:i + n]))
+            if english is not None or n == 1:
+                break
+        out.extend(w for w in (english if english is not None else words[i]).split(" ")
+                   if w and w not in _CONCEPT_DROP)
+        i += n
+    return " ".join(sorted(dict.fromkeys(map(_singular, out))))
 
 
 def _generic_names() -> list[tuple[str, list[str]]]:
