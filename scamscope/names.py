@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.romanised_names import romanised_key
+from scamscope.translated_names import is_translation, meaning_key, office_key
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
                                      concept_key, han_variants, is_acronym, is_generic,
@@ -418,6 +419,8 @@ class FilterNames:
             found = self._longer(field, text)
         if not found and field == "org":
             found = self._company(text)
+        if not found and field == "org":
+            found = self._translated(text)
         if not found and field == "org" and reworded:
             for other in _rewordings(text):
                 found = distinct([*found, *self.meanings(field, other, reworded=False)])
@@ -577,6 +580,23 @@ class FilterNames:
         if key is None:
             return []
         return [v for v in self._index_values("org") if v != text and romanised_key(v) == key]
+
+    def _translated(self, text: str) -> list[str]:
+        """Stored organisations that are the typed one translated (scamscope.translated_names):
+        a representative office by its template and seat in any language, a name of
+        ordinary words (東方之星國際投資有限公司, "Công ty ... Rồng Vàng") by its words in
+        English. A name is compared only with names in another language than its own: two
+        English names of the same words in another order are not the same body ("Bank of
+        China", "China Bank")."""
+        office = office_key(text)
+        if office is not None:
+            return [v for v in self._index_values("org") if v != text and office_key(v) == office]
+        key = meaning_key(text)
+        if key is None:
+            return []
+        foreign = is_translation(text)
+        return [v for v in self._index_values("org") if v != text
+                and is_translation(v) != foreign and meaning_key(v) == key]
 
     def _long_forms(self, acronym: str) -> list[str]:
         """Stored organisations whose initials are the acronym, kept only when an article
