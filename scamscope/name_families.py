@@ -336,14 +336,22 @@ corporation company plc llc sa sas sarl gmbh bhd sdn pte pt tbk jsc holding hold
 _MIN_BARE_CHARS = 4
 
 
+# Words written before a company's name that say it is one ("Syarikat Bintang Emas Sdn
+# Bhd", "PT Sinar Global Mandiri"): left out like the legal form.
+_COMPANY_HEADS = frozenset("syarikat perusahaan pt cv".split())
+
+
 def bare_key(key: str) -> str:
     """A loose key without the legal-form and "group" words at its end ("kings romans
-    group" -> "kings romans"); "" when nothing distinctive is left."""
+    group" -> "kings romans") and a company word before it ("syarikat"); "" when nothing
+    distinctive is left."""
     if not key or is_unspaced(key):
         return ""
     words = key.split(" ")
     while len(words) > 1 and words[-1] in _COMPANY_WORDS:
         words.pop()
+    if len(words) > 2 and words[0] in _COMPANY_HEADS:
+        words.pop(0)
     bare = " ".join(words)
     return bare if len(bare) >= _MIN_BARE_CHARS and bare not in _COMPANY_WORDS else ""
 
@@ -434,14 +442,19 @@ class Families:
     def seatless(self, name: str) -> tuple[str, str | None] | None:
         """generic() of a name without the seat it ends on ("embassy of united states in
         vientiane" -> the US embassy's), None when it names no seat."""
+        seated = self.seat(name)
+        return seated[0] if seated else None
+
+    def seat(self, name: str) -> tuple[tuple[str, str | None], str] | None:
+        """(generic() of the name without its seat, the seat: an ISO code or "@" + a
+        place's name), None when the name ends on no seat."""
         words = self.key(name).split(" ")
         for i in range(len(words) - 2, 0, -1):
             if words[i] not in _PLACE_WORDS:
                 continue
             seat = " ".join(words[i + 1:])
-            if seat in self.qualifiers.countries or seat in self.qualifiers.places:
-                return self.generic(" ".join(words[:i]))
-            return None
+            where = self.qualifiers.countries.get(seat) or self.qualifiers.places.get(seat)
+            return (self.generic(" ".join(words[:i])), where) if where else None
         return None
 
 

@@ -294,6 +294,10 @@ _ABBREVIATIONS = {"dept": "Department", "depts": "Departments", "govt": "Governm
                   "natl": "National", "intl": "International", "univ": "University",
                   "assn": "Association", "hcmc": "Ho Chi Minh City", "hq": "Headquarters"}
 _OF_PLACE = (" of ", " in ")
+# Bodies named after the country they represent and their seat, written by the nlp stage
+# as "<body> of <country> in <seat>" (nlp.orgs.embassy_orgs); longest first.
+_SEATED_BODIES = ("Consulate-General", "Consulate General", "High Commission", "Consulate",
+                  "Embassy")
 
 
 @lru_cache(maxsize=1)
@@ -322,6 +326,10 @@ def _rewordings(text: str) -> list[str]:
     country = [demonyms.get(w, w) for w in words]
     if country != words:
         out.append(" ".join(country))
+    for body in _SEATED_BODIES:  # "Thai Consulate General in Hong Kong"
+        owner, joint, seat = text.partition(f" {body} in ")
+        if joint and owner and seat:
+            out.append(f"{body} of {demonyms.get(owner, owner)} in {seat}")
     for joint in _OF_PLACE:
         body, _, place = text.rpartition(joint)
         if body and place and " " in body.strip() and _exact("place", place) is not None:
@@ -405,6 +413,8 @@ class FilterNames:
             found += self._family(text)
         if not found and field == "org":
             found = self._as_extracted(text)
+        if not found and field == "org":
+            found = self._seated(text)
         if not found and field == "org" and thai_acronym(text):
             found = self.meanings(field, thai_acronym(text))  # ดีเอสไอ is the DSI
         if not found and field == "place" and is_unspaced(text):
@@ -490,6 +500,22 @@ class FilterNames:
             found += [value for value in unplaced[:_CONTEXT_CANDIDATES]
                       if self.located("org", value, code)]
         return found
+
+    def _seated(self, text: str) -> list[str]:
+        """Stored names of the typed body that name no seat, where most of their articles
+        name the typed seat: "Malaysian Embassy in Bangkok" is the stored "Embassy of
+        Malaysia" of an article on Bangkok, "Indonesian Economic and Trade Office in
+        Taipei" the stored "Kantor Dagang dan Ekonomi Indonesia" of one on Taipei."""
+        seated = _families().seat(text)
+        if seated is None or self.located is None:
+            return []
+        (generic, code), where = seated
+        if not generic or code is None:
+            return []
+        found = [value for value in self._index_values("org")
+                 if _generic_of(value) == (generic, code) and _families().seat(value) is None]
+        return [value for value in found[:_CONTEXT_CANDIDATES]
+                if self.located("org", value, where)]
 
     def _marked(self, text: str) -> list[str]:
         """A place in an unspaced script typed without its kind mark (临沧 for 临沧市,

@@ -104,7 +104,8 @@ def _zh_body_key(name: str) -> str | None:
     if hit is None:
         return None
     place = name[:-len(hit[0])]
-    place = place[:-1] if place.endswith(_PLACE_MARKS) else place
+    # every level's mark: 北京市朝阳区 is "Beijing Chaoyang (District)"
+    place = "".join(ch for ch in place if ch not in _PLACE_MARKS)
     if not 1 < len(place) <= _MAX_PLACE_HAN:
         return None
     return _key(_pinyin(place), [" ".join(hit[1])])

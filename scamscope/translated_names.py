@@ -160,47 +160,45 @@ def _is_han(name: str) -> bool:
 def _zh_key(name: str) -> str | None:
     zh, _, _ = _words()
     form = next((f for f in _ZH_FORMS if name.endswith(f) and len(name) > len(f)), "")
-    rest = name[:len(name) - len(form)]
-    english: list[str] = []
-    i = 0
-    while i < len(rest):  # the longest known word or place at each character
-        if rest[i] in _ZH_SKIP:
-            i += 1
-            continue
-        hit = None
-        for n in range(min(max(_MAX_WORD_HAN, _MAX_PLACE_HAN), len(rest) - i), 0, -1):
-            chunk = rest[i:i + n]
-            word = zh.get(chunk) if n <= _MAX_WORD_HAN else None
-            place = _place(chunk) if n >= 2 and word is None else None
-            if word is not None or place is not None:
-                hit = (n, word if word is not None else place)
-                break
-        if hit is None:
-            return None
-        english.extend(_WORD.findall(fold(hit[1]).lower()))
-        i += hit[0]
-    return _key(english)
+    rest = [ch for ch in name[:len(name) - len(form)] if ch not in _ZH_SKIP]
+
+    def lookup(chunk: list[str]) -> str | None:
+        text = "".join(chunk)
+        word = zh.get(text) if len(text) <= _MAX_WORD_HAN else None
+        return word if word is not None or len(text) < 2 else _place(text)
+
+    return _translate(rest, max(_MAX_WORD_HAN, _MAX_PLACE_HAN), lookup)
 
 
 def _vi_key(words: list[str]) -> str | None:
     _, vi, _ = _words()
+    rest: list[str] = []
+    i = 0
+    while i < len(words):  # the legal form, wherever it is written, is left out
+        form = next((f for f in _VI_FORMS if words[i:i + f.count(" ") + 1] == f.split()), None)
+        if form is None:
+            rest.append(words[i])
+        i += form.count(" ") + 1 if form is not None else 1
+
+    def lookup(chunk: list[str]) -> str | None:
+        word = vi.get(tuple(chunk))
+        return word if word is not None or len(chunk) < 2 else _place(" ".join(chunk))
+
+    return _translate(rest, _MAX_VI_WORDS, lookup)
+
+
+def _translate(units: list[str], longest: int, lookup) -> str | None:
+    """The key of units (characters, syllables) read as the longest known word or place
+    at each position; None when one position starts none."""
     english: list[str] = []
     i = 0
-    while i < len(words):
-        form = next((f for f in _VI_FORMS if words[i:i + f.count(" ") + 1] == f.split()), None)
-        if form is not None:
-            i += form.count(" ") + 1
-            continue
-        hit = None
-        for n in range(min(_MAX_VI_WORDS, len(words) - i), 0, -1):
-            phrase = tuple(words[i:i + n])
-            word = vi.get(phrase)
-            place = _place(" ".join(phrase)) if word is None and n >= 2 else None
-            if word is not None or place is not None:
-                hit = (n, word if word is not None else place)
+    while i < len(units):
+        for n in range(min(longest, len(units) - i), 0, -1):
+            meaning = lookup(units[i:i + n])
+            if meaning is not None:
                 break
-        if hit is None:
+        else:
             return None
-        english.extend(_WORD.findall(fold(hit[1]).lower()))
-        i += hit[0]
+        english.extend(_WORD.findall(fold(meaning).lower()))
+        i += n
     return _key(english)
