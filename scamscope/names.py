@@ -29,9 +29,9 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.romanised_names import romanised_key
-from scamscope.translated_names import is_translation, meaning_key, office_key
+from scamscope.translated_names import english_name, is_translation, meaning_key, office_key
 from scamscope.errors import UserError
-from scamscope.name_families import (MAX_PARTS, Families, bare_key, distinct, initials,
+from scamscope.name_families import (MAX_PARTS, MIN_PART_CHARS, Families, bare_key, distinct, initials,
                                      concept_key, han_variants, is_acronym, is_generic,
                                      loose_key, part_of, thai_acronym)
 
@@ -429,13 +429,15 @@ class FilterNames:
             found = self._longer(field, text)
         if not found and field == "org":
             found = self._company(text)
-        if not found and field == "org":
-            found = self._translated(text)
+        if field == "org":  # one body whatever the language: added to any other meaning
+            found = distinct([*found, *self._translated(text)])
         if not found and field == "org" and reworded:
             for other in _rewordings(text):
                 found = distinct([*found, *self.meanings(field, other, reworded=False)])
         if not found:
             found = self._bracketed(field, text)
+        if not found and field == "org" and is_unspaced(text) and reworded:
+            found = self._under_parent(text)
         if not found and scripts and is_unspaced(text):  # 臨滄 is 临沧
             for variant in han_variants(text):
                 found = distinct([*found, *self.meanings(field, variant, scripts=False)])
@@ -516,6 +518,23 @@ class FilterNames:
                  if _generic_of(value) == (generic, code) and _families().seat(value) is None]
         return [value for value in found[:_CONTEXT_CANDIDATES]
                 if self.located("org", value, where)]
+
+    def _under_parent(self, text: str) -> list[str]:
+        """A body written after its parent body or country, as Chinese and Thai names are
+        (內政部警政署刑事警察局, 缅甸佤邦联合军): what the rest means, when the head is a body
+        the table knows or a country; the longest such head first."""
+        families = _families()
+        table = _table("org")
+        for cut in range(len(text) - MIN_PART_CHARS, 1, -1):
+            head, rest = text[:cut], text[cut:]
+            key = loose_key(name_key(head))
+            if table.get(head) is None and key not in families.qualifiers.countries \
+                    and key not in families.kinds:  # 內政部, every country's ministry
+                continue
+            found = self.meanings("org", rest, reworded=False)
+            if found:
+                return found
+        return []
 
     def _marked(self, text: str) -> list[str]:
         """A place in an unspaced script typed without its kind mark (临沧 for 临沧市,
@@ -715,6 +734,12 @@ class FilterNames:
             if vkey.startswith(key) or f" {key}" in vkey:
                 rank = (vkey != key, not vkey.startswith(key), -count, False, len(value), 0)
                 ranked.append((rank, Suggestion(value, value, count)))
+                continue
+            english = english_name(value) if field == "org" else None
+            ekey = name_key(english) if english else ""
+            if ekey.startswith(key) or f" {key}" in ekey:  # 駐泰國台北經濟文化辦事處 for "taipei"
+                rank = (ekey != key, not ekey.startswith(key), -count, True, len(english), 0)
+                ranked.append((rank, Suggestion(value, f"{english} ({value})", count)))
         ranked.sort(key=lambda item: item[0])
         out: list[Suggestion] = []
         seen: set[str] = set()

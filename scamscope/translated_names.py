@@ -133,6 +133,17 @@ def office_key(name: str) -> str | None:
     return None
 
 
+OFFICE_NAME = "Taipei Economic and Cultural Office in {0}"
+
+
+def english_name(name: str) -> str | None:
+    """The English name of a representative office written in another language (what a
+    suggestion shows beside the stored name), None for any other name."""
+    key = office_key(name)
+    english = OFFICE_NAME.format(key.split("|", 1)[1]) if key else None
+    return english if english != name else None
+
+
 @lru_cache(maxsize=8192)
 def meaning_key(name: str) -> str | None:
     """The sorted English words of an organisation's name (see the module's doc); None
