@@ -282,6 +282,11 @@ def _place_by_kind(text: str) -> str | None:
     without its mark (临沧 for 临沧市) is not guessed here: FilterNames accepts it only where
     an article writes it that way, since 老街 is a street as well as Lào Cai (老街市)."""
     table = _table("place")
+    if is_unspaced(text):  # one mark first: 贵州省 is 贵州, though 州 is a mark too
+        for mark in _PLACE_KIND_CHARS:
+            value = table.get(text.removeprefix(mark).removesuffix(mark))
+            if value is not None and len(text) > len(mark):
+                return value
     bare = _without_kind_words(text)
     value = table.get(bare)
     if value is None and _RIVER_WORDS & set(name_key(text).split()):
@@ -335,6 +340,35 @@ def _rewordings(text: str) -> list[str]:
         if body and place and " " in body.strip() and _exact("place", place) is not None:
             out.append(f"{place} {body}")
     return out
+
+
+# Words naming an airport, and words an airport's name is written with or without.
+_AIRPORT_WORDS = frozenset("airport aeropuerto aeroport aeroporto bandara".split())
+_AIRPORT_OPTIONAL = frozenset("international internacional internasional internazionale "
+                              "the el l".split())
+
+
+@lru_cache(maxsize=8192)
+def _airport_words(name: str) -> tuple[str, ...]:
+    """The distinctive words of an airport's name ("soekarno", "hatta"), () when the name
+    names no airport in a Latin script."""
+    words = [w for w in loose_key(name_key(name)).split(" ") if w]
+    if not _AIRPORT_WORDS & set(words):
+        return ()
+    return tuple(w for w in words if w not in _AIRPORT_WORDS and w not in _AIRPORT_OPTIONAL)
+
+
+@lru_cache(maxsize=8192)
+def _place_pinyin(name: str) -> str:
+    """A Chinese place's name in pinyin, run together, without its kind mark ("cangnan" for
+    苍南县); "" for a name in another script."""
+    from scamscope.romanised_names import _HAN, _pinyin
+
+    for mark in _PLACE_MARKS_AFTER + ("镇", "鎮", "乡", "鄉"):
+        if name.endswith(mark) and len(name) > len(mark) + 1:
+            name = name[:-len(mark)]
+            break
+    return _pinyin(name) if _HAN.fullmatch(name) else ""
 
 
 class FilterNames:
@@ -425,6 +459,10 @@ class FilterNames:
             found = self._spaced_otherwise(field, text)
         if not found and field == "org" and is_acronym(text):
             found = self._long_forms(text)
+        if field == "place":  # one airport however its name is written: added to any other
+            found = distinct([*found, *self._airport(text)])
+        if not found and field == "place":
+            found = self._romanised_place(text)
         if not found and field in ("place", "org"):
             found = self._longer(field, text)
         if not found and field == "org":
@@ -535,6 +573,32 @@ class FilterNames:
             if found:
                 return found
         return []
+
+    def _airport(self, text: str) -> list[str]:
+        """Stored airports that are the typed one with or without "International":
+        "Soekarno-Hatta International Airport" is the stored "Soekarno-Hatta Airport". (A
+        city before the name, "Shanghai Pudong", is not taken off: "Beijing Pudong" must
+        not find it, and the gazetteer lacks most airports' coordinates to tell them apart.)"""
+        typed = _airport_words(text)
+        if not typed:
+            return []
+        found = []
+        for value in self._index_values("place"):
+            stored = _airport_words(value)
+            if stored == typed:
+                found.append(value)
+        return found
+
+    def _romanised_place(self, text: str) -> list[str]:
+        """Stored Chinese places the tables lack, typed in pinyin: "Cangnan" (or "Cangnan
+        County") is the stored 苍南县."""
+        if is_unspaced(text) or not text.isascii():
+            return []
+        key = compact_key(name_key(_without_kind_words(text)))
+        if len(key) < _MIN_COMPACT_CHARS:
+            return []
+        return [value for value in self._index_values("place")
+                if is_unspaced(value) and _place_pinyin(value) == key]
 
     def _marked(self, text: str) -> list[str]:
         """A place in an unspaced script typed without its kind mark (临沧 for 临沧市,

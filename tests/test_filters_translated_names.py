@@ -5,7 +5,8 @@ International Investment Co., Ltd."), a Taipei representative office in any lang
 template, a court or prosecutor's office qualified by a compass word ("Pengadilan Negeri
 Jakarta Selatan" is the South Jakarta District Court), a body typed with its seat where the
 article names the seat elsewhere, a consulate typed with its country's adjective, a Chinese
-body written after its parent body or country (內政部刑事警察局, 缅甸佤邦联合军). The
+body written after its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
+an airport with or without "International", a Chinese place typed in pinyin. The
 filter keeps out articles that do not carry the body (another compass point, another seat),
 a name nothing knows is still refused, and /api/suggest offers a representative office
 stored in another script under its English name. The articles carry the entities as the
@@ -72,6 +73,11 @@ CORPUS = {
     "taipei": article(
         9, "刑事警察局與佤邦联合军", orgs=["Criminal Investigation Bureau", "United Wa State Army"],
         places=[("台北", "Taipei", "TW")], lang="zh"),
+    "airports": article(
+        10, "Korban tiba di Bandara Soekarno-Hatta dari 上海浦东国际机场; 苍南县 dan 贵州.",
+        places=[("Bandara Soekarno-Hatta", "Soekarno-Hatta Airport", "ID"),
+                ("上海浦东国际机场", "Pudong International Airport", "CN"),
+                ("苍南县", "苍南县", "CN"), ("贵州", "Guizhou", "CN")], lang="id"),
 }
 
 
@@ -118,6 +124,24 @@ TYPED = [
 ]
 
 
+# places: an airport with or without "International"; a Chinese place the
+# tables lack, in pinyin; a province with its mark (州 is a mark too, but not here)
+PLACES = [
+    ("Soekarno-Hatta International Airport", {"airports"}),
+    ("Pudong Airport", {"airports"}),
+    ("Cangnan", {"airports"}),
+    ("Cangnan County", {"airports"}),
+    ("贵州省", {"airports"}),
+]
+
+
+@pytest.mark.parametrize("typed, expected", PLACES)
+def test_a_reader_types_a_place_as_written_elsewhere_and_finds_its_article(translated_backend,
+                                                                          typed, expected):
+    index, _, _ = translated_backend
+    assert found_keys(index, CORPUS, "place", typed) == expected
+
+
 @pytest.mark.parametrize("typed, expected", TYPED)
 def test_a_reader_types_the_english_name_and_finds_exactly_its_articles(translated_backend,
                                                                         typed, expected):
@@ -137,6 +161,13 @@ def test_a_name_that_is_not_the_stored_body_is_refused(translated_backend, typed
     index, _, _ = translated_backend
     with pytest.raises(UnknownName):
         found(index, typed)
+
+
+@pytest.mark.parametrize("typed", ["Beijing Pudong International Airport", "Cangna"])
+def test_a_place_that_is_not_the_stored_one_is_refused(translated_backend, typed):
+    index, _, _ = translated_backend
+    with pytest.raises(UnknownName):
+        found_keys(index, CORPUS, "place", typed)
 
 
 def test_cli_finds_a_translated_name_and_refuses_another_seat(translated_backend, cli):
