@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.gazetteer import casekey, fold, is_unspaced, tokenize
 from scamscope.romanised_names import romanised_key
-from scamscope.translated_names import english_name, is_translation, meaning_key, office_key
+from scamscope.translated_names import english_name, is_translation, meaning_key, seated_key
 from scamscope.errors import UserError
 from scamscope.name_families import (MAX_PARTS, MIN_PART_CHARS, Families, bare_key, distinct, initials,
                                      concept_key, han_variants, is_acronym, is_generic,
@@ -692,14 +692,15 @@ class FilterNames:
 
     def _translated(self, text: str) -> list[str]:
         """Stored organisations that are the typed one translated (scamscope.translated_names):
-        a representative office by its template and seat in any language, a name of
+        an embassy, consulate or representative office by its kind, country and seat in any
+        language, a name of
         ordinary words (東方之星國際投資有限公司, "Công ty ... Rồng Vàng") by its words in
         English. A name is compared only with names in another language than its own: two
         English names of the same words in another order are not the same body ("Bank of
         China", "China Bank")."""
-        office = office_key(text)
-        if office is not None:
-            return [v for v in self._index_values("org") if v != text and office_key(v) == office]
+        seated = seated_key(text)
+        if seated is not None:
+            return [v for v in self._index_values("org") if v != text and seated_key(v) == seated]
         key = meaning_key(text)
         if key is None:
             return []

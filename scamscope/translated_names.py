@@ -11,11 +11,12 @@ data/name_words.tsv or, for a place inside the name (金邊, 新加坡, "TP HCM"
 place table; the legal form (有限公司, Co., Ltd., TNHH, JSC...) left out. A name with a part
 neither table knows gets no key: a half-translated name is not compared.
 
-Representative offices are compared by their template and seat (office_key): "Taipei
-Economic and Cultural Office in Thailand" is 駐泰國台北經濟文化辦事處,
-สำนักงานเศรษฐกิจและวัฒนธรรมไทเปประจำประเทศไทย, "Pejabat Ekonomi dan Kebudayaan Taipei di
-Malaysia"'s Thai counterpart and so on: the seat is resolved by the place table, so it
-may be written in any language.
+Embassies, consulates and representative offices are compared by their kind, the country
+they represent and their seat (seated_key): "Taipei Economic and Cultural Office in
+Thailand" is 駐泰國台北經濟文化辦事處 and สำนักงานเศรษฐกิจและวัฒนธรรมไทเปประจำประเทศไทย,
+"Indonesian Consulate General in Kuching" is "Konsulat Jenderal Republik Indonesia di
+Kuching", "Chinese Embassy in Laos" 中国驻老挝大使馆: country and seat are resolved by the
+country and place tables, so they may be written in any language.
 
 Used only by filter names (scamscope/names.py); entity extraction does not read this.
 """
@@ -41,20 +42,51 @@ _VI_FORMS = ("cong ty", "trach nhiem huu han", "co phan", "mot thanh vien", "tnh
              "cp", "jsc")
 _WORD = re.compile(r"[a-z0-9]+")  # linear: one character class
 
-# Representative offices: the template's words around the seat, per language (folded
-# lower case for spaced scripts). Each pattern is anchored and has one lazy group followed
-# by literal text: linear on a name.
-_OFFICE_PATTERNS = tuple(re.compile(p) for p in (
-    r"^(?:taipei economic and cultural (?:representative )?office|taipei representative "
-    r"office|teco|tero) in (?:the )?(.+)$",
-    r"^(?:駐|驻)(.+?)(?:台北|臺北)?(?:經濟文化|经济文化)?(?:辦事處|办事处|代表處|代表处)$",
-    r"^สำนักงานเศรษฐกิจและวัฒนธรรมไทเป(?:ประจำ)?(.+)$",
-    r"^pejabat ekonomi dan kebudayaan taipei di (.+)$",
-    r"^kantor dagang dan ekonomi taipei di (.+)$",
-    r"^van phong kinh te va van hoa dai bac tai (.+)$",
-    r"^oficina economica y cultural de taipei en (?:el |la )?(.+)$",
-    r"^bureau de representation de taipei en (.+)$",
+# Bodies named after the country they represent and their seat: embassies, consulates and
+# representative offices, in each language's template (folded lower case for spaced
+# scripts). Named groups: kind (an embassy, a consulate, an office), owner, seat; a template
+# without one of them fixes it (a Taipei office's owner is Taiwan). Each pattern is anchored
+# and has at most two lazy groups between literal words: at worst quadratic on a name of at
+# most names.MAX_NAME_CHARS characters, and never run over page text.
+_EMBASSY = r"(?P<kind>embassy|high commission|consulate general|consulate-general|consulate)"
+_ECONOMIC = (r"(?:economic and cultural|economic and trade|trade and economic|economic, trade "
+             r"and cultural|trade|representative)(?: representative)? office")
+_ENGLISH_PATTERNS = 4  # the first patterns read English names
+_SEATED_PATTERNS = tuple((re.compile(p), kind, owner) for p, kind, owner in (
+    (r"^(?:the )?" + _EMBASSY + r" of (?:the )?(?P<owner>.+?) in (?:the )?(?P<seat>.+)$", "", ""),
+    (r"^(?:the )?(?P<owner>.+?) " + _EMBASSY + r" in (?:the )?(?P<seat>.+)$", "", ""),
+    (r"^(?:taipei " + _ECONOMIC + r"|teco|tero) in (?:the )?(?P<seat>.+)$", "office", "TW"),
+    (r"^(?P<owner>.+?) " + _ECONOMIC + r" in (?:the )?(?P<seat>.+)$", "office", ""),
+    (r"^(?:駐|驻)(?P<seat>.+?)(?:台北|臺北)?(?:經濟文化|经济文化)?(?:辦事處|办事处|代表處|代表处)$",
+     "office", "TW"),
+    (r"^(?P<owner>.+?)(?:駐|驻)(?P<seat>台北|臺北)(?:經濟文化|经济文化|貿易經濟|贸易经济)?"
+     r"(?:辦事處|办事处|代表處|代表处)$", "office", ""),
+    (r"^(?P<owner>.+?)(?:駐|驻)(?P<seat>.+?)(?P<kind>大使館|大使馆|總領事館|总领事馆|領事館|领事馆)$",
+     "", ""),
+    (r"^สำนักงานเศรษฐกิจและวัฒนธรรมไทเป(?:ประจำ)?(?P<seat>.+)$", "office", "TW"),
+    (r"^(?P<kind>สถานเอกอัครราชทูต|สถานกงสุลใหญ่)(?P<owner>.+?) ?(?:ณ|ประจำ) ?(?P<seat>.+)$", "", ""),
+    (r"^pejabat ekonomi dan kebudayaan taipei di (?P<seat>.+)$", "office", "TW"),
+    (r"^kantor dagang dan ekonomi taipei di (?P<seat>.+)$", "office", "TW"),
+    (r"^(?P<kind>kedutaan besar|konsulat jenderal|konsulat besar|konsulat|suruhanjaya tinggi)"
+     r"(?: republik)? (?P<owner>.+?) di (?P<seat>.+)$", "", ""),
+    (r"^(?P<kind>kbri|kjri) (?P<seat>.+)$", "", "ID"),
+    (r"^van phong kinh te va van hoa dai bac tai (?P<seat>.+)$", "office", "TW"),
+    (r"^(?P<kind>dai su quan|tong lanh su quan|lanh su quan) (?P<owner>.+?) tai (?P<seat>.+)$",
+     "", ""),
+    (r"^oficina economica y cultural de taipei en (?:el |la )?(?P<seat>.+)$", "office", "TW"),
+    (r"^(?P<kind>embajada|consulado general|consulado) (?:de |del )(?:la )?(?P<owner>.+?) en "
+     r"(?:el |la )?(?P<seat>.+)$", "", ""),
+    (r"^bureau de representation de taipei en (?P<seat>.+)$", "office", "TW"),
+    (r"^(?P<kind>ambassade|consulat general|consulat) (?:de |du |d )(?:la |l )?(?P<owner>.+?) "
+     r"(?:a|au|en|aux) (?P<seat>.+)$", "", ""),
 ))
+# Each template's kind word -> the kind compared (a consulate general is a consulate: news
+# drop "general" freely, and a country rarely has both in one city).
+_KINDS_OF = {"high commission": "embassy", "大使館": "embassy", "大使馆": "embassy",
+             "สถานเอกอัครราชทูต": "embassy", "kedutaan besar": "embassy",
+             "suruhanjaya tinggi": "embassy", "kbri": "embassy", "dai su quan": "embassy",
+             "embajada": "embassy", "ambassade": "embassy"}
+_CITY_PREFIXES = ("กรุง", "นคร")  # Thai "city of" before a seat: กรุงพนมเปญ, นครคุนหมิง
 
 
 @lru_cache(maxsize=1)
@@ -115,33 +147,69 @@ def _place(text: str) -> str | None:
     return _table("place").get(text)
 
 
+def seated_key(name: str) -> str | None:
+    """"<kind>|<owner's ISO code>|<seat>" for an embassy, consulate or representative
+    office in any language's template, owner and seat resolved by the country and place
+    tables; None for any other name, or one whose owner or seat they do not know."""
+    return _seated(name)[0]
+
+
 @lru_cache(maxsize=8192)
-def office_key(name: str) -> str | None:
-    """"office|<seat>" for a Taipei representative office in any language's template,
-    the seat resolved by the place table; None for any other name."""
+def _seated(name: str) -> tuple[str | None, bool]:
+    """(seated_key, whether the name is written in English)."""
     name = " ".join(str(name).split())
-    text = name.replace(" ", "") if is_unspaced(name) else " ".join(_vi_words(name))
-    for pattern in _OFFICE_PATTERNS:
+    text = name.replace(" ", "") if is_unspaced(name) and not _thai(name) else \
+        name if is_unspaced(name) else " ".join(_vi_words(name.replace("-", " - ")))
+    text = text.replace(" - ", "-")
+    for n, (pattern, kind, owner) in enumerate(_SEATED_PATTERNS):
         match = pattern.match(text)
         if match is None:
             continue
-        seat = match.group(1).strip()
-        if seat.startswith("ประเทศ") and len(seat) > len("ประเทศ"):
-            seat = seat[len("ประเทศ"):]
+        groups = match.groupdict()
+        kind = kind or _KINDS_OF.get(groups.get("kind") or "", "")
+        if not kind:
+            kind = "embassy" if "embass" in (groups.get("kind") or "") else "consulate"
+        owner = owner or _country(groups.get("owner") or "")
+        seat = (groups.get("seat") or "").strip()
+        for prefix in ("ประเทศ", *_CITY_PREFIXES):
+            seat = seat[len(prefix):] if seat.startswith(prefix) and len(seat) > len(prefix) \
+                else seat
         place = _place(seat)
-        return f"office|{place}" if place else None
-    return None
+        return (f"{kind}|{owner}|{place}" if owner and place else None), n < _ENGLISH_PATTERNS
+    return None, False
 
 
-OFFICE_NAME = "Taipei Economic and Cultural Office in {0}"
+def _thai(name: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in name)
+
+
+def _country(owner: str) -> str | None:
+    """The ISO code of a country named or described in any language ("泰國", "ไทย",
+    "Vietnamese", "du Pérou" without its article), None when no table knows it."""
+    from scamscope.name_families import loose_key, qualifiers
+    from scamscope.names import name_key
+
+    return qualifiers().countries.get(loose_key(name_key(owner.strip())))
+
+
+_ENGLISH = {"office": "{owner} Economic and Cultural Office in {seat}",
+            "embassy": "Embassy of {owner} in {seat}",
+            "consulate": "Consulate General of {owner} in {seat}"}
 
 
 def english_name(name: str) -> str | None:
-    """The English name of a representative office written in another language (what a
-    suggestion shows beside the stored name), None for any other name."""
-    key = office_key(name)
-    english = OFFICE_NAME.format(key.split("|", 1)[1]) if key else None
-    return english if english != name else None
+    """The English name of an embassy, consulate or representative office written in
+    another language (what a suggestion shows beside the stored name), None for any other
+    name or one written in English."""
+    key, english = _seated(name)
+    if key is None or english:
+        return None
+    from nlp.places import default_places
+
+    kind, code, seat = key.split("|")
+    country = default_places().countries.get(code)
+    owner = "Taipei" if kind == "office" and code == "TW" else getattr(country, "name", code)
+    return _ENGLISH[kind].format(owner=owner, seat=seat)
 
 
 @lru_cache(maxsize=8192)

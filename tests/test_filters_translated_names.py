@@ -4,8 +4,9 @@ Vietnamese name is translated rather than romanised (東方之星國際投資有
 International Investment Co., Ltd."), a Taipei representative office in any language's
 template, a court or prosecutor's office qualified by a compass word ("Pengadilan Negeri
 Jakarta Selatan" is the South Jakarta District Court), a body typed with its seat where the
-article names the seat elsewhere, a consulate typed with its country's adjective, a Chinese
-body written after its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
+article names the seat elsewhere, a consulate typed with its country's adjective, an
+embassy or consulate stored in another language's template, a Chinese body written after
+its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
 an airport with or without "International", a Chinese place typed in pinyin. The
 filter keeps out articles that do not carry the body (another compass point, another seat),
 a name nothing knows is still refused, and /api/suggest offers a representative office
@@ -73,6 +74,10 @@ CORPUS = {
     "taipei": article(
         9, "刑事警察局與佤邦联合军", orgs=["Criminal Investigation Bureau", "United Wa State Army"],
         places=[("台北", "Taipei", "TW")], lang="zh"),
+    "kuching": article(
+        11, "Konsulat Jenderal Republik Indonesia di Kuching dan 中国驻清迈总领事馆 membantu.",
+        orgs=["Konsulat Jenderal Republik Indonesia di Kuching", "中国驻清迈总领事馆"],
+        places=[("Kuching", "Kuching", "MY")], lang="id"),
     "airports": article(
         10, "Korban tiba di Bandara Soekarno-Hatta dari 上海浦东国际机场; 苍南县 dan 贵州.",
         places=[("Bandara Soekarno-Hatta", "Soekarno-Hatta Airport", "ID"),
@@ -117,6 +122,11 @@ TYPED = [
     ("Syarikat Bintang Emas Sdn Bhd", {"johor"}),
     # a consulate typed with its country's adjective
     ("Thai Consulate General in Hong Kong", {"hong kong"}),
+    # embassies and consulates stored in another language's template
+    ("Indonesian Consulate General in Kuching", {"kuching"}),
+    ("Consulate General of Indonesia in Kuching", {"kuching"}),
+    ("KJRI Kuching", {"kuching"}),
+    ("Chinese Consulate General in Chiang Mai", {"kuching"}),
     # a body written after its parent body or its country
     ("內政部刑事警察局", {"taipei"}),
     ("内政部警政署刑事警察局", {"taipei"}),
@@ -156,6 +166,8 @@ def test_a_reader_types_the_english_name_and_finds_exactly_its_articles(translat
     "Malaysian Embassy in Phnom Penh",  # the article on the embassy names Bangkok
     "Oriental Star Technology Co., Ltd.",  # fewer words than any stored company
     "Golden Pearl Investment Limited",
+    "Indonesian Consulate General in Chiang Mai",  # another country's consulate there
+    "Malaysian Consulate General in Kuching",
 ])
 def test_a_name_that_is_not_the_stored_body_is_refused(translated_backend, typed):
     index, _, _ = translated_backend
@@ -183,7 +195,8 @@ def test_cli_finds_a_translated_name_and_refuses_another_seat(translated_backend
     assert "not a known organisation" in line
 
 
-def test_suggest_offers_a_representative_office_under_its_english_name(tmp_path):
+def test_suggest_offers_a_seated_body_stored_in_another_language_under_its_english_name(
+        tmp_path):
     from indexer.sqlite import SQLiteIndex
     from scamscope.config import Settings
     from tests.fixtures.web import make_client
@@ -195,15 +208,21 @@ def test_suggest_offers_a_representative_office_under_its_english_name(tmp_path)
         settings = Settings(data_dir=str(tmp_path / "web"), index=f"sqlite://{path}",
                             secret_key="k")
         with make_client(settings, index) as client:
-            body = client.get("/api/suggest", params={"field": "org", "q": "taipei econ"}).json()
-            offered = {s["value"]: s["label"] for s in body["suggestions"]}
+            def offers(q: str) -> dict[str, str]:
+                body = client.get("/api/suggest", params={"field": "org", "q": q}).json()
+                return {s["value"]: s["label"] for s in body["suggestions"]}
+
+            offices, consulates = offers("taipei econ"), offers("consulate general of indo")
             search = client.get("/api/search", params={
                 "org": "Taipei Economic and Cultural Office in Thailand"}).json()
     finally:
         index.close()
-    assert offered["駐泰國台北經濟文化辦事處"] == (
+    assert offices["駐泰國台北經濟文化辦事處"] == (
         "Taipei Economic and Cultural Office in Thailand (駐泰國台北經濟文化辦事處)")
-    assert offered["Văn phòng Kinh tế và Văn hóa Đài Bắc tại TP Hồ Chí Minh"].startswith(
+    assert offices["Văn phòng Kinh tế và Văn hóa Đài Bắc tại TP Hồ Chí Minh"].startswith(
         "Taipei Economic and Cultural Office in Ho Chi Minh City")
-    assert "Trường Đại học Luật TP HCM" not in offered  # only what the typed words start
-    assert search["total"] == 2
+    assert "Trường Đại học Luật TP HCM" not in offices  # only what the typed words start
+    assert consulates == {"Konsulat Jenderal Republik Indonesia di Kuching": (
+        "Consulate General of Indonesia in Kuching (Konsulat Jenderal Republik Indonesia di "
+        "Kuching)")}
+    assert search["total"] == 2  # the Chinese and the Thai names of one office
