@@ -211,6 +211,18 @@ def _seatless_of(value: str) -> tuple[str, str | None] | None:
 
 
 @lru_cache(maxsize=65536)
+def _unqualified(generic: str) -> str:
+    """A generic form without "national": a country's national body without its country
+    ("Fiscalía Nacional") is that country's body of the kind, as the typed "Chilean Public
+    Prosecutor's Office" names it."""
+    words = generic.split(" ")
+    if "national" not in words or len(words) < 3:
+        return ""
+    rest = " ".join(w for w in words if w != "national")
+    return _families().kinds.get(rest, rest)
+
+
+@lru_cache(maxsize=65536)
 def _bare_of(value: str) -> str:
     return bare_key(_families().key(value))
 
@@ -299,6 +311,8 @@ _ABBREVIATIONS = {"dept": "Department", "depts": "Departments", "govt": "Governm
                   "natl": "National", "intl": "International", "univ": "University",
                   "assn": "Association", "hcmc": "Ho Chi Minh City", "hq": "Headquarters"}
 _OF_PLACE = (" of ", " in ")
+# Words after a news outlet's name that name its website, longest first.
+_SITE_SUFFIXES = ("新闻网", "新聞網", " news network", " online", " website", "网", "網")
 # Bodies named after the country they represent and their seat, written by the nlp stage
 # as "<body> of <country> in <seat>" (nlp.orgs.embassy_orgs); longest first.
 _SEATED_BODIES = ("Consulate-General", "Consulate General", "High Commission", "Consulate",
@@ -476,6 +490,8 @@ class FilterNames:
             found = self._bracketed(field, text)
         if not found and field == "org" and is_unspaced(text) and reworded:
             found = self._under_parent(text)
+        if not found and field == "org" and reworded:
+            found = self._outlet_of_site(text)
         if not found and scripts and is_unspaced(text):  # 臨滄 is 临沧
             for variant in han_variants(text):
                 found = distinct([*found, *self.meanings(field, variant, scripts=False)])
@@ -527,6 +543,10 @@ class FilterNames:
         unplaced: list[str] = []
         for value in self._index_values("org"):
             value_generic, value_code = _generic_of(value)
+            if value_generic != generic and code is not None and value_code is None \
+                    and _unqualified(value_generic) == generic:
+                unplaced.append(value)  # "Fiscalía Nacional" of an article on Chile
+                continue
             if value_generic != generic and not seated:
                 value_generic, value_code = _seatless_of(value) or ("", None)
             if value_generic != generic:
@@ -556,6 +576,15 @@ class FilterNames:
                  if _generic_of(value) == (generic, code) and _families().seat(value) is None]
         return [value for value in found[:_CONTEXT_CANDIDATES]
                 if self.located("org", value, where)]
+
+    def _outlet_of_site(self, text: str) -> list[str]:
+        """A news outlet's website is the outlet, as articles credit either: 央视网 is the
+        stored CCTV (央视), "People's Daily Online" the stored People's Daily (人民网)."""
+        for suffix in _SITE_SUFFIXES:
+            rest = text[:-len(suffix)].rstrip() if text.lower().endswith(suffix) else ""
+            if len(compact_key(name_key(rest))) >= 2:
+                return self.meanings("org", rest, reworded=False)
+        return []
 
     def _under_parent(self, text: str) -> list[str]:
         """A body written after its parent body or country, as Chinese and Thai names are

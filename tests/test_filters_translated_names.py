@@ -5,8 +5,9 @@ International Investment Co., Ltd."), a Taipei representative office in any lang
 template, a court or prosecutor's office qualified by a compass word ("Pengadilan Negeri
 Jakarta Selatan" is the South Jakarta District Court), a body typed with its seat where the
 article names the seat elsewhere, a consulate typed with its country's adjective, an
-embassy or consulate stored in another language's template, a Chinese body written after
-its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
+embassy or consulate stored in another language's template, a country's national body
+stored without its country, an outlet credited by its website (央视网), a Chinese body
+written after its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
 an airport with or without "International", a Chinese place typed in pinyin. The
 filter keeps out articles that do not carry the body (another compass point, another seat),
 a name nothing knows is still refused, and /api/suggest offers a representative office
@@ -49,7 +50,7 @@ CORPUS = {
         places=[("Campuchia", "Cambodia", "KH")], lang="vi"),
     "yunnan": article(
         4, "昆明理工大学法学院副教授表示，新加坡环球投资集团等名义常被冒用。",
-        orgs=["昆明理工大学", "新加坡环球投资集团"], places=[("昆明", "Kunming", "CN")],
+        orgs=["昆明理工大学", "新加坡环球投资集团", "CCTV"], places=[("昆明", "Kunming", "CN")],
         lang="zh"),
     "jakarta": article(
         5, "Pengadilan Negeri Jakarta Selatan memvonis terdakwa; Kejaksaan Negeri Jakarta Timur "
@@ -78,6 +79,9 @@ CORPUS = {
         11, "Konsulat Jenderal Republik Indonesia di Kuching dan 中国驻清迈总领事馆 membantu.",
         orgs=["Konsulat Jenderal Republik Indonesia di Kuching", "中国驻清迈总领事馆"],
         places=[("Kuching", "Kuching", "MY")], lang="id"),
+    "chile": article(
+        12, "La Fiscalía Nacional de Chile formalizó a los reclutadores.",
+        orgs=["Fiscalía Nacional"], places=[("Chile", "Chile", "CL")], lang="es"),
     "airports": article(
         10, "Korban tiba di Bandara Soekarno-Hatta dari 上海浦东国际机场; 苍南县 dan 贵州.",
         places=[("Bandara Soekarno-Hatta", "Soekarno-Hatta Airport", "ID"),
@@ -127,6 +131,9 @@ TYPED = [
     ("Consulate General of Indonesia in Kuching", {"kuching"}),
     ("KJRI Kuching", {"kuching"}),
     ("Chinese Consulate General in Chiang Mai", {"kuching"}),
+    # a country's national body stored without its country; an outlet by its website
+    ("Chilean Public Prosecutor's Office", {"chile"}),
+    ("央视网", {"yunnan"}),
     # a body written after its parent body or its country
     ("內政部刑事警察局", {"taipei"}),
     ("内政部警政署刑事警察局", {"taipei"}),
@@ -168,6 +175,7 @@ def test_a_reader_types_the_english_name_and_finds_exactly_its_articles(translat
     "Golden Pearl Investment Limited",
     "Indonesian Consulate General in Chiang Mai",  # another country's consulate there
     "Malaysian Consulate General in Kuching",
+    "Peruvian Public Prosecutor's Office",  # the stored national one is Chile's
 ])
 def test_a_name_that_is_not_the_stored_body_is_refused(translated_backend, typed):
     index, _, _ = translated_backend
