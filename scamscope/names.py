@@ -471,8 +471,8 @@ class FilterNames:
             found = self._spelt_otherwise(field, text)
         if not found and field in ("place", "org"):
             found = self._spaced_otherwise(field, text)
-        if not found and field == "org" and is_acronym(text):
-            found = self._long_forms(text)
+        if field == "org" and is_acronym(text):  # an acronym stands for other bodies
+            found = distinct([*found, *self._long_forms(text)])  # elsewhere: PNP in Peru
         if field == "place":  # one airport however its name is written: added to any other
             found = distinct([*found, *self._airport(text)])
         if not found and field == "place":

@@ -6,7 +6,8 @@ template, a court or prosecutor's office qualified by a compass word ("Pengadila
 Jakarta Selatan" is the South Jakarta District Court), a body typed with its seat where the
 article names the seat elsewhere, a consulate typed with its country's adjective, an
 embassy or consulate stored in another language's template, a country's national body
-stored without its country, an outlet credited by its website (央视网), a Chinese body
+stored without its country, an outlet credited by its website (央视网), an acronym that names
+another body where an article writes it so (PNP in Peru), a Chinese body
 written after its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
 an airport with or without "International", a Chinese place typed in pinyin. The
 filter keeps out articles that do not carry the body (another compass point, another seat),
@@ -82,6 +83,15 @@ CORPUS = {
     "chile": article(
         12, "La Fiscalía Nacional de Chile formalizó a los reclutadores.",
         orgs=["Fiscalía Nacional"], places=[("Chile", "Chile", "CL")], lang="es"),
+    "peru": article(
+        13, "Según la Policía Nacional del Perú (PNP), la red operaba en Lima.",
+        orgs=["Policía Nacional del Perú"], places=[("Lima", "Lima", "PE")], lang="es"),
+    "manila": article(
+        14, "The Philippine National Police raided a hub in Pasay.",
+        orgs=["Philippine National Police"], places=[("Pasay", "Pasay", "PH")]),
+    "bogota": article(
+        15, "La Policía Nacional de Panamá detuvo a dos reclutadores.",
+        orgs=["Policía Nacional de Panamá"], places=[("Panamá", "Panama", "PA")], lang="es"),
     "airports": article(
         10, "Korban tiba di Bandara Soekarno-Hatta dari 上海浦东国际机场; 苍南县 dan 贵州.",
         places=[("Bandara Soekarno-Hatta", "Soekarno-Hatta Airport", "ID"),
@@ -134,6 +144,8 @@ TYPED = [
     # a country's national body stored without its country; an outlet by its website
     ("Chilean Public Prosecutor's Office", {"chile"}),
     ("央视网", {"yunnan"}),
+    # an acronym the table gives one body, that an article writes for another
+    ("PNP", {"manila", "peru"}),  # not Panama's police, whose article never writes PNP
     # a body written after its parent body or its country
     ("內政部刑事警察局", {"taipei"}),
     ("内政部警政署刑事警察局", {"taipei"}),
