@@ -130,10 +130,11 @@ def _singular(word: str) -> str:
     return word
 
 
-def _key(words: list[str]) -> str | None:
+def _key(parts: list[str]) -> str | None:
+    """The sorted set of English words of a name's parts (phrases, place names, words)."""
     _, _, en = _words()
     out = set()
-    for word in words:
+    for word in (w for part in parts for w in _WORD.findall(fold(part).lower())):
         for part in en.get(word, word).split(" "):
             if part and part not in _EN_DROP:
                 out.add(_singular(part))
@@ -197,11 +198,27 @@ _ENGLISH = {"office": "{owner} Economic and Cultural Office in {seat}",
             "consulate": "Consulate General of {owner} in {seat}"}
 
 
+_ZH_FORM_NAMES = {"公司": "Company"}  # every other legal form is a limited company
+
+
+def _zh_english(name: str) -> str | None:
+    """A Chinese name of ordinary words in English, its parts in their order (Chinese puts
+    the modifier first, as English does): 東方之星國際投資有限公司 -> "Oriental Star
+    International Investment Co., Ltd."; None when a part is unknown."""
+    parts, form = _zh_parts(name.replace(" ", ""))
+    if not parts or _key(parts) is None:
+        return None
+    words = " ".join(p if p[:1].isupper() else p.title() for p in parts)
+    return f"{words} {_ZH_FORM_NAMES.get(form, 'Co., Ltd.')}" if form else words
+
+
 def english_name(name: str) -> str | None:
     """The English name of an embassy, consulate or representative office written in
-    another language (what a suggestion shows beside the stored name), None for any other
-    name or one written in English."""
+    another language, or of a Chinese name of ordinary words (what a suggestion shows
+    beside the stored name); None for any other name or one written in English."""
     key, english = _seated(name)
+    if key is None and _is_han(name):
+        return _zh_english(name)
     if key is None or english:
         return None
     from nlp.places import default_places
@@ -237,6 +254,13 @@ def _is_han(name: str) -> bool:
 
 
 def _zh_key(name: str) -> str | None:
+    parts = _zh_parts(name)[0]
+    return _key(parts) if parts else None
+
+
+@lru_cache(maxsize=8192)
+def _zh_parts(name: str) -> tuple[list[str] | None, str]:
+    """(the English meanings of a Chinese name's parts in order, its legal form)."""
     zh, _, _ = _words()
     form = next((f for f in _ZH_FORMS if name.endswith(f) and len(name) > len(f)), "")
     rest = [ch for ch in name[:len(name) - len(form)] if ch not in _ZH_SKIP]
@@ -246,7 +270,7 @@ def _zh_key(name: str) -> str | None:
         word = zh.get(text) if len(text) <= _MAX_WORD_HAN else None
         return word if word is not None or len(text) < 2 else _place(text)
 
-    return _translate(rest, max(_MAX_WORD_HAN, _MAX_PLACE_HAN), lookup)
+    return _translate(rest, max(_MAX_WORD_HAN, _MAX_PLACE_HAN), lookup), form
 
 
 def _vi_key(words: list[str]) -> str | None:
@@ -263,13 +287,14 @@ def _vi_key(words: list[str]) -> str | None:
         word = vi.get(tuple(chunk))
         return word if word is not None or len(chunk) < 2 else _place(" ".join(chunk))
 
-    return _translate(rest, _MAX_VI_WORDS, lookup)
+    parts = _translate(rest, _MAX_VI_WORDS, lookup)
+    return _key(parts) if parts else None
 
 
-def _translate(units: list[str], longest: int, lookup) -> str | None:
-    """The key of units (characters, syllables) read as the longest known word or place
-    at each position; None when one position starts none."""
-    english: list[str] = []
+def _translate(units: list[str], longest: int, lookup) -> list[str] | None:
+    """The English meanings, in order, of units (characters, syllables) read as the longest
+    known word or place at each position; None when one position starts none."""
+    meanings: list[str] = []
     i = 0
     while i < len(units):
         for n in range(min(longest, len(units) - i), 0, -1):
@@ -278,6 +303,6 @@ def _translate(units: list[str], longest: int, lookup) -> str | None:
                 break
         else:
             return None
-        english.extend(_WORD.findall(fold(meaning).lower()))
+        meanings.append(meaning)
         i += n
-    return _key(english)
+    return meanings

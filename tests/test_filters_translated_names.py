@@ -11,8 +11,9 @@ another body where an article writes it so (PNP in Peru), a Chinese body
 written after its parent body or country (內政部刑事警察局, 缅甸佤邦联合军); places too:
 an airport with or without "International", a Chinese place typed in pinyin. The
 filter keeps out articles that do not carry the body (another compass point, another seat),
-a name nothing knows is still refused, and /api/suggest offers a representative office
-stored in another script under its English name. The articles carry the entities as the
+a name nothing knows is still refused, and /api/suggest offers an embassy, consulate or
+representative office stored in another language, and a Chinese company of ordinary words,
+under its English name. The articles carry the entities as the
 nlp stage names them (canonical name, surface)."""
 from __future__ import annotations
 
@@ -215,7 +216,7 @@ def test_cli_finds_a_translated_name_and_refuses_another_seat(translated_backend
     assert "not a known organisation" in line
 
 
-def test_suggest_offers_a_seated_body_stored_in_another_language_under_its_english_name(
+def test_suggest_offers_a_body_stored_in_another_language_under_its_english_name(
         tmp_path):
     from indexer.sqlite import SQLiteIndex
     from scamscope.config import Settings
@@ -233,6 +234,7 @@ def test_suggest_offers_a_seated_body_stored_in_another_language_under_its_engli
                 return {s["value"]: s["label"] for s in body["suggestions"]}
 
             offices, consulates = offers("taipei econ"), offers("consulate general of indo")
+            companies = offers("oriental star")
             search = client.get("/api/search", params={
                 "org": "Taipei Economic and Cultural Office in Thailand"}).json()
     finally:
@@ -246,3 +248,5 @@ def test_suggest_offers_a_seated_body_stored_in_another_language_under_its_engli
         "Consulate General of Indonesia in Kuching (Konsulat Jenderal Republik Indonesia di "
         "Kuching)")}
     assert search["total"] == 2  # the Chinese and the Thai names of one office
+    assert companies["東方之星國際投資有限公司"] == (
+        "Oriental Star International Investment Co., Ltd. (東方之星國際投資有限公司)")
