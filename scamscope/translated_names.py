@@ -31,6 +31,7 @@ from nlp.gazetteer import fold, is_unspaced
 NAME_WORDS = Path(__file__).parent / "data" / "name_words.tsv"
 _MAX_PLACE_HAN = 6  # characters of a place inside a Chinese name (胡志明市, 西雙版納)
 _MAX_WORD_HAN = 5  # characters of a word of data/name_words.tsv (人力資源)
+MAX_NAME_CHARS = 200  # as scamscope.names.MAX_NAME_CHARS: no body's name is longer
 _MAX_VI_WORDS = 4  # syllables of a Vietnamese phrase or place ("thai binh duong", "tp ho chi minh")
 MIN_KEY_WORDS = 2  # fewer English words say too little to stand for a name
 # Legal forms, longest first, dropped from every rendering.
@@ -46,8 +47,8 @@ _WORD = re.compile(r"[a-z0-9]+")  # linear: one character class
 # representative offices, in each language's template (folded lower case for spaced
 # scripts). Named groups: kind (an embassy, a consulate, an office), owner, seat; a template
 # without one of them fixes it (a Taipei office's owner is Taiwan). Each pattern is anchored
-# and has at most two lazy groups between literal words: at worst quadratic on a name of at
-# most names.MAX_NAME_CHARS characters, and never run over page text.
+# and has at most two lazy groups between literal words: at worst quadratic on a name, and
+# _seated runs them only on names of at most MAX_NAME_CHARS characters, never on page text.
 _EMBASSY = r"(?P<kind>embassy|high commission|consulate general|consulate-general|consulate)"
 _ECONOMIC = (r"(?:economic and cultural|economic and trade|trade and economic|economic, trade "
              r"and cultural|trade|representative)(?: representative)? office")
@@ -141,11 +142,31 @@ def _key(parts: list[str]) -> str | None:
     return " ".join(sorted(out)) if len(out) >= MIN_KEY_WORDS else None
 
 
+@lru_cache(maxsize=65536)
 def _place(text: str) -> str | None:
-    """The canonical English name of a place written any way the place table knows."""
-    from scamscope.names import _table
+    """The canonical English name of a country, province or city written any way the
+    qualifier tables know (any case and script: "tp ho chi minh", 胡志明市, "peru"), or of
+    a region or sizeable place the gazetteer knows as written (金三角); None otherwise. The filter's place
+    table is not built for this: an organisation filter does not pay for it."""
+    from nlp.places import default_places
+    from scamscope.name_families import MIN_PLACE_POPULATION, loose_key, qualifiers
+    from scamscope.names import name_key
 
-    return _table("place").get(text)
+    places, tables = default_places(), qualifiers()
+    key = loose_key(name_key(text))
+    code = tables.countries.get(key)
+    if code and code in places.countries:
+        return places.countries[code].name
+    found = tables.places.get(key)
+    if found:
+        return found[1:]
+    # a region (金三角) or a known town as written; not any small town, whose name is too
+    # often two ordinary characters of a company's name (金星 is "Golden Star")
+    value = places.lookup(text)
+    if getattr(value, "kind", None) in ("country", "province", "region") or getattr(
+            value, "curated", False) or getattr(value, "population", 0) >= MIN_PLACE_POPULATION:
+        return value.name
+    return None
 
 
 def seated_key(name: str) -> str | None:
@@ -159,6 +180,8 @@ def seated_key(name: str) -> str | None:
 def _seated(name: str) -> tuple[str | None, bool]:
     """(seated_key, whether the name is written in English)."""
     name = " ".join(str(name).split())
+    if len(name) > MAX_NAME_CHARS:  # the patterns' lazy groups stay cheap on a name
+        return None, False
     text = name.replace(" ", "") if is_unspaced(name) and not _thai(name) else \
         name if is_unspaced(name) else " ".join(_vi_words(name.replace("-", " - ")))
     text = text.replace(" - ", "-")
