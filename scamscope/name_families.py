@@ -247,6 +247,13 @@ def _singular(word: str) -> str:
     return word
 
 
+def _plural_stems(word: str) -> tuple[str, ...]:
+    """The singulars a Spanish, Portuguese or French plural may have."""
+    if len(word) <= 4 or not word.endswith("s"):
+        return ()
+    return (word[:-2], word[:-1]) if word.endswith("es") else (word[:-1],)
+
+
 def concept_key(key: str) -> str:
     """A loose key as the sorted set of its words in English, function words dropped:
     "universidad complutense" and "complutense university" give "complutense university".
@@ -262,6 +269,9 @@ def concept_key(key: str) -> str:
             english = table.get(tuple(words[i:i + n]))
             if english is not None or n == 1:
                 break
+        if english is None:  # a Romance plural: "migraciones", "investigaciones"
+            english = next((table[(stem,)] for stem in _plural_stems(words[i])
+                            if (stem,) in table), None)
         out.extend(w for w in (english if english is not None else words[i]).split(" ")
                    if w and w not in _CONCEPT_DROP)
         i += n

@@ -62,7 +62,8 @@ CORPUS = {
         places=[("Jakarta", "Jakarta", "ID")], lang="id"),
     "lima": article(
         6, "La Corte Superior de Justicia de Lima Sur dictó prisión preventiva.",
-        orgs=["Corte Superior de Justicia de Lima Sur"], places=[("Lima", "Lima", "PE")],
+        orgs=["Corte Superior de Justicia de Lima Sur", "Superintendencia Nacional de Migraciones"],
+        places=[("Lima", "Lima", "PE")],
         lang="es"),
     "johor": article(
         7, "JOHOR BAHRU: Syarikat Bintang Emas Sdn Bhd dihadapkan ke Mahkamah Sesyen; Kedutaan "
@@ -131,6 +132,8 @@ TYPED = [
     ("East Jakarta District Prosecutor's Office", {"jakarta"}),
     ("West Jakarta Metro Police", {"jakarta"}),
     ("South Lima Superior Court of Justice", {"lima"}),
+    # a Spanish plural read as its singular's English word
+    ("National Superintendency of Migration", {"lima"}),
     # a seat the stored name lacks, named by the article; a company word before the name
     ("Johor Bahru Sessions Court", {"johor"}),
     ("Malaysian Embassy in Bangkok", {"johor"}),
