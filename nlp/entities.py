@@ -372,6 +372,8 @@ class EntityExtractor:
         under one name, and every later bare ACR is that organisation too."""
         done: set[str] = set()
         for ls, le, a_s, a_e in acronym_definitions(text, lang):
+            if is_unspaced(text[ls:le]):
+                ls = self._known_tail(text, ls, le)
             long, acr = text[ls:le], text[a_s:a_e]
             acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
@@ -404,6 +406,32 @@ class EntityExtractor:
                 if o.text == long:
                     o.name = name
 
+    def _unit_of_known(self, text: str, start: int, end: int, known: Match) -> str | None:
+        """The name of a guessed Chinese or Thai name that begins with a known body and
+        goes on: a unit of it (外交部領事事務局, 联合国难民署, 中国建设银行广西分行: the
+        surface) or, in Thai, the same kind of body of another country (กระทรวงมหาดไทย
+        กัมพูชา: a generic ministry keeps its generic name). None when it is not such a name."""
+        if known.start != start or known.end >= end:
+            return None
+        rest = text[known.end:end]
+        if _HAS_THAI.search(rest):
+            if getattr(self.places.lookup(rest), "kind", None) != "country":
+                return None
+            generic = str(known.value).removeprefix("Thai ")
+            return generic if generic.startswith("Ministry of ") else text[start:end]
+        if len(rest) < 2 or known.text.endswith(_ZH_BUREAU_ENDS):
+            return None  # 法務部調查局 | 洗錢防制處: a bureau's division is named apart
+        return text[start:end]
+
+    def _known_tail(self, text: str, start: int, end: int) -> int:
+        """Where a guessed Chinese or Thai long form begins when its end is a known name:
+        "...呼籲政府與國際移民組織（IOM）" is 國際移民組織, "美国财政部外国资产控制办公室（OFAC）" the
+        office. Bounded: one lookup per character of a long form of at most 60."""
+        for k in range(start, end - 1):
+            if self.orgs.lookup(text[k:end]) is not None:
+                return k
+        return start
+
     def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
                       with_latin: bool, lang: str | None = None) -> list[Match]:
         """Alias matches plus organisations named by pattern; longer names win."""
@@ -420,9 +448,15 @@ class EntityExtractor:
             extra += [Match(s, e, t, name) for s, e, t, name in thai_embassy_orgs(text, self.places)]
         if with_latin and _HAS_VIETNAMESE.search(text):
             guessed += vi_orgs(text, tokens)
-        extra += [Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places) or t)
-                  for s, e, t in guessed
-                  if not any(_overlaps(s, e, a.start, a.end) for a in alias_matches)]
+        for s, e, t in guessed:
+            inside = [a for a in alias_matches if _overlaps(s, e, a.start, a.end)]
+            if not inside:
+                extra.append(Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places)
+                                   or t))
+            elif len(inside) == 1:
+                unit = self._unit_of_known(text, s, e, inside[0])
+                if unit:
+                    extra.append(Match(s, e, t, self.orgs.lookup(t) or unit))
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or name)
                   for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
@@ -773,6 +807,8 @@ def _in_a_title(text: str, start: int) -> bool:
     return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
 _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
+# a known Chinese body that is itself a bureau or a division: what follows it is named apart
+_ZH_BUREAU_ENDS = ("局", "署", "處", "处", "科")
 # letters only Vietnamese uses among Latin-script languages (ơ, ư, đ and the dotted vowels)
 _HAS_VIETNAMESE = re.compile("[ơưđƠƯĐ\u1ea0-\u1ef9]")
 

@@ -27,8 +27,9 @@ _UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 # Stretches of text the unspaced-name regex is run on (with a Latin prefix such as "KK园区").
 # (?<![A-Za-z0-9]): a Latin prefix is tried from its first letter only, so a long
 # Latin word is not rescanned from each of its letters.
-_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b ]*"
-                           f"[{UNSPACED_CHARS}])?")
+# Dots belong to the run: Thai abbreviations are written with them (บช.สอท., ป.ป.ส.).
+_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b .]*"
+                           f"[{UNSPACED_CHARS}.])?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                               "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2212": "-"})
 

@@ -725,8 +725,12 @@ def _thai_trim(name: str, head: str) -> str:
     return name
 
 
-# "และ" right before another head word joins two names (ธนาคารกรุงไทยและธนาคารกสิกรไทย)
-_TH_AND_HEAD = re.compile("และ(?:" + _TH_HEAD.pattern + ")")
+# "และ" or "กับ" right before another head word joins two names (ธนาคารกรุงไทยและธนาคาร
+# กสิกรไทย, กองทัพเมียนมากับกองพลน้อยที่ 6)
+_TH_AND_HEAD = re.compile("(?:และ|กับ)(?:" + _TH_HEAD.pattern + "|กอง)")
+_TH_INDEFINITE = tuple(_TH["indefinite"])
+# an ordinal unit: "กรมทหารพรานที่ 35", "กองพันที่ 2"
+_TH_ORDINAL = re.compile(r"ที่ ?\d{1,3}(?!\d)")
 _TH_NUMBER = re.compile(r" ?(\d{1,2})(?!\d)")
 _TH_COMPANY_END = re.compile(r"จำกัด(?: ?\(มหาชน\))?")
 _TH_COMPANY_MAX = 60
@@ -752,6 +756,13 @@ def thai_orgs(text: str) -> list[tuple[int, int, str]]:
         joined = _TH_AND_HEAD.search(text, m.end(), end)
         if joined:
             end = joined.start()
+        elif cut and text.startswith(_TH_INDEFINITE, cut.start()):
+            continue
+        ordinal = _TH_ORDINAL.match(text, end - len("ที่")) if text.endswith("ที่", 0, end) else None
+        if ordinal and end - len("ที่") > m.end():
+            out.append((m.start(), ordinal.end(), text[m.start():ordinal.end()]))
+            taken = ordinal.end()
+            continue
         name = _thai_trim(text[m.start():end], m.group())
         numbered = next((h for h in _TH_NUMBERED if text.startswith(h, m.start())
                          and _TH_NUMBER.match(text, m.start() + len(h))), None)
@@ -809,9 +820,11 @@ _ZH_SEPARATOR = re.compile("|".join(map(re.escape, sorted(_ZH["separators"], key
 _ZH_GENERIC = tuple(sorted(_ZH["generic"], key=len, reverse=True))
 _ZH_NOT_AFTER = frozenset(_ZH["not_after"])
 _ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
+_ZH_NOT_FOLLOWED = {suffix: tuple(words) for suffix, words in _ZH["not_followed_by"].items()}
 _ZH_MAX = 12
 _ZH_PLURAL = tuple(_ZH["plural"])
 _ZH_NOT_SEPARATORS = tuple(_ZH["not_separators"])
+_ZH_CONJUNCTIONS = frozenset(("及", "以及", "和", "与", "與", "并", "並", "或"))
 # “鸿发科技”, 「金邊太子科技」: a quoted run of Han characters (bounded, no nesting)
 _ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
 _ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
@@ -846,7 +859,8 @@ def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for m in _ZH_SUFFIX.finditer(text):
         suffix = m.group()
-        if m.end() < len(text) and text[m.end()] in _ZH_NOT_AFTER:
+        if m.end() < len(text) and text[m.end()] in _ZH_NOT_AFTER \
+                or text.startswith(_ZH_NOT_FOLLOWED.get(suffix, ()), m.end()):
             continue
         if len(suffix) == 1 and (m.start() == 0 or text[m.start() - 1] in _ZH_NOT_BEFORE):
             continue
@@ -1032,15 +1046,18 @@ def _script_long_form(text: str, paren: int) -> tuple[int, int] | None:
         if head is None:
             return None
         start = head.start()
+        # "มูลนิธิกระจกเงาและมูลนิธิเพื่อสิทธิมนุษยชนและการพัฒนา (HRDF)": the last of two bodies
+        for joined in _TH_AND_HEAD.finditer(text, start, end):
+            start = joined.start() + len("และ")
     else:
         if end - start > 15:
             start = end - 15
-        moved = True
-        while moved:
-            moved = False
-            sep = _ZH_SEPARATOR.match(text, start, end)
-            if sep and sep.end() < end - 1:
-                start, moved = sep.end(), True
+        # the name starts after the last verb or preposition before it (藏身于克伦邦边防军);
+        # conjunctions stay, as names hold them (网络安全及科技罪案调查科)
+        for sep in _ZH_SEPARATOR.finditer(text, start, end - 1):
+            if sep.group() not in _ZH_CONJUNCTIONS \
+                    and not text.startswith(_ZH_NOT_SEPARATORS, sep.start()):
+                start = sep.end()
         if not any(m.end() == end for m in _ZH_SUFFIX.finditer(text, max(start, end - 6), end)):
             return None  # a Chinese name ends with its kind (委员会, 银行...)
     return (start, end) if end - start >= 2 else None
