@@ -372,8 +372,8 @@ class EntityExtractor:
         under one name, and every later bare ACR is that organisation too."""
         done: set[str] = set()
         for ls, le, a_s, a_e in acronym_definitions(text, lang):
-            if is_unspaced(text[ls:le]):
-                ls = self._known_tail(text, ls, le)
+            if _HAS_CJK.search(text[le - 1:le]):
+                ls = self._known_tail(text, ls, le, self.orgs.lookup(text[a_s:a_e]))
             long, acr = text[ls:le], text[a_s:a_e]
             acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
@@ -406,6 +406,29 @@ class EntityExtractor:
                 if o.text == long:
                     o.name = name
 
+    def _thai_edges(self, text: str, known: Match) -> Match:
+        """A known Thai name with the kind word written before it (กลุ่มคิงส์โรมันส์,
+        สายการบินไชน่า อีสเทิร์น) and the country written after it (ตำรวจแห่งชาติกัมพูชา: then
+        the body is that country's, so a generic ministry keeps its generic name and a Thai
+        body's name becomes the surface). Bounded: a few kind words and 11 lookups."""
+        start, end, value = known.start, known.end, known.value
+        kind = next((k for k in _TH_KIND_WORDS if text.endswith(k, 0, start)
+                     and not known.text.startswith(k)), None)
+        if kind:
+            start -= len(kind)
+        for size in range(min(12, len(text) - end), 1, -1):
+            place = self.places.lookup(text[end:end + size])
+            if getattr(place, "kind", None) == "country":
+                if place.country != "TH":
+                    generic = str(value).removeprefix("Thai ")
+                    value = generic if generic.startswith("Ministry of ") else None
+                end += size
+                break
+        if (start, end) == (known.start, known.end):
+            return known
+        surface = text[start:end]
+        return Match(start, end, surface, self.orgs.lookup(surface) or value or surface)
+
     def _unit_of_known(self, text: str, start: int, end: int, known: Match) -> str | None:
         """The name of a guessed Chinese or Thai name that begins with a known body and
         goes on: a unit of it (外交部領事事務局, 联合国难民署, 中国建设银行广西分行: the
@@ -423,18 +446,22 @@ class EntityExtractor:
             return None  # 法務部調查局 | 洗錢防制處: a bureau's division is named apart
         return text[start:end]
 
-    def _known_tail(self, text: str, start: int, end: int) -> int:
-        """Where a guessed Chinese or Thai long form begins when its end is a known name:
-        "...呼籲政府與國際移民組織（IOM）" is 國際移民組織, "美国财政部外国资产控制办公室（OFAC）" the
-        office. Bounded: one lookup per character of a long form of at most 60."""
-        for k in range(start, end - 1):
-            if self.orgs.lookup(text[k:end]) is not None:
-                return k
-        return start
+    def _known_tail(self, text: str, start: int, end: int, acronym_name: str | None) -> int:
+        """Where a guessed Chinese long form begins when its end is a known name, the
+        acronym's own when the acronym is known: "...呼籲政府與國際移民組織（IOM）" is
+        國際移民組織, "美国财政部外国资产控制办公室（OFAC）" the office. Bounded: one lookup per
+        character of a long form of at most 15."""
+        tails = [(k, self.orgs.lookup(text[k:end])) for k in range(start, end - 1)]
+        known = [k for k, name in tails if name is not None
+                 and (acronym_name is None or name == acronym_name)]
+        return known[0] if known else start
 
     def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
                       with_latin: bool, lang: str | None = None) -> list[Match]:
         """Alias matches plus organisations named by pattern; longer names win."""
+        if _HAS_THAI.search(text):
+            alias_matches = [self._thai_edges(text, a) if _HAS_THAI.search(a.text) else a
+                             for a in alias_matches]
         found = list(alias_matches)
         extra: list[Match] = []
         if is_unspaced(text):
@@ -442,7 +469,7 @@ class EntityExtractor:
         # names whose edges are guessed (no spaces in Thai or Chinese) yield to known ones
         guessed = []
         if _HAS_CJK.search(text):
-            guessed += zh_suffix_orgs(text) + zh_quoted_orgs(text)
+            guessed += zh_suffix_orgs(text, self.places) + zh_quoted_orgs(text)
         if _HAS_THAI.search(text):
             guessed += thai_orgs(text)
             extra += [Match(s, e, t, name) for s, e, t, name in thai_embassy_orgs(text, self.places)]
@@ -450,11 +477,19 @@ class EntityExtractor:
             guessed += vi_orgs(text, tokens)
         for s, e, t in guessed:
             inside = [a for a in alias_matches if _overlaps(s, e, a.start, a.end)]
+            if len(inside) > 1 and _HAS_CJK.search(t) and inside[-1].start > s:
+                # 美联社援引东盟秘书处: the name starts at the last known body in the run
+                s, t, inside = inside[-1].start, text[inside[-1].start:e], inside[-1:]
             if not inside:
                 extra.append(Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places)
                                    or t))
             elif len(inside) == 1:
-                unit = self._unit_of_known(text, s, e, inside[0])
+                known = inside[0]
+                if t.startswith("บริษัท") and s < known.start and known.end <= e:
+                    # บริษัท การบินไทย จำกัด (มหาชน): a company whose name is known
+                    extra.append(Match(s, e, t, self.orgs.lookup(t) or known.value))
+                    continue
+                unit = self._unit_of_known(text, s, e, known)
                 if unit:
                     extra.append(Match(s, e, t, self.orgs.lookup(t) or unit))
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
@@ -807,6 +842,8 @@ def _in_a_title(text: str, start: int) -> bool:
     return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
 _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
+# kind words written before a known Thai name: group, airline, company, bank
+_TH_KIND_WORDS = ("กลุ่ม", "สายการบิน", "บริษัท", "ธนาคาร")
 # a known Chinese body that is itself a bureau or a division: what follows it is named apart
 _ZH_BUREAU_ENDS = ("局", "署", "處", "处", "科")
 # letters only Vietnamese uses among Latin-script languages (ơ, ư, đ and the dotted vowels)

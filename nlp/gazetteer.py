@@ -27,9 +27,10 @@ _UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 # Stretches of text the unspaced-name regex is run on (with a Latin prefix such as "KK园区").
 # (?<![A-Za-z0-9]): a Latin prefix is tried from its first letter only, so a long
 # Latin word is not rescanned from each of its letters.
-# Dots belong to the run: Thai abbreviations are written with them (บช.สอท., ป.ป.ส.).
-_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b .]*"
-                           f"[{UNSPACED_CHARS}.])?")
+# Dots and digits belong to the run: Thai abbreviations are written with dots (บช.สอท.,
+# ป.ป.ส.), and some names end with a number (香港01).
+_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b .0-9]*"
+                           f"[{UNSPACED_CHARS}.0-9])?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                               "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2212": "-"})
 

@@ -854,8 +854,10 @@ def _zh_generic(prefix: str) -> bool:
     return rest == ""
 
 
-def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of Chinese organisation names: "最高人民法院", "明家犯罪集团"."""
+def zh_suffix_orgs(text: str, places=None) -> list[tuple[int, int, str]]:
+    """(start, end, text) of Chinese organisation names: "最高人民法院", "明家犯罪集团".
+    With places, a place before a generic tail is a description: 柬埔寨詐騙集團 is "a
+    Cambodian fraud ring"."""
     found: list[tuple[int, int, str]] = []
     for m in _ZH_SUFFIX.finditer(text):
         suffix = m.group()
@@ -879,7 +881,9 @@ def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
         if prefix.endswith(_ZH_PLURAL):
             continue  # 福建各级法院: the courts of a province, not one court
         generic_tail = next((w for w in ("诈骗", "詐騙", "犯罪", "电诈", "電詐") if prefix.endswith(w)), "")
-        if generic_tail and _zh_generic(prefix[:-len(generic_tail)] or generic_tail):
+        if generic_tail and (_zh_generic(prefix[:-len(generic_tail)] or generic_tail) or (
+                places is not None
+                and getattr(places.lookup(prefix[:-len(generic_tail)]), "kind", None))):
             continue
         found.append((start, m.end(), text[start:m.end()]))
     # nested candidates (法務部 inside 法務部調查局): the longest wins
