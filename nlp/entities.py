@@ -429,6 +429,21 @@ class EntityExtractor:
         surface = text[start:end]
         return Match(start, end, surface, self.orgs.lookup(surface) or value or surface)
 
+    def _zh_country_before(self, text: str, known: Match) -> Match:
+        """A known Chinese name with its country written before it (美国联邦调查局): the
+        country is part of the name as written. Only for names that do not already say
+        whose they are ("Chinese Ministry of Public Security" is not Laos's). Bounded: 9
+        lookups."""
+        first = str(known.value).split(" ", 1)[0]
+        if first in ("US", "UN", "EU") or self.places.lookup(first) is not None:
+            return known
+        for size in range(min(10, known.start), 1, -1):
+            place = self.places.lookup(text[known.start - size:known.start])
+            if getattr(place, "kind", None) == "country":
+                start = known.start - size
+                return Match(start, known.end, text[start:known.end], known.value)
+        return known
+
     def _unit_of_known(self, text: str, start: int, end: int, known: Match) -> str | None:
         """The name of a guessed Chinese or Thai name that begins with a known body and
         goes on: a unit of it (外交部領事事務局, 联合国难民署, 中国建设银行广西分行: the
@@ -462,6 +477,9 @@ class EntityExtractor:
         if _HAS_THAI.search(text):
             alias_matches = [self._thai_edges(text, a) if _HAS_THAI.search(a.text) else a
                              for a in alias_matches]
+        if _HAS_CJK.search(text):
+            alias_matches = [self._zh_country_before(text, a) if _HAS_CJK.search(a.text[:1])
+                             else a for a in alias_matches]
         found = list(alias_matches)
         extra: list[Match] = []
         if is_unspaced(text):

@@ -312,19 +312,20 @@ def embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
     return out
 
 
-_TH_EMBASSY = "สถานเอกอัครราชทูต"
+_TH_EMBASSY = re.compile("สถานเอกอัครราชทูต|สถานทูต")  # the formal name and its short form
 _TH_AT = re.compile(" ?ณ ?| ?ประจำ(?:ประเทศ)?")
 
 
 def thai_embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
     """(start, end, text, English name) of "สถานเอกอัครราชทูตไทย ณ กรุงพนมเปญ"."""
     out = []
-    pos = text.find(_TH_EMBASSY)
-    while pos >= 0 and len(out) < 50:
-        head_end = pos + len(_TH_EMBASSY)
+    for head in _TH_EMBASSY.finditer(text):
+        if len(out) >= 50:
+            break
+        pos, head_end = head.start(), head.end()
         at = _TH_AT.search(text, head_end, min(len(text), head_end + 20))
         country_end = at.start() if at else _thai_run_end(text, head_end)
-        country = _thai_place(text[head_end:country_end], places)
+        country = _thai_place(text[head_end:country_end].removesuffix("ฯ"), places)
         if country is not None:
             info = places.country(country.country)
             name, stop = f"Embassy of {info.name if info else country.name}", country_end
@@ -336,7 +337,6 @@ def thai_embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
                     name += f" in {where[0].value.name}"
                     stop = at_end + where[0].end
             out.append((pos, stop, text[pos:stop], name))
-        pos = text.find(_TH_EMBASSY, head_end)
     return out
 
 
@@ -612,7 +612,8 @@ def _zh_pattern(places):
     if key not in _ZH_CACHE:
         import re as _re
 
-        names = [n for n in places.gazetteer._unspaced if _re.fullmatch("[\u4e00-\u9fff]{2,8}", n)]
+        # up to 10 characters: 老挝人民民主共和国公安部
+        names = [n for n in places.gazetteer._unspaced if _re.fullmatch("[\u4e00-\u9fff]{2,10}", n)]
         if not names:
             _ZH_CACHE[key] = None
         else:
@@ -1067,10 +1068,32 @@ def _script_long_form(text: str, paren: int) -> tuple[int, int] | None:
     return (start, end) if end - start >= 2 else None
 
 
+# A Chinese abbreviation in brackets after its long form: 全国民主联盟（民盟）, 金融監督管理
+# 委員會（金管會）. It is made of the long form's characters, in order.
+_ZH_ABBREVIATION = re.compile("[（(]([\u4e00-\u9fff]{2,5})[)）]")
+
+
+def _abbreviates(abbreviation: str, long: str) -> bool:
+    # its last character is from the long form's kind (联盟, 委員會, 局)
+    if len(abbreviation) >= len(long) or abbreviation[-1] not in long[-3:]:
+        return False
+    pos = 0
+    for ch in abbreviation:
+        pos = long.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
+
+
 def acronym_definitions(text: str, lang: str | None) -> list[tuple[int, int, int, int]]:
     """(long_start, long_end, acr_start, acr_end) of every "Long Name (ACR)" and
     "ACR (Long Name)" in text, in any script."""
     out = []
+    for m in _ZH_ABBREVIATION.finditer(text):
+        if m.start() and _is_cjk(text[m.start() - 1]):
+            span = _script_long_form(text, m.start())
+            if span and _abbreviates(m.group(1), text[span[0]:span[1]]):
+                out.append((span[0], span[1], m.start(1), m.end(1)))
     strict = (lang or "en") == "en"
     for m in _DEF_PAREN.finditer(text):
         before = text[:m.start()].rstrip(" \t")
