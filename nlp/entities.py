@@ -373,7 +373,10 @@ class EntityExtractor:
         done: set[str] = set()
         for ls, le, a_s, a_e in acronym_definitions(text, lang):
             if _HAS_CJK.search(text[le - 1:le]):
-                ls = self._known_tail(text, ls, le, self.orgs.lookup(text[a_s:a_e]))
+                acr_known = self.orgs.lookup(text[a_s:a_e])
+                found_here = [o.start for o in entities.orgs if o.end == le and ls <= o.start
+                              and (acr_known is None or o.name == acr_known)]
+                ls = min(found_here) if found_here else self._known_tail(text, ls, le, acr_known)
             long, acr = text[ls:le], text[a_s:a_e]
             acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
@@ -457,8 +460,10 @@ class EntityExtractor:
                 return None
             generic = str(known.value).removeprefix("Thai ")
             return generic if generic.startswith("Ministry of ") else text[start:end]
-        if len(rest) < 2 or known.text.endswith(_ZH_BUREAU_ENDS):
+        if len(rest) < 2 or not _HAS_CJK.search(rest) or known.text.endswith(_ZH_BUREAU_ENDS):
             return None  # 法務部調查局 | 洗錢防制處: a bureau's division is named apart
+        if rest in _ZH_SAME_BODY:
+            return str(known.value)  # 柬埔寨国家警察总署: the body with its kind word
         return text[start:end]
 
     def _known_tail(self, text: str, start: int, end: int, acronym_name: str | None) -> int:
@@ -477,13 +482,15 @@ class EntityExtractor:
         if _HAS_THAI.search(text):
             alias_matches = [self._thai_edges(text, a) if _HAS_THAI.search(a.text) else a
                              for a in alias_matches]
-        if _HAS_CJK.search(text):
-            alias_matches = [self._zh_country_before(text, a) if _HAS_CJK.search(a.text[:1])
-                             else a for a in alias_matches]
-        found = list(alias_matches)
         extra: list[Match] = []
         if is_unspaced(text):
             extra += [Match(s, e, t, name) for s, e, t, name in zh_place_orgs(text, self.places)]
+        if _HAS_CJK.search(text):
+            anchored = {m.end for m in extra}  # 肯尼亚外交部 is named by its place already
+            alias_matches = [self._zh_country_before(text, a)
+                             if _HAS_CJK.search(a.text[:1]) and a.end not in anchored else a
+                             for a in alias_matches]
+        found = list(alias_matches)
         # names whose edges are guessed (no spaces in Thai or Chinese) yield to known ones
         guessed = []
         if _HAS_CJK.search(text):
@@ -862,6 +869,8 @@ _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
 # kind words written before a known Thai name: group, airline, company, bank
 _TH_KIND_WORDS = ("กลุ่ม", "สายการบิน", "บริษัท", "ธนาคาร")
+# what a known Chinese name may be followed by and still name the same body
+_ZH_SAME_BODY = frozenset(("总署", "總署", "总部", "總部", "公司", "集团", "集團"))
 # a known Chinese body that is itself a bureau or a division: what follows it is named apart
 _ZH_BUREAU_ENDS = ("局", "署", "處", "处", "科")
 # letters only Vietnamese uses among Latin-script languages (ơ, ư, đ and the dotted vowels)

@@ -1052,8 +1052,11 @@ def _script_long_form(text: str, paren: int) -> tuple[int, int] | None:
             return None
         start = head.start()
         # "มูลนิธิกระจกเงาและมูลนิธิเพื่อสิทธิมนุษยชนและการพัฒนา (HRDF)": the last of two bodies
+        # of one kind (a different head word after "และ" may be part of the name:
+        # สำนักงานคณะกรรมการกำกับหลักทรัพย์และตลาดหลักทรัพย์)
         for joined in _TH_AND_HEAD.finditer(text, start, end):
-            start = joined.start() + len("และ")
+            if text.startswith(head.group(), joined.start() + len("และ")):
+                start = joined.start() + len("และ")
     else:
         if end - start > 15:
             start = end - 15
