@@ -36,7 +36,7 @@ from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, clean_org_surfac
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
                       place_anchored_orgs,
                       thai_embassy_orgs, thai_orgs, thai_place_name, vi_orgs, zh_place_orgs,
-                      zh_quoted_orgs, zh_suffix_orgs)
+                      zh_quoted_orgs, zh_suffix_orgs, zh_word_starts)
 from nlp.place_patterns import (admin_places, airport_places, compass_after, thai_admin_places,
                                  zh_admin_places, zh_airports)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
@@ -442,7 +442,7 @@ class EntityExtractor:
             return known
         for size in range(min(10, known.start), 1, -1):
             place = self.places.lookup(text[known.start - size:known.start])
-            if getattr(place, "kind", None) == "country":
+            if getattr(place, "kind", None) == "country" and zh_word_starts(text, known.start - size):
                 start = known.start - size
                 return Match(start, known.end, text[start:known.end], known.value)
         return known

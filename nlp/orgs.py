@@ -818,6 +818,13 @@ def thai_place_name(name: str, places) -> str | None:
 _ZH = _HEADS["zh"]
 _ZH_SUFFIX = re.compile("|".join(map(re.escape, sorted(_ZH["suffixes"], key=len, reverse=True))))
 _ZH_SEPARATOR = re.compile("|".join(map(re.escape, sorted(_ZH["separators"], key=len, reverse=True))))
+_ZH_SEPARATOR_WORDS = tuple(_ZH["separators"])
+
+
+def zh_word_starts(text: str, pos: int) -> bool:
+    """Whether a Chinese word can start at pos: after no Han character, or right after a
+    separator word (据美国..., not 武吉阿曼...: Oman is not in Bukit Aman)."""
+    return pos == 0 or not _is_cjk(text[pos - 1]) or text.endswith(_ZH_SEPARATOR_WORDS, 0, pos)
 _ZH_GENERIC = tuple(sorted(_ZH["generic"], key=len, reverse=True))
 _ZH_NOT_AFTER = frozenset(_ZH["not_after"])
 _ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
