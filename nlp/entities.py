@@ -510,6 +510,10 @@ class EntityExtractor:
                                    or t))
             elif len(inside) == 1:
                 known = inside[0]
+                local = thai_place_name(t, self.places) if known.start == s else None
+                if local:  # ตม.จังหวัดตาก: a known body's office named by its place
+                    extra.append(Match(s, e, t, local))
+                    continue
                 if t.startswith("บริษัท") and s < known.start and known.end <= e:
                     # บริษัท การบินไทย จำกัด (มหาชน): a company whose name is known
                     extra.append(Match(s, e, t, self.orgs.lookup(t) or known.value))
@@ -867,8 +871,8 @@ def _in_a_title(text: str, start: int) -> bool:
     return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
 _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
-# kind words written before a known Thai name: group, airline, company, bank
-_TH_KIND_WORDS = ("กลุ่ม", "สายการบิน", "บริษัท", "ธนาคาร")
+# kind words written before a known Thai name: group, airline, company, bank, organisation
+_TH_KIND_WORDS = ("กลุ่ม", "สายการบิน", "บริษัท", "ธนาคาร", "องค์การ")
 # what a known Chinese name may be followed by and still name the same body
 _ZH_SAME_BODY = frozenset(("总署", "總署", "总部", "總部", "公司", "集团", "集團"))
 # a known Chinese body that is itself a bureau or a division: what follows it is named apart
