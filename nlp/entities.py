@@ -413,20 +413,18 @@ class EntityExtractor:
         """A known Thai name with the kind word written before it (กลุ่มคิงส์โรมันส์,
         สายการบินไชน่า อีสเทิร์น) and the country written after it (ตำรวจแห่งชาติกัมพูชา: then
         the body is that country's, so a generic ministry keeps its generic name and a Thai
-        body's name becomes the surface). Bounded: a few kind words and 11 lookups."""
+        body's name becomes the surface). Bounded: a few kind words and one scan."""
         start, end, value = known.start, known.end, known.value
         kind = next((k for k in _TH_KIND_WORDS if text.endswith(k, 0, start)
                      and not known.text.startswith(k)), None)
         if kind:
             start -= len(kind)
-        for size in range(min(12, len(text) - end), 1, -1):
-            place = self.places.lookup(text[end:end + size])
-            if getattr(place, "kind", None) == "country":
-                if place.country != "TH":
-                    generic = str(value).removeprefix("Thai ")
-                    value = generic if generic.startswith("Ministry of ") else None
-                end += size
-                break
+        after = self.places.gazetteer.longest_at(text, end)
+        if after is not None and getattr(after.value, "kind", None) == "country":
+            if after.value.country != "TH":
+                generic = str(value).removeprefix("Thai ")
+                value = generic if generic.startswith("Ministry of ") else None
+            end = after.end
         if (start, end) == (known.start, known.end):
             return known
         surface = text[start:end]
@@ -437,12 +435,12 @@ class EntityExtractor:
         country is part of the name as written. Only for names that do not already say
         whose they are ("Chinese Ministry of Public Security" is not Laos's). Bounded: 9
         lookups."""
-        first = str(known.value).split(" ", 1)[0]
-        if first in ("US", "UN", "EU") or self.places.lookup(first) is not None:
-            return known
         for size in range(min(10, known.start), 1, -1):
-            place = self.places.lookup(text[known.start - size:known.start])
+            place = self.places.gazetteer.unspaced(text[known.start - size:known.start])
             if getattr(place, "kind", None) == "country" and zh_word_starts(text, known.start - size):
+                first = str(known.value).split(" ", 1)[0]
+                if first in ("US", "UN", "EU") or self.places.lookup(first) is not None:
+                    return known
                 start = known.start - size
                 return Match(start, known.end, text[start:known.end], known.value)
         return known

@@ -130,6 +130,19 @@ class Gazetteer(Generic[T]):
                 yield " ".join(tokens), value
         yield from self._unspaced.items()
 
+    def longest_at(self, text: str, i: int) -> Match[T] | None:
+        """The longest unspaced name that starts at text[i], if any (one dict lookup per
+        length of the names that start with that character)."""
+        for size in self._unspaced_lengths.get(text[i:i + 1], ()):
+            value = self._unspaced.get(text[i:i + size])
+            if value is not None:
+                return Match(i, i + size, text[i:i + size], value)
+        return None
+
+    def unspaced(self, name: str) -> T | None:
+        """The value of an unspaced name exactly as written (no normalisation)."""
+        return self._unspaced.get(name)
+
     def get(self, name: str, default: Any = None) -> T | None:
         """The value of a name given exactly as a whole (no search inside it)."""
         name = unicodedata.normalize("NFC", name.strip())
