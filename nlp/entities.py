@@ -519,6 +519,11 @@ class EntityExtractor:
                 unit = self._unit_of_known(text, s, e, known)
                 if unit:
                     extra.append(Match(s, e, t, self.orgs.lookup(t) or unit))
+                elif known.start == s and known.text.endswith(_ZH_BUREAU_ENDS) \
+                        and e - known.end >= 3:
+                    # 法務部調查局洗錢防制處: the bureau is known, its division named apart
+                    rest = text[known.end:e]
+                    extra.append(Match(known.end, e, rest, self.orgs.lookup(rest) or rest))
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or name)
                   for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
