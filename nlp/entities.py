@@ -296,6 +296,11 @@ class EntityExtractor:
                 continue  # เลย of จำเลย ("defendant") is not Loei
             if _in_currency_name(text, m.start, m.end):
                 continue  # ดอลลาร์สหรัฐ, "dolar Singapura", 新加坡元: a currency, not a place
+            if (m.start, m.end) in org_spans and value.kind not in ("country", "hub") \
+                    and value.country != country \
+                    and not any(getattr(p.value, "country", None) == value.country
+                                for p in gaz_places if p is not m):
+                continue  # "Meta" beside Google: the company, not a far country's province
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang,
                                               doc_countries):
