@@ -810,6 +810,10 @@ def thai_place_name(name: str, places) -> str | None:
                                              if rest.startswith("จังหวัด") else None)
             if getattr(place, "kind", None) and getattr(place, "country", None):
                 return _TH_TEMPLATES[head].format(place.name)
+            # สภ.เมืองตาก: the capital district of a province is "Mueang <province>"
+            place = places.lookup(rest[len("เมือง"):]) if rest.startswith("เมือง") else None
+            if getattr(place, "kind", None) and getattr(place, "country", None) == "TH":
+                return _TH_TEMPLATES[head].format("Mueang " + place.name)
     return None
 
 

@@ -131,3 +131,13 @@ def test_names_with_digits_short_thai_embassies_and_a_company_not_its_brand(extr
         extractor, "สถานทูตจีน ประจำประเทศไทย เตือนพลเมือง", "th", "TH")
     orgs = _orgs(extractor, "บริษัท ทรู คอร์ปอเรชั่น จำกัด (มหาชน) ระงับซิม", "th", "TH")
     assert {name for _, name in orgs} == {"True Corporation"}
+
+
+def test_names_stop_at_the_verbs_of_these_stories_and_generic_exchanges_are_not_names(
+        extractor):
+    text = "嫌疑人分两批乘坐中国东方航空公司包机抵达。资金经由虚拟货币交易所转出，省反诈中心已拦截。"
+    texts = _texts(extractor, text, "zh", "CN")
+    assert "中国东方航空公司" in texts and "省反诈中心" in texts
+    assert not any(t.startswith(("嫌疑人", "虚拟货币")) for t in texts), texts
+    orgs = _orgs(extractor, "ผู้ต้องหาถูกส่งพนักงานสอบสวน สภ.เมืองตาก ดำเนินคดี", "th", "TH")
+    assert ("สภ.เมืองตาก", "Mueang Tak Police Station") in orgs
