@@ -557,6 +557,13 @@ _ZH_SUFFIXES = {
     "高等法院": "{0} High Court", "警察厅": "{0} Police Department", "警察廳": "{0} Police Department",
     "大使館": "Embassy of {0} in {1}", "總領事館": "Consulate General of {0} in {1}",
     "領事館": "Consulate of {0} in {1}", "海關": "{0} Customs", "移民署": "{0} Immigration Agency",
+    # police of a city or territory, border units, anti-fraud centres
+    "政府警察局": "{0} Police Department", "司法警察局": "{0} Judiciary Police",
+    "治安警察局": "{0} Public Security Police", "边境管理支队": "{0} Border Management Detachment",
+    "邊境管理支隊": "{0} Border Management Detachment",
+    "出入境边防检查站": "{0} Exit-Entry Border Inspection Station",
+    "出入境邊防檢查站": "{0} Exit-Entry Border Inspection Station",
+    "反诈中心": "{0} Anti-Fraud Center", "反詐中心": "{0} Anti-Fraud Center",
 }
 _ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|"
              "(?:[\u4e00-\u9fff]{1,3}族){1,2}自治州|(?:[\u4e00-\u9fff]{1,3}族){1,2}自治县|自治区|自治區|自治州|"

@@ -141,3 +141,11 @@ def test_names_stop_at_the_verbs_of_these_stories_and_generic_exchanges_are_not_
     assert not any(t.startswith(("嫌疑人", "虚拟货币")) for t in texts), texts
     orgs = _orgs(extractor, "ผู้ต้องหาถูกส่งพนักงานสอบสวน สภ.เมืองตาก ดำเนินคดี", "th", "TH")
     assert ("สภ.เมืองตาก", "Mueang Tak Police Station") in orgs
+
+
+def test_chinese_police_border_and_anti_fraud_units_named_by_their_place(extractor):
+    text = "澳门司法警察局、温州市反诈中心与瑞丽出入境边防检查站联合行动。"
+    orgs = _orgs(extractor, text, "zh", "CN")
+    assert ("澳门司法警察局", "Macau Judiciary Police") in orgs
+    assert ("温州市反诈中心", "Wenzhou Anti-Fraud Center") in orgs
+    assert ("瑞丽出入境边防检查站", "Ruili Exit-Entry Border Inspection Station") in orgs
