@@ -463,8 +463,11 @@ class EntityExtractor:
                 return None
             generic = str(known.value).removeprefix("Thai ")
             return generic if generic.startswith("Ministry of ") else text[start:end]
-        if len(rest) < 2 or not _HAS_CJK.search(rest) or known.text.endswith(_ZH_BUREAU_ENDS):
-            return None  # 法務部調查局 | 洗錢防制處: a bureau's division is named apart
+        # 法務部調查局 | 洗錢防制處: a bureau's division is named apart; 中国移动和...: two
+        # bodies, not one and its unit
+        if len(rest) < 2 or not _HAS_CJK.search(rest) or known.text.endswith(_ZH_BUREAU_ENDS) \
+                or rest[0] in "及与與和暨并並或":
+            return None
         if rest in _ZH_SAME_BODY:
             return str(known.value)  # 柬埔寨国家警察总署: the body with its kind word
         return text[start:end]

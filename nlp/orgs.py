@@ -844,6 +844,8 @@ _ZH_MAX = 12
 _ZH_PLURAL = tuple(_ZH["plural"])
 _ZH_NOT_SEPARATORS = tuple(_ZH["not_separators"])
 _ZH_CONJUNCTIONS = frozenset(("及", "以及", "和", "与", "與", "并", "並", "或"))
+# words before a conjunction that are a body of their own, not half of a name
+_ZH_NOT_LEFT = frozenset(("政府", "当局", "當局", "警方", "军方", "軍方", "检方", "檢方", "法院", "银行", "銀行"))
 # “鸿发科技”, 「金邊太子科技」: a quoted run of Han characters (bounded, no nesting)
 _ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
 _ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
@@ -873,6 +875,27 @@ def _zh_generic(prefix: str) -> bool:
     return rest == ""
 
 
+_ZH_JOINING = frozenset(("及", "与", "與", "和", "暨"))
+
+
+def _zh_joined_words(text: str, cut: int, sep, suffix_start: int, places) -> int | None:
+    """Where a name starts when a conjunction joins two short words of one name
+    (公共服务及投诉部, 網絡安全及科技罪案調查科), not two bodies (招商银行和工商银行) nor a
+    generic word and a body (政府與國際移民組織); None when the conjunction separates."""
+    if sep.group() not in _ZH_JOINING or not 1 <= suffix_start - sep.end() <= 4:
+        return None
+    begin = cut
+    for inner in _ZH_SUFFIX.finditer(text, cut, sep.start()):
+        begin = inner.end()  # 马华公会 | 公共服务及投诉部: a body before is apart
+    left = text[begin:sep.start()]
+    if not 2 <= len(left) <= 4 or _zh_generic(left) or left in _ZH_NOT_LEFT:
+        return None
+    if places is not None and (places.lookup(left) is not None
+                               or places.gazetteer.longest_at(text, sep.end()) is not None):
+        return None  # 中国移动和中国电信集团: a place starts another body
+    return begin
+
+
 def zh_suffix_orgs(text: str, places=None) -> list[tuple[int, int, str]]:
     """(start, end, text) of Chinese organisation names: "最高人民法院", "明家犯罪集团".
     With places, a place before a generic tail is a description: 柬埔寨詐騙集團 is "a
@@ -891,7 +914,8 @@ def zh_suffix_orgs(text: str, places=None) -> list[tuple[int, int, str]]:
         cut = start
         for sep in _ZH_SEPARATOR.finditer(text, start, m.start()):
             if not text.startswith(_ZH_NOT_SEPARATORS, sep.start()):
-                cut = sep.end()
+                joined = _zh_joined_words(text, cut, sep, m.start(), places)
+                cut = sep.end() if joined is None else joined
         start = cut
         prefix = text[start:m.start()]
         if len(prefix) + len(suffix) < 3 or (prefix and _zh_generic(prefix)) \

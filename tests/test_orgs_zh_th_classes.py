@@ -149,3 +149,11 @@ def test_chinese_police_border_and_anti_fraud_units_named_by_their_place(extract
     assert ("澳门司法警察局", "Macau Judiciary Police") in orgs
     assert ("温州市反诈中心", "Wenzhou Anti-Fraud Center") in orgs
     assert ("瑞丽出入境边防检查站", "Ruili Exit-Entry Border Inspection Station") in orgs
+
+
+def test_a_conjunction_joins_two_words_of_one_name_but_not_two_bodies(extractor):
+    text = ("马华公会公共服务及投诉部主任表示，立法院司法及法制委員會昨天開會。"
+            "招商银行和工商银行，中国移动和中国电信集团均配合调查。")
+    texts = _texts(extractor, text, "zh", "CN")
+    assert {"马华公会", "公共服务及投诉部", "司法及法制委員會"} <= texts
+    assert not any(("和" in t) for t in texts), texts
