@@ -851,10 +851,19 @@ _ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
 _ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
 
 
+# 《金边邮报》: title marks hold a publication's name (or a law's: 《反电信网络诈骗法》, which
+# does not end like a newspaper)
+_ZH_TITLE = re.compile("《([\u4e00-\u9fff]{2,14})》")
+_ZH_PAPER_ENDS = ("报", "報", "周刊", "週刊", "杂志", "雜誌")
+
+
 def zh_quoted_orgs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of quoted company names: 名为“鸿发科技”的公司."""
+    """(start, end, text) of quoted company names (名为“鸿发科技”的公司) and newspapers in
+    title marks (《金边邮报》)."""
     return [(m.start(1), m.end(1), m.group(1)) for m in _ZH_QUOTED.finditer(text)
-            if m.group(1).endswith(_ZH_QUOTED_SUFFIXES) and len(m.group(1)) > 2]
+            if m.group(1).endswith(_ZH_QUOTED_SUFFIXES) and len(m.group(1)) > 2] + [
+        (m.start(1), m.end(1), m.group(1)) for m in _ZH_TITLE.finditer(text)
+        if m.group(1).endswith(_ZH_PAPER_ENDS)]
 
 
 def _is_cjk(ch: str) -> bool:

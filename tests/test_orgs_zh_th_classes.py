@@ -157,3 +157,11 @@ def test_a_conjunction_joins_two_words_of_one_name_but_not_two_bodies(extractor)
     texts = _texts(extractor, text, "zh", "CN")
     assert {"马华公会", "公共服务及投诉部", "司法及法制委員會"} <= texts
     assert not any(("和" in t) for t in texts), texts
+
+
+def test_newspapers_in_title_marks_are_organisations_and_laws_are_not(extractor):
+    text = "据《金边邮报》和《柬中时报》报道，《反电信网络诈骗法》已实施。"
+    orgs = _orgs(extractor, text, "zh", "KH")
+    assert ("金边邮报", "Phnom Penh Post") in orgs
+    assert "柬中时报" in {t for t, _ in orgs}
+    assert not any(t.endswith("法") for t, _ in orgs)
