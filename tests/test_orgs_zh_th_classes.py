@@ -165,3 +165,12 @@ def test_newspapers_in_title_marks_are_organisations_and_laws_are_not(extractor)
     assert ("金边邮报", "Phnom Penh Post") in orgs
     assert "柬中时报" in {t for t, _ in orgs}
     assert not any(t.endswith("法") for t, _ in orgs)
+
+
+def test_thai_names_stop_at_common_verbs_and_illegal_firms_are_descriptions(extractor):
+    text = ("มหาวิทยาลัยราชภัฏกำแพงเพชรจัดอบรมให้ความรู้ ขณะที่กรมการจัดหางานตรวจสอบ"
+            "บริษัทจัดหางานเถื่อนที่ส่งคนไปทำงานต่างประเทศ และธนาคารแห่งประเทศไทยขอความร่วมมือ"
+            "ธนาคารพาณิชย์ทุกแห่ง")
+    texts = _texts(extractor, text, "th", "TH")
+    assert {"มหาวิทยาลัยราชภัฏกำแพงเพชร", "กรมการจัดหางาน", "ธนาคารแห่งประเทศไทย"} <= texts
+    assert not any(t.startswith(("บริษัทจัดหางาน", "ธนาคารพาณิชย์")) for t in texts), texts
