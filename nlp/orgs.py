@@ -68,7 +68,7 @@ class OrgTable:
 
 
 NOT_AN_ORG = ""  # value of the words that only hold an alias
-_NOT_ORG_WORDS = ("ออนไลน์", "ออฟไลน์", "เอเชียนเกมส์")
+_NOT_ORG_WORDS = ("ออนไลน์", "ออฟไลน์", "เอเชียนเกมส์", "แอร์ไลน์")
 
 
 def _alias_forms(alias: str, capitals: bool) -> list[str]:
@@ -786,7 +786,15 @@ def thai_orgs(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), stop, name))
         taken = stop
-    return out
+    for m in _TH_AIRLINE.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e, _ in out):
+            out.append((m.start(), m.end(), m.group()))
+    return sorted(out)
+
+
+# an airline named by transliteration: "สายการบินเซี่ยงไฮ้แอร์ไลน์", "สายการบินไทยแอร์เอเชีย"
+# ("สายการบิน" alone starts descriptions too: สายการบินจีน, "a Chinese airline")
+_TH_AIRLINE = re.compile("สายการบิน[\u0e00-\u0e7f]{2,30}?(?:แอร์ไลน์ส?|แอร์เวย์ส?|แอร์เอเชีย)")
 
 
 def _thai_company(text: str, start: int, head_end: int) -> int | None:

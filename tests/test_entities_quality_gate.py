@@ -139,10 +139,10 @@ DEV5_FLOORS: dict[str, tuple[float, float, float]] = {
 # bench/entities.py (labels as corrected, see its README): places .855/.959/.904, orgs
 # .880/.777/.825, money 1.0. The rules were then developed with its errors in view, so
 # these floors guard against regressions only. When pinned, through this gate's pipeline:
-# places .922/.959/.940, countries .933/1.0/.966, orgs .989/.989/.989, money 1.0.
+# places .940/.959/.949, countries .933/1.0/.966, orgs .995/.995/.995, money 1.0.
 DEV6_DIR = Path(__file__).parent / "data" / "dev6"
 DEV6_FLOORS: dict[str, tuple[float, float, float]] = {
-    "places": (0.90, 0.94, 0.92),
+    "places": (0.92, 0.94, 0.93),
     "countries": (0.91, 0.98, 0.95),
     "orgs": (0.97, 0.97, 0.97),
     "money": (0.98, 0.98, 0.98),

@@ -174,3 +174,11 @@ def test_thai_names_stop_at_common_verbs_and_illegal_firms_are_descriptions(extr
     texts = _texts(extractor, text, "th", "TH")
     assert {"มหาวิทยาลัยราชภัฏกำแพงเพชร", "กรมการจัดหางาน", "ธนาคารแห่งประเทศไทย"} <= texts
     assert not any(t.startswith(("บริษัทจัดหางาน", "ธนาคารพาณิชย์")) for t in texts), texts
+
+
+def test_thai_airlines_by_their_transliterated_ending_and_not_the_line_app(extractor):
+    text = "ผู้โดยสารเดินทางด้วยสายการบินเซี่ยงไฮ้แอร์ไลน์ ส่วนอีกกลุ่มใช้สายการบินจีนทั่วไป"
+    orgs = _orgs(extractor, text, "th", "TH")
+    assert "สายการบินเซี่ยงไฮ้แอร์ไลน์" in {t for t, _ in orgs}
+    assert "LINE" not in {name for _, name in orgs}
+    assert not any(t.startswith("สายการบินจีน") for t, _ in orgs)
