@@ -36,7 +36,7 @@ from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, clean_org_surfac
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
                       place_anchored_orgs,
                       thai_embassy_orgs, thai_orgs, thai_place_name, vi_orgs, zh_place_orgs,
-                      zh_quoted_orgs, zh_suffix_orgs)
+                      zh_quoted_orgs, zh_suffix_orgs, zh_word_starts)
 from nlp.place_patterns import (admin_places, airport_places, compass_after, thai_admin_places,
                                  zh_admin_places, zh_airports)
 from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo, default_places,
@@ -296,6 +296,11 @@ class EntityExtractor:
                 continue  # เลย of จำเลย ("defendant") is not Loei
             if _in_currency_name(text, m.start, m.end):
                 continue  # ดอลลาร์สหรัฐ, "dolar Singapura", 新加坡元: a currency, not a place
+            if (m.start, m.end) in org_spans and value.kind not in ("country", "hub") \
+                    and value.country != country \
+                    and not any(getattr(p.value, "country", None) == value.country
+                                for p in gaz_places if p is not m):
+                continue  # "Meta" beside Google: the company, not a far country's province
             if not self._keep_gazetteer_place(text, m, value, has_ner, org_spans, ner_org_spans,
                                               ner_person_spans, ner_place_spans, lang,
                                               doc_countries):
@@ -372,6 +377,11 @@ class EntityExtractor:
         under one name, and every later bare ACR is that organisation too."""
         done: set[str] = set()
         for ls, le, a_s, a_e in acronym_definitions(text, lang):
+            if _HAS_CJK.search(text[le - 1:le]):
+                acr_known = self.orgs.lookup(text[a_s:a_e])
+                found_here = [o.start for o in entities.orgs if o.end == le and ls <= o.start
+                              and (acr_known is None or o.name == acr_known)]
+                ls = min(found_here) if found_here else self._known_tail(text, ls, le, acr_known)
             long, acr = text[ls:le], text[a_s:a_e]
             acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
@@ -404,25 +414,124 @@ class EntityExtractor:
                 if o.text == long:
                     o.name = name
 
+    def _thai_edges(self, text: str, known: Match) -> Match:
+        """A known Thai name with the kind word written before it (กลุ่มคิงส์โรมันส์,
+        สายการบินไชน่า อีสเทิร์น) and the country written after it (ตำรวจแห่งชาติกัมพูชา: then
+        the body is that country's, so a generic ministry keeps its generic name and a Thai
+        body's name becomes the surface). Bounded: a few kind words and one scan."""
+        start, end, value = known.start, known.end, known.value
+        kind = next((k for k in _TH_KIND_WORDS if text.endswith(k, 0, start)
+                     and not known.text.startswith(k)), None)
+        if kind:
+            start -= len(kind)
+        after = self.places.gazetteer.longest_at(text, end)
+        if after is not None and getattr(after.value, "kind", None) == "country":
+            if after.value.country != "TH":
+                generic = str(value).removeprefix("Thai ")
+                value = generic if generic.startswith("Ministry of ") else None
+            end = after.end
+        if (start, end) == (known.start, known.end):
+            return known
+        surface = text[start:end]
+        return Match(start, end, surface, self.orgs.lookup(surface) or value or surface)
+
+    def _zh_country_before(self, text: str, known: Match) -> Match:
+        """A known Chinese name with its country written before it (美国联邦调查局): the
+        country is part of the name as written. Only for names that do not already say
+        whose they are ("Chinese Ministry of Public Security" is not Laos's). Bounded: 9
+        lookups."""
+        for size in range(min(10, known.start), 1, -1):
+            place = self.places.gazetteer.unspaced(text[known.start - size:known.start])
+            if getattr(place, "kind", None) == "country" and zh_word_starts(text, known.start - size):
+                first = str(known.value).split(" ", 1)[0]
+                if first in ("US", "UN", "EU") or self.places.lookup(first) is not None:
+                    return known
+                start = known.start - size
+                return Match(start, known.end, text[start:known.end], known.value)
+        return known
+
+    def _unit_of_known(self, text: str, start: int, end: int, known: Match) -> str | None:
+        """The name of a guessed Chinese or Thai name that begins with a known body and
+        goes on: a unit of it (外交部領事事務局, 联合国难民署, 中国建设银行广西分行: the
+        surface) or, in Thai, the same kind of body of another country (กระทรวงมหาดไทย
+        กัมพูชา: a generic ministry keeps its generic name). None when it is not such a name."""
+        if known.start != start or known.end >= end:
+            return None
+        rest = text[known.end:end]
+        if _HAS_THAI.search(rest):
+            if getattr(self.places.lookup(rest), "kind", None) != "country":
+                return None
+            generic = str(known.value).removeprefix("Thai ")
+            return generic if generic.startswith("Ministry of ") else text[start:end]
+        # 法務部調查局 | 洗錢防制處: a bureau's division is named apart; 中国移动和...: two
+        # bodies, not one and its unit
+        if len(rest) < 2 or not _HAS_CJK.search(rest) or known.text.endswith(_ZH_BUREAU_ENDS) \
+                or rest[0] in "及与與和暨并並或":
+            return None
+        if rest in _ZH_SAME_BODY:
+            return str(known.value)  # 柬埔寨国家警察总署: the body with its kind word
+        return text[start:end]
+
+    def _known_tail(self, text: str, start: int, end: int, acronym_name: str | None) -> int:
+        """Where a guessed Chinese long form begins when its end is a known name, the
+        acronym's own when the acronym is known: "...呼籲政府與國際移民組織（IOM）" is
+        國際移民組織, "美国财政部外国资产控制办公室（OFAC）" the office. Bounded: one lookup per
+        character of a long form of at most 15."""
+        tails = [(k, self.orgs.lookup(text[k:end])) for k in range(start, end - 1)]
+        known = [k for k, name in tails if name is not None
+                 and (acronym_name is None or name == acronym_name)]
+        return known[0] if known else start
+
     def _pattern_orgs(self, text: str, tokens, alias_matches: list[Match], *,
                       with_latin: bool, lang: str | None = None) -> list[Match]:
         """Alias matches plus organisations named by pattern; longer names win."""
-        found = list(alias_matches)
+        if _HAS_THAI.search(text):
+            alias_matches = [self._thai_edges(text, a) if _HAS_THAI.search(a.text) else a
+                             for a in alias_matches]
         extra: list[Match] = []
         if is_unspaced(text):
             extra += [Match(s, e, t, name) for s, e, t, name in zh_place_orgs(text, self.places)]
+        if _HAS_CJK.search(text):
+            anchored = {m.end for m in extra}  # 肯尼亚外交部 is named by its place already
+            alias_matches = [self._zh_country_before(text, a)
+                             if _HAS_CJK.search(a.text[:1]) and a.end not in anchored else a
+                             for a in alias_matches]
+        found = list(alias_matches)
         # names whose edges are guessed (no spaces in Thai or Chinese) yield to known ones
         guessed = []
         if _HAS_CJK.search(text):
-            guessed += zh_suffix_orgs(text) + zh_quoted_orgs(text)
+            guessed += zh_suffix_orgs(text, self.places) + zh_quoted_orgs(text)
         if _HAS_THAI.search(text):
             guessed += thai_orgs(text)
             extra += [Match(s, e, t, name) for s, e, t, name in thai_embassy_orgs(text, self.places)]
         if with_latin and _HAS_VIETNAMESE.search(text):
             guessed += vi_orgs(text, tokens)
-        extra += [Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places) or t)
-                  for s, e, t in guessed
-                  if not any(_overlaps(s, e, a.start, a.end) for a in alias_matches)]
+        for s, e, t in guessed:
+            inside = [a for a in alias_matches if _overlaps(s, e, a.start, a.end)]
+            if len(inside) > 1 and _HAS_CJK.search(t) and inside[-1].start > s:
+                # 美联社援引东盟秘书处: the name starts at the last known body in the run
+                s, t, inside = inside[-1].start, text[inside[-1].start:e], inside[-1:]
+            if not inside:
+                extra.append(Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places)
+                                   or t))
+            elif len(inside) == 1:
+                known = inside[0]
+                local = thai_place_name(t, self.places) if known.start == s else None
+                if local:  # ตม.จังหวัดตาก: a known body's office named by its place
+                    extra.append(Match(s, e, t, local))
+                    continue
+                if t.startswith("บริษัท") and s < known.start and known.end <= e:
+                    # บริษัท การบินไทย จำกัด (มหาชน): a company whose name is known
+                    extra.append(Match(s, e, t, self.orgs.lookup(t) or known.value))
+                    continue
+                unit = self._unit_of_known(text, s, e, known)
+                if unit:
+                    extra.append(Match(s, e, t, self.orgs.lookup(t) or unit))
+                elif known.start == s and known.text.endswith(_ZH_BUREAU_ENDS) \
+                        and e - known.end >= 3:
+                    # 法務部調查局洗錢防制處: the bureau is known, its division named apart
+                    rest = text[known.end:e]
+                    extra.append(Match(known.end, e, rest, self.orgs.lookup(rest) or rest))
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or name)
                   for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
@@ -773,6 +882,12 @@ def _in_a_title(text: str, start: int) -> bool:
     return i >= 1 and words[i] in ("for", "of") and words[i - 1] in _TITLES
 _HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _HAS_THAI = re.compile("[\u0e00-\u0e7f]")
+# kind words written before a known Thai name: group, airline, company, bank, organisation
+_TH_KIND_WORDS = ("กลุ่ม", "สายการบิน", "บริษัท", "ธนาคาร", "องค์การ")
+# what a known Chinese name may be followed by and still name the same body
+_ZH_SAME_BODY = frozenset(("总署", "總署", "总部", "總部", "公司", "集团", "集團"))
+# a known Chinese body that is itself a bureau or a division: what follows it is named apart
+_ZH_BUREAU_ENDS = ("局", "署", "處", "处", "科")
 # letters only Vietnamese uses among Latin-script languages (ơ, ư, đ and the dotted vowels)
 _HAS_VIETNAMESE = re.compile("[ơưđƠƯĐ\u1ea0-\u1ef9]")
 

@@ -27,8 +27,10 @@ _UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 # Stretches of text the unspaced-name regex is run on (with a Latin prefix such as "KK园区").
 # (?<![A-Za-z0-9]): a Latin prefix is tried from its first letter only, so a long
 # Latin word is not rescanned from each of its letters.
-_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b ]*"
-                           f"[{UNSPACED_CHARS}])?")
+# Dots and digits belong to the run: Thai abbreviations are written with dots (บช.สอท.,
+# ป.ป.ส.), and some names end with a number (香港01).
+_UNSPACED_RUN = re.compile(f"(?:(?<![A-Za-z0-9])[A-Za-z0-9]+ ?)?[{UNSPACED_CHARS}](?:[{UNSPACED_CHARS}\u200b .0-9]*"
+                           f"[{UNSPACED_CHARS}.0-9])?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                               "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2212": "-"})
 
@@ -127,6 +129,19 @@ class Gazetteer(Generic[T]):
             for tokens, value in table.items():
                 yield " ".join(tokens), value
         yield from self._unspaced.items()
+
+    def longest_at(self, text: str, i: int) -> Match[T] | None:
+        """The longest unspaced name that starts at text[i], if any (one dict lookup per
+        length of the names that start with that character)."""
+        for size in self._unspaced_lengths.get(text[i:i + 1], ()):
+            value = self._unspaced.get(text[i:i + size])
+            if value is not None:
+                return Match(i, i + size, text[i:i + size], value)
+        return None
+
+    def unspaced(self, name: str) -> T | None:
+        """The value of an unspaced name exactly as written (no normalisation)."""
+        return self._unspaced.get(name)
 
     def get(self, name: str, default: Any = None) -> T | None:
         """The value of a name given exactly as a whole (no search inside it)."""

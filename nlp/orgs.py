@@ -68,7 +68,7 @@ class OrgTable:
 
 
 NOT_AN_ORG = ""  # value of the words that only hold an alias
-_NOT_ORG_WORDS = ("ออนไลน์", "ออฟไลน์", "เอเชียนเกมส์")
+_NOT_ORG_WORDS = ("ออนไลน์", "ออฟไลน์", "เอเชียนเกมส์", "แอร์ไลน์")
 
 
 def _alias_forms(alias: str, capitals: bool) -> list[str]:
@@ -312,19 +312,20 @@ def embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
     return out
 
 
-_TH_EMBASSY = "สถานเอกอัครราชทูต"
+_TH_EMBASSY = re.compile("สถานเอกอัครราชทูต|สถานทูต")  # the formal name and its short form
 _TH_AT = re.compile(" ?ณ ?| ?ประจำ(?:ประเทศ)?")
 
 
 def thai_embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
     """(start, end, text, English name) of "สถานเอกอัครราชทูตไทย ณ กรุงพนมเปญ"."""
     out = []
-    pos = text.find(_TH_EMBASSY)
-    while pos >= 0 and len(out) < 50:
-        head_end = pos + len(_TH_EMBASSY)
+    for head in _TH_EMBASSY.finditer(text):
+        if len(out) >= 50:
+            break
+        pos, head_end = head.start(), head.end()
         at = _TH_AT.search(text, head_end, min(len(text), head_end + 20))
         country_end = at.start() if at else _thai_run_end(text, head_end)
-        country = _thai_place(text[head_end:country_end], places)
+        country = _thai_place(text[head_end:country_end].removesuffix("ฯ"), places)
         if country is not None:
             info = places.country(country.country)
             name, stop = f"Embassy of {info.name if info else country.name}", country_end
@@ -336,7 +337,6 @@ def thai_embassy_orgs(text: str, places) -> list[tuple[int, int, str, str]]:
                     name += f" in {where[0].value.name}"
                     stop = at_end + where[0].end
             out.append((pos, stop, text[pos:stop], name))
-        pos = text.find(_TH_EMBASSY, head_end)
     return out
 
 
@@ -557,6 +557,13 @@ _ZH_SUFFIXES = {
     "高等法院": "{0} High Court", "警察厅": "{0} Police Department", "警察廳": "{0} Police Department",
     "大使館": "Embassy of {0} in {1}", "總領事館": "Consulate General of {0} in {1}",
     "領事館": "Consulate of {0} in {1}", "海關": "{0} Customs", "移民署": "{0} Immigration Agency",
+    # police of a city or territory, border units, anti-fraud centres
+    "政府警察局": "{0} Police Department", "司法警察局": "{0} Judiciary Police",
+    "治安警察局": "{0} Public Security Police", "边境管理支队": "{0} Border Management Detachment",
+    "邊境管理支隊": "{0} Border Management Detachment",
+    "出入境边防检查站": "{0} Exit-Entry Border Inspection Station",
+    "出入境邊防檢查站": "{0} Exit-Entry Border Inspection Station",
+    "反诈中心": "{0} Anti-Fraud Center", "反詐中心": "{0} Anti-Fraud Center",
 }
 _ZH_ADMIN = ("(?:壮族自治区|壯族自治區|回族自治区|回族自治區|维吾尔自治区|維吾爾自治區|"
              "(?:[\u4e00-\u9fff]{1,3}族){1,2}自治州|(?:[\u4e00-\u9fff]{1,3}族){1,2}自治县|自治区|自治區|自治州|"
@@ -612,7 +619,8 @@ def _zh_pattern(places):
     if key not in _ZH_CACHE:
         import re as _re
 
-        names = [n for n in places.gazetteer._unspaced if _re.fullmatch("[\u4e00-\u9fff]{2,8}", n)]
+        # up to 10 characters: 老挝人民民主共和国公安部
+        names = [n for n in places.gazetteer._unspaced if _re.fullmatch("[\u4e00-\u9fff]{2,10}", n)]
         if not names:
             _ZH_CACHE[key] = None
         else:
@@ -725,8 +733,12 @@ def _thai_trim(name: str, head: str) -> str:
     return name
 
 
-# "และ" right before another head word joins two names (ธนาคารกรุงไทยและธนาคารกสิกรไทย)
-_TH_AND_HEAD = re.compile("และ(?:" + _TH_HEAD.pattern + ")")
+# "และ" or "กับ" right before another head word joins two names (ธนาคารกรุงไทยและธนาคาร
+# กสิกรไทย, กองทัพเมียนมากับกองพลน้อยที่ 6)
+_TH_AND_HEAD = re.compile("(?:และ|กับ)(?:" + _TH_HEAD.pattern + "|กอง)")
+_TH_INDEFINITE = tuple(_TH["indefinite"])
+# an ordinal unit: "กรมทหารพรานที่ 35", "กองพันที่ 2"
+_TH_ORDINAL = re.compile(r"ที่ ?\d{1,3}(?!\d)")
 _TH_NUMBER = re.compile(r" ?(\d{1,2})(?!\d)")
 _TH_COMPANY_END = re.compile(r"จำกัด(?: ?\(มหาชน\))?")
 _TH_COMPANY_MAX = 60
@@ -752,6 +764,13 @@ def thai_orgs(text: str) -> list[tuple[int, int, str]]:
         joined = _TH_AND_HEAD.search(text, m.end(), end)
         if joined:
             end = joined.start()
+        elif cut and text.startswith(_TH_INDEFINITE, cut.start()):
+            continue
+        ordinal = _TH_ORDINAL.match(text, end - len("ที่")) if text.endswith("ที่", 0, end) else None
+        if ordinal and end - len("ที่") > m.end():
+            out.append((m.start(), ordinal.end(), text[m.start():ordinal.end()]))
+            taken = ordinal.end()
+            continue
         name = _thai_trim(text[m.start():end], m.group())
         numbered = next((h for h in _TH_NUMBERED if text.startswith(h, m.start())
                          and _TH_NUMBER.match(text, m.start() + len(h))), None)
@@ -767,7 +786,15 @@ def thai_orgs(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), stop, name))
         taken = stop
-    return out
+    for m in _TH_AIRLINE.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e, _ in out):
+            out.append((m.start(), m.end(), m.group()))
+    return sorted(out)
+
+
+# an airline named by transliteration: "สายการบินเซี่ยงไฮ้แอร์ไลน์", "สายการบินไทยแอร์เอเชีย"
+# ("สายการบิน" alone starts descriptions too: สายการบินจีน, "a Chinese airline")
+_TH_AIRLINE = re.compile("สายการบิน[\u0e00-\u0e7f]{2,30}?(?:แอร์ไลน์ส?|แอร์เวย์ส?|แอร์เอเชีย)")
 
 
 def _thai_company(text: str, start: int, head_end: int) -> int | None:
@@ -798,6 +825,10 @@ def thai_place_name(name: str, places) -> str | None:
                                              if rest.startswith("จังหวัด") else None)
             if getattr(place, "kind", None) and getattr(place, "country", None):
                 return _TH_TEMPLATES[head].format(place.name)
+            # สภ.เมืองตาก: the capital district of a province is "Mueang <province>"
+            place = places.lookup(rest[len("เมือง"):]) if rest.startswith("เมือง") else None
+            if getattr(place, "kind", None) and getattr(place, "country", None) == "TH":
+                return _TH_TEMPLATES[head].format("Mueang " + place.name)
     return None
 
 
@@ -806,21 +837,41 @@ def thai_place_name(name: str, places) -> str | None:
 _ZH = _HEADS["zh"]
 _ZH_SUFFIX = re.compile("|".join(map(re.escape, sorted(_ZH["suffixes"], key=len, reverse=True))))
 _ZH_SEPARATOR = re.compile("|".join(map(re.escape, sorted(_ZH["separators"], key=len, reverse=True))))
+_ZH_SEPARATOR_WORDS = tuple(_ZH["separators"])
+
+
+def zh_word_starts(text: str, pos: int) -> bool:
+    """Whether a Chinese word can start at pos: after no Han character, or right after a
+    separator word (据美国..., not 武吉阿曼...: Oman is not in Bukit Aman)."""
+    return pos == 0 or not _is_cjk(text[pos - 1]) or text.endswith(_ZH_SEPARATOR_WORDS, 0, pos)
 _ZH_GENERIC = tuple(sorted(_ZH["generic"], key=len, reverse=True))
 _ZH_NOT_AFTER = frozenset(_ZH["not_after"])
 _ZH_NOT_BEFORE = frozenset(_ZH["not_before"])
+_ZH_NOT_FOLLOWED = {suffix: tuple(words) for suffix, words in _ZH["not_followed_by"].items()}
 _ZH_MAX = 12
 _ZH_PLURAL = tuple(_ZH["plural"])
 _ZH_NOT_SEPARATORS = tuple(_ZH["not_separators"])
+_ZH_CONJUNCTIONS = frozenset(("及", "以及", "和", "与", "與", "并", "並", "或"))
+# words before a conjunction that are a body of their own, not half of a name
+_ZH_NOT_LEFT = frozenset(("政府", "当局", "當局", "警方", "军方", "軍方", "检方", "檢方", "法院", "银行", "銀行"))
 # “鸿发科技”, 「金邊太子科技」: a quoted run of Han characters (bounded, no nesting)
 _ZH_QUOTED = re.compile("[“「『]([\u4e00-\u9fff]{2,14})[”」』]")
 _ZH_QUOTED_SUFFIXES = tuple(_ZH["quoted_suffixes"])
 
 
+# 《金边邮报》: title marks hold a publication's name (or a law's: 《反电信网络诈骗法》, which
+# does not end like a newspaper)
+_ZH_TITLE = re.compile("《([\u4e00-\u9fff]{2,14})》")
+_ZH_PAPER_ENDS = ("报", "報", "周刊", "週刊", "杂志", "雜誌")
+
+
 def zh_quoted_orgs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of quoted company names: 名为“鸿发科技”的公司."""
+    """(start, end, text) of quoted company names (名为“鸿发科技”的公司) and newspapers in
+    title marks (《金边邮报》)."""
     return [(m.start(1), m.end(1), m.group(1)) for m in _ZH_QUOTED.finditer(text)
-            if m.group(1).endswith(_ZH_QUOTED_SUFFIXES) and len(m.group(1)) > 2]
+            if m.group(1).endswith(_ZH_QUOTED_SUFFIXES) and len(m.group(1)) > 2] + [
+        (m.start(1), m.end(1), m.group(1)) for m in _ZH_TITLE.finditer(text)
+        if m.group(1).endswith(_ZH_PAPER_ENDS)]
 
 
 def _is_cjk(ch: str) -> bool:
@@ -841,12 +892,36 @@ def _zh_generic(prefix: str) -> bool:
     return rest == ""
 
 
-def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of Chinese organisation names: "最高人民法院", "明家犯罪集团"."""
+_ZH_JOINING = frozenset(("及", "与", "與", "和", "暨"))
+
+
+def _zh_joined_words(text: str, cut: int, sep, suffix_start: int, places) -> int | None:
+    """Where a name starts when a conjunction joins two short words of one name
+    (公共服务及投诉部, 網絡安全及科技罪案調查科), not two bodies (招商银行和工商银行) nor a
+    generic word and a body (政府與國際移民組織); None when the conjunction separates."""
+    if sep.group() not in _ZH_JOINING or not 1 <= suffix_start - sep.end() <= 4:
+        return None
+    begin = cut
+    for inner in _ZH_SUFFIX.finditer(text, cut, sep.start()):
+        begin = inner.end()  # 马华公会 | 公共服务及投诉部: a body before is apart
+    left = text[begin:sep.start()]
+    if not 2 <= len(left) <= 4 or _zh_generic(left) or left in _ZH_NOT_LEFT:
+        return None
+    if places is not None and (places.lookup(left) is not None
+                               or places.gazetteer.longest_at(text, sep.end()) is not None):
+        return None  # 中国移动和中国电信集团: a place starts another body
+    return begin
+
+
+def zh_suffix_orgs(text: str, places=None) -> list[tuple[int, int, str]]:
+    """(start, end, text) of Chinese organisation names: "最高人民法院", "明家犯罪集团".
+    With places, a place before a generic tail is a description: 柬埔寨詐騙集團 is "a
+    Cambodian fraud ring"."""
     found: list[tuple[int, int, str]] = []
     for m in _ZH_SUFFIX.finditer(text):
         suffix = m.group()
-        if m.end() < len(text) and text[m.end()] in _ZH_NOT_AFTER:
+        if m.end() < len(text) and text[m.end()] in _ZH_NOT_AFTER \
+                or text.startswith(_ZH_NOT_FOLLOWED.get(suffix, ()), m.end()):
             continue
         if len(suffix) == 1 and (m.start() == 0 or text[m.start() - 1] in _ZH_NOT_BEFORE):
             continue
@@ -856,7 +931,8 @@ def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
         cut = start
         for sep in _ZH_SEPARATOR.finditer(text, start, m.start()):
             if not text.startswith(_ZH_NOT_SEPARATORS, sep.start()):
-                cut = sep.end()
+                joined = _zh_joined_words(text, cut, sep, m.start(), places)
+                cut = sep.end() if joined is None else joined
         start = cut
         prefix = text[start:m.start()]
         if len(prefix) + len(suffix) < 3 or (prefix and _zh_generic(prefix)) \
@@ -865,7 +941,9 @@ def zh_suffix_orgs(text: str) -> list[tuple[int, int, str]]:
         if prefix.endswith(_ZH_PLURAL):
             continue  # 福建各级法院: the courts of a province, not one court
         generic_tail = next((w for w in ("诈骗", "詐騙", "犯罪", "电诈", "電詐") if prefix.endswith(w)), "")
-        if generic_tail and _zh_generic(prefix[:-len(generic_tail)] or generic_tail):
+        if generic_tail and (_zh_generic(prefix[:-len(generic_tail)] or generic_tail) or (
+                places is not None
+                and getattr(places.lookup(prefix[:-len(generic_tail)]), "kind", None))):
             continue
         found.append((start, m.end(), text[start:m.end()]))
     # nested candidates (法務部 inside 法務部調查局): the longest wins
@@ -1032,24 +1110,52 @@ def _script_long_form(text: str, paren: int) -> tuple[int, int] | None:
         if head is None:
             return None
         start = head.start()
+        # "มูลนิธิกระจกเงาและมูลนิธิเพื่อสิทธิมนุษยชนและการพัฒนา (HRDF)": the last of two bodies
+        # of one kind (a different head word after "และ" may be part of the name:
+        # สำนักงานคณะกรรมการกำกับหลักทรัพย์และตลาดหลักทรัพย์)
+        for joined in _TH_AND_HEAD.finditer(text, start, end):
+            if text.startswith(head.group(), joined.start() + len("และ")):
+                start = joined.start() + len("และ")
     else:
         if end - start > 15:
             start = end - 15
-        moved = True
-        while moved:
-            moved = False
-            sep = _ZH_SEPARATOR.match(text, start, end)
-            if sep and sep.end() < end - 1:
-                start, moved = sep.end(), True
+        # the name starts after the last verb or preposition before it (藏身于克伦邦边防军);
+        # conjunctions stay, as names hold them (网络安全及科技罪案调查科)
+        for sep in _ZH_SEPARATOR.finditer(text, start, end - 1):
+            if sep.group() not in _ZH_CONJUNCTIONS \
+                    and not text.startswith(_ZH_NOT_SEPARATORS, sep.start()):
+                start = sep.end()
         if not any(m.end() == end for m in _ZH_SUFFIX.finditer(text, max(start, end - 6), end)):
             return None  # a Chinese name ends with its kind (委员会, 银行...)
     return (start, end) if end - start >= 2 else None
+
+
+# A Chinese abbreviation in brackets after its long form: 全国民主联盟（民盟）, 金融監督管理
+# 委員會（金管會）. It is made of the long form's characters, in order.
+_ZH_ABBREVIATION = re.compile("[（(]([\u4e00-\u9fff]{2,5})[)）]")
+
+
+def _abbreviates(abbreviation: str, long: str) -> bool:
+    # its last character is from the long form's kind (联盟, 委員會, 局)
+    if len(abbreviation) >= len(long) or abbreviation[-1] not in long[-3:]:
+        return False
+    pos = 0
+    for ch in abbreviation:
+        pos = long.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
 
 
 def acronym_definitions(text: str, lang: str | None) -> list[tuple[int, int, int, int]]:
     """(long_start, long_end, acr_start, acr_end) of every "Long Name (ACR)" and
     "ACR (Long Name)" in text, in any script."""
     out = []
+    for m in _ZH_ABBREVIATION.finditer(text):
+        if m.start() and _is_cjk(text[m.start() - 1]):
+            span = _script_long_form(text, m.start())
+            if span and _abbreviates(m.group(1), text[span[0]:span[1]]):
+                out.append((span[0], span[1], m.start(1), m.end(1)))
     strict = (lang or "en") == "en"
     for m in _DEF_PAREN.finditer(text):
         before = text[:m.start()].rstrip(" \t")
