@@ -2,11 +2,11 @@
 
 spaCy models are loaded with only the NER component (the sm models' NER has its
 own tok2vec, so tok2vec, tagger, parser, lemmatizer... are excluded: 1.5-2x
-faster than the full pipeline), once per process, and run with nlp.pipe over
-batches of paragraphs of one language. Every language gets gazetteer places,
-alias organisations and money; en and fr also get model NER, which adds
-unknown organisations, people and places, and whose known errors the
-gazetteers correct:
+faster than the full pipeline), once per process, and run over batches of
+paragraphs of one language by nlp.ner_pipe (nlp.pipe's entities for half its
+CPU). Every language gets gazetteer places, alias organisations and money; en
+and fr also get model NER, which adds unknown organisations, people and
+places, and whose known errors the gazetteers correct:
 - demonyms tagged as places or organisations ("Malaisiens", "Ugandan") are
   nationalities, never places;
 - spans cut short ("Amérique" of "Amérique latine") lose to the longer
@@ -44,6 +44,7 @@ from nlp.places import (FOCUS_COUNTRIES, Nationality, PlaceGazetteer, PlaceInfo,
 from nlp.records import Entities, Org, Person, Place
 
 from nlp.money import find_money
+from nlp.ner_pipe import ner_pipe
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ NON_NER_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmati
                       "morphologizer", "senter", "sentencizer", "trainable_lemmatizer"]
 
 SPACY_MAX_CHARS = 999_999  # spaCy refuses longer texts (nlp.max_length)
-# NER runs on paragraphs, many per nlp.pipe batch: a fifth less CPU than whole texts in
+# NER runs on paragraphs, many per batch: a fifth less CPU than whole texts in
 # batches of 32 (less padding between docs of very different lengths), and no entity
 # spans a paragraph break anyway.
 NER_BATCH_PARAGRAPHS = 128
@@ -237,7 +238,7 @@ class EntityExtractor:
             # has tokens, so batches of like lengths waste fewer (each paragraph's
             # entities do not depend on its batch).
             paragraphs = sorted(where, key=len)
-            docs = self._models[lang].pipe(paragraphs, batch_size=NER_BATCH_PARAGRAPHS)
+            docs = ner_pipe(self._models[lang], paragraphs, NER_BATCH_PARAGRAPHS)
             for paragraph, doc in zip(paragraphs, docs):
                 for i, start in where[paragraph]:
                     found[i].extend(_Span(start + e.start_char, start + e.end_char, e.text,
