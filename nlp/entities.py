@@ -31,7 +31,7 @@ from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
 from nlp.orgs_romance import keeps_place_suffix, ministry_name, romance_orgs
-from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, clean_org_surface, company_orgs,
+from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, another_expansion, clean_org_surface, company_orgs,
                       looks_like_person,
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
                       place_anchored_orgs,
@@ -383,7 +383,9 @@ class EntityExtractor:
                 break
             covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
             acr_name = self.orgs.lookup(acr)
-            if acr_name is not None and self._other_country(long, str(acr_name)):
+            if acr_name is not None and (self._other_country(long, str(acr_name)) or
+                                         another_expansion(acr, long, self.orgs.aliases.get(
+                                             str(acr_name), ()))):
                 acr_name = None  # the text's own long form says which body it is
             name = (acr_name or self.orgs.lookup(long)
                     or (covering[0].name if covering and (covering[0].start, covering[0].end)
@@ -420,12 +422,14 @@ class EntityExtractor:
             extra += [Match(s, e, t, name) for s, e, t, name in thai_embassy_orgs(text, self.places)]
         if with_latin and _HAS_VIETNAMESE.search(text):
             guessed += vi_orgs(text, tokens)
+        # a name made of a kind and its place ("Đoàn Luật sư TP Hồ Chí Minh") takes its
+        # English name before the same span guessed from its head
+        extra += [Match(s, e, t, self.orgs.lookup(t) or name)
+                  for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or thai_place_name(t, self.places) or t)
                   for s, e, t in guessed
                   if not any(_overlaps(s, e, a.start, a.end) for a in alias_matches)]
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
-        extra += [Match(s, e, t, self.orgs.lookup(t) or name)
-                  for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in
                   company_orgs(text, tokens) + lowercase_head_orgs(text, tokens)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or name or t)
@@ -433,7 +437,8 @@ class EntityExtractor:
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
-                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)), lang)
+                head = self._without_place_suffix(self._cut_at_and(self._cut_at_en_place(
+                    self._cut_after_country(t))), lang)
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
@@ -623,6 +628,17 @@ class EntityExtractor:
             pos = name.find(" dan ", pos + 1)
         return name
 
+    def _cut_at_en_place(self, name: str) -> str:
+        """"Policía Nacional en Medellín": a body and where it acted; the name stops before
+        "en <place>" unless it is a mission's seat ("Embajada de Chile en Tailandia") or the
+        words after "en" are no place ("Fiscalía Especializada en Delitos de Trata")."""
+        pos = name.find(" en ")
+        if pos < 0 or name.split(" ", 1)[0] in _MISSION_HEADS:
+            return name
+        if isinstance(self.places.lookup(name[pos + 4:]), PlaceInfo):
+            return name[:pos]
+        return name
+
     def _cut_after_country(self, name: str) -> str:
         """A pattern name that runs on past a country into two or more capitalised words
         stops at the country: "Universitas Indonesia Adrianus Meliala" is a university and
@@ -751,6 +767,7 @@ _EN_HEADS = frozenset("Police Ministry Department Office Bureau Agency Court Arm
                       "Council Authority Gendarmerie Ministère Parquet Tribunal".split())
 # Words for "company" before a company's name (Malay, Indonesian)
 _COMPANY_WORDS = frozenset(("Syarikat", "Perusahaan"))
+_MISSION_HEADS = frozenset(("Embajada", "Embaixada", "Consulado", "Cónsul", "Representación"))
 
 
 def _before_a_title(text: str, end: int) -> bool:

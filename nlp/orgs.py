@@ -36,6 +36,7 @@ class OrgTable:
     def __init__(self, extra_files: Iterable[str | os.PathLike] = ()) -> None:
         self.gazetteer: Gazetteer[str] = Gazetteer()
         self.canonical: set[str] = set()
+        self.aliases: dict[str, list[str]] = {}  # canonical name -> its aliases as listed
         for path in extra_files:
             self._load(Path(path))
         self._load(DATA / "orgs.tsv")
@@ -50,6 +51,7 @@ class OrgTable:
         for row in data_rows(path):
             name, aliases = row[0].strip(), (row + [""])[1]
             self.canonical.add(name)
+            self.aliases.setdefault(name, []).extend(a for a in aliases.split("|") if a)
             for alias in [name, *aliases.split("|")]:
                 for form in _alias_forms(alias, capitals):
                     self.gazetteer.add(form, name)
@@ -177,7 +179,7 @@ def looks_like_person(text: str) -> bool:
 
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
 ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split()) | extra_latin_heads()
-_CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
+_CONNECTORS = frozenset("de del la las los el al a para por contra sobre da do dos das di untuk pada "
                         "en lo dan bagi número".split())
 # Words a name never runs over: a person's title or rank after an organisation
 # ("Universiti Malaya, Dr Rohana", "Polda Kepri Irjen Pol Yan").
@@ -190,7 +192,13 @@ _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
 _AND = frozenset(("y", "e"))
 # Honorific adjectives written before a head: "Pontificia Universidad Católica del Perú",
 # "Benemérita Universidad Autónoma de Puebla", "Real Academia Española".
-_BEFORE_HEAD = frozenset(("Pontificia", "Pontifícia", "Benemérita", "Real", "Honorable", "Ilustre"))
+_BEFORE_HEAD = frozenset(("Pontificia", "Pontifícia", "Benemérita", "Real", "Honorable", "Ilustre",
+                          # numbered courts and prosecutors: "Quinto Juzgado de Investigación
+                          # Preparatoria", "Segunda Fiscalía Provincial Penal"
+                          "Primer", "Primero", "Primera", "Segundo", "Segunda", "Tercer",
+                          "Tercero", "Tercera", "Cuarto", "Cuarta", "Quinto", "Quinta", "Sexto",
+                          "Sexta", "Séptimo", "Séptima", "Octavo", "Octava", "Noveno", "Novena",
+                          "Décimo", "Décima"))
 _TOPIC_HEADS = topic_heads()
 _NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
 
@@ -443,6 +451,13 @@ def _vi_heads() -> dict[str, list[tuple[str, ...]]]:
 
 
 _VI_HEADS = _vi_heads()
+_VI_BREAKS = [tuple(phrase.split()) for phrase in _VI.get("breaks", ())]
+
+
+def _vi_break_at(tokens, j: int) -> bool:
+    """Whether a kind that begins a second name (Công an) starts at token j."""
+    return any(all(j + k < len(tokens) and tokens[j + k][0] == w for k, w in enumerate(b))
+               for b in _VI_BREAKS)
 
 
 def _vi_head_at(tokens, i: int) -> int:
@@ -478,7 +493,7 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             if "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
             if word[:1].isupper() or word.isdigit():
-                if j > i + size and _vi_head_at(tokens, j):
+                if j > i + size and (_vi_head_at(tokens, j) or _vi_break_at(tokens, j)):
                     break  # the next name begins
                 last = j
             elif word in "-–" and last == j - 1 and j + 1 < n and tokens[j + 1][0][:1].isupper():
@@ -676,6 +691,8 @@ def company_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             w = tokens[j][0]
             if "\n" in text[tokens[j][2]:tokens[j + 1][1]]:
                 break
+            if w == "," and tokens[j + 1][0] not in _COMPANY_LAST:
+                break  # "Co., Ltd.", "Outsourcing, Inc."; "Palermo, Horizonte Sur SRL": a list
             if w in _COMPANY_INNER or w.isdigit():
                 j -= 1
                 continue
@@ -965,6 +982,24 @@ def _word_at(long: str, i: int) -> str:
 
 def _acronym_letters(acr: str) -> str:
     return "".join(c for c in acr.lower() if c.isalpha())
+
+
+def another_expansion(acr: str, long: str, known: Iterable[str]) -> bool:
+    """Whether a text spells out acr as long while the table knows another body under the
+    same letters: "Bureau of Immigration (BI)" is not Bank Indonesia. The two long forms
+    must both spell the letters and share no word stem (a translation shares them:
+    "Organización"/"Organização")."""
+    letters = _acronym_letters(acr)
+    if len(letters) < 2 or _sh_start(letters, long.lower()) != 0:
+        return False
+    stems = {w[:4] for w in long.lower().split() if len(w) >= 4}
+    others = [k for k in known if " " in k and _sh_start(letters, k.lower()) == 0]
+    return bool(others) and all(norm_key(k) != norm_key(long) and not stems & {
+        w[:4] for w in k.lower().split() if len(w) >= 4} for k in others)
+
+
+def norm_key(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
