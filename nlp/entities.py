@@ -309,6 +309,8 @@ class EntityExtractor:
             if any(_overlaps(m.start, m.end, s, e) and (e - s) >= (m.end - m.start)
                    for s, e in place_spans):
                 continue
+            if has_ner and self._seat_before(text, m, ner_org_spans):
+                continue  # spaCy's "the Dubai Criminal Court" is not Thailand's Criminal Court
             name, full_end = self._acronym_after(text, m.end)
             if name is not None and full_end > m.end:
                 # "ministère des Affaires étrangères, du Commonwealth et du Développement
@@ -334,6 +336,7 @@ class EntityExtractor:
                     nationalities[value.name] = None
 
         self._apply_acronyms(text, lang, entities)
+        _short_forms_and_branches(text, lang, entities)
         self._rivers(text, entities, place_spans)
         if not has_ner:
             taken = place_spans + [(o.start, o.end) for o in entities.orgs]
@@ -543,6 +546,8 @@ class EntityExtractor:
             return
         if text in person_words:
             return  # "Meron" of "Meron Tesfaye" said somewhere else in the article
+        if _TITLED.search(doc_text, max(0, start - 50), start):
+            return  # "Brigadier Jamal ...", "Chief Magistrate Lucas Onyina": a person's name
         entities.places.append(Place(text, text, self._country_after(doc_text, end), start, end,
                                      "place"))
         place_spans.append((start, end))
@@ -561,6 +566,8 @@ class EntityExtractor:
             return
         if any(s <= start and end <= e for s, e in place_spans):
             return
+        if _portfolio_of(doc_text, start, entities.orgs):
+            return  # "ministère des Affaires étrangères, de l'Intégration africaine": one ministry
         name = self.orgs.lookup(text)
         if name is None:
             name, full_end = self._acronym_after(doc_text, end)
@@ -595,6 +602,17 @@ class EntityExtractor:
                                              None, m.start(), m.end(), "river"))
             taken.append((m.start(), m.end()))
         entities.people = [p for p in entities.people if not _RIVER.fullmatch(p.text)]
+
+    def _seat_before(self, text: str, m: Match, ner_org_spans) -> bool:
+        """Whether a spaCy organisation ends with this alias and begins with a city or
+        region before it: "the Dubai Criminal Court" names a court of its own, whatever
+        body the table calls "Criminal Court"."""
+        for s, e in ner_org_spans:
+            if s < m.start and e == m.end:
+                seat = _LEADING_THE.sub("", text[s:m.start].strip())
+                place = self.places.lookup(seat) if seat else None
+                return isinstance(place, PlaceInfo) and place.kind != "country"
+        return False
 
     def _known_before_place(self, name: str) -> str:
         """"Jabatan Siasatan Jenayah Komersial Bukit Aman": a known organisation and the place
@@ -758,6 +776,52 @@ def _place_function_words(lang: str | None) -> frozenset[str]:
 
 
 _MAX_DEFINITIONS = 40
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+# What joins a ministry's further portfolios to its name ("..., de l'Intégration africaine
+# et des Ivoiriens de l'extérieur", "..., Ganadería y Pesca")
+_PORTFOLIO_LINK = re.compile(r",?[ \t]+(?:et[ \t]+|y[ \t]+)?(?:de[ \t]+la[ \t]+|de[ \t]+l['’]|du[ \t]+|"
+                             r"des[ \t]+|de[ \t]+|del[ \t]+)?")
+_MINISTRY_WORDS = ("ministère", "Ministère", "ministerio", "Ministerio", "Ministry")
+
+
+def _portfolio_of(text: str, start: int, orgs: list[Org]) -> bool:
+    """Whether a name starting at start continues the ministry just before it."""
+    for org in reversed(orgs):
+        if org.end <= start and start - org.end <= 12 and org.text.startswith(_MINISTRY_WORDS):
+            link = _PORTFOLIO_LINK.fullmatch(text, org.end, start)
+            return link is not None and text[org.end:org.end + 1] == ","
+    return False
+# A rank or title and up to two given names right before a word: that word is a name's part
+_TITLED = re.compile(r"(?<![\w.])(?:Brigadier|Colonel|General|Major|Captain|Lieutenant|Sergeant|"
+                     r"Inspector|Magistrate|Judge|Justice|Commissioner|Superintendent|Senator|"
+                     r"Governor|Sheikh|Sheikha|Dr|Prof|Mr|Mrs|Ms)\.?(?:[ \t]+[A-Z][\w'’-]*){0,2}"
+                     r"[ \t]+$")
+# "(Maritim Malaysia)" after "Agensi Penguatkuasaan Maritim Malaysia": a short form in words
+_SHORT_FORM = re.compile(r"[ \t]?\(([^()\n]{3,40})\)")
+
+
+def _short_forms_and_branches(text: str, lang: str | None, entities: Entities) -> None:
+    """A bracketed short form made of the name's own words is the same organisation
+    ("Agensi Penguatkuasaan Maritim Malaysia (Maritim Malaysia)"), and in Malay and
+    Indonesian an acronym followed by a state or city is that body's office there ("SPRM
+    Sabah", "Polda Jatim"): the place inside either is part of the name, not a place."""
+    inside: list[tuple[int, int]] = []
+    branch_at: set[int] = set()
+    for org in list(entities.orgs):
+        match = _SHORT_FORM.match(text, org.end)
+        if match is not None:
+            words = match.group(1).split()
+            if len(words) >= 2 and words[0][:1].isupper() and match.group(1) != org.text \
+                    and set(words) <= set(org.text.split()):
+                entities.orgs.append(Org(match.group(1), org.name, match.start(1), match.end(1)))
+                inside.append((match.start(1), match.end(1)))
+        if lang in ("ms", "id") and org.text.isupper() and 2 <= len(org.text) <= 6 \
+                and text[org.end:org.end + 1] == " ":
+            branch_at.add(org.end + 1)
+    if inside or branch_at:
+        entities.places = [p for p in entities.places
+                           if not any(s <= p.start and p.end <= e for s, e in inside)
+                           and not (p.start in branch_at and p.kind != "country")]
 _TITLES = frozenset("Secretary Undersecretary Under-Secretary Minister Commissioner Envoy Czar "
                     "Ambassador Secretary-General Rapporteur Representative".split())
 

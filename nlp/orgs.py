@@ -660,8 +660,8 @@ def lowercase_head_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             w = tokens[j][0]
             if tokens[j][1] - tokens[j - 1][2] > 1:
                 break  # a line break or a gap
-            if w[:1].isupper():
-                last = j
+            if w[:1].isupper() or (w.isdigit() and len(w) <= 2 and last == j - 1):
+                last = j  # "université Lumière Lyon 2", "université Paris 8"
             elif not (last is not None and w in _LOWER_LINKS):
                 break
             j += 1
