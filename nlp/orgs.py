@@ -529,7 +529,8 @@ def _vi_second_syllable(tokens, j: int) -> bool:
         return False
     after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
     if not after or not after[:1].isalnum() or after[:1].isupper():
-        return word not in ("và", "của", "là", "tại", "ở")
+        # never a name's syllable, even before a full stop ("... TP Hồ Chí Minh nói.")
+        return word not in ("và", "của", "là", "tại", "ở", "nói", "cho", "đã", "sẽ", "được", "bị")
     return word not in _VI_CLAUSE
 
 
