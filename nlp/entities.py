@@ -375,6 +375,9 @@ class EntityExtractor:
         under one name, and every later bare ACR is that organisation too."""
         done: set[str] = set()
         for ls, le, a_s, a_e in acronym_definitions(text, lang):
+            owner = _POSSESSIVE_INSIDE.search(text, ls, le)
+            if owner is not None and text[owner.end():owner.end() + 1].isupper():
+                ls = owner.end()  # "Philippine National Police's Anti-Cybercrime Group (PNP-ACG)"
             long, acr = text[ls:le], text[a_s:a_e]
             acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
@@ -385,6 +388,11 @@ class EntityExtractor:
             if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
                 break
             covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
+            if covering and covering[0].end == le and covering[0].start < ls \
+                    and ls - covering[0].start <= _HEAD_BEFORE_LONG:
+                # "Kementerian Komunikasi dan Digital (Komdigi)", "Pusat Pelaporan ...
+                # (PPATK)": the letters skip the head word, the name does not
+                ls, long = covering[0].start, text[covering[0].start:le]
             acr_name = self.orgs.lookup(acr)
             if acr_name is not None and (self._other_country(long, str(acr_name)) or
                                          another_expansion(acr, long, self.orgs.aliases.get(
@@ -554,6 +562,16 @@ class EntityExtractor:
 
     def _ner_org(self, doc_text: str, span: _Span, entities: Entities, nationalities, place_spans,
                  taken_orgs) -> None:
+        owner = _POSSESSIVE_INSIDE.search(span.text)
+        if owner is not None and span.text[owner.end():][:1].isupper():
+            # "the National Bureau of Investigation's Cybercrime Division": the owner and
+            # its unit are two organisations
+            cut = span.start + owner.start()
+            for part in (_Span(span.start, cut, doc_text[span.start:cut], span.label),
+                         _Span(span.start + owner.end(), span.end,
+                               doc_text[span.start + owner.end():span.end], span.label)):
+                self._ner_org(doc_text, part, entities, nationalities, place_spans, taken_orgs)
+            return
         if any(_overlaps(span.start, span.end, s, e) for s, e in taken_orgs):
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
@@ -776,6 +794,8 @@ def _place_function_words(lang: str | None) -> frozenset[str]:
 
 
 _MAX_DEFINITIONS = 40
+_POSSESSIVE_INSIDE = re.compile(r"['’]s[ \t]+")
+_HEAD_BEFORE_LONG = 14  # "Kementerian ", "Direktorat Jenderal "
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 # What joins a ministry's further portfolios to its name ("..., de l'Intégration africaine
 # et des Ivoiriens de l'extérieur", "..., Ganadería y Pesca")

@@ -125,3 +125,23 @@ def test_regional_outlets_telecoms_and_wallets_are_organisations(extractor):
         extractor, text, "id", "ID")
     text = "NAIROBI — Payments were made through M-Pesa and Equity Bank, Safaricom said."
     assert {"M-Pesa", "Equity Bank", "Safaricom"} <= _texts(extractor, text, "en", "KE")
+
+
+def test_a_possessive_owner_and_its_unit_are_two_organisations(extractor):
+    text = ("The National Bureau of Investigation's Cybercrime Division arrested two suspects. "
+            "The Philippine National Police's Anti-Cybercrime Group (PNP-ACG) joined.")
+    orgs = _orgs(extractor, text, "en", "PH")
+    texts = {t for t, _ in orgs}
+    assert {"National Bureau of Investigation", "Cybercrime Division",
+            "Philippine National Police", "Anti-Cybercrime Group"} <= texts
+    assert ("PNP-ACG", "Anti-Cybercrime Group") in orgs
+    assert not any("'s" in t for t in texts)
+
+
+def test_a_syllabic_acronym_s_long_form_keeps_its_head_word(extractor):
+    text = ("Kementerian Komunikasi dan Digital (Komdigi) dan Pusat Pelaporan dan Analisis "
+            "Transaksi Keuangan (PPATK) memblokir rekening.")
+    texts = _texts(extractor, text, "id", "ID")
+    assert {"Kementerian Komunikasi dan Digital",
+            "Pusat Pelaporan dan Analisis Transaksi Keuangan"} <= texts
+    assert "Komunikasi dan Digital" not in texts
