@@ -317,6 +317,12 @@ class EntityExtractor:
                 # (FCDO)": the alias is the start of a longer, known name
                 entities.orgs.append(Org(text[m.start:full_end], name, m.start, full_end))
                 continue
+            if name is not None and isinstance(m.value, _PatternName) and m.value == m.text \
+                    and not self._other_country(m.text, name):
+                # "Cục Cảnh sát điều tra tội phạm về trật tự xã hội (C02)": a name found by
+                # its shape takes the known acronym's canonical name
+                entities.orgs.append(Org(m.text, name, m.start, m.end))
+                continue
             entities.orgs.append(Org(m.text, str(m.value), m.start, m.end))
         taken_orgs = [(o.start, o.end) for o in entities.orgs]
 

@@ -500,6 +500,9 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
                 pass  # "Công nghiệp - Viễn thông": a dash between two capitalised words
             elif word == "." and last == j - 1 and _vi_glued(text, tokens, j):
                 pass  # "TP.HCM"
+            elif word == "về" and last is not None and _vi_topic_before_acronym(tokens, j):
+                last = j = _vi_topic_before_acronym(tokens, j)
+                # "Cục Cảnh sát điều tra tội phạm về ma túy (C04)": the topic runs to its acronym
             elif last == j - 1 and _vi_second_syllable(tokens, j):
                 last = j  # "Quân đội", "Đầu tư": the second syllable of a capitalised word
             elif not (last is not None and word in _VI_INNER):
@@ -519,6 +522,19 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
 
 
 _VI_CLAUSE = frozenset(_VI["clause"].split())
+_VI_TOPIC_MAX = 8
+
+
+def _vi_topic_before_acronym(tokens, j: int) -> int:
+    """The last token of a lowercase topic after "về" that runs straight into a bracketed
+    acronym ("về trật tự xã hội (C02)"), or 0."""
+    for k in range(j + 1, min(j + 1 + _VI_TOPIC_MAX, len(tokens) - 1)):
+        word = tokens[k][0]
+        if word == "(":
+            return k - 1 if k > j + 1 and tokens[k + 1][0][:1].isupper() else 0
+        if not (word.isalpha() and word.islower()):
+            return 0
+    return 0
 
 
 def _vi_second_syllable(tokens, j: int) -> bool:
@@ -1041,9 +1057,10 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
     name_words = text[start:end].replace(",", " ").split()
     if len(name_words) < 2 or not name_words[0][:1].isupper() or name_words[0] in _LINKS:
         return None
-    if strict_case and any(not (w[:1].isupper() or w.lower() in _LINKS or w[:1].isdigit()
-                                or "-" in w) for w in name_words):
-        return None
+    if (strict_case or syllabic) and any(
+            not (w[:1].isupper() or w.lower() in _LINKS or w[:1].isdigit() or "-" in w)
+            for w in name_words):
+        return None  # Malay/Indonesian names are capitalised: "Pol ... menyatakan" is none
     if name_words[0] in _FACILITY_HEADS or name_words[-1] in _FACILITY_HEADS:
         return None
     if _TWO_BODIES.search(text, start, end):

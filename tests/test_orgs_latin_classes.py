@@ -145,3 +145,20 @@ def test_a_syllabic_acronym_s_long_form_keeps_its_head_word(extractor):
     assert {"Kementerian Komunikasi dan Digital",
             "Pusat Pelaporan dan Analisis Transaksi Keuangan"} <= texts
     assert "Komunikasi dan Digital" not in texts
+
+
+def test_a_malay_or_indonesian_long_form_never_runs_over_a_verb(extractor):
+    text = ("Kepala Divisi Humas Polri Irjen Pol Sandi Nugroho menyatakan Kepolisian Negara "
+            "Republik Indonesia (Polri) bekerja sama dengan Kamboja.")
+    texts = _texts(extractor, text, "id", "ID")
+    assert "Kepolisian Negara Republik Indonesia" in texts
+    assert not any("menyatakan" in t for t in texts)
+
+
+def test_a_vietnamese_department_s_topic_runs_to_its_code(extractor):
+    text = ("Cục Cảnh sát điều tra tội phạm về trật tự xã hội (C02) phối hợp với Sở Tư pháp "
+            "TP Hà Nội.")
+    orgs = _orgs(extractor, text, "vi", "VN")
+    long = "Cục Cảnh sát điều tra tội phạm về trật tự xã hội"
+    assert any(t == long for t, _ in orgs)
+    assert len({name for t, name in orgs if t in (long, "C02")}) == 1  # one body, not two
