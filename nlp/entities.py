@@ -1092,9 +1092,17 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
-    """Join ORG spans spaCy split at "and": "Malaysian Communications" + "Multimedia Commission"."""
+    """Join ORG spans spaCy split at "and": "Malaysian Communications" + "Multimedia Commission";
+    an ORG cut after its connector runs on over the capitalised words that follow ("The
+    National Agency for" + "the Prohibition of Trafficking in Persons")."""
     out: list[_Span] = []
     for span in spans:
+        if out and out[-1].label in ORG_LABELS and span.start < out[-1].end:
+            continue  # inside an ORG that ran on
+        if span.label in ORG_LABELS and span.text.rsplit(" ", 1)[-1] in _EN_CUT_LINKS:
+            end = _run_on_end(text, span.end)
+            if end > span.end:
+                span = _Span(span.start, end, text[span.start:end], span.label)
         prev = out[-1] if out else None
         if prev is not None and prev.label in ORG_LABELS \
                 and (span.label in ORG_LABELS or span.label in PERSON_LABELS) \
@@ -1105,6 +1113,30 @@ def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
             continue
         out.append(span)
     return out
+
+
+_EN_CUT_LINKS = frozenset(("for", "of", "on", "against"))
+_EN_RUN_LINKS = frozenset(("for", "of", "on", "against", "the", "in", "and", "to"))
+_RUN_ON_WORDS = 12
+
+
+def _run_on_end(text: str, end: int) -> int:
+    """Where the capitalised words and links after an ORG cut at a link end (end itself
+    when none follow): "... for" + " the Prohibition of Trafficking in Persons"."""
+    last, pos = end, end
+    for _ in range(_RUN_ON_WORDS):
+        if text[pos:pos + 1] != " ":
+            break
+        stop = pos + 1
+        while stop < len(text) and (text[stop].isalnum() or text[stop] in "-'’"):
+            stop += 1
+        word = text[pos + 1:stop]
+        if word[:1].isupper():
+            last = stop
+        elif word not in _EN_RUN_LINKS:
+            break
+        pos = stop
+    return last
 
 
 _ORG_END = re.compile(r"(?:Commission|Ministry|Agency|Department|Authority|Council|Office|Bureau|"

@@ -136,7 +136,8 @@ def clean_org_surface(surface: str) -> str | None:
     if text in _GENERIC or not any(c.isupper() for c in text[:1] + "".join(
             w[:1] for w in text.split())):
         return None
-    if len(text.split()) > 8 or is_fragment(text):
+    # links do not count: "National Agency for the Prohibition of Trafficking in Persons"
+    if len([w for w in text.split() if w not in _TRAILING_WORDS]) > 8 or is_fragment(text):
         return None
     return text
 

@@ -162,3 +162,11 @@ def test_a_vietnamese_department_s_topic_runs_to_its_code(extractor):
     long = "Cục Cảnh sát điều tra tội phạm về trật tự xã hội"
     assert any(t == long for t, _ in orgs)
     assert len({name for t, name in orgs if t in (long, "C02")}) == 1  # one body, not two
+
+
+def test_an_english_name_cut_after_its_link_runs_on_over_its_capitalised_words(extractor):
+    text = ("The National Agency for the Prohibition of Trafficking in Persons said Premium "
+            "Times had reported the rescue.")
+    texts = _texts(extractor, text, "en", "NG")
+    assert "National Agency for the Prohibition of Trafficking in Persons" in texts
+    assert not any(t.endswith(" for") for t in texts)
