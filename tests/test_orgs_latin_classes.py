@@ -170,3 +170,12 @@ def test_an_english_name_cut_after_its_link_runs_on_over_its_capitalised_words(e
     texts = _texts(extractor, text, "en", "NG")
     assert "National Agency for the Prohibition of Trafficking in Persons" in texts
     assert not any(t.endswith(" for") for t in texts)
+
+
+def test_gulf_dirhams_are_money_written_before_the_figure():
+    from nlp.money import find_money
+
+    found = [(m.amount, m.currency) for m in find_money(
+        "Victims paid Dh12,000 each and a fine of AED 3,000.", "en", "AE")]
+    assert found == [(12000.0, "AED"), (3000.0, "AED")]
+    assert not find_money("Form Dh2 was filed.", "en", "AE")
