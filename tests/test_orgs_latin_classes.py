@@ -179,3 +179,10 @@ def test_gulf_dirhams_are_money_written_before_the_figure():
         "Victims paid Dh12,000 each and a fine of AED 3,000.", "en", "AE")]
     assert found == [(12000.0, "AED"), (3000.0, "AED")]
     assert not find_money("Form Dh2 was filed.", "en", "AE")
+
+
+def test_an_english_island_is_not_iceland(extractor):
+    text = "LAGOS — The EFCC arrested 792 suspects in a raid on a building in Victoria Island."
+    places = _entities(extractor, text, "en", "NG").places
+    assert "Iceland" not in {p.name for p in places}
+    assert "Victoria Island" in {p.text for p in places}
