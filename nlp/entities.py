@@ -31,7 +31,7 @@ from nlp.errors import ModelUnavailable
 from nlp.gazetteer import Match, casekey, is_unspaced, plain_latin, tokenize
 from nlp.options import NlpOptions
 from nlp.orgs_romance import keeps_place_suffix, ministry_name, romance_orgs
-from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, clean_org_surface, company_orgs,
+from nlp.orgs import (ORG_HEADS, OrgTable, acronym_definitions, another_expansion, clean_org_surface, company_orgs,
                       looks_like_person,
                       default_orgs, embassy_orgs, lowercase_head_orgs, pattern_orgs,
                       place_anchored_orgs,
@@ -315,11 +315,19 @@ class EntityExtractor:
             if any(_overlaps(m.start, m.end, s, e) and (e - s) >= (m.end - m.start)
                    for s, e in place_spans):
                 continue
+            if has_ner and self._seat_before(text, m, ner_org_spans):
+                continue  # spaCy's "the Dubai Criminal Court" is not Thailand's Criminal Court
             name, full_end = self._acronym_after(text, m.end)
             if name is not None and full_end > m.end:
                 # "ministère des Affaires étrangères, du Commonwealth et du Développement
                 # (FCDO)": the alias is the start of a longer, known name
                 entities.orgs.append(Org(text[m.start:full_end], name, m.start, full_end))
+                continue
+            if name is not None and isinstance(m.value, _PatternName) and m.value == m.text \
+                    and not self._other_country(m.text, name):
+                # "Cục Cảnh sát điều tra tội phạm về trật tự xã hội (C02)": a name found by
+                # its shape takes the known acronym's canonical name
+                entities.orgs.append(Org(m.text, name, m.start, m.end))
                 continue
             entities.orgs.append(Org(m.text, str(m.value), m.start, m.end))
         taken_orgs = [(o.start, o.end) for o in entities.orgs]
@@ -340,6 +348,7 @@ class EntityExtractor:
                     nationalities[value.name] = None
 
         self._apply_acronyms(text, lang, entities)
+        _short_forms_and_branches(text, lang, entities)
         self._rivers(text, entities, place_spans)
         if not has_ner:
             taken = place_spans + [(o.start, o.end) for o in entities.orgs]
@@ -383,6 +392,9 @@ class EntityExtractor:
                 found_here = [o.start for o in entities.orgs if o.end == le and ls <= o.start
                               and (acr_known is None or o.name == acr_known)]
                 ls = min(found_here) if found_here else self._known_tail(text, ls, le, acr_known)
+            owner = _POSSESSIVE_INSIDE.search(text, ls, le)
+            if owner is not None and text[owner.end():owner.end() + 1].isupper():
+                ls = owner.end()  # "Philippine National Police's Anti-Cybercrime Group (PNP-ACG)"
             long, acr = text[ls:le], text[a_s:a_e]
             acr_place = self.places.lookup(acr)
             if acr in done or acr.upper() in _NOT_NAMES \
@@ -393,8 +405,15 @@ class EntityExtractor:
             if len(done) > _MAX_DEFINITIONS:  # bounded: each one scans the text once
                 break
             covering = [o for o in entities.orgs if o.start <= ls and le <= o.end]
+            if covering and covering[0].end == le and covering[0].start < ls \
+                    and ls - covering[0].start <= _HEAD_BEFORE_LONG:
+                # "Kementerian Komunikasi dan Digital (Komdigi)", "Pusat Pelaporan ...
+                # (PPATK)": the letters skip the head word, the name does not
+                ls, long = covering[0].start, text[covering[0].start:le]
             acr_name = self.orgs.lookup(acr)
-            if acr_name is not None and self._other_country(long, str(acr_name)):
+            if acr_name is not None and (self._other_country(long, str(acr_name)) or
+                                         another_expansion(acr, long, self.orgs.aliases.get(
+                                             str(acr_name), ()))):
                 acr_name = None  # the text's own long form says which body it is
             name = (acr_name or self.orgs.lookup(long)
                     or (covering[0].name if covering and (covering[0].start, covering[0].end)
@@ -507,6 +526,10 @@ class EntityExtractor:
             extra += [Match(s, e, t, name) for s, e, t, name in thai_embassy_orgs(text, self.places)]
         if with_latin and _HAS_VIETNAMESE.search(text):
             guessed += vi_orgs(text, tokens)
+        # a name made of a kind and its place ("Đoàn Luật sư TP Hồ Chí Minh") takes its
+        # English name before the same span guessed from its head
+        extra += [Match(s, e, t, self.orgs.lookup(t) or name)
+                  for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
         for s, e, t in guessed:
             inside = [a for a in alias_matches if _overlaps(s, e, a.start, a.end)]
             if len(inside) > 1 and _HAS_CJK.search(t) and inside[-1].start > s:
@@ -534,8 +557,6 @@ class EntityExtractor:
                     rest = text[known.end:e]
                     extra.append(Match(known.end, e, rest, self.orgs.lookup(rest) or rest))
         extra += [Match(s, e, t, name) for s, e, t, name in embassy_orgs(text, self.places)]
-        extra += [Match(s, e, t, self.orgs.lookup(t) or name)
-                  for s, e, t, name in place_anchored_orgs(text, tokens, self.places)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or t) for s, e, t in
                   company_orgs(text, tokens) + lowercase_head_orgs(text, tokens)]
         extra += [Match(s, e, t, self.orgs.lookup(t) or name or t)
@@ -543,7 +564,8 @@ class EntityExtractor:
         if with_latin:
             for s, e, t in pattern_orgs(text, tokens):
                 # "Secretaría de Relaciones Exteriores de México": the place is not part of it
-                head = self._without_place_suffix(self._cut_at_and(self._cut_after_country(t)), lang)
+                head = self._without_place_suffix(self._cut_at_and(self._cut_at_en_place(
+                    self._cut_after_country(t))), lang)
                 head = self._known_before_place(head)
                 if head != t:
                     t, e = head, s + len(head)
@@ -648,12 +670,24 @@ class EntityExtractor:
             return
         if text in person_words:
             return  # "Meron" of "Meron Tesfaye" said somewhere else in the article
+        if _TITLED.search(doc_text, max(0, start - 50), start):
+            return  # "Brigadier Jamal ...", "Chief Magistrate Lucas Onyina": a person's name
         entities.places.append(Place(text, text, self._country_after(doc_text, end), start, end,
                                      "place"))
         place_spans.append((start, end))
 
     def _ner_org(self, doc_text: str, span: _Span, entities: Entities, nationalities, place_spans,
                  taken_orgs) -> None:
+        owner = _POSSESSIVE_INSIDE.search(span.text)
+        if owner is not None and span.text[owner.end():][:1].isupper():
+            # "the National Bureau of Investigation's Cybercrime Division": the owner and
+            # its unit are two organisations
+            cut = span.start + owner.start()
+            for part in (_Span(span.start, cut, doc_text[span.start:cut], span.label),
+                         _Span(span.start + owner.end(), span.end,
+                               doc_text[span.start + owner.end():span.end], span.label)):
+                self._ner_org(doc_text, part, entities, nationalities, place_spans, taken_orgs)
+            return
         if any(_overlaps(span.start, span.end, s, e) for s, e in taken_orgs):
             return
         text, start, end = _strip_possessive(span.text.strip(), span.start, span.end)
@@ -666,6 +700,8 @@ class EntityExtractor:
             return
         if any(s <= start and end <= e for s, e in place_spans):
             return
+        if _portfolio_of(doc_text, start, entities.orgs):
+            return  # "ministère des Affaires étrangères, de l'Intégration africaine": one ministry
         name = self.orgs.lookup(text)
         if name is None:
             name, full_end = self._acronym_after(doc_text, end)
@@ -701,6 +737,17 @@ class EntityExtractor:
             taken.append((m.start(), m.end()))
         entities.people = [p for p in entities.people if not _RIVER.fullmatch(p.text)]
 
+    def _seat_before(self, text: str, m: Match, ner_org_spans) -> bool:
+        """Whether a spaCy organisation ends with this alias and begins with a city or
+        region before it: "the Dubai Criminal Court" names a court of its own, whatever
+        body the table calls "Criminal Court"."""
+        for s, e in ner_org_spans:
+            if s < m.start and e == m.end:
+                seat = _LEADING_THE.sub("", text[s:m.start].strip())
+                place = self.places.lookup(seat) if seat else None
+                return isinstance(place, PlaceInfo) and place.kind != "country"
+        return False
+
     def _known_before_place(self, name: str) -> str:
         """"Jabatan Siasatan Jenayah Komersial Bukit Aman": a known organisation and the place
         it sits in; the name is the known part (the place stays a place)."""
@@ -731,6 +778,17 @@ class EntityExtractor:
                     isinstance(last, PlaceInfo) and last.kind == "country"):
                 return before
             pos = name.find(" dan ", pos + 1)
+        return name
+
+    def _cut_at_en_place(self, name: str) -> str:
+        """"Policía Nacional en Medellín": a body and where it acted; the name stops before
+        "en <place>" unless it is a mission's seat ("Embajada de Chile en Tailandia") or the
+        words after "en" are no place ("Fiscalía Especializada en Delitos de Trata")."""
+        pos = name.find(" en ")
+        if pos < 0 or name.split(" ", 1)[0] in _MISSION_HEADS:
+            return name
+        if isinstance(self.places.lookup(name[pos + 4:]), PlaceInfo):
+            return name[:pos]
         return name
 
     def _cut_after_country(self, name: str) -> str:
@@ -852,6 +910,54 @@ def _place_function_words(lang: str | None) -> frozenset[str]:
 
 
 _MAX_DEFINITIONS = 40
+_POSSESSIVE_INSIDE = re.compile(r"['’]s[ \t]+")
+_HEAD_BEFORE_LONG = 14  # "Kementerian ", "Direktorat Jenderal "
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+# What joins a ministry's further portfolios to its name ("..., de l'Intégration africaine
+# et des Ivoiriens de l'extérieur", "..., Ganadería y Pesca")
+_PORTFOLIO_LINK = re.compile(r",?[ \t]+(?:et[ \t]+|y[ \t]+)?(?:de[ \t]+la[ \t]+|de[ \t]+l['’]|du[ \t]+|"
+                             r"des[ \t]+|de[ \t]+|del[ \t]+)?")
+_MINISTRY_WORDS = ("ministère", "Ministère", "ministerio", "Ministerio", "Ministry")
+
+
+def _portfolio_of(text: str, start: int, orgs: list[Org]) -> bool:
+    """Whether a name starting at start continues the ministry just before it."""
+    for org in reversed(orgs):
+        if org.end <= start and start - org.end <= 12 and org.text.startswith(_MINISTRY_WORDS):
+            link = _PORTFOLIO_LINK.fullmatch(text, org.end, start)
+            return link is not None and text[org.end:org.end + 1] == ","
+    return False
+# A rank or title and up to two given names right before a word: that word is a name's part
+_TITLED = re.compile(r"(?<![\w.])(?:Brigadier|Colonel|General|Major|Captain|Lieutenant|Sergeant|"
+                     r"Inspector|Magistrate|Judge|Justice|Commissioner|Superintendent|Senator|"
+                     r"Governor|Sheikh|Sheikha|Dr|Prof|Mr|Mrs|Ms)\.?(?:[ \t]+[A-Z][\w'’-]*){0,2}"
+                     r"[ \t]+$")
+# "(Maritim Malaysia)" after "Agensi Penguatkuasaan Maritim Malaysia": a short form in words
+_SHORT_FORM = re.compile(r"[ \t]?\(([^()\n]{3,40})\)")
+
+
+def _short_forms_and_branches(text: str, lang: str | None, entities: Entities) -> None:
+    """A bracketed short form made of the name's own words is the same organisation
+    ("Agensi Penguatkuasaan Maritim Malaysia (Maritim Malaysia)"), and in Malay and
+    Indonesian an acronym followed by a state or city is that body's office there ("SPRM
+    Sabah", "Polda Jatim"): the place inside either is part of the name, not a place."""
+    inside: list[tuple[int, int]] = []
+    branch_at: set[int] = set()
+    for org in list(entities.orgs):
+        match = _SHORT_FORM.match(text, org.end)
+        if match is not None:
+            words = match.group(1).split()
+            if len(words) >= 2 and words[0][:1].isupper() and match.group(1) != org.text \
+                    and set(words) <= set(org.text.split()):
+                entities.orgs.append(Org(match.group(1), org.name, match.start(1), match.end(1)))
+                inside.append((match.start(1), match.end(1)))
+        if lang in ("ms", "id") and org.text.isupper() and 2 <= len(org.text) <= 6 \
+                and text[org.end:org.end + 1] == " ":
+            branch_at.add(org.end + 1)
+    if inside or branch_at:
+        entities.places = [p for p in entities.places
+                           if not any(s <= p.start and p.end <= e for s, e in inside)
+                           and not (p.start in branch_at and p.kind != "country")]
 _TITLES = frozenset("Secretary Undersecretary Under-Secretary Minister Commissioner Envoy Czar "
                     "Ambassador Secretary-General Rapporteur Representative".split())
 
@@ -861,6 +967,7 @@ _EN_HEADS = frozenset("Police Ministry Department Office Bureau Agency Court Arm
                       "Council Authority Gendarmerie Ministère Parquet Tribunal".split())
 # Words for "company" before a company's name (Malay, Indonesian)
 _COMPANY_WORDS = frozenset(("Syarikat", "Perusahaan"))
+_MISSION_HEADS = frozenset(("Embajada", "Embaixada", "Consulado", "Cónsul", "Representación"))
 
 
 def _before_a_title(text: str, end: int) -> bool:
@@ -1101,9 +1208,17 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
-    """Join ORG spans spaCy split at "and": "Malaysian Communications" + "Multimedia Commission"."""
+    """Join ORG spans spaCy split at "and": "Malaysian Communications" + "Multimedia Commission";
+    an ORG cut after its connector runs on over the capitalised words that follow ("The
+    National Agency for" + "the Prohibition of Trafficking in Persons")."""
     out: list[_Span] = []
     for span in spans:
+        if out and out[-1].label in ORG_LABELS and span.start < out[-1].end:
+            continue  # inside an ORG that ran on
+        if span.label in ORG_LABELS and span.text.rsplit(" ", 1)[-1] in _EN_CUT_LINKS:
+            end = _run_on_end(text, span.end)
+            if end > span.end:
+                span = _Span(span.start, end, text[span.start:end], span.label)
         prev = out[-1] if out else None
         if prev is not None and prev.label in ORG_LABELS \
                 and (span.label in ORG_LABELS or span.label in PERSON_LABELS) \
@@ -1114,6 +1229,30 @@ def _merge_org_spans(text: str, spans: list[_Span]) -> list[_Span]:
             continue
         out.append(span)
     return out
+
+
+_EN_CUT_LINKS = frozenset(("for", "of", "on", "against"))
+_EN_RUN_LINKS = frozenset(("for", "of", "on", "against", "the", "in", "and", "to"))
+_RUN_ON_WORDS = 12
+
+
+def _run_on_end(text: str, end: int) -> int:
+    """Where the capitalised words and links after an ORG cut at a link end (end itself
+    when none follow): "... for" + " the Prohibition of Trafficking in Persons"."""
+    last, pos = end, end
+    for _ in range(_RUN_ON_WORDS):
+        if text[pos:pos + 1] != " ":
+            break
+        stop = pos + 1
+        while stop < len(text) and (text[stop].isalnum() or text[stop] in "-'’"):
+            stop += 1
+        word = text[pos + 1:stop]
+        if word[:1].isupper():
+            last = stop
+        elif word not in _EN_RUN_LINKS:
+            break
+        pos = stop
+    return last
 
 
 _ORG_END = re.compile(r"(?:Commission|Ministry|Agency|Department|Authority|Council|Office|Bureau|"

@@ -36,6 +36,7 @@ class OrgTable:
     def __init__(self, extra_files: Iterable[str | os.PathLike] = ()) -> None:
         self.gazetteer: Gazetteer[str] = Gazetteer()
         self.canonical: set[str] = set()
+        self.aliases: dict[str, list[str]] = {}  # canonical name -> its aliases as listed
         for path in extra_files:
             self._load(Path(path))
         self._load(DATA / "orgs.tsv")
@@ -50,6 +51,7 @@ class OrgTable:
         for row in data_rows(path):
             name, aliases = row[0].strip(), (row + [""])[1]
             self.canonical.add(name)
+            self.aliases.setdefault(name, []).extend(a for a in aliases.split("|") if a)
             for alias in [name, *aliases.split("|")]:
                 for form in _alias_forms(alias, capitals):
                     self.gazetteer.add(form, name)
@@ -134,7 +136,8 @@ def clean_org_surface(surface: str) -> str | None:
     if text in _GENERIC or not any(c.isupper() for c in text[:1] + "".join(
             w[:1] for w in text.split())):
         return None
-    if len(text.split()) > 8 or is_fragment(text):
+    # links do not count: "National Agency for the Prohibition of Trafficking in Persons"
+    if len([w for w in text.split() if w not in _TRAILING_WORDS]) > 8 or is_fragment(text):
         return None
     return text
 
@@ -177,7 +180,7 @@ def looks_like_person(text: str) -> bool:
 
 # Words that begin an organisation's name in the languages spaCy has no NER for here.
 ORG_HEADS = frozenset(_HEADS["latin"]["heads"].split()) | extra_latin_heads()
-_CONNECTORS = frozenset("de del la las los el al a para contra sobre da do dos das di untuk pada "
+_CONNECTORS = frozenset("de del la las los el al a para por contra sobre da do dos das di untuk pada "
                         "en lo dan bagi número".split())
 # Words a name never runs over: a person's title or rank after an organisation
 # ("Universiti Malaya, Dr Rohana", "Polda Kepri Irjen Pol Yan").
@@ -190,7 +193,13 @@ _STOP_PUNCT = frozenset(".,;:!?()[]{}\"«»“”")
 _AND = frozenset(("y", "e"))
 # Honorific adjectives written before a head: "Pontificia Universidad Católica del Perú",
 # "Benemérita Universidad Autónoma de Puebla", "Real Academia Española".
-_BEFORE_HEAD = frozenset(("Pontificia", "Pontifícia", "Benemérita", "Real", "Honorable", "Ilustre"))
+_BEFORE_HEAD = frozenset(("Pontificia", "Pontifícia", "Benemérita", "Real", "Honorable", "Ilustre",
+                          # numbered courts and prosecutors: "Quinto Juzgado de Investigación
+                          # Preparatoria", "Segunda Fiscalía Provincial Penal"
+                          "Primer", "Primero", "Primera", "Segundo", "Segunda", "Tercer",
+                          "Tercero", "Tercera", "Cuarto", "Cuarta", "Quinto", "Quinta", "Sexto",
+                          "Sexta", "Séptimo", "Séptima", "Octavo", "Octava", "Noveno", "Novena",
+                          "Décimo", "Décima"))
 _TOPIC_HEADS = topic_heads()
 _NUMBER = frozenset(("número", "N", "n", "°", "º", "No", "núm"))
 
@@ -443,6 +452,13 @@ def _vi_heads() -> dict[str, list[tuple[str, ...]]]:
 
 
 _VI_HEADS = _vi_heads()
+_VI_BREAKS = [tuple(phrase.split()) for phrase in _VI.get("breaks", ())]
+
+
+def _vi_break_at(tokens, j: int) -> bool:
+    """Whether a kind that begins a second name (Công an) starts at token j."""
+    return any(all(j + k < len(tokens) and tokens[j + k][0] == w for k, w in enumerate(b))
+               for b in _VI_BREAKS)
 
 
 def _vi_head_at(tokens, i: int) -> int:
@@ -478,13 +494,16 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             if "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
                 break
             if word[:1].isupper() or word.isdigit():
-                if j > i + size and _vi_head_at(tokens, j):
+                if j > i + size and (_vi_head_at(tokens, j) or _vi_break_at(tokens, j)):
                     break  # the next name begins
                 last = j
             elif word in "-–" and last == j - 1 and j + 1 < n and tokens[j + 1][0][:1].isupper():
                 pass  # "Công nghiệp - Viễn thông": a dash between two capitalised words
             elif word == "." and last == j - 1 and _vi_glued(text, tokens, j):
                 pass  # "TP.HCM"
+            elif word == "về" and last is not None and _vi_topic_before_acronym(tokens, j):
+                last = j = _vi_topic_before_acronym(tokens, j)
+                # "Cục Cảnh sát điều tra tội phạm về ma túy (C04)": the topic runs to its acronym
             elif last == j - 1 and _vi_second_syllable(tokens, j):
                 last = j  # "Quân đội", "Đầu tư": the second syllable of a capitalised word
             elif not (last is not None and word in _VI_INNER):
@@ -504,6 +523,19 @@ def vi_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
 
 
 _VI_CLAUSE = frozenset(_VI["clause"].split())
+_VI_TOPIC_MAX = 8
+
+
+def _vi_topic_before_acronym(tokens, j: int) -> int:
+    """The last token of a lowercase topic after "về" that runs straight into a bracketed
+    acronym ("về trật tự xã hội (C02)"), or 0."""
+    for k in range(j + 1, min(j + 1 + _VI_TOPIC_MAX, len(tokens) - 1)):
+        word = tokens[k][0]
+        if word == "(":
+            return k - 1 if k > j + 1 and tokens[k + 1][0][:1].isupper() else 0
+        if not (word.isalpha() and word.islower()):
+            return 0
+    return 0
 
 
 def _vi_second_syllable(tokens, j: int) -> bool:
@@ -514,7 +546,8 @@ def _vi_second_syllable(tokens, j: int) -> bool:
         return False
     after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
     if not after or not after[:1].isalnum() or after[:1].isupper():
-        return word not in ("và", "của", "là", "tại", "ở")
+        # never a name's syllable, even before a full stop ("... TP Hồ Chí Minh nói.")
+        return word not in ("và", "của", "là", "tại", "ở", "nói", "cho", "đã", "sẽ", "được", "bị")
     return word not in _VI_CLAUSE
 
 
@@ -653,8 +686,8 @@ def lowercase_head_orgs(text: str, tokens) -> list[tuple[int, int, str]]:
             w = tokens[j][0]
             if tokens[j][1] - tokens[j - 1][2] > 1:
                 break  # a line break or a gap
-            if w[:1].isupper():
-                last = j
+            if w[:1].isupper() or (w.isdigit() and len(w) <= 2 and last == j - 1):
+                last = j  # "université Lumière Lyon 2", "université Paris 8"
             elif not (last is not None and w in _LOWER_LINKS):
                 break
             j += 1
@@ -684,6 +717,8 @@ def company_orgs(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[in
             w = tokens[j][0]
             if "\n" in text[tokens[j][2]:tokens[j + 1][1]]:
                 break
+            if w == "," and tokens[j + 1][0] not in _COMPANY_LAST:
+                break  # "Co., Ltd.", "Outsourcing, Inc."; "Palermo, Horizonte Sur SRL": a list
             if w in _COMPANY_INNER or w.isdigit():
                 j -= 1
                 continue
@@ -1045,6 +1080,24 @@ def _acronym_letters(acr: str) -> str:
     return "".join(c for c in acr.lower() if c.isalpha())
 
 
+def another_expansion(acr: str, long: str, known: Iterable[str]) -> bool:
+    """Whether a text spells out acr as long while the table knows another body under the
+    same letters: "Bureau of Immigration (BI)" is not Bank Indonesia. The two long forms
+    must both spell the letters and share no word stem (a translation shares them:
+    "Organización"/"Organização")."""
+    letters = _acronym_letters(acr)
+    if len(letters) < 2 or _sh_start(letters, long.lower()) != 0:
+        return False
+    stems = {w[:4] for w in long.lower().split() if len(w) >= 4}
+    others = [k for k in known if " " in k and _sh_start(letters, k.lower()) == 0]
+    return bool(others) and all(norm_key(k) != norm_key(long) and not stems & {
+        w[:4] for w in k.lower().split() if len(w) >= 4} for k in others)
+
+
+def norm_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
                      syllabic: bool = False) -> tuple[int, int] | None:
     """(start, end) of the words before "(ACR)" that the acronym abbreviates."""
@@ -1083,9 +1136,10 @@ def _latin_long_form(text: str, paren: int, acr: str, strict_case: bool,
     name_words = text[start:end].replace(",", " ").split()
     if len(name_words) < 2 or not name_words[0][:1].isupper() or name_words[0] in _LINKS:
         return None
-    if strict_case and any(not (w[:1].isupper() or w.lower() in _LINKS or w[:1].isdigit()
-                                or "-" in w) for w in name_words):
-        return None
+    if (strict_case or syllabic) and any(
+            not (w[:1].isupper() or w.lower() in _LINKS or w[:1].isdigit() or "-" in w)
+            for w in name_words):
+        return None  # Malay/Indonesian names are capitalised: "Pol ... menyatakan" is none
     if name_words[0] in _FACILITY_HEADS or name_words[-1] in _FACILITY_HEADS:
         return None
     if _TWO_BODIES.search(text, start, end):

@@ -203,10 +203,29 @@ def french_lower_orgs(text: str, tokens=None) -> list[tuple[int, int, str]]:
         if end is None:
             i += 1
             continue
-        start, stop = tokens[i][1], tokens[end - 1][2]
+        start, stop = tokens[tokens_before_direction(tokens, i)][1], tokens[end - 1][2]
         out.append((start, stop, text[start:stop]))
         i = end
     return out
+
+
+_DIRECTIONS = frozenset(("direction", "sous-direction"))
+_DIRECTION_KINDS = frozenset(("générale", "centrale", "régionale", "interrégionale",
+                              "départementale", "zonale", "territoriale"))
+
+
+def tokens_before_direction(tokens, i: int) -> int:
+    """Where a body begins that a lowercase head belongs to: "Direction (centrale) de la
+    police judiciaire" is one directorate, not the judicial police."""
+    if i < 3 or casekey(tokens[i - 1][0]) != "la" or casekey(tokens[i - 2][0]) != "de":
+        return i
+    k = i - 3
+    if casekey(tokens[k][0]) in _DIRECTION_KINDS and k > 0:
+        k -= 1
+    if k > 1 and tokens[k][0] == "direction" and tokens[k - 1][0] == "-" \
+            and casekey(tokens[k - 2][0]) == "sous":
+        k -= 2  # the tokenizer splits "Sous-direction"
+    return k if casekey(tokens[k][0]) in _DIRECTIONS or casekey(tokens[k][0]) == "sous" else i
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,9 @@ FOCUS_COUNTRIES = frozenset({"MM", "TH", "KH", "LA", "VN", "PH", "MY", "ID", "SG
 TRANSLATIONS = ("fr", "es", "pt", "de", "it", "nl", "id", "ms", "vi", "tl", "th", "zh_CN",
                 "zh_TW", "my", "km", "lo", "ja", "ko")
 MIN_CITY_POPULATION = 15_000
+# Country names in another language that are English words inside place names: German
+# "Island" (Iceland) is the "Island" of "Victoria Island", "Mactan Island"
+_TRANSLATION_WORDS = frozenset({"Island"})
 SUBDIVISION_COUNTRIES = ("MM", "KH", "LA", "TH", "VN", "PH", "ID", "MY", "CN")
 # Spanish-speaking countries whose first-level units (provincias, departamentos, estados,
 # cantones) the reporting names; loaded after the towns, for names no town has
@@ -247,7 +250,8 @@ class PlaceGazetteer:
             for translator in translators:
                 for name in english:
                     local = translator.gettext(name)
-                    if local != name and _acceptable_name(local):
+                    if local != name and _acceptable_name(local) \
+                            and local not in _TRANSLATION_WORDS:
                         self._add(local, info)
                         if local.endswith("နိုင်ငံ"):  # Burmese "... country"
                             self._add(local[: -len("နိုင်ငံ")], info)
