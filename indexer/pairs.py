@@ -60,6 +60,11 @@ def pairs_text(joined: str) -> str:
     indexing path: most text has no unspaced word and costs one isascii or one search)."""
     if joined.isascii():
         return ""
+    # A run is two unspaced characters at least, each three bytes in UTF-8 (two more
+    # than its one character): text with fewer extra bytes has none, and its scan is
+    # skipped (an English article quoting "฿150", a French one with its accents).
+    if len(joined.encode("utf-8", "surrogatepass")) - len(joined) < 4:
+        return ""
     runs = []
     for run in _RUN.findall(joined):
         chars = run[::2]  # the run's characters (every other one is a space)

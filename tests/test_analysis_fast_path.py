@@ -139,3 +139,18 @@ def test_words_of_unspaced_runs_are_the_index_word_pattern(text):
 
     folded = fold(text)
     assert folded_words(folded) == _INDEX_WORD.findall(folded)
+
+
+@pytest.mark.parametrize("text", [
+    "Police seized ฿150 million and ฿20 million from the Myawaddy compound.",  # few, apart
+    "The ring known as 诈骗园区 moved funds through KK Park in Myawaddy " * 3,  # a run
+    "Raid at แก๊ง คอล เซ็นเตอร์ near Mae Sot, with 诈 骗 spelt apart",  # runs across spaces
+    "诈骗园区" * 40 + " raided centres",  # mostly unspaced: split per word
+    "Σ ΟΔΟΣ ฿ x² Naïve 12.5 foo_bar",
+])
+@pytest.mark.parametrize("lang", ["en", "fr", "th", None])
+def test_latin_text_quoting_unspaced_characters_gives_the_reference_tokens(text, lang):
+    # whichever way analyze() takes (per whitespace run, or per word when the text is
+    # mostly unspaced), cold caches then warm ones
+    for _ in range(2):
+        assert tokens(text, text, lang) == reference(text, text, lang)

@@ -115,3 +115,10 @@ def test_unspaced_phrase_inside_boolean_queries(corpus):
     for name, index in indexes.items():
         got = {h.id for h in index.search(Query(text=text, limit=len(articles))).hits}
         assert got == expected, name
+
+
+@pytest.mark.parametrize("text", [
+    "police seized ฿ 150 million", "฿ 150 and ฿ 20", "฿ ฿", "naïve é ฿", "a 诈 b 骗 c",
+    "诈 骗", "raid near ก ข", "ø ß σ ς", "x ก", "ก", "𠀀 𠀁"])
+def test_pairs_text_without_a_run_costs_no_scan_and_finds_none(text):
+    assert pairs_text(text) == " ".join(pairs_of(text.split(" ")))
