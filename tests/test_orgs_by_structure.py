@@ -7,18 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.entities import EntityExtractor
 from nlp.orgs import acronym_definitions, company_orgs, thai_orgs, zh_suffix_orgs
 from nlp.gazetteer import tokenize
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return EntityExtractor()
-
-
-def _orgs(extractor, text, lang, country=None):
-    return {(o.text, o.name) for o in extractor.extract(text, lang, country).orgs}
+from tests.fixtures.nlp import org_pairs as _orgs
 
 
 def _defs(text, lang):

@@ -6,26 +6,11 @@ Malay/Indonesian offices named by acronym and state, a city's own court in Engli
 ministry's further portfolios, and a title's given name taken for a place."""
 from __future__ import annotations
 
-import pytest
-
-from nlp.entities import EntityExtractor
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return EntityExtractor()
+from tests.fixtures.nlp import org_pairs as _orgs, org_texts as _texts
 
 
 def _entities(extractor, text, lang, country=None):
     return extractor.extract(text, lang, country)
-
-
-def _orgs(extractor, text, lang, country=None):
-    return {(o.text, o.name) for o in _entities(extractor, text, lang, country).orgs}
-
-
-def _texts(extractor, text, lang, country=None):
-    return {o.text for o in _entities(extractor, text, lang, country).orgs}
 
 
 def _places(extractor, text, lang, country=None):

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.entities import EntityExtractor
 from nlp.gazetteer import tokenize
 from nlp.orgs import pattern_orgs
 from nlp.orgs_romance import company_orgs, french_lower_orgs
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return EntityExtractor()
-
-
-def _names(extractor, text, lang, country=None):
-    return {o.text for o in extractor.extract(text, lang, country).orgs}
+from tests.fixtures.nlp import org_texts as _names
 
 
 def test_companies_end_with_spanish_and_french_legal_forms():

@@ -7,20 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.entities import EntityExtractor
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return EntityExtractor()
-
-
-def _orgs(extractor, text, lang, country=None):
-    return {(o.text, o.name) for o in extractor.extract(text, lang, country).orgs}
-
-
-def _texts(extractor, text, lang, country=None):
-    return {o.text for o in extractor.extract(text, lang, country).orgs}
+from tests.fixtures.nlp import org_pairs as _orgs, org_texts as _texts
 
 
 def test_vietnamese_names_keep_second_syllables_and_stop_at_verbs(extractor):

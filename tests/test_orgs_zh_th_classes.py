@@ -6,22 +6,7 @@ suffix, police offices named by a place, numbered units; and descriptions that a
 not names (a fraud ring, a casino company, organised crime)."""
 from __future__ import annotations
 
-import pytest
-
-from nlp.entities import EntityExtractor
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return EntityExtractor()
-
-
-def _orgs(extractor, text, lang, country=None):
-    return {(o.text, o.name) for o in extractor.extract(text, lang, country).orgs}
-
-
-def _texts(extractor, text, lang, country=None):
-    return {o.text for o in extractor.extract(text, lang, country).orgs}
+from tests.fixtures.nlp import org_pairs as _orgs, org_texts as _texts
 
 
 def test_thai_abbreviations_written_with_dots_are_found_without_a_definition(extractor):
